@@ -1,0 +1,67 @@
+"""The portal's application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from app.config import load_config
+from app.extensions import csrf, db, migrate, redis_store
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, template helpers, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("INSTANCE_PATH")
+        or os.path.join(ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    load_config(app, config)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    csrf.init_app(app)
+    redis_store.init_app(app)
+
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from app import blocks, errors, health, media, news
+
+    app.register_blueprint(errors.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(news.bp)
+    blocks.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app import dates
+
+    app.add_template_filter(dates.format_long, "long_datetime")
+    app.add_template_filter(dates.format_date, "date")
+    app.add_template_filter(dates.format_datetime, "datetime")
+    app.add_template_filter(lambda n: f"{int(n or 0):,}", "thousands")
+
+    @app.context_processor
+    def site():
+        return {"site_name": app.config["SITE_NAME"]}
+
+
+def register_cli(app: Flask) -> None:
+    from app.demo.cli import seed_demo
+
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,43 @@
+"""The sidebar as a list of blocks that features contribute to.
+
+A feature registers a block once per app (name, position, template, context function);
+base.html renders whatever is registered, so adding a block never touches the layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app, render_template
+from markupsafe import Markup
+
+# Where the known blocks go, top to bottom.
+POSITIONS = {"banners": 10, "new_documents": 20, "stats": 30, "links": 40}
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    template: str
+    context: Callable[[], dict | None]
+    position: int = 50
+
+
+def register_block(app: Flask, block: Block) -> None:
+    blocks: dict[str, Block] = app.extensions.setdefault("sidebar_blocks", {})
+    blocks[block.name] = block
+
+
+def render_sidebar() -> Markup:
+    """Every registered block in position order; a block whose context is None is hidden."""
+    blocks = sorted(
+        current_app.extensions.get("sidebar_blocks", {}).values(),
+        key=lambda b: (b.position, b.name),
+    )
+    parts = []
+    for block in blocks:
+        context = block.context()
+        if context is not None:
+            parts.append(render_template(block.template, block=block, **context))
+    return Markup("\n".join(parts))  # noqa: S704 - rendered by autoescaping templates

@@ -1,0 +1,27 @@
+"""`flask seed-demo`: fill an empty site with demo content."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from app.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the site has no article yet.")
+@with_appcontext
+def seed_demo(if_empty: bool) -> None:
+    """Create the demo categories, articles, banners and links (idempotent)."""
+    from app.demo.seed import seed_demo as run
+    from app.news.models import Article
+
+    if if_empty and db.session.scalar(select(func.count(Article.id))):
+        click.echo("The site already has content; nothing seeded.")
+        return
+    with current_app.test_request_context("/"):
+        counts = run()
+    if not any(counts.values()):
+        click.echo("Demo content is already present; nothing added.")
+        return
+    click.echo("Added " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")

@@ -1,0 +1,120 @@
+"""Demo content for a fresh site; every step checks what exists, so it can run again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import url_for
+from sqlalchemy import select
+
+from app.blocks.models import Banner, BannerBlock
+from app.dates import utcnow
+from app.demo import content
+from app.demo.images import banner_png, landscape_jpeg
+from app.extensions import db
+from app.media import save_image_bytes
+from app.news.models import Article, ArticleStatus, Category, ImagePosition
+from app.news.services import create_article
+
+
+def seed_categories() -> tuple[dict[str, Category], int]:
+    by_slug = {c.slug: c for c in db.session.scalars(select(Category))}
+    added = 0
+    for item in content.CATEGORIES:  # parents are listed before their children
+        if item["slug"] in by_slug:
+            continue
+        category = Category(
+            name=item["name"],
+            slug=item["slug"],
+            description=item["description"],
+            position=item["order"],
+            parent=by_slug.get(item["parent"]) if item["parent"] else None,
+        )
+        db.session.add(category)
+        by_slug[category.slug] = category
+        added += 1
+    db.session.flush()
+    return by_slug, added
+
+
+def _times(item: dict):
+    now = utcnow().replace(second=0, microsecond=0)
+    published = (now - timedelta(days=item["days_ago"])).replace(
+        hour=item["hour"], minute=item["minute"]
+    )
+    # Stored in UTC; the demo times are meant in Vietnam time (UTC+7, no DST).
+    published -= timedelta(hours=7)
+    expires = None
+    if "expires_days_ago" in item:
+        expires = now - timedelta(days=item["expires_days_ago"])
+    return published, expires
+
+
+def seed_articles(categories: dict[str, Category]) -> int:
+    existing = set(db.session.scalars(select(Article.title)))
+    added = 0
+    for index, item in enumerate(content.ARTICLES):
+        if item["title"] in existing:
+            continue
+        published, expires = _times(item)
+        image = save_image_bytes(landscape_jpeg(item["image_color"], seed=index), "jpg")
+        body = item["body"]
+        if "{image}" in body:
+            inline = save_image_bytes(landscape_jpeg(item["image_color"], seed=1000 + index), "jpg")
+            src = url_for("media.image", name=inline)
+            body = body.replace("{image}", f'<img src="{src}" alt="">')
+        create_article(
+            title=item["title"],
+            category=categories[item["category"]],
+            extra_categories=[categories[s] for s in item["extra_categories"]],
+            tags=item["tags"],
+            lead=item["lead"],
+            body=body,
+            image=image,
+            image_caption=item["image_caption"],
+            image_position=ImagePosition(item["image_position"]),
+            author=item["author"],
+            source=item["source"],
+            status=ArticleStatus(item["status"]),
+            featured=item["featured"],
+            published_at=published,
+            expires_at=expires,
+            commit=False,
+        )
+        added += 1
+    return added
+
+
+def seed_banners() -> int:
+    existing = {(b.block, b.title) for b in db.session.scalars(select(Banner))}
+    added = 0
+    for item in content.BANNERS:
+        if (BannerBlock.BANNERS, item["title"]) in existing:
+            continue
+        image = save_image_bytes(banner_png(item["color"]), "png")
+        db.session.add(
+            Banner(title=item["title"], target_url=item["target_url"], image=image,
+                   block=BannerBlock.BANNERS, position=item["order"])
+        )  # fmt: skip
+        added += 1
+    for item in content.LINKS:
+        if (BannerBlock.LINKS, item["title"]) in existing:
+            continue
+        db.session.add(
+            Banner(title=item["title"], target_url=item["target_url"],
+                   block=BannerBlock.LINKS, position=item["order"])
+        )  # fmt: skip
+        added += 1
+    return added
+
+
+def seed_demo() -> dict[str, int]:
+    """Add whatever part of the demo content is missing; return how much was added."""
+    categories, added_categories = seed_categories()
+    counts = {
+        "categories": added_categories,
+        "articles": seed_articles(categories),
+        "banners": seed_banners(),
+    }
+    db.session.commit()
+    return counts

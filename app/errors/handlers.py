@@ -1,0 +1,69 @@
+"""One handler for every HTTP error: a readable Vietnamese page, or JSON when asked."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+bp = Blueprint("errors", __name__)
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra và thử lại."),
+    401: ("Cần đăng nhập", "Phiên đăng nhập đã hết hạn hoặc bạn chưa đăng nhập."),
+    403: ("Không có quyền truy cập", "Bạn không có quyền thực hiện thao tác này."),
+    404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được chuyển đi."),
+    405: ("Phương thức không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
+    413: ("Dữ liệu quá lớn", "Tệp hoặc dữ liệu gửi lên vượt quá dung lượng cho phép."),
+    429: ("Quá nhiều yêu cầu", "Bạn thao tác quá nhanh. Vui lòng chờ một lát rồi thử lại."),
+    500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Chúng tôi đã ghi nhận và sẽ khắc phục sớm."),
+    503: ("Dịch vụ tạm ngưng", "Hệ thống đang bận. Vui lòng thử lại sau ít phút."),
+}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.startswith("/api/") or (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, (f"Lỗi {code}", detail or ""))
+    message = detail or message
+    if wants_json():
+        return jsonify(error=code, title=title, message=message), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    return error_response(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                               "Vui lòng tải lại trang và thử lại.")  # fmt: skip
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if isinstance(error, InternalServerError):
+        return server_error(error)
+    response = error_response(error.code or 500)
+    if error.code == 405 and error.valid_methods:
+        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+    if getattr(error, "retry_after", None):
+        response[0].headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@bp.app_errorhandler(Exception)
+def server_error(error: Exception):
+    if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
+        return http_error(error)
+    db.session.rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500)

@@ -1,0 +1,169 @@
+"""Categories, articles, tags and the slugs articles used to have."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, or_
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.dates import utcnow
+from app.extensions import db
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    parent: Mapped[Category | None] = relationship(
+        back_populates="children", remote_side="Category.id"
+    )
+    children: Mapped[list[Category]] = relationship(
+        back_populates="parent", order_by="Category.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+    def descendant_ids(self) -> list[int]:
+        """This category's id and those of every category below it."""
+        ids = [self.id]
+        for child in self.children:
+            ids.extend(child.descendant_ids())
+        return ids
+
+    def breadcrumb(self) -> list[Category]:
+        chain: list[Category] = []
+        node: Category | None = self
+        while node is not None and node not in chain:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+
+class ArticleStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SCHEDULED = "scheduled"
+    EXPIRED = "expired"
+
+
+class ImagePosition(enum.StrEnum):
+    HIDDEN = "hidden"
+    BESIDE = "beside"
+    UNDER = "under"
+
+
+article_extra_categories = Table(
+    "article_extra_categories",
+    db.Model.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+)
+
+article_tags = Table(
+    "article_tags",
+    db.Model.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.slug}>"
+
+
+class Article(db.Model):
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_category_published", "category_id", "published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    image: Mapped[str | None] = mapped_column(String(100))
+    image_caption: Mapped[str] = mapped_column(String(300), default="")
+    image_position: Mapped[ImagePosition] = mapped_column(String(10), default=ImagePosition.BESIDE)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[ArticleStatus] = mapped_column(String(12), default=ArticleStatus.DRAFT)
+    featured: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    views: Mapped[int] = mapped_column(default=0)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    rating_total: Mapped[int] = mapped_column(default=0)
+    rating_count: Mapped[int] = mapped_column(default=0)
+
+    category: Mapped[Category] = relationship()
+    extra_categories: Mapped[list[Category]] = relationship(secondary=article_extra_categories)
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    old_slugs: Mapped[list[ArticleSlug]] = relationship(
+        back_populates="article", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.slug}>"
+
+    @classmethod
+    def visible_clause(cls, now: datetime | None = None):
+        """SQL condition for what readers may see at `now`."""
+        now = now or utcnow()
+        return and_(
+            cls.status.in_([ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED]),
+            cls.published_at.is_not(None),
+            cls.published_at <= now,
+            or_(cls.expires_at.is_(None), cls.expires_at > now),
+        )
+
+    def effective_status(self, now: datetime | None = None) -> ArticleStatus:
+        """What readers experience: a due schedule is published, a past expiry expired."""
+        now = now or utcnow()
+        if self.status in (ArticleStatus.DRAFT, ArticleStatus.EXPIRED):
+            return ArticleStatus(self.status)
+        if self.expires_at is not None and self.expires_at <= now:
+            return ArticleStatus.EXPIRED
+        if self.published_at is None or self.published_at > now:
+            return ArticleStatus.SCHEDULED
+        return ArticleStatus.PUBLISHED
+
+    def is_visible(self, now: datetime | None = None) -> bool:
+        return self.effective_status(now) == ArticleStatus.PUBLISHED
+
+    @property
+    def rating_average(self) -> float:
+        return self.rating_total / self.rating_count if self.rating_count else 0.0
+
+
+class ArticleSlug(db.Model):
+    """A slug an article was published under before a title change; it keeps redirecting."""
+
+    __tablename__ = "article_slugs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="old_slugs")
+
+    def __repr__(self) -> str:
+        return f"<ArticleSlug {self.slug} -> {self.article_id}>"

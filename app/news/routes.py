@@ -1,0 +1,76 @@
+"""Public news pages. Views stay thin: queries in queries.py, writes in services.py."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from app.extensions import db
+from app.news import queries
+from app.news.models import Article
+
+bp = Blueprint("news", __name__)
+
+
+def _page() -> int:
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    return page
+
+
+@bp.get("/")
+def home():
+    return render_template("news/home.html", **queries.home_page())
+
+
+@bp.get("/chuyen-muc/<slug>")
+def category(slug: str):
+    category = queries.category_by_slug(slug) or abort(404)
+    query = queries.in_categories(queries.visible_articles(), category.descendant_ids())
+    pagination = db.paginate(
+        query, page=_page(), per_page=current_app.config["ARTICLES_PER_PAGE"], error_out=True
+    )
+    return render_template("news/category.html", category=category, pagination=pagination)
+
+
+@bp.get("/tu-khoa/<slug>")
+def tag(slug: str):
+    tag = queries.tag_by_slug(slug) or abort(404)
+    query = queries.visible_articles().where(Article.tags.contains(tag))
+    pagination = db.paginate(
+        query, page=_page(), per_page=current_app.config["ARTICLES_PER_PAGE"], error_out=True
+    )
+    return render_template("news/tag.html", tag=tag, pagination=pagination)
+
+
+@bp.get("/tin-tuc/<slug>")
+def article(slug: str):
+    article, moved = queries.article_by_slug(slug)
+    if article is None or not article.is_visible():
+        abort(404)
+    if moved:
+        return redirect(url_for(".article", slug=article.slug), 301)
+    newer, older = queries.neighbours(article)
+    return render_template("news/article.html", article=article, newer=newer, older=older)
+
+
+@bp.get("/feed.xml")
+def feed():
+    body = render_template("news/feed.xml", articles=queries.latest(20))
+    return current_app.response_class(body, mimetype="application/rss+xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    body = render_template(
+        "news/sitemap.xml",
+        categories=queries.all_categories(),
+        articles=queries.latest(5000),
+    )
+    return current_app.response_class(body, mimetype="application/xml")
+
+
+@bp.app_context_processor
+def navigation():
+    """Top categories for the main menu of every page (evaluated only when used)."""
+    return {"nav_categories": queries.top_categories}

@@ -1,0 +1,126 @@
+"""Writes for categories and articles: slugs, sanitising, tags, history of slugs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from app.dates import utcnow
+from app.extensions import db
+from app.html_sanitizer import sanitize_html
+from app.news.models import Article, ArticleSlug, ArticleStatus, Category, Tag
+from app.slugs import slugify
+
+log = logging.getLogger(__name__)
+
+ARTICLE_FIELDS = {
+    "title", "lead", "body", "image", "image_caption", "image_position", "author", "source",
+    "status", "featured", "published_at", "expires_at", "category",
+}  # fmt: skip
+
+
+def _slug_taken(slug: str, article_id: int | None) -> bool:
+    current = db.session.scalar(select(Article.id).where(Article.slug == slug))
+    if current is not None and current != article_id:
+        return True
+    old_owner = db.session.scalar(select(ArticleSlug.article_id).where(ArticleSlug.slug == slug))
+    return old_owner is not None and old_owner != article_id
+
+
+def unique_article_slug(text: str, article_id: int | None = None) -> str:
+    """A slug from `text` used by no other article, now or in the past."""
+    base = slugify(text)
+    slug, n = base, 2
+    while _slug_taken(slug, article_id):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def get_or_create_tags(names: Iterable[str]) -> list[Tag]:
+    tags: list[Tag] = []
+    for name in names:
+        name = " ".join(name.split())[:100]
+        if not name:
+            continue
+        slug = slugify(name)
+        tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            db.session.add(tag)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def create_category(
+    name: str, slug: str | None = None, parent: Category | None = None, **fields
+) -> Category:
+    category = Category(name=name, slug=slugify(slug or name), parent=parent, **fields)
+    db.session.add(category)
+    db.session.commit()
+    log.info("category created: %s", category.slug)
+    return category
+
+
+def create_article(
+    *,
+    title: str,
+    category: Category,
+    extra_categories: Iterable[Category] = (),
+    tags: Iterable[str] = (),
+    slug: str | None = None,
+    commit: bool = True,
+    **fields,
+) -> Article:
+    """Create an article; the body is sanitised whatever the caller passed."""
+    unknown = set(fields) - ARTICLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown article fields: {sorted(unknown)}")
+    article = Article(title=title, category=category, **fields)
+    article.body = sanitize_html(article.body or "")
+    article.slug = unique_article_slug(slug or title)
+    article.extra_categories = [c for c in extra_categories if c is not category]
+    article.tags = get_or_create_tags(tags)
+    if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
+        article.published_at = utcnow()
+    db.session.add(article)
+    if commit:
+        db.session.commit()
+        log.info("article created: %s", article.id)
+    return article
+
+
+def update_article(article: Article, *, tags: Iterable[str] | None = None, **fields) -> Article:
+    """Change an article; a new slug keeps the old one redirecting."""
+    new_slug = fields.pop("slug", None)
+    extra = fields.pop("extra_categories", None)
+    unknown = set(fields) - ARTICLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown article fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(article, name, value)
+    if "body" in fields:
+        article.body = sanitize_html(article.body or "")
+    if new_slug is not None:
+        wanted = unique_article_slug(new_slug, article.id)
+        if wanted != article.slug:
+            rename_article_slug(article, wanted)
+    if extra is not None:
+        article.extra_categories = [c for c in extra if c is not article.category]
+    if tags is not None:
+        article.tags = get_or_create_tags(tags)
+    db.session.commit()
+    log.info("article updated: %s", article.id)
+    return article
+
+
+def rename_article_slug(article: Article, new_slug: str) -> None:
+    """Move the article to `new_slug`, remembering the current one for redirects."""
+    reclaimed = db.session.scalar(select(ArticleSlug).where(ArticleSlug.slug == new_slug))
+    if reclaimed is not None:  # going back to a slug the article used before
+        db.session.delete(reclaimed)
+        db.session.flush()
+    db.session.add(ArticleSlug(slug=article.slug, article=article))
+    article.slug = new_slug

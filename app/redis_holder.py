@@ -1,0 +1,60 @@
+"""A lazily connected Redis client per process, with short timeouts for the page path."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import redis
+from flask import Flask
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from app.embedded_redis import EmbeddedRedis
+
+
+class RedisHolder:
+    """Flask extension holding the Redis URL and one connection pool per process."""
+
+    def __init__(self) -> None:
+        self.url: str = ""
+        self.embedded: EmbeddedRedis | None = None
+        self.socket_timeout: float = 0.2
+        self._client: redis.Redis | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def init_app(self, app: Flask) -> None:
+        self.url = app.config.get("REDIS_URL") or ""
+        self.socket_timeout = float(app.config["REDIS_SOCKET_TIMEOUT"])
+        self.embedded = None if self.url else EmbeddedRedis(Path(app.instance_path) / "redis")
+        self._client = None
+        app.extensions["redis"] = self
+
+    def resolve_url(self) -> str:
+        """The configured URL, or the embedded server's (started on first need)."""
+        if self.url or self.embedded is None:
+            return self.url
+        return self.embedded.ensure_running()
+
+    @property
+    def client(self) -> redis.Redis:
+        """This process's client; a forked worker builds its own pool."""
+        if self._client is None or self._pid != os.getpid():
+            with self._lock:
+                if self._client is None or self._pid != os.getpid():
+                    self._client = self.connect(self.socket_timeout)
+                    self._pid = os.getpid()
+        return self._client
+
+    def connect(self, socket_timeout: float | None, **kwargs) -> redis.Redis:
+        """A new client; page-path clients fail fast instead of retrying for seconds."""
+        return redis.Redis.from_url(
+            self.resolve_url(),
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=socket_timeout,
+            retry=Retry(NoBackoff(), 0),
+            decode_responses=True,
+            **kwargs,
+        )

