@@ -21,7 +21,12 @@ class Defaults:
     VISIT_TIMEOUT_SECONDS = 1800
     IDLE_TIMEOUT_SECONDS = 1800
     STATS_TOTAL_OFFSET = 0
+    # How many reverse proxies in front of us may set X-Forwarded-For (0: trust none).
     TRUSTED_PROXIES = 0
+    # Background statistics work (subscriber, checkpoints); tests drive it by hand.
+    STATS_BACKGROUND = True
+    # Live-stats streams one server process holds before answering 503.
+    STATS_STREAM_CAP = 12000
     ARTICLES_PER_PAGE = 10
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

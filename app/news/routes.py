@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from app.extensions import db
 from app.news import queries
 from app.news.models import Article
+from app.stats import track_page_view
 
 bp = Blueprint("news", __name__)
 
@@ -20,6 +21,7 @@ def _page() -> int:
 
 @bp.get("/")
 def home():
+    track_page_view()
     return render_template("news/home.html", **queries.home_page())
 
 
@@ -30,6 +32,7 @@ def category(slug: str):
     pagination = db.paginate(
         query, page=_page(), per_page=current_app.config["ARTICLES_PER_PAGE"], error_out=True
     )
+    track_page_view()
     return render_template("news/category.html", category=category, pagination=pagination)
 
 
@@ -40,6 +43,7 @@ def tag(slug: str):
     pagination = db.paginate(
         query, page=_page(), per_page=current_app.config["ARTICLES_PER_PAGE"], error_out=True
     )
+    track_page_view()
     return render_template("news/tag.html", tag=tag, pagination=pagination)
 
 
@@ -51,7 +55,11 @@ def article(slug: str):
     if moved:
         return redirect(url_for(".article", slug=article.slug), 301)
     newer, older = queries.neighbours(article)
-    return render_template("news/article.html", article=article, newer=newer, older=older)
+    hit = track_page_view(f"article:{article.id}")
+    views = article.views + (hit.item_pending if hit else 0)
+    return render_template(
+        "news/article.html", article=article, views=views, newer=newer, older=older
+    )
 
 
 @bp.get("/feed.xml")

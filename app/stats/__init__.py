@@ -1,0 +1,50 @@
+"""Live visitor statistics: counting in Redis, history in SQL, fan-out over SSE."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+
+from app.blocks.registry import POSITIONS, Block, register_block
+from app.stats.hub import Hub
+from app.stats.jobs import Runner
+from app.stats.services import StatsService, get_service
+from app.stats.visitor import COOKIE_MAX_AGE, COOKIE_NAME
+
+
+def track_page_view(item: str = ""):
+    """Count the current request as a public page view; see StatsService.track_page_view."""
+    return get_service().track_page_view(item)
+
+
+def _block_context() -> dict:
+    return {"stats": get_service().current()}
+
+
+def _set_visitor_cookie(response):
+    visitor = g.get("stats_visitor")
+    if visitor is not None and visitor.new_cookie:
+        response.set_cookie(
+            COOKIE_NAME, visitor.cookie, max_age=COOKIE_MAX_AGE, httponly=True,
+            samesite="Lax", secure=request.is_secure,
+        )  # fmt: skip
+    return response
+
+
+def _start_background():
+    if current_app.config["STATS_BACKGROUND"]:
+        current_app.extensions["stats_runner"].ensure_started()
+
+
+def init_app(app: Flask) -> None:
+    from app.stats.routes import bp
+
+    service = StatsService(app)
+    app.extensions["stats"] = service
+    app.extensions["stats_runner"] = Runner(app, service, Hub())
+    app.register_blueprint(bp)
+    app.after_request(_set_visitor_cookie)
+    app.before_request(_start_background)
+    register_block(app, Block("stats", "stats/block.html", _block_context, POSITIONS["stats"]))
+
+
+__all__ = ["init_app", "track_page_view"]

@@ -1,0 +1,127 @@
+"""Moving what Redis counts into SQL: daily/hourly checkpoints and item counter flushes."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from app.dates import utcnow
+from app.extensions import db
+from app.stats.models import CounterFlush, DailyStat, HourlyStat
+from app.stats.services import StatsService
+from app.stats.store import PREFIX
+
+log = logging.getLogger(__name__)
+
+DAY_KEY_TTL = 3 * 24 * 3600
+
+
+def _insert(table):
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def _never_lower(table, stmt, columns: list[str]) -> dict:
+    """ON CONFLICT values that take Redis' count unless SQL already holds more."""
+    return {
+        name: case((stmt.excluded[name] > table.c[name], stmt.excluded[name]), else_=table.c[name])
+        for name in columns
+    }
+
+
+def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
+    """Upsert today's and yesterday's counters (site zone) into the SQL history."""
+    store = service.store
+    now = store.now() if now is None else now
+    if not store.client.exists(PREFIX + "init"):
+        return []  # an emptied Redis must be restored from SQL, never copied over it
+    today = store.local(now).date()
+    written = []
+    for day in (today - timedelta(days=1), today):
+        key = f"{day:%Y-%m-%d}"
+        counters = store.day_counters(key)
+        if not counters["day"]:
+            continue
+        _upsert_day(day, counters)
+        written.append(day)
+        store.expire_day(key, DAY_KEY_TTL)
+    db.session.commit()
+    return written
+
+
+def _upsert_day(day: date, counters: dict) -> None:
+    stamp = utcnow()
+    values = counters["day"]
+    daily = DailyStat.__table__
+    stmt = _insert(daily).values(
+        day=day, visits=int(values.get("visits", 0)), visitors=int(counters["visitors"]),
+        page_views=int(values.get("views", 0)), bot_views=int(values.get("bot_views", 0)),
+        updated_at=stamp,
+    )  # fmt: skip
+    update_values = _never_lower(daily, stmt, ["visits", "visitors", "page_views", "bot_views"])
+    update_values["updated_at"] = stmt.excluded.updated_at
+    db.session.execute(stmt.on_conflict_do_update(index_elements=["day"], set_=update_values))
+
+    hourly = HourlyStat.__table__
+    rows = [
+        {"day": day, "hour": hour, "visits": int(h.get("visits", 0)),
+         "page_views": int(h.get("views", 0)), "bot_views": int(h.get("bot_views", 0))}
+        for hour, h in enumerate(counters["hours"]) if h
+    ]  # fmt: skip
+    if rows:
+        stmt = _insert(hourly).values(rows)
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["day", "hour"],
+                set_=_never_lower(hourly, stmt, ["visits", "page_views", "bot_views"]),
+            )
+        )
+
+
+def flush_counters(service: StatsService, kind: str) -> int:
+    """Add one batch of buffered `kind` counts to SQL exactly once; return items updated.
+
+    The batch is renamed aside in Redis under an id, applied in one SQL transaction that
+    also records the id, then dropped from Redis. A crash before the commit re-applies the
+    same batch next time; a crash after it finds the id recorded and only drops the batch.
+    """
+    counter = service.counters[kind]
+    taken = service.store.take_batch(kind, uuid.uuid4().hex)
+    if taken is None:
+        return 0
+    batch_id, counts = taken
+    applied = 0
+    if db.session.get(CounterFlush, batch_id) is None:
+        model = counter.model
+        column = getattr(model, counter.column)
+        db.session.add(CounterFlush(id=batch_id, kind=kind, items=len(counts)))
+        for item_id, amount in counts.items():
+            if not item_id.isdigit():
+                continue
+            db.session.execute(
+                update(model).where(model.id == int(item_id)).values({column: column + amount})
+            )
+            applied += 1
+        try:
+            db.session.commit()
+        except IntegrityError:  # another process applied this batch at the same moment
+            db.session.rollback()
+            applied = 0
+    service.store.drop_batch(kind, batch_id)
+    return applied
+
+
+def flush_all(service: StatsService) -> int:
+    return sum(flush_counters(service, kind) for kind in service.counters)
+
+
+def prune_flush_records(older_than: timedelta = timedelta(days=7)) -> None:
+    cutoff: datetime = utcnow() - older_than
+    db.session.query(CounterFlush).filter(CounterFlush.applied_at < cutoff).delete()
+    db.session.commit()

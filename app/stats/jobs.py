@@ -1,0 +1,126 @@
+"""Background work of each server process, started lazily after any fork.
+
+Per process: the trailing-edge publish timer, replay of hits buffered while Redis was away,
+and the online heartbeat of open live-stats streams. Per deployment (whoever takes the
+Redis lock first): checkpoint to SQL, flush of item counters, and a refresh that publishes
+changes no page view causes (visitors leaving the online window, midnight).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+
+import redis
+from flask import Flask
+
+from app.stats import durability
+from app.stats.hub import Hub
+from app.stats.services import StatsService
+
+log = logging.getLogger(__name__)
+
+TICK = 1.0
+# name: (seconds between runs across the deployment, function)
+DEPLOYMENT_JOBS = {
+    "refresh": 5,
+    "flush": 30,
+    "checkpoint": 30,
+}
+HEARTBEAT_EVERY = 30
+
+
+class Runner:
+    def __init__(self, app: Flask, service: StatsService, hub: Hub) -> None:
+        self.app = app
+        self.service = service
+        self.hub = hub
+        self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._last_heartbeat = 0.0
+        self._pid = None
+
+    def ensure_started(self) -> None:
+        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._stop.clear()
+            self.service.on_trail = self.schedule_trail
+            self._thread = threading.Thread(target=self._run, name="stats-jobs", daemon=True)
+            self._thread.start()
+            self.hub.start(on_connect=self.catch_up)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.hub.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    # Trailing edge: a timer at the due time, plus a check on every tick in case the
+    # process that set the mark died before its timer fired.
+    def schedule_trail(self, due_ms: int) -> None:
+        delay = max(0.0, due_ms / 1000 - self.service.clock())
+        timer = threading.Timer(delay, self._trail)
+        timer.daemon = True
+        timer.start()
+
+    def _trail(self) -> None:
+        with self.app.app_context():
+            try:
+                self.service.read("trail")
+            except (redis.RedisError, OSError) as exc:
+                log.warning("trailing stats publish failed: %s", exc)
+
+    def catch_up(self) -> None:
+        """After (re)subscribing: hand the current numbers to this process' clients."""
+        with self.app.app_context():
+            snapshot = self.service.read()
+        self.hub.broadcast(json.dumps(snapshot.as_dict(), separators=(",", ":")))
+
+    def _run(self) -> None:
+        while not self._stop.wait(TICK):
+            try:
+                with self.app.app_context():
+                    self.tick()
+            except Exception:  # keep the loop alive whatever one job does
+                log.exception("stats background tick failed")
+
+    def tick(self) -> None:
+        service = self.service
+        if not service.redis_available():
+            return
+        try:
+            if service.buffer:
+                service.replay_buffer()
+            due = service.store.trail_due()
+            if due is not None and due <= service.clock() * 1000 - 200:
+                service.read("trail")
+            now = time.monotonic()
+            if now - self._last_heartbeat >= HEARTBEAT_EVERY:
+                self._last_heartbeat = now
+                visitors = self.hub.connected_visitors()
+                for i in range(0, len(visitors), 1000):
+                    service.store.heartbeat(visitors[i : i + 1000])
+            for name, every in DEPLOYMENT_JOBS.items():
+                if service.store.try_lock(name, self.owner, every * 1000):
+                    run_job(service, name)
+        except (redis.RedisError, OSError) as exc:
+            service._trip(exc)
+
+
+def run_job(service: StatsService, name: str) -> None:
+    if name == "refresh":
+        service.read("refresh")
+    elif name == "flush":
+        durability.flush_all(service)
+    elif name == "checkpoint":
+        durability.checkpoint(service)

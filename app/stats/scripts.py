@@ -1,0 +1,191 @@
+"""Lua scripts: each page view, read, publish and flush step is one atomic round trip.
+
+Every script takes the key prefix as ARGV[1] and builds its key names from it.
+"""
+
+# Shared by the scripts below: current numbers, and the throttled publish.
+_COMMON = r"""
+local function snapshot(p, now, window, offset, day)
+  redis.call('ZREMRANGEBYSCORE', p .. 'online', '-inf', now - window)
+  redis.call('ZREMRANGEBYSCORE', p .. 'online:bots', '-inf', now - window)
+  return {
+    redis.call('ZCARD', p .. 'online'),
+    tonumber(redis.call('HGET', p .. 'day:' .. day, 'visits') or '0'),
+    tonumber(redis.call('GET', p .. 'total') or '0') + offset,
+    redis.call('ZCARD', p .. 'online:bots'),
+  }
+end
+
+-- Leading and trailing throttle: publish now if the last message is at least `interval`
+-- old, else leave a 'trail' mark (due time) for whoever calls 'trail' then.
+-- Returns 1 published, 0 unchanged or already marked, or the due time (ms) of a new mark.
+local function publish(p, now, interval, snap, updated, extra)
+  local state = table.concat(snap, ',') .. '|' .. extra
+  if redis.call('GET', p .. 'pub:state') == state then return 0 end
+  local last = tonumber(redis.call('GET', p .. 'pub:last') or '0')
+  if now - last >= interval then
+    local payload = '{"online":' .. snap[1] .. ',"today":' .. snap[2] .. ',"total":' .. snap[3]
+      .. ',"bots_online":' .. snap[4] .. ',"updated":"' .. updated .. '"' .. extra .. '}'
+    redis.call('SET', p .. 'pub:last', now, 'PX', interval * 10)
+    redis.call('SET', p .. 'pub:state', state)
+    redis.call('DEL', p .. 'pub:trail')
+    redis.call('PUBLISH', p .. 'channel', payload)
+    return 1
+  end
+  local due = last + interval
+  if redis.call('SET', p .. 'pub:trail', due, 'NX', 'PX', interval + 5000) then return due end
+  return 0
+end
+"""
+
+# ARGV: prefix, cookie id, fallback id, now ms, day, hour key, visit timeout s,
+#       online window ms, is bot, item ("kind:id" or ""), updated ISO, cookie is new,
+#       publish interval ms, total offset, extra JSON members
+# Returns {online, today, total, bots_online, item views pending, published, new visit}
+# or {-1} when the counters were never initialised (Redis emptied): restore, then retry.
+RECORD_HIT = (
+    _COMMON
+    + r"""
+local p = ARGV[1]
+if redis.call('EXISTS', p .. 'init') == 0 then return {-1} end
+local now, day, vt = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[7])
+local dkey, hkey = p .. 'day:' .. day, p .. 'hour:' .. ARGV[6]
+local new_visit = 0
+local pending = 0
+if ARGV[9] == '1' then
+  redis.call('ZADD', p .. 'online:bots', now, ARGV[3])
+  redis.call('HINCRBY', dkey, 'bot_views', 1)
+  redis.call('HINCRBY', hkey, 'bot_views', 1)
+else
+  local vid = ARGV[3]
+  if ARGV[2] ~= '' then
+    local alias = p .. 'alias:' .. ARGV[2]
+    if ARGV[12] == '1' then
+      -- A cookie issued on this response: the visit started under the cookie-less id.
+      redis.call('SET', alias, vid, 'EX', vt)
+    else
+      local known = redis.call('GET', alias)
+      if known then
+        vid = known
+        redis.call('EXPIRE', alias, vt)
+      else
+        vid = 'c:' .. ARGV[2]
+      end
+    end
+  end
+  local vkey, seen = p .. 'visit:' .. vid, p .. 'seen:' .. vid
+  if redis.call('SET', vkey, '1', 'NX', 'EX', vt) then
+    new_visit = 1
+    redis.call('DEL', seen)
+    redis.call('INCR', p .. 'total')
+    redis.call('HINCRBY', dkey, 'visits', 1)
+    redis.call('HINCRBY', hkey, 'visits', 1)
+  else
+    redis.call('EXPIRE', vkey, vt)
+  end
+  redis.call('HINCRBY', dkey, 'views', 1)
+  redis.call('HINCRBY', hkey, 'views', 1)
+  redis.call('PFADD', p .. 'uv:' .. day, vid)
+  redis.call('ZADD', p .. 'online', now, vid)
+  if ARGV[10] ~= '' then
+    local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
+    if redis.call('SADD', seen, ARGV[10]) == 1 then
+      redis.call('HINCRBY', p .. 'pending:' .. kind, id, 1)
+    end
+    redis.call('EXPIRE', seen, vt)
+  end
+end
+if ARGV[10] ~= '' then
+  local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
+  pending = tonumber(redis.call('HGET', p .. 'pending:' .. kind, id) or '0')
+    + tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
+end
+local snap = snapshot(p, now, tonumber(ARGV[8]), tonumber(ARGV[14]), day)
+local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], ARGV[15])
+return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit}
+"""
+)
+
+# ARGV: prefix, now ms, online window ms, total offset, day, updated ISO, interval ms,
+#       extra JSON members, mode ("read", "refresh" or "trail")
+# "refresh" publishes if anything changed; "trail" only when a trail mark is due.
+SNAPSHOT = (
+    _COMMON
+    + r"""
+local p = ARGV[1]
+if redis.call('EXISTS', p .. 'init') == 0 then return {-1} end
+local now = tonumber(ARGV[2])
+local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
+local published = 0
+local mode = ARGV[9]
+if mode == 'refresh' then
+  published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], ARGV[8])
+elseif mode == 'trail' then
+  local due = redis.call('GET', p .. 'pub:trail')
+  if due and tonumber(due) <= now then
+    redis.call('DEL', p .. 'pub:trail')
+    redis.call('DEL', p .. 'pub:last')
+    published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], ARGV[8])
+  end
+end
+return {snap[1], snap[2], snap[3], snap[4], published}
+"""
+)
+
+# ARGV: prefix, total, day, visits, views, bot_views, then hour key/visits/views/bot_views
+# groups. Restores counters from SQL once, and only into a Redis that lost them.
+RESTORE = r"""
+local p = ARGV[1]
+if redis.call('EXISTS', p .. 'init') == 1 then return 0 end
+redis.call('INCRBY', p .. 'total', ARGV[2])
+local dkey = p .. 'day:' .. ARGV[3]
+redis.call('HINCRBY', dkey, 'visits', ARGV[4])
+redis.call('HINCRBY', dkey, 'views', ARGV[5])
+redis.call('HINCRBY', dkey, 'bot_views', ARGV[6])
+for i = 7, #ARGV, 4 do
+  local hkey = p .. 'hour:' .. ARGV[i]
+  redis.call('HINCRBY', hkey, 'visits', ARGV[i + 1])
+  redis.call('HINCRBY', hkey, 'views', ARGV[i + 2])
+  redis.call('HINCRBY', hkey, 'bot_views', ARGV[i + 3])
+end
+redis.call('SET', p .. 'init', '1')
+return 1
+"""
+
+# ARGV: prefix, kind, new batch id. Moves the pending counters of `kind` aside under a batch
+# id, unless an earlier batch is still there (a flush that died half-way): then that one.
+# Returns {batch id, field, value, field, value, ...} or {} when there is nothing to flush.
+TAKE_BATCH = r"""
+local p, kind = ARGV[1], ARGV[2]
+local flushing, idkey = p .. 'flushing:' .. kind, p .. 'flushing:' .. kind .. ':id'
+if redis.call('EXISTS', flushing) == 0 then
+  if redis.call('EXISTS', p .. 'pending:' .. kind) == 0 then return {} end
+  redis.call('RENAME', p .. 'pending:' .. kind, flushing)
+  redis.call('SET', idkey, ARGV[3])
+end
+local result = {redis.call('GET', idkey)}
+for _, v in ipairs(redis.call('HGETALL', flushing)) do table.insert(result, v) end
+return result
+"""
+
+# ARGV: prefix, kind, batch id. Forgets a batch once SQL has it.
+DROP_BATCH = r"""
+local p, kind = ARGV[1], ARGV[2]
+local idkey = p .. 'flushing:' .. kind .. ':id'
+if redis.call('GET', idkey) == ARGV[3] then
+  redis.call('DEL', p .. 'flushing:' .. kind, idkey)
+  return 1
+end
+return 0
+"""
+
+# ARGV: prefix, now ms, then cookie ids of open live-stats connections. Keeps those
+# visitors online (under the id their page views used) without counting a page view.
+HEARTBEAT = r"""
+local p, now = ARGV[1], tonumber(ARGV[2])
+for i = 3, #ARGV do
+  local member = redis.call('GET', p .. 'alias:' .. ARGV[i]) or ('c:' .. ARGV[i])
+  redis.call('ZADD', p .. 'online', now, member)
+end
+return #ARGV - 2
+"""

@@ -1,0 +1,198 @@
+"""Counting page views, reading the numbers, and keeping them when Redis is away.
+
+One StatsService per app (app.extensions["stats"]). Page views go to Redis in one script
+call; when Redis fails, a circuit breaker stops the page from waiting on it again for a
+while, the hit is buffered in memory for replay, and pages show the last known numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import redis
+from flask import Flask, current_app, g, request
+from sqlalchemy import func, select
+
+from app.extensions import db, redis_store
+from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
+from app.stats.visitor import identify, is_prefetch
+
+log = logging.getLogger(__name__)
+
+BREAKER_SECONDS = 2.0
+BUFFER_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Counter:
+    """An item counter buffered in Redis and flushed into `model.column`."""
+
+    model: type
+    column: str
+
+
+class StatsService:
+    def __init__(self, app: Flask) -> None:
+        self.config = app.config
+        self.clock = app.config.get("STATS_CLOCK") or time.time
+        self.counters: dict[str, Counter] = {}
+        self.buffer: deque[dict] = deque(maxlen=BUFFER_LIMIT)
+        self.dropped = 0
+        self.last: Snapshot | None = None
+        self._down_until = 0.0
+        self._store: StatsStore | None = None
+        self._store_key: tuple | None = None
+        self._lock = threading.Lock()
+        self.on_trail = None  # set by the background runner: schedules trailing publishes
+
+    # Redis access
+    @property
+    def store(self) -> StatsStore:
+        client = redis_store.client
+        key = (id(client), os.getpid())
+        if self._store is None or self._store_key != key:
+            self._store = StatsStore(
+                client,
+                zone=self.config["SITE_TIMEZONE"],
+                visit_timeout=int(self.config["VISIT_TIMEOUT_SECONDS"]),
+                online_window=int(self.config["ONLINE_WINDOW_SECONDS"]),
+                offset=int(self.config["STATS_TOTAL_OFFSET"]),
+                clock=self.clock,
+            )
+            self._store_key = key
+        return self._store
+
+    def redis_available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _trip(self, exc: Exception) -> None:
+        if self.redis_available():
+            log.warning("Redis unavailable for statistics: %s", exc)
+        self._down_until = time.monotonic() + BREAKER_SECONDS
+
+    def register_counter(self, kind: str, model: type, column: str) -> None:
+        self.counters[kind] = Counter(model, column)
+
+    # Page views
+    def record(self, hit: dict) -> HitResult:
+        """One hit to Redis, restoring emptied counters from SQL first if needed."""
+        try:
+            result = self.store.record_hit(**hit)
+        except NeedsRestore:
+            restore_from_sql(self)
+            result = self.store.record_hit(**hit)
+        self.last = result.snapshot
+        if result.published > 1 and self.on_trail is not None:
+            self.on_trail(result.published)
+        return result
+
+    def track_page_view(self, item: str = "") -> HitResult | None:
+        """Count this request as a page view (and `item` as viewed) unless it should not be."""
+        if request.method != "GET" or is_prefetch(request):
+            return None
+        now = self.clock()
+        visitor = identify(request, current_app.secret_key, self.store.day_key(now))
+        g.stats_visitor = visitor
+        hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
+               "new_cookie": visitor.new_cookie, "item": item, "now": now}  # fmt: skip
+        if not self.redis_available():
+            self._buffer(hit)
+            return None
+        try:
+            result = self.record(hit)
+        except (redis.RedisError, OSError) as exc:
+            self._trip(exc)
+            self._buffer(hit)
+            return None
+        g.stats = result.snapshot
+        return result
+
+    def _buffer(self, hit: dict) -> None:
+        if len(self.buffer) == self.buffer.maxlen:
+            self.dropped += 1
+            if self.dropped % 1000 == 1:
+                log.error("statistics buffer full: %d hits dropped", self.dropped)
+        self.buffer.append(hit)
+
+    def replay_buffer(self, limit: int = 5000) -> int:
+        """Send buffered hits to Redis, oldest first; stop at the first failure."""
+        sent = 0
+        while self.buffer and sent < limit and self.redis_available():
+            hit = self.buffer[0]
+            try:
+                self.record(hit)
+            except (redis.RedisError, OSError) as exc:
+                self._trip(exc)
+                break
+            self.buffer.popleft()
+            sent += 1
+        if sent:
+            log.info("replayed %d buffered page views", sent)
+        return sent
+
+    # Reading
+    def current(self) -> Snapshot:
+        """Numbers for a page or the API: this request's, Redis', the last known, or SQL's."""
+        snapshot = g.get("stats")
+        if snapshot is not None:
+            return snapshot
+        if self.redis_available():
+            try:
+                snapshot = self.read()
+                g.stats = snapshot
+                return snapshot
+            except (redis.RedisError, OSError) as exc:
+                self._trip(exc)
+        return self.last or self.from_sql()
+
+    def read(self, mode: str = "read") -> Snapshot:
+        try:
+            snapshot, published = self.store.snapshot(mode)
+        except NeedsRestore:
+            restore_from_sql(self)
+            snapshot, published = self.store.snapshot(mode)
+        if published > 1 and self.on_trail is not None:
+            self.on_trail(published)
+        self.last = snapshot
+        return snapshot
+
+    def from_sql(self) -> Snapshot:
+        """What SQL knows (as of the last checkpoint), for when Redis never answered."""
+        from app.stats.models import DailyStat
+
+        now = self.clock()
+        local = self.store.local(now)
+        total = db.session.scalar(select(func.coalesce(func.sum(DailyStat.visits), 0))) or 0
+        today = db.session.get(DailyStat, local.date())
+        return Snapshot(0, today.visits if today else 0,
+                        int(total) + int(self.config["STATS_TOTAL_OFFSET"]), 0,
+                        self.store.iso(now))  # fmt: skip
+
+
+def restore_from_sql(service: StatsService) -> bool:
+    """Put SQL's totals back into a Redis that lost them (only once, atomically)."""
+    from app.stats.models import DailyStat, HourlyStat
+
+    store = service.store
+    local = store.local(store.now())
+    day = local.date()
+    total = db.session.scalar(select(func.coalesce(func.sum(DailyStat.visits), 0))) or 0
+    row = db.session.get(DailyStat, day)
+    counts = (row.visits, row.page_views, row.bot_views) if row else (0, 0, 0)
+    hours = {
+        f"{day:%Y-%m-%d}T{h.hour:02d}": (h.visits, h.page_views, h.bot_views)
+        for h in db.session.scalars(select(HourlyStat).where(HourlyStat.day == day))
+    }
+    restored = store.restore(int(total), f"{day:%Y-%m-%d}", counts, hours)
+    if restored:
+        log.warning("statistics restored from SQL: total=%s today=%s", total, counts[0])
+    return restored
+
+
+def get_service() -> StatsService:
+    return current_app.extensions["stats"]

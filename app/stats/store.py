@@ -1,0 +1,182 @@
+"""The statistics counters in Redis: one script call per page view, snapshot or flush step."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import redis
+
+from app.stats import scripts
+
+PREFIX = "st:"
+CHANNEL = PREFIX + "channel"
+PUBLISH_INTERVAL_MS = 1000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    online: int
+    today: int
+    total: int
+    bots_online: int
+    updated: str
+
+    def as_dict(self) -> dict:
+        return {
+            "online": self.online,
+            "today": self.today,
+            "total": self.total,
+            "bots_online": self.bots_online,
+            "updated": self.updated,
+        }
+
+
+@dataclass(frozen=True)
+class HitResult:
+    snapshot: Snapshot
+    item_pending: int
+    published: int
+    new_visit: bool
+
+
+class NeedsRestore(Exception):
+    """Redis has no counters (new or emptied): restore them from SQL, then retry."""
+
+
+class StatsStore:
+    """Counting rules over one Redis client; the clock and settings are injected."""
+
+    def __init__(self, client: redis.Redis, *, zone: str, visit_timeout: int,
+                 online_window: int, offset: int, clock=time.time) -> None:  # fmt: skip
+        self.client = client
+        self.zone = ZoneInfo(zone)
+        self.visit_timeout = visit_timeout
+        self.online_window_ms = online_window * 1000
+        self.offset = offset
+        self.clock = clock
+        self._hit = client.register_script(scripts.RECORD_HIT)
+        self._snapshot = client.register_script(scripts.SNAPSHOT)
+        self._restore = client.register_script(scripts.RESTORE)
+        self._take = client.register_script(scripts.TAKE_BATCH)
+        self._drop = client.register_script(scripts.DROP_BATCH)
+        self._heartbeat = client.register_script(scripts.HEARTBEAT)
+
+    # Time, in the site's zone
+    def now(self) -> float:
+        return self.clock()
+
+    def local(self, now: float) -> datetime:
+        return datetime.fromtimestamp(now, self.zone)
+
+    def day_key(self, now: float) -> str:
+        return self.local(now).strftime("%Y-%m-%d")
+
+    @staticmethod
+    def iso(now: float) -> str:
+        return datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
+
+    def _snap(self, values, now: float) -> Snapshot:
+        return Snapshot(int(values[0]), int(values[1]), int(values[2]), int(values[3]),
+                        self.iso(now))  # fmt: skip
+
+    # Page views
+    def record_hit(self, *, cookie: str, fallback: str, is_bot: bool, new_cookie: bool,
+                   item: str = "", now: float | None = None, extra: str = "") -> HitResult:  # fmt: skip
+        """Count one page view and read back the numbers: one round trip."""
+        now = self.now() if now is None else now
+        local = self.local(now)
+        result = self._hit(
+            args=[
+                PREFIX,
+                cookie,
+                fallback,
+                int(now * 1000),
+                local.strftime("%Y-%m-%d"),
+                local.strftime("%Y-%m-%dT%H"),
+                self.visit_timeout,
+                self.online_window_ms,
+                "1" if is_bot else "0",
+                item,
+                self.iso(now),
+                "1" if new_cookie else "0",
+                PUBLISH_INTERVAL_MS,
+                self.offset,
+                extra,
+            ]  # fmt: skip
+        )
+        if result[0] == -1:
+            raise NeedsRestore
+        return HitResult(self._snap(result, now), int(result[4]), int(result[5]),
+                         bool(result[6]))  # fmt: skip
+
+    def snapshot(self, mode: str = "read", now: float | None = None, extra: str = ""):
+        """Current numbers; mode "refresh" publishes a change, "trail" a due trailing edge."""
+        now = self.now() if now is None else now
+        result = self._snapshot(
+            args=[
+                PREFIX,
+                int(now * 1000),
+                self.online_window_ms,
+                self.offset,
+                self.day_key(now),
+                self.iso(now),
+                PUBLISH_INTERVAL_MS,
+                extra,
+                mode,
+            ]  # fmt: skip
+        )
+        if result[0] == -1:
+            raise NeedsRestore
+        return self._snap(result, now), int(result[4])
+
+    def heartbeat(self, cookies: list[str], now: float | None = None) -> int:
+        now = self.now() if now is None else now
+        return int(self._heartbeat(args=[PREFIX, int(now * 1000), *cookies]))
+
+    def trail_due(self) -> int | None:
+        value = self.client.get(PREFIX + "pub:trail")
+        return int(value) if value else None
+
+    # Durability
+    def restore(self, total: int, day: str, day_counts: tuple[int, int, int],
+                hours: dict[str, tuple[int, int, int]]) -> bool:  # fmt: skip
+        args: list = [PREFIX, total, day, *day_counts]
+        for hour, counts in hours.items():
+            args.extend([hour, *counts])
+        return bool(self._restore(args=args))
+
+    def take_batch(self, kind: str, batch_id: str) -> tuple[str, dict[str, int]] | None:
+        result = self._take(args=[PREFIX, kind, batch_id])
+        if not result:
+            return None
+        pairs = result[1:]
+        return result[0], {pairs[i]: int(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+
+    def drop_batch(self, kind: str, batch_id: str) -> bool:
+        return bool(self._drop(args=[PREFIX, kind, batch_id]))
+
+    def day_counters(self, day: str) -> dict:
+        """Redis' counters for one local day: totals, unique visitors, and each hour."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hgetall(PREFIX + "day:" + day)
+        pipe.pfcount(PREFIX + "uv:" + day)
+        for hour in range(24):
+            pipe.hgetall(f"{PREFIX}hour:{day}T{hour:02d}")
+        results = pipe.execute()
+        return {"day": results[0], "visitors": results[1], "hours": results[2:]}
+
+    def expire_day(self, day: str, seconds: int) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.expire(PREFIX + "day:" + day, seconds)
+        pipe.expire(PREFIX + "uv:" + day, seconds)
+        for hour in range(24):
+            pipe.expire(f"{PREFIX}hour:{day}T{hour:02d}", seconds)
+        pipe.execute()
+
+    def try_lock(self, name: str, owner: str, ttl_ms: int) -> bool:
+        """At most one holder per deployment for `ttl_ms`: periodic jobs run once, not per
+        process."""
+        return bool(self.client.set(f"{PREFIX}lock:{name}", owner, nx=True, px=ttl_ms))
