@@ -83,8 +83,17 @@ class StatsStore:
                         self.iso(now))  # fmt: skip
 
     # Page views
-    def record_hit(self, *, cookie: str, fallback: str, is_bot: bool, new_cookie: bool,
-                   item: str = "", now: float | None = None, extra: str = "") -> HitResult:  # fmt: skip
+    def record_hit(
+        self,
+        *,
+        cookie: str,
+        fallback: str,
+        is_bot: bool,
+        new_cookie: bool,
+        item: str = "",
+        now: float | None = None,
+        extra: str = "",
+    ) -> HitResult:
         """Count one page view and read back the numbers: one round trip."""
         now = self.now() if now is None else now
         local = self.local(now)
