@@ -27,6 +27,8 @@ class Defaults:
     STATS_BACKGROUND = True
     # Live-stats streams one server process holds before answering 503.
     STATS_STREAM_CAP = 12000
+    # Seconds between comment heartbeats on an idle live-stats stream (HTML spec: <= 15).
+    STATS_STREAM_HEARTBEAT = 15
     ARTICLES_PER_PAGE = 10
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -24,19 +24,28 @@ class RedisHolder:
         self._client: redis.Redis | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._embedded_lock = threading.Lock()
+        self._embedded_pid: int | None = None
 
     def init_app(self, app: Flask) -> None:
         self.url = app.config.get("REDIS_URL") or ""
         self.socket_timeout = float(app.config["REDIS_SOCKET_TIMEOUT"])
         self.embedded = None if self.url else EmbeddedRedis(Path(app.instance_path) / "redis")
         self._client = None
+        self._embedded_pid = None
         app.extensions["redis"] = self
 
     def resolve_url(self) -> str:
         """The configured URL, or the embedded server's (started on first need)."""
         if self.url or self.embedded is None:
             return self.url
-        return self.embedded.ensure_running()
+        # One caller at a time per process: the file lock inside ensure_running() blocks
+        # the whole process, which under gevent would freeze every other greenlet.
+        with self._embedded_lock:
+            if self._embedded_pid != os.getpid():
+                self.embedded.ensure_running()
+                self._embedded_pid = os.getpid()
+        return self.embedded.url
 
     @property
     def client(self) -> redis.Redis:

@@ -12,7 +12,6 @@ from app.stats.visitor import stream_identity
 bp = Blueprint("stats", __name__)
 
 RETRY_MS = 3000
-HEARTBEAT_SECONDS = 15
 
 
 @bp.get("/api/stats")
@@ -36,6 +35,7 @@ def stream():
         response.headers["Retry-After"] = "10"
         return response
     version = hub.version
+    heartbeat = float(current_app.config["STATS_STREAM_HEARTBEAT"])
     try:
         first = initial_frame(service.current().as_dict())
     except Exception:
@@ -50,7 +50,7 @@ def stream():
             yield f"retry: {RETRY_MS}\n\n".encode() + first
             seen = version
             while True:
-                if hub.wait(seen, HEARTBEAT_SECONDS):
+                if hub.wait(seen, heartbeat):
                     seen = hub.version
                     yield hub.frame
                 else:
