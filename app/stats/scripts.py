@@ -16,10 +16,28 @@ local function snapshot(p, now, window, offset, day)
   }
 end
 
+-- Live item counters ("document:12" -> views shown on pages) for a comma-separated watch
+-- list: returns the JSON object and the items Redis does not know yet.
+local function live_items(p, watch)
+  local parts, missing = {}, {}
+  for item in string.gmatch(watch, '[^,]+') do
+    local kind, id = string.match(item, '^([^:]+):(.+)$')
+    local value = redis.call('HGET', p .. 'live:' .. kind, id)
+    if value then
+      table.insert(parts, '"' .. item .. '":' .. value)
+    else
+      table.insert(missing, item)
+    end
+  end
+  return '{' .. table.concat(parts, ',') .. '}', missing
+end
+
 -- Leading and trailing throttle: publish now if the last message is at least `interval`
 -- old, else leave a 'trail' mark (due time) for whoever calls 'trail' then.
 -- Returns 1 published, 0 unchanged or already marked, or the due time (ms) of a new mark.
-local function publish(p, now, interval, snap, updated, extra)
+local function publish(p, now, interval, snap, updated, items)
+  local extra = ''
+  if items ~= '{}' then extra = ',"items":' .. items end
   local state = table.concat(snap, ',') .. '|' .. extra
   if redis.call('GET', p .. 'pub:state') == state then return 0 end
   local last = tonumber(redis.call('GET', p .. 'pub:last') or '0')
@@ -40,9 +58,11 @@ end
 
 # ARGV: prefix, cookie id, fallback id, now ms, day, hour key, visit timeout s,
 #       online window ms, is bot, item ("kind:id" or ""), updated ISO, cookie is new,
-#       publish interval ms, total offset, extra JSON members
-# Returns {online, today, total, bots_online, item views pending, published, new visit}
-# or {-1} when the counters were never initialised (Redis emptied): restore, then retry.
+#       publish interval ms, total offset, watch list ("kind:id,kind:id"), is page view
+# Returns {online, today, total, bots_online, item views pending, published, new visit,
+# live items JSON, {live items Redis lacks}}, or {-1} when the counters were never
+# initialised (Redis emptied): restore, then retry.
+# A download is an item view that is no page view (is page view = "0").
 RECORD_HIT = (
     _COMMON
     + r"""
@@ -52,10 +72,13 @@ local now, day, vt = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[7])
 local dkey, hkey = p .. 'day:' .. day, p .. 'hour:' .. ARGV[6]
 local new_visit = 0
 local pending = 0
+local page = ARGV[16] == '1'
 if ARGV[9] == '1' then
-  redis.call('ZADD', p .. 'online:bots', now, ARGV[3])
-  redis.call('HINCRBY', dkey, 'bot_views', 1)
-  redis.call('HINCRBY', hkey, 'bot_views', 1)
+  if page then
+    redis.call('ZADD', p .. 'online:bots', now, ARGV[3])
+    redis.call('HINCRBY', dkey, 'bot_views', 1)
+    redis.call('HINCRBY', hkey, 'bot_views', 1)
+  end
 else
   local vid = ARGV[3]
   if ARGV[2] ~= '' then
@@ -74,25 +97,30 @@ else
     end
   end
   local vkey, seen = p .. 'visit:' .. vid, p .. 'seen:' .. vid
-  if redis.call('SET', vkey, '1', 'NX', 'EX', vt) then
-    new_visit = 1
-    redis.call('DEL', seen)
-    redis.call('INCR', p .. 'total')
-    redis.call('HINCRBY', dkey, 'visits', 1)
-    redis.call('HINCRBY', hkey, 'visits', 1)
-  else
-    redis.call('EXPIRE', vkey, vt)
+  if page then
+    if redis.call('SET', vkey, '1', 'NX', 'EX', vt) then
+      new_visit = 1
+      redis.call('DEL', seen)
+      redis.call('INCR', p .. 'total')
+      redis.call('HINCRBY', dkey, 'visits', 1)
+      redis.call('HINCRBY', hkey, 'visits', 1)
+    else
+      redis.call('EXPIRE', vkey, vt)
+    end
+    redis.call('HINCRBY', dkey, 'views', 1)
+    redis.call('HINCRBY', hkey, 'views', 1)
+    redis.call('PFADD', p .. 'uv:' .. day, vid)
+    redis.call('ZADD', p .. 'online', now, vid)
   end
-  redis.call('HINCRBY', dkey, 'views', 1)
-  redis.call('HINCRBY', hkey, 'views', 1)
-  redis.call('PFADD', p .. 'uv:' .. day, vid)
-  redis.call('ZADD', p .. 'online', now, vid)
   if ARGV[10] ~= '' then
     local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
     if redis.call('SADD', seen, ARGV[10]) == 1 then
       redis.call('HINCRBY', p .. 'pending:' .. kind, id, 1)
+      if redis.call('HEXISTS', p .. 'live:' .. kind, id) == 1 then
+        redis.call('HINCRBY', p .. 'live:' .. kind, id, 1)
+      end
     end
-    redis.call('EXPIRE', seen, vt)
+    if redis.call('TTL', seen) < 0 or page then redis.call('EXPIRE', seen, vt) end
   end
 end
 if ARGV[10] ~= '' then
@@ -101,13 +129,15 @@ if ARGV[10] ~= '' then
     + tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
 end
 local snap = snapshot(p, now, tonumber(ARGV[8]), tonumber(ARGV[14]), day)
-local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], ARGV[15])
-return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit}
+local items, missing = live_items(p, ARGV[15])
+local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], items)
+return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items, missing}
 """
 )
 
 # ARGV: prefix, now ms, online window ms, total offset, day, updated ISO, interval ms,
-#       extra JSON members, mode ("read", "refresh" or "trail")
+#       watch list, mode ("read", "refresh" or "trail")
+# Returns {online, today, total, bots_online, published, live items JSON, {missing}}
 # "refresh" publishes if anything changed; "trail" only when a trail mark is due.
 SNAPSHOT = (
     _COMMON
@@ -116,19 +146,20 @@ local p = ARGV[1]
 if redis.call('EXISTS', p .. 'init') == 0 then return {-1} end
 local now = tonumber(ARGV[2])
 local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
+local items, missing = live_items(p, ARGV[8])
 local published = 0
 local mode = ARGV[9]
 if mode == 'refresh' then
-  published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], ARGV[8])
+  published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items)
 elseif mode == 'trail' then
   local due = redis.call('GET', p .. 'pub:trail')
   if due and tonumber(due) <= now then
     redis.call('DEL', p .. 'pub:trail')
     redis.call('DEL', p .. 'pub:last')
-    published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], ARGV[8])
+    published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items)
   end
 end
-return {snap[1], snap[2], snap[3], snap[4], published}
+return {snap[1], snap[2], snap[3], snap[4], published, items, missing}
 """
 )
 

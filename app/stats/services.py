@@ -49,6 +49,10 @@ class StatsService:
         self._store_key: tuple | None = None
         self._lock = threading.Lock()
         self.on_trail = None  # set by the background runner: schedules trailing publishes
+        # Functions naming the items ("kind:id") whose counters pages show live.
+        self.watch_providers: list = []
+        # Functions naming the items ("kind:id") whose counters pages show live.
+        self.watch_providers: list = []
 
     # Redis access
     @property
@@ -78,28 +82,56 @@ class StatsService:
     def register_counter(self, kind: str, model: type, column: str) -> None:
         self.counters[kind] = Counter(model, column)
 
+    def watch(self) -> str:
+        """The live item counters pages show, as "kind:id,kind:id"."""
+        items: list[str] = []
+        for provider in self.watch_providers:
+            items.extend(provider())
+        return ",".join(items)
+
+    def init_live_items(self, missing: tuple[str, ...]) -> dict[str, int]:
+        """Seed Redis' live counters from SQL plus what is still buffered."""
+        pending = self.store.pending(list(missing))
+        values = {}
+        for item in missing:
+            kind, _, item_id = item.partition(":")
+            counter = self.counters.get(kind)
+            if counter is None or not item_id.isdigit():
+                continue
+            column = getattr(counter.model, counter.column)
+            stored = db.session.scalar(select(column).where(counter.model.id == int(item_id)))
+            values[item] = int(stored or 0) + pending[item]
+        if values:
+            self.store.init_live(values)
+        return values
+
     # Page views
     def record(self, hit: dict) -> HitResult:
         """One hit to Redis, restoring emptied counters from SQL first if needed."""
+        hit.setdefault("watch", self.watch())
         try:
             result = self.store.record_hit(**hit)
         except NeedsRestore:
             restore_from_sql(self)
             result = self.store.record_hit(**hit)
+        if result.missing:
+            result.snapshot.items.update(self.init_live_items(result.missing))
         self.last = result.snapshot
         if result.published > 1 and self.on_trail is not None:
             self.on_trail(result.published)
         return result
 
-    def track_page_view(self, item: str = "") -> HitResult | None:
-        """Count this request as a page view (and `item` as viewed) unless it should not be."""
+    def track_page_view(self, item: str = "", page: bool = True) -> HitResult | None:
+        """Count this request as a public page view (and `item` as viewed) unless it should
+        not be. With page=False only the item counts: a download is no page view."""
         if request.method != "GET" or is_prefetch(request):
             return None
         now = self.clock()
         visitor = identify(request, current_app.secret_key, self.store.day_key(now))
         g.stats_visitor = visitor
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
-               "new_cookie": visitor.new_cookie, "item": item, "now": now}  # fmt: skip
+               "new_cookie": visitor.new_cookie, "item": item, "now": now,
+               "page": page}  # fmt: skip
         if not self.redis_available():
             self._buffer(hit)
             return None
@@ -151,11 +183,14 @@ class StatsService:
         return self.last or self.from_sql()
 
     def read(self, mode: str = "read") -> Snapshot:
+        watch = self.watch()
         try:
-            snapshot, published = self.store.snapshot(mode)
+            snapshot, published, missing = self.store.snapshot(mode, watch=watch)
         except NeedsRestore:
             restore_from_sql(self)
-            snapshot, published = self.store.snapshot(mode)
+            snapshot, published, missing = self.store.snapshot(mode, watch=watch)
+        if missing:
+            snapshot.items.update(self.init_live_items(missing))
         if published > 1 and self.on_trail is not None:
             self.on_trail(published)
         self.last = snapshot

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,15 +24,19 @@ class Snapshot:
     total: int
     bots_online: int
     updated: str
+    items: dict[str, int] = field(default_factory=dict)  # live item counters, "kind:id"
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "online": self.online,
             "today": self.today,
             "total": self.total,
             "bots_online": self.bots_online,
             "updated": self.updated,
         }
+        if self.items:
+            data["items"] = self.items
+        return data
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class HitResult:
     item_pending: int
     published: int
     new_visit: bool
+    missing: tuple[str, ...] = ()  # watched items Redis has no live counter for yet
 
 
 class NeedsRestore(Exception):
@@ -78,9 +84,9 @@ class StatsStore:
     def iso(now: float) -> str:
         return datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
 
-    def _snap(self, values, now: float) -> Snapshot:
+    def _snap(self, values, now: float, items: str = "{}") -> Snapshot:
         return Snapshot(int(values[0]), int(values[1]), int(values[2]), int(values[3]),
-                        self.iso(now))  # fmt: skip
+                        self.iso(now), json.loads(items))  # fmt: skip
 
     # Page views
     def record_hit(
@@ -92,7 +98,8 @@ class StatsStore:
         new_cookie: bool,
         item: str = "",
         now: float | None = None,
-        extra: str = "",
+        watch: str = "",
+        page: bool = True,
     ) -> HitResult:
         """Count one page view and read back the numbers: one round trip."""
         now = self.now() if now is None else now
@@ -113,15 +120,17 @@ class StatsStore:
                 "1" if new_cookie else "0",
                 PUBLISH_INTERVAL_MS,
                 self.offset,
-                extra,
-            ]  # fmt: skip
+                watch,
+                "1" if page else "0",
+            ]
         )
         if result[0] == -1:
             raise NeedsRestore
-        return HitResult(self._snap(result, now), int(result[4]), int(result[5]),
-                         bool(result[6]))  # fmt: skip
+        snapshot = self._snap(result, now, result[7])
+        return HitResult(snapshot, int(result[4]), int(result[5]), bool(result[6]),
+                         tuple(result[8]))  # fmt: skip
 
-    def snapshot(self, mode: str = "read", now: float | None = None, extra: str = ""):
+    def snapshot(self, mode: str = "read", now: float | None = None, watch: str = ""):
         """Current numbers; mode "refresh" publishes a change, "trail" a due trailing edge."""
         now = self.now() if now is None else now
         result = self._snapshot(
@@ -133,13 +142,34 @@ class StatsStore:
                 self.day_key(now),
                 self.iso(now),
                 PUBLISH_INTERVAL_MS,
-                extra,
+                watch,
                 mode,
-            ]  # fmt: skip
+            ]
         )
         if result[0] == -1:
             raise NeedsRestore
-        return self._snap(result, now), int(result[4])
+        return self._snap(result, now, result[5]), int(result[4]), tuple(result[6])
+
+    def init_live(self, values: dict[str, int]) -> None:
+        """Give Redis the display value of live item counters it lacks (never overwrite)."""
+        pipe = self.client.pipeline(transaction=False)
+        for item, value in values.items():
+            kind, _, item_id = item.partition(":")
+            pipe.hsetnx(f"{PREFIX}live:{kind}", item_id, value)
+        pipe.execute()
+
+    def pending(self, items: list[str]) -> dict[str, int]:
+        """Buffered counts (pending and being flushed) not yet in SQL, per item."""
+        pipe = self.client.pipeline(transaction=False)
+        for item in items:
+            kind, _, item_id = item.partition(":")
+            pipe.hget(f"{PREFIX}pending:{kind}", item_id)
+            pipe.hget(f"{PREFIX}flushing:{kind}", item_id)
+        values = pipe.execute()
+        return {
+            item: int(values[2 * i] or 0) + int(values[2 * i + 1] or 0)
+            for i, item in enumerate(items)
+        }
 
     def heartbeat(self, cookies: list[str], now: float | None = None) -> int:
         now = self.now() if now is None else now
