@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import blocks, errors, health, media, news, stats
+    from app import blocks, documents, errors, health, media, news, stats
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     blocks.init_app(app)
     stats.init_app(app)
     news.init_app(app)
+    documents.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -30,6 +30,11 @@ class Defaults:
     # Seconds between comment heartbeats on an idle live-stats stream (HTML spec: <= 15).
     STATS_STREAM_HEARTBEAT = 15
     ARTICLES_PER_PAGE = 10
+    DOCUMENTS_PER_PAGE = 15
+    # "Văn bản mới": how many, summary cut at how many characters, "Mới" for how many days.
+    DOCUMENTS_SIDEBAR_COUNT = 5
+    DOCUMENTS_SUMMARY_LENGTH = 110
+    DOCUMENTS_NEW_DAYS = 7
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

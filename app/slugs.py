@@ -13,8 +13,14 @@ def slugify(text: str) -> str:
     return _slugify(text, max_length=MAX_SLUG_LENGTH, word_boundary=True) or "bai-viet"
 
 
+def strip_diacritics(text: str) -> str:
+    """`Quyết định` -> `Quyet dinh` (case kept)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, for search: `Hướng Dẫn` -> `huong dan`."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
+    return " ".join(strip_diacritics(text).lower().split())

@@ -24,4 +24,5 @@ def seed_demo(if_empty: bool) -> None:
     if not any(counts.values()):
         click.echo("Demo content is already present; nothing added.")
         return
-    click.echo("Added " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+    added = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+    click.echo(f"Added {added}.")

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from flask import url_for
 from sqlalchemy import select
 
 from app.blocks.models import Banner, BannerBlock
-from app.dates import utcnow
+from app.dates import to_local, utcnow
 from app.demo import content
 from app.demo.images import banner_png, landscape_jpeg
+from app.demo.pdf import document_pdf
+from app.documents.models import Document, Field
+from app.documents.services import (
+    attach_file,
+    create_document,
+    get_or_create_field,
+    get_or_create_issuer,
+    get_or_create_signer,
+    get_or_create_type,
+)
 from app.extensions import db
 from app.media import save_image_bytes
 from app.news.models import Article, ArticleStatus, Category, ImagePosition
@@ -108,6 +119,51 @@ def seed_banners() -> int:
     return added
 
 
+def seed_documents() -> int:
+    today = to_local(utcnow()).date()
+    by_code = {d.code: d for d in db.session.scalars(select(Document))}
+    fields: dict[str, Field] = {}
+    for item in content.FIELDS:  # parents first
+        fields[item["slug"]] = get_or_create_field(
+            item["name"], item["slug"], fields.get(item["parent"]) if item["parent"] else None
+        )
+    for position, name in enumerate(content.DOCUMENT_TYPES):
+        get_or_create_type(name, position)
+    added = 0
+    for item in sorted(content.DOCUMENTS, key=lambda d: -d["issued_days_ago"]):
+        if item["code"] in by_code:
+            continue
+        issued = today - timedelta(days=item["issued_days_ago"])
+        expires = item["expires_days_after_issue"]
+        document = create_document(
+            code=item["code"],
+            title=item["title"],
+            summary=item["summary"],
+            body=item["body"],
+            type=get_or_create_type(item["type"]),
+            issuer=get_or_create_issuer(item["issuer"]),
+            signer=get_or_create_signer(item["signer"], item["signer_position"]),
+            issued_on=issued,
+            in_force_on=issued + timedelta(days=item["in_force_days_after_issue"]),
+            expires_on=issued + timedelta(days=expires) if expires is not None else None,
+            fields=[fields[slug] for slug in item["fields"]],
+            commit=False,
+        )
+        pdf = document_pdf(item["issuer"], item["code"], item["title"], item["pages"],
+                           f"{item['signer_position']} {item['signer']}")  # fmt: skip
+        attach_file(document, io.BytesIO(pdf), item["file_name"], commit=False)
+        by_code[document.code] = document
+        added += 1
+    db.session.flush()
+    for item in content.DOCUMENTS:  # links, once every document exists
+        document = by_code[item["code"]]
+        if item["replaces"] and not document.replaces:
+            document.replaces = [by_code[item["replaces"]]]
+        if item["related"] and not document.related:
+            document.related_to = [by_code[c] for c in item["related"]]
+    return added
+
+
 def seed_demo() -> dict[str, int]:
     """Add whatever part of the demo content is missing; return how much was added."""
     categories, added_categories = seed_categories()
@@ -115,6 +171,7 @@ def seed_demo() -> dict[str, int]:
         "categories": added_categories,
         "articles": seed_articles(categories),
         "banners": seed_banners(),
+        "documents": seed_documents(),
     }
     db.session.commit()
     return counts

@@ -11,9 +11,9 @@ from app.stats.services import StatsService, get_service
 from app.stats.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 
 
-def track_page_view(item: str = ""):
+def track_page_view(item: str = "", page: bool = True):
     """Count the current request as a public page view; see StatsService.track_page_view."""
-    return get_service().track_page_view(item)
+    return get_service().track_page_view(item, page=page)
 
 
 def _block_context() -> dict:

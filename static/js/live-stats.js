@@ -26,6 +26,13 @@
         if (el.textContent !== text) el.textContent = text;  // no write, no repaint
       });
     });
+    var items = data.items || {};
+    Object.keys(items).forEach(function (item) {
+      var text = format.format(items[item]);
+      document.querySelectorAll('[data-live-item="' + item + '"]').forEach(function (el) {
+        if (el.textContent !== text) el.textContent = text;
+      });
+    });
     block.setAttribute("data-updated", data.updated || "");
     document.dispatchEvent(new CustomEvent("live-stats", { detail: data }));
   }

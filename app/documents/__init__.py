@@ -1,0 +1,54 @@
+"""Official documents: list, filters, detail pages, files, and the "Văn bản mới" block."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+
+from app.blocks.registry import POSITIONS, Block, register_block
+from app.documents.models import Document
+from app.documents.queries import NewestIds, newest, recently_issued
+from app.documents.routes import bp, local_today
+
+
+def _watched(app: Flask, cache: NewestIds):
+    def provider() -> list[str]:
+        ids = cache.get(app.config["DOCUMENTS_SIDEBAR_COUNT"])
+        return [f"{kind}:{i}" for i in ids for kind in ("document", "document_download")]
+
+    return provider
+
+
+def _block_context() -> dict | None:
+    documents = newest(current_app.config["DOCUMENTS_SIDEBAR_COUNT"])
+    if not documents:
+        return None
+    stats = g.get("stats")
+    live = stats.items if stats is not None else {}
+    today = local_today()
+    rows = [
+        {
+            "document": d,
+            "views": live.get(f"document:{d.id}", d.views),
+            "downloads": live.get(f"document_download:{d.id}", d.downloads),
+            "is_new": recently_issued(d, today, current_app.config["DOCUMENTS_NEW_DAYS"]),
+        }
+        for d in documents
+    ]
+    return {"rows": rows, "summary_length": current_app.config["DOCUMENTS_SUMMARY_LENGTH"]}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    stats = app.extensions["stats"]
+    stats.register_counter("document", Document, "views")
+    stats.register_counter("document_download", Document, "downloads")
+    cache = NewestIds()
+    app.extensions["documents_newest"] = cache
+    stats.watch_providers.append(_watched(app, cache))
+    register_block(
+        app, Block("new_documents", "documents/block.html", _block_context,
+                   POSITIONS["new_documents"])
+    )  # fmt: skip
+
+
+__all__ = ["bp", "init_app"]

@@ -1,0 +1,102 @@
+"""Public document pages: list with filters, detail, download and PDF preview."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+
+from app.dates import to_local, utcnow
+from app.documents import files, filters, queries
+from app.extensions import db
+from app.slugs import strip_diacritics
+from app.stats import track_page_view
+
+bp = Blueprint("documents", __name__, url_prefix="/van-ban")
+
+
+def local_today():
+    return to_local(utcnow()).date()
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6:
+        abort(400, description="Số trang không hợp lệ.")
+    page = int(raw)
+    if page < 1:
+        abort(404)
+    return page
+
+
+@bp.get("/")
+def index():
+    chosen = filters.parse(request.args)
+    page = _page()
+    today = local_today()
+    pagination = db.paginate(
+        filters.query(chosen, today), page=page,
+        per_page=current_app.config["DOCUMENTS_PER_PAGE"], error_out=True,
+    )  # fmt: skip
+    track_page_view()
+    return render_template(
+        "documents/index.html", pagination=pagination, filters=chosen, today=today,
+        statuses=filters.STATUSES, **queries.filter_choices(),
+    )  # fmt: skip
+
+
+@bp.get("/<slug>")
+def detail(slug: str):
+    document = queries.by_slug(slug) or abort(404)
+    hit = track_page_view(f"document:{document.id}")
+    views = document.views + (hit.item_pending if hit else 0)
+    older, newer = document.replacement_chain()
+    return render_template(
+        "documents/detail.html", document=document, views=views, older=older, newer=newer,
+        today=local_today(),
+    )  # fmt: skip
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    """RFC 6266: an ASCII fallback name, and the real name as RFC 5987 UTF-8."""
+    fallback = strip_diacritics(filename).encode("ascii", "ignore").decode()
+    fallback = "".join(ch if ch.isalnum() or ch in " .-_()" else "_" for ch in fallback)
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _send(file_id: int, inline: bool):
+    attached = queries.file_by_id(file_id) or abort(404)
+    if inline and not attached.is_pdf:
+        abort(404)
+    path = files.path_of(attached.stored_name)
+    if not path.is_file():
+        abort(404, description="Tệp đính kèm không còn tồn tại trên máy chủ.")
+    if not inline:
+        track_page_view(f"document_download:{attached.document_id}", page=False)
+    response = send_file(
+        path, mimetype=attached.content_type, as_attachment=not inline,
+        download_name=attached.original_name, conditional=True, max_age=0,
+    )  # fmt: skip
+    response.headers["Content-Disposition"] = content_disposition(
+        "inline" if inline else "attachment", attached.original_name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    if inline:
+        # Shown inside the document page's frame only; nothing else may run from it.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+        )
+    else:
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/tep/<int:file_id>")
+def download(file_id: int):
+    return _send(file_id, inline=False)
+
+
+@bp.get("/tep/<int:file_id>/xem")
+def preview(file_id: int):
+    return _send(file_id, inline=True)
