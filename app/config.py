@@ -35,7 +35,9 @@ class Defaults:
     DOCUMENTS_SIDEBAR_COUNT = 5
     DOCUMENTS_SUMMARY_LENGTH = 110
     DOCUMENTS_NEW_DAYS = 7
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Largest attached document file; a request may carry one plus the form around it.
+    DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_REFRESH_EACH_REQUEST = False

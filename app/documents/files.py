@@ -45,6 +45,18 @@ class Detected:
         return CONTENT_TYPES[self.kind]
 
 
+def check_size(stream: BinaryIO, limit: int) -> int:
+    """The stream's size; over `limit` bytes it is refused."""
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    if size > limit:
+        raise FileRejected(f"Tệp vượt quá dung lượng cho phép ({limit // (1024 * 1024)} MB).")
+    if size == 0:
+        raise FileRejected("Tệp rỗng.")
+    return size
+
+
 def detect(stream: BinaryIO, filename: str) -> Detected:
     """What the file really is, from its content; the name only tells .doc from .xls."""
     stream.seek(0)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import BinaryIO
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.documents import files
@@ -121,6 +122,7 @@ def update_document(document: Document, **values) -> Document:
 def attach_file(document: Document, stream: BinaryIO, filename: str,
                 commit: bool = True) -> DocumentFile:  # fmt: skip
     """Check the content, store it under a generated name, and attach it."""
+    files.check_size(stream, current_app.config["DOCUMENT_MAX_BYTES"])
     detected = files.detect(stream, filename)
     stored_name, size = files.store(stream)
     attached = DocumentFile(
