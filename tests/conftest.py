@@ -62,6 +62,7 @@ def make_app(tmp_path, migrated_db, redis_url):
             "SECRET_KEY": "test-secret",
             "TESTING": True,
             "SERVER_NAME": "localhost",
+            "STATS_BACKGROUND": False,
         }
         config.update(overrides)
         return create_app(config)

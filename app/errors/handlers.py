@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -38,8 +38,13 @@ def error_response(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, (f"Lỗi {code}", detail or ""))
     message = detail or message
     if wants_json():
-        return jsonify(error=code, title=title, message=message), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+        response = jsonify(error=code, title=title, message=message)
+    else:
+        response = make_response(
+            render_template("errors/error.html", code=code, title=title, message=message)
+        )
+    response.status_code = code
+    return response
 
 
 @bp.app_errorhandler(CSRFError)
@@ -52,11 +57,12 @@ def csrf_error(error: CSRFError):
 def http_error(error: HTTPException):
     if isinstance(error, InternalServerError):
         return server_error(error)
-    response = error_response(error.code or 500)
+    description = error.description if error.description != type(error).description else None
+    response = error_response(error.code or 500, description)
     if error.code == 405 and error.valid_methods:
-        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     if getattr(error, "retry_after", None):
-        response[0].headers["Retry-After"] = str(error.retry_after)
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
