@@ -1,0 +1,213 @@
+"""Error pages, the health check, media serving safety and the generated secret key."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from app.media import save_image_bytes
+
+# --- error pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/khong-co-trang-nay", "/tin-tuc/", "/chuyen-muc/a/b"])
+def test_unknown_url_shows_the_vietnamese_not_found_page(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert '<html lang="vi">' in response.text
+    assert "Không tìm thấy trang" in response.text
+    assert "Trang bạn tìm không tồn tại hoặc đã được chuyển đi." in response.text
+    assert 'href="/">« Về trang chủ</a>' in response.text
+
+
+def test_not_found_is_json_for_clients_asking_for_json(client):
+    response = client.get("/khong-co-trang-nay", headers={"Accept": "application/json"})
+
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.get_json()["error"] == 404
+    assert response.get_json()["title"] == "Không tìm thấy trang"
+
+
+def test_not_found_under_api_is_json_whatever_the_accept_header(client):
+    response = client.get("/api/khong-co", headers={"Accept": "text/html"})
+
+    assert response.status_code == 404
+    assert response.get_json()["error"] == 404
+
+
+def test_browser_accept_header_gets_html(client):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/khong-co-trang-nay", headers={"Accept": accept})
+
+    assert response.mimetype == "text/html"
+    assert "Không tìm thấy trang" in response.text
+
+
+@pytest.mark.parametrize(("method", "url"), [("post", "/healthz"), ("delete", "/")])
+def test_wrong_method_shows_the_vietnamese_405_page(client, method, url):
+    response = getattr(client, method)(url)
+
+    assert response.status_code == 405
+    assert "Phương thức không được hỗ trợ" in response.text
+    assert "GET" in response.headers["Allow"]
+
+
+def boom():
+    raise RuntimeError("secret internal detail")
+
+
+def test_unhandled_exception_shows_the_vietnamese_500_page(make_app):
+    app = make_app()
+    app.add_url_rule("/boom", "boom", boom)
+
+    response = app.test_client().get("/boom")
+
+    assert response.status_code == 500
+    assert '<html lang="vi">' in response.text
+    assert "Lỗi hệ thống" in response.text
+    assert "Đã có lỗi xảy ra." in response.text
+    assert "secret internal detail" not in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unhandled_exception_is_json_for_json_clients(make_app):
+    app = make_app()
+    app.add_url_rule("/api/boom", "api_boom", boom)
+
+    response = app.test_client().get("/api/boom")
+
+    assert response.status_code == 500
+    assert response.get_json()["error"] == 500
+    assert "secret internal detail" not in response.text
+
+
+def test_unhandled_exception_is_logged(make_app, caplog):
+    app = make_app()
+    app.add_url_rule("/boom", "boom", boom)
+
+    with caplog.at_level("ERROR"):
+        app.test_client().get("/boom")
+
+    logged = [r for r in caplog.records if r.levelname == "ERROR" and "/boom" in r.getMessage()]
+    assert logged, "the error was not logged"
+    assert logged[0].exc_info and isinstance(logged[0].exc_info[1], RuntimeError)
+
+
+# --- health check ------------------------------------------------------------------------------
+
+
+def test_healthz_reports_database_and_redis_ok(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.get_json() == {"db": "ok", "redis": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_is_503_naming_redis_when_redis_is_unreachable(make_app):
+    app = make_app(REDIS_URL="unix:///nonexistent/redis.sock")
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.get_json() == {"db": "ok", "redis": "down"}
+
+
+def test_healthz_is_503_naming_the_database_when_it_is_unreachable(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="sqlite:////nonexistent/dir/portal.db")
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.get_json() == {"db": "down", "redis": "ok"}
+
+
+# --- media -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/media/..%2f..%2fetc%2fpasswd",
+        "/media/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/media/../../etc/passwd",
+        "/media/%2e%2e%2fsecret_key",
+        "/media/..",
+        "/media/secret_key",
+        "/media/portal.db",
+        "/media/abc.jpg",
+        "/media/0123456789ABCDEF0123456789ABCDEF.jpg",
+        "/media/0123456789abcdef0123456789abcdef.php",
+        "/media/0123456789abcdef0123456789abcdef.jpg.php",
+        "/media/0123456789abcdef0123456789abcdef.jpg%00.png",
+        "/media/0123456789abcdef0123456789abcdef.jpg/",
+        "/media/0123456789abcdef0123456789abcdef.jpg",
+    ],
+)
+def test_media_refuses_traversal_bad_and_missing_names(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert b"root:" not in response.data
+    assert "Không tìm thấy trang" in response.text
+
+
+def test_media_serves_a_stored_image_without_sniffing(app, client):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    name = save_image_bytes(png, "png")
+
+    with client.get(f"/media/{name}") as response:
+        assert response.status_code == 200
+        assert response.data == png
+        assert response.mimetype == "image/png"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+# --- secret key --------------------------------------------------------------------------------
+
+
+def test_missing_secret_key_is_generated_into_the_instance_folder(make_app, tmp_path):
+    key_file = tmp_path / "instance" / "secret_key"
+    assert not key_file.exists()
+
+    app = make_app(SECRET_KEY="")
+
+    assert key_file.exists()
+    key = key_file.read_text().strip()
+    assert len(key) >= 32
+    assert app.secret_key == key
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_generated_secret_key_is_stable_across_restarts(make_app, tmp_path):
+    first = make_app(SECRET_KEY="")
+    second = make_app(SECRET_KEY="")
+
+    assert first.secret_key == second.secret_key
+    # A session cookie signed before the restart is still accepted after it.
+    signed = first.session_interface.get_signing_serializer(first).dumps({"user": 7})
+    assert second.session_interface.get_signing_serializer(second).loads(signed) == {"user": 7}
+
+
+def test_each_instance_folder_gets_its_own_secret_key(make_app, tmp_path):
+    other = tmp_path / "other-instance"
+    other.mkdir()
+
+    first = make_app(SECRET_KEY="")
+    second = make_app(SECRET_KEY="", INSTANCE_PATH=str(other))
+
+    assert first.secret_key != second.secret_key
+    assert (Path(other) / "secret_key").read_text().strip() == second.secret_key
+
+
+def test_configured_secret_key_is_used_and_nothing_is_written(make_app, tmp_path):
+    app = make_app(SECRET_KEY="configured-key")
+
+    assert app.secret_key == "configured-key"
+    assert not (tmp_path / "instance" / "secret_key").exists()
