@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import blocks, documents, errors, health, media, news, stats
+    from app import admin, auth, blocks, documents, errors, health, media, news, stats
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
@@ -52,6 +52,8 @@ def register_blueprints(app: Flask) -> None:
     stats.init_app(app)
     news.init_app(app)
     documents.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(admin.bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -20,6 +20,8 @@ class Defaults:
     ONLINE_WINDOW_SECONDS = 300
     VISIT_TIMEOUT_SECONDS = 1800
     IDLE_TIMEOUT_SECONDS = 1800
+    # The keepalive bar shows this many seconds before the idle logout.
+    IDLE_WARNING_SECONDS = 60
     STATS_TOTAL_OFFSET = 0
     # How many reverse proxies in front of us may set X-Forwarded-For (0: trust none).
     TRUSTED_PROXIES = 0
@@ -41,6 +43,8 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_REFRESH_EACH_REQUEST = False
+    SESSION_COOKIE_SECURE = False  # also Secure whenever a request arrives over HTTPS
+    PERMANENT_SESSION_LIFETIME = 12 * 3600  # "remember me" never outlives the 12 h limit
     WTF_CSRF_TIME_LIMIT = None
 
 

@@ -46,9 +46,9 @@ def init_app(app: Flask) -> None:
     app.extensions["documents_newest"] = cache
     stats.watch_providers.append(_watched(app, cache))
     register_block(
-        app, Block("new_documents", "documents/block.html", _block_context,
-                   POSITIONS["new_documents"])
-    )  # fmt: skip
+        app,
+        Block("new_documents", "documents/block.html", _block_context, POSITIONS["new_documents"]),
+    )
 
 
 __all__ = ["bp", "init_app"]

@@ -14,9 +14,8 @@ document_fields = Table(
     "document_fields",
     db.Model.metadata,
     Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    Column("field_id", ForeignKey("document_field_list.id", ondelete="CASCADE"),
-           primary_key=True),
-)  # fmt: skip
+    Column("field_id", ForeignKey("document_field_list.id", ondelete="CASCADE"), primary_key=True),
+)
 
 # (document, the older document it replaces)
 document_replacements = Table(

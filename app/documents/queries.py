@@ -38,12 +38,15 @@ def newest(limit: int) -> list[Document]:
 
 def filter_choices() -> dict:
     return {
-        "types": list(db.session.scalars(select(DocumentType).order_by(DocumentType.position,
-                                                                       DocumentType.name))),
+        "types": list(
+            db.session.scalars(
+                select(DocumentType).order_by(DocumentType.position, DocumentType.name)
+            )
+        ),
         "issuers": list(db.session.scalars(select(Issuer).order_by(Issuer.name))),
         "signers": list(db.session.scalars(select(Signer).order_by(Signer.name))),
         "fields": list(db.session.scalars(select(Field).order_by(Field.name))),
-    }  # fmt: skip
+    }
 
 
 class NewestIds:

@@ -35,14 +35,20 @@ def index():
     page = _page()
     today = local_today()
     pagination = db.paginate(
-        filters.query(chosen, today), page=page,
-        per_page=current_app.config["DOCUMENTS_PER_PAGE"], error_out=True,
-    )  # fmt: skip
+        filters.query(chosen, today),
+        page=page,
+        per_page=current_app.config["DOCUMENTS_PER_PAGE"],
+        error_out=True,
+    )
     track_page_view()
     return render_template(
-        "documents/index.html", pagination=pagination, filters=chosen, today=today,
-        statuses=filters.STATUSES, **queries.filter_choices(),
-    )  # fmt: skip
+        "documents/index.html",
+        pagination=pagination,
+        filters=chosen,
+        today=today,
+        statuses=filters.STATUSES,
+        **queries.filter_choices(),
+    )
 
 
 @bp.get("/<slug>")
@@ -52,9 +58,13 @@ def detail(slug: str):
     views = document.views + (hit.item_pending if hit else 0)
     older, newer = document.replacement_chain()
     return render_template(
-        "documents/detail.html", document=document, views=views, older=older, newer=newer,
+        "documents/detail.html",
+        document=document,
+        views=views,
+        older=older,
+        newer=newer,
         today=local_today(),
-    )  # fmt: skip
+    )
 
 
 def content_disposition(kind: str, filename: str) -> str:
@@ -74,9 +84,13 @@ def _send(file_id: int, inline: bool):
     if not inline:
         track_page_view(f"document_download:{attached.document_id}", page=False)
     response = send_file(
-        path, mimetype=attached.content_type, as_attachment=not inline,
-        download_name=attached.original_name, conditional=True, max_age=0,
-    )  # fmt: skip
+        path,
+        mimetype=attached.content_type,
+        as_attachment=not inline,
+        download_name=attached.original_name,
+        conditional=True,
+        max_age=0,
+    )
     response.headers["Content-Disposition"] = content_disposition(
         "inline" if inline else "attachment", attached.original_name
     )

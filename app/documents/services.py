@@ -24,8 +24,18 @@ from app.slugs import fold, slugify
 
 log = logging.getLogger(__name__)
 
-DOCUMENT_FIELDS = {"title", "summary", "body", "type", "issuer", "signer", "issued_on",
-                   "in_force_on", "expires_on", "published"}  # fmt: skip
+DOCUMENT_FIELDS = {
+    "title",
+    "summary",
+    "body",
+    "type",
+    "issuer",
+    "signer",
+    "issued_on",
+    "in_force_on",
+    "expires_on",
+    "published",
+}
 
 
 def search_text(document: Document) -> str:
@@ -86,8 +96,15 @@ def create_document(
     if unknown:
         raise TypeError(f"unknown document fields: {sorted(unknown)}")
     code = " ".join(code.split())
-    document = Document(code=code, slug=slugify(code), title=title, type=type, issuer=issuer,
-                        issued_on=issued_on, **values)  # fmt: skip
+    document = Document(
+        code=code,
+        slug=slugify(code),
+        title=title,
+        type=type,
+        issuer=issuer,
+        issued_on=issued_on,
+        **values,
+    )
     document.fields = list(fields)
     document.replaces = [d for d in replaces if d is not document]
     document.related_to = [d for d in related if d is not document]
@@ -119,8 +136,9 @@ def update_document(document: Document, **values) -> Document:
     return document
 
 
-def attach_file(document: Document, stream: BinaryIO, filename: str,
-                commit: bool = True) -> DocumentFile:  # fmt: skip
+def attach_file(
+    document: Document, stream: BinaryIO, filename: str, commit: bool = True
+) -> DocumentFile:
     """Check the content, store it under a generated name, and attach it."""
     files.check_size(stream, current_app.config["DOCUMENT_MAX_BYTES"])
     detected = files.detect(stream, filename)

@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_set_visitor_cookie)
     app.before_request(_start_background)
     register_block(app, Block("stats", "stats/block.html", _block_context, POSITIONS["stats"]))
+    app.add_template_global(lambda: get_service().current(), "stats_now")
 
 
 __all__ = ["init_app", "track_page_view"]

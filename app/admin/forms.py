@@ -1,0 +1,26 @@
+"""Forms of the user administration."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.auth.models import ROLE_LABELS, Role
+
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        "Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập."), Length(max=60)]
+    )
+    display_name = StringField(
+        "Họ và tên", validators=[DataRequired("Nhập họ và tên."), Length(max=120)]
+    )
+    email = StringField(
+        "Thư điện tử", validators=[Optional(), Email("Địa chỉ thư không hợp lệ."), Length(max=200)]
+    )
+    role = SelectField("Vai trò", choices=ROLE_CHOICES, default=Role.EDITOR.value)
+    can_publish = BooleanField("Được phép xuất bản (không cần duyệt)")
+    categories = SelectMultipleField("Chuyên mục được phụ trách", coerce=int)
+    active = BooleanField("Đang hoạt động", default=True)
+    password = PasswordField("Mật khẩu", validators=[Optional(), Length(max=128)])

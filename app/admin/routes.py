@@ -1,0 +1,116 @@
+"""The administration shell: dashboard, users, audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app.admin.forms import UserForm
+from app.admin.services import categories_by_ids, update_user
+from app.audit.models import AuditEntry
+from app.auth.models import Role, User
+from app.auth.policies import admin_required, staff_required
+from app.auth.services import AccountError, create_user
+from app.extensions import db
+from app.news.queries import all_categories
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+@bp.get("/")
+@staff_required
+def dashboard():
+    from app.documents.models import Document
+    from app.news.models import Article
+
+    counts = {
+        "articles": _count(Article),
+        "documents": _count(Document),
+        "comments_pending": 0,
+        "users": _count(User),
+    }
+    return render_template("admin/dashboard.html", counts=counts)
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    form.categories.choices = [(c.id, c.name) for c in all_categories()]
+    if user is not None and request.method == "GET":
+        form.categories.data = [c.id for c in user.categories]
+    return form
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    rows = db.session.scalars(select(User).order_by(User.role, User.username))
+    return render_template("admin/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    form = _user_form()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append("Nhập mật khẩu cho tài khoản mới.")
+        else:
+            try:
+                user = create_user(
+                    form.username.data,
+                    form.password.data,
+                    display_name=form.display_name.data,
+                    email=form.email.data or "",
+                    role=Role(form.role.data),
+                    can_publish=form.can_publish.data,
+                    categories=categories_by_ids(form.categories.data),
+                    by=current_user,
+                )
+            except AccountError as exc:
+                form.username.errors.append(str(exc))
+            else:
+                flash(f"Đã tạo tài khoản {user.username}.", "info")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = _user_form(user)
+    form.username.data = user.username  # never renamed here
+    if form.validate_on_submit():
+        try:
+            update_user(
+                user,
+                by=current_user,
+                display_name=form.display_name.data,
+                email=form.email.data or "",
+                role=form.role.data,
+                can_publish=form.can_publish.data,
+                category_ids=form.categories.data,
+                active=form.active.data,
+                password=form.password.data or "",
+            )
+        except AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            flash(f"Đã cập nhật tài khoản {user.username}.", "info")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    page = request.args.get("page", 1, type=int)
+    pagination = db.paginate(
+        select(AuditEntry).order_by(AuditEntry.id.desc()), page=page, per_page=50
+    )
+    return render_template("admin/audit.html", pagination=pagination)

@@ -1,0 +1,59 @@
+"""Writing audit entries; values are stored as given and logged encoded."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from app.audit.models import AuditEntry
+from app.extensions import db
+
+log = logging.getLogger("app.audit")
+
+
+def record(
+    action: str,
+    obj=None,
+    detail: str = "",
+    *,
+    user=None,
+    commit: bool = True,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    """Add an audit row for `action` on `obj` by `user` (default: the current user)."""
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user
+    if obj is not None:
+        object_type = object_type or type(obj).__name__.lower()
+        object_id = object_id or str(getattr(obj, "id", "") or "")
+    entry = AuditEntry(
+        user_id=getattr(user, "id", None),
+        username=getattr(user, "username", "") or "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail[:2000],
+        ip=(request.remote_addr or "") if has_request_context() else "",
+    )
+    db.session.add(entry)
+    if commit:
+        db.session.commit()
+    # json.dumps escapes CR/LF and quotes, so a crafted title cannot forge a log line.
+    log.info(
+        "audit %s",
+        json.dumps(
+            {
+                "user": entry.username,
+                "action": action,
+                "object": f"{object_type}:{object_id}",
+                "detail": entry.detail,
+                "ip": entry.ip,
+            },
+            ensure_ascii=False,
+        ),
+    )
+    return entry
