@@ -82,7 +82,9 @@ def _zip_kind(stream: BinaryIO) -> str:
                 raise FileRejected("Tệp có dung lượng giải nén bất thường, không được chấp nhận.")
             names = {e.filename for e in entries}
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Read a few bytes only: a lying entry must not be unpacked whole.
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100).decode("ascii", "replace").strip()
                 if mimetype in ODF_TYPES:
                     return ODF_TYPES[mimetype]
             if "[Content_Types].xml" in names:
