@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -65,9 +67,23 @@ def make_app(tmp_path, migrated_db, redis_url):
             "STATS_BACKGROUND": False,
         }
         config.update(overrides)
-        return create_app(config)
+        app = create_app(config)
+        app.test_client_class = IsolatedClient
+        return app
 
     return factory
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context (and `g`), as in production,
+    even while the test itself holds one open for database work."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
 
 
 @pytest.fixture

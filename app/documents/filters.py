@@ -56,7 +56,7 @@ def _parse_date(raw: str, label: str) -> date:
 def _lookup(model, column, raw: str, label: str):
     found = db.session.scalar(select(model).where(column == raw))
     if found is None:
-        raise InvalidFilter(f"Không có {label} “{raw[:60]}”.")
+        raise InvalidFilter(f"Không có {label} “{str(raw)[:60]}”.")
     return found
 
 
@@ -79,13 +79,13 @@ def parse(args: MultiDict) -> Filters:
     if raw := get("co-quan"):
         filters.issuer = _lookup(Issuer, Issuer.slug, raw, "cơ quan ban hành")
     if raw := get("nguoi-ky"):
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             raise InvalidFilter("Người ký không hợp lệ.")
         filters.signer = _lookup(Signer, Signer.id, int(raw), "người ký")
     if raw := get("linh-vuc"):
         filters.field = _lookup(Field, Field.slug, raw, "lĩnh vực")
     if raw := get("nam"):
-        if not raw.isdigit() or not 1900 <= int(raw) <= 2100:
+        if not (raw.isascii() and raw.isdigit()) or not 1900 <= int(raw) <= 2100:
             raise InvalidFilter("Năm ban hành không hợp lệ.")
         filters.year = int(raw)
     if raw := get("tu-ngay"):

@@ -10,7 +10,7 @@ from app.dates import to_local, utcnow
 from app.documents import files, filters, queries
 from app.extensions import db
 from app.slugs import strip_diacritics
-from app.stats import track_page_view
+from app.stats import buffered_views, track_page_view
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban")
 
@@ -21,7 +21,7 @@ def local_today():
 
 def _page() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         abort(400, description="Số trang không hợp lệ.")
     page = int(raw)
     if page < 1:
@@ -55,7 +55,7 @@ def index():
 def detail(slug: str):
     document = queries.by_slug(slug) or abort(404)
     hit = track_page_view(f"document:{document.id}")
-    views = document.views + (hit.item_pending if hit else 0)
+    views = document.views + buffered_views(hit)
     older, newer = document.replacement_chain()
     return render_template(
         "documents/detail.html",

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from app.extensions import db
 from app.news import queries
 from app.news.models import Article
-from app.stats import track_page_view
+from app.stats import buffered_views, track_page_view
 
 bp = Blueprint("news", __name__)
 
@@ -56,7 +56,7 @@ def article(slug: str):
         return redirect(url_for(".article", slug=article.slug), 301)
     newer, older = queries.neighbours(article)
     hit = track_page_view(f"article:{article.id}")
-    views = article.views + (hit.item_pending if hit else 0)
+    views = article.views + buffered_views(hit)
     return render_template(
         "news/article.html", article=article, views=views, newer=newer, older=older
     )

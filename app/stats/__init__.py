@@ -7,7 +7,7 @@ from flask import Flask, current_app, g, request
 from app.blocks.registry import POSITIONS, Block, register_block
 from app.stats.hub import Hub
 from app.stats.jobs import Runner
-from app.stats.services import StatsService, get_service
+from app.stats.services import StatsService, buffered_views, get_service
 from app.stats.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 
 
@@ -48,4 +48,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(lambda: get_service().current(), "stats_now")
 
 
-__all__ = ["init_app", "track_page_view"]
+__all__ = ["buffered_views", "init_app", "track_page_view"]

@@ -102,7 +102,7 @@ def flush_counters(service: StatsService, kind: str) -> int:
         column = getattr(model, counter.column)
         db.session.add(CounterFlush(id=batch_id, kind=kind, items=len(counts)))
         for item_id, amount in counts.items():
-            if not item_id.isdigit():
+            if not (item_id.isascii() and item_id.isdigit()):
                 continue
             db.session.execute(
                 update(model).where(model.id == int(item_id)).values({column: column + amount})

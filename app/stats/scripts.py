@@ -58,11 +58,15 @@ end
 
 # ARGV: prefix, cookie id, fallback id, now ms, day, hour key, visit timeout s,
 #       online window ms, is bot, item ("kind:id" or ""), updated ISO, cookie is new,
-#       publish interval ms, total offset, watch list ("kind:id,kind:id"), is page view
-# Returns {online, today, total, bots_online, item views pending, published, new visit,
-# live items JSON, {live items Redis lacks}}, or {-1} when the counters were never
-# initialised (Redis emptied): restore, then retry.
+#       publish interval ms, total offset, watch list ("kind:id,kind:id"), is page view,
+#       hit id
+# Returns {online, today, total, bots_online, item pending, published, new visit,
+# live items JSON, {live items Redis lacks}, item being flushed, its flush batch id},
+# or {-1} when the counters were never initialised (Redis emptied): restore, then retry.
 # A download is an item view that is no page view (is page view = "0").
+# Visits are cut by the hit's own time, not by Redis' clock, so hits replayed after an
+# outage keep their boundaries; key TTLs only collect garbage. A hit id seen before (a
+# replay of a hit whose first try timed out but ran) counts nothing.
 RECORD_HIT = (
     _COMMON
     + r"""
@@ -71,9 +75,16 @@ if redis.call('EXISTS', p .. 'init') == 0 then return {-1} end
 local now, day, vt = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[7])
 local dkey, hkey = p .. 'day:' .. day, p .. 'hour:' .. ARGV[6]
 local new_visit = 0
-local pending = 0
 local page = ARGV[16] == '1'
-if ARGV[9] == '1' then
+local fresh = true
+if ARGV[17] ~= '' then
+  local bucket = p .. 'hits:' .. math.floor(now / 60000)
+  fresh = redis.call('SADD', bucket, ARGV[17]) == 1
+  redis.call('EXPIRE', bucket, 900)
+end
+if not fresh then
+  -- already counted
+elseif ARGV[9] == '1' then
   if page then
     redis.call('ZADD', p .. 'online:bots', now, ARGV[3])
     redis.call('HINCRBY', dkey, 'bot_views', 1)
@@ -98,15 +109,15 @@ else
   end
   local vkey, seen = p .. 'visit:' .. vid, p .. 'seen:' .. vid
   if page then
-    if redis.call('SET', vkey, '1', 'NX', 'EX', vt) then
+    local last = tonumber(redis.call('GET', vkey) or '-1')
+    if last < 0 or now - last >= vt * 1000 then
       new_visit = 1
       redis.call('DEL', seen)
       redis.call('INCR', p .. 'total')
       redis.call('HINCRBY', dkey, 'visits', 1)
       redis.call('HINCRBY', hkey, 'visits', 1)
-    else
-      redis.call('EXPIRE', vkey, vt)
     end
+    redis.call('SET', vkey, math.max(last, now), 'EX', vt + 600)
     redis.call('HINCRBY', dkey, 'views', 1)
     redis.call('HINCRBY', hkey, 'views', 1)
     redis.call('PFADD', p .. 'uv:' .. day, vid)
@@ -120,18 +131,21 @@ else
         redis.call('HINCRBY', p .. 'live:' .. kind, id, 1)
       end
     end
-    if redis.call('TTL', seen) < 0 or page then redis.call('EXPIRE', seen, vt) end
+    if redis.call('TTL', seen) < 0 or page then redis.call('EXPIRE', seen, vt + 600) end
   end
 end
+local pending, flushing, batch = 0, 0, ''
 if ARGV[10] ~= '' then
   local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
   pending = tonumber(redis.call('HGET', p .. 'pending:' .. kind, id) or '0')
-    + tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
+  flushing = tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
+  if flushing > 0 then batch = redis.call('GET', p .. 'flushing:' .. kind .. ':id') or '' end
 end
 local snap = snapshot(p, now, tonumber(ARGV[8]), tonumber(ARGV[14]), day)
 local items, missing = live_items(p, ARGV[15])
 local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], items)
-return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items, missing}
+return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items, missing,
+        flushing, batch}
 """
 )
 

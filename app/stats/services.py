@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import threading
 import time
 from collections import deque
@@ -96,7 +97,7 @@ class StatsService:
         for item in missing:
             kind, _, item_id = item.partition(":")
             counter = self.counters.get(kind)
-            if counter is None or not item_id.isdigit():
+            if counter is None or not (item_id.isascii() and item_id.isdigit()):
                 continue
             column = getattr(counter.model, counter.column)
             stored = db.session.scalar(select(column).where(counter.model.id == int(item_id)))
@@ -129,9 +130,10 @@ class StatsService:
         now = self.clock()
         visitor = identify(request, current_app.secret_key, self.store.day_key(now))
         g.stats_visitor = visitor
+        # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
-               "new_cookie": visitor.new_cookie, "item": item, "now": now,
-               "page": page}  # fmt: skip
+               "new_cookie": visitor.new_cookie, "item": item, "now": now, "page": page,
+               "hit_id": secrets.token_hex(8)}  # fmt: skip
         if not self.redis_available():
             self._buffer(hit)
             return None
@@ -227,6 +229,20 @@ def restore_from_sql(service: StatsService) -> bool:
     if restored:
         log.warning("statistics restored from SQL: total=%s today=%s", total, counts[0])
     return restored
+
+
+def buffered_views(result: HitResult | None) -> int:
+    """How much of the viewed item's count is not in its SQL column yet."""
+    if result is None:
+        return 0
+    extra = result.item_pending
+    if result.item_flushing:
+        from app.stats.models import CounterFlush
+
+        # A flush that died after its commit leaves its batch in Redis: already in SQL.
+        if not result.flush_batch or db.session.get(CounterFlush, result.flush_batch) is None:
+            extra += result.item_flushing
+    return extra
 
 
 def get_service() -> StatsService:

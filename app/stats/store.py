@@ -42,10 +42,12 @@ class Snapshot:
 @dataclass(frozen=True)
 class HitResult:
     snapshot: Snapshot
-    item_pending: int
+    item_pending: int  # the viewed item's count buffered in Redis, not yet in SQL
     published: int
     new_visit: bool
     missing: tuple[str, ...] = ()  # watched items Redis has no live counter for yet
+    item_flushing: int = 0  # the item's count in a flush batch (maybe already in SQL)
+    flush_batch: str = ""  # that batch's id, to ask SQL whether it was applied
 
 
 class NeedsRestore(Exception):
@@ -100,6 +102,7 @@ class StatsStore:
         now: float | None = None,
         watch: str = "",
         page: bool = True,
+        hit_id: str = "",
     ) -> HitResult:
         """Count one page view and read back the numbers: one round trip."""
         now = self.now() if now is None else now
@@ -122,13 +125,21 @@ class StatsStore:
                 self.offset,
                 watch,
                 "1" if page else "0",
+                hit_id,
             ]
         )
         if result[0] == -1:
             raise NeedsRestore
         snapshot = self._snap(result, now, result[7])
-        return HitResult(snapshot, int(result[4]), int(result[5]), bool(result[6]),
-                         tuple(result[8]))  # fmt: skip
+        return HitResult(
+            snapshot,
+            item_pending=int(result[4]),
+            published=int(result[5]),
+            new_visit=bool(result[6]),
+            missing=tuple(result[8]),
+            item_flushing=int(result[9]),
+            flush_batch=result[10] or "",
+        )
 
     def snapshot(self, mode: str = "read", now: float | None = None, watch: str = ""):
         """Current numbers; mode "refresh" publishes a change, "trail" a due trailing edge."""

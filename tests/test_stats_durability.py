@@ -1,0 +1,632 @@
+"""Keeping the statistics: checkpoints into SQL, item counter flushes, restore, Redis outages.
+
+Real Redis servers only: the test session's, or one of the test's own that it stops, freezes
+and restarts. The clock is the test's (STATS_CLOCK) and background threads are off; the test
+runs what the background runner would, when it wants.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from app.dates import utcnow
+from app.embedded_redis import EmbeddedRedis
+from app.extensions import db, redis_store
+from app.news.models import Article, ArticleStatus, Category
+from app.stats import durability, jobs
+from app.stats import services as stats_services
+from app.stats.hub import Hub
+from app.stats.jobs import Runner
+from app.stats.models import DailyStat, HourlyStat
+
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Safari/537.36"
+)
+GOOGLEBOT = "Googlebot/2.1 (+http://www.google.com/bot.html)"
+ZONE_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
+DAY = date(2024, 6, 12)
+MINUTE = 60.0
+PAGE_DEADLINE = 1.0  # seconds: a sanity bound for a page while Redis is away, not a benchmark
+
+
+def local_time(day: date, hour: int, minute: int = 0) -> float:
+    """Epoch seconds of a wall-clock time in Hanoi."""
+    naive = datetime(day.year, day.month, day.day, hour, minute)
+    return (naive - ZONE_OFFSET).replace(tzinfo=UTC).timestamp()
+
+
+class Clock:
+    """The statistics clock, moved by the test: epoch seconds."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(local_time(DAY, 9, 10))
+
+
+@pytest.fixture
+def make_stats_app(make_app, clock):
+    """Build an app with the test's clock and no background threads (empty Redis DB unless
+    flush=False). No app context stays pushed: Flask would reuse it for test-client requests
+    and `g`, where a request keeps its statistics, would leak between them."""
+    built = []
+
+    def factory(flush: bool = True, **overrides):
+        overrides.setdefault("STATS_CLOCK", clock)
+        app = make_app(STATS_BACKGROUND=False, **overrides)
+        if flush:
+            redis_store.client.flushdb()
+        built.append(app)
+        return app
+
+    yield factory
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_stats_app):
+    """Overrides conftest's `app`: the test's clock, no background threads, no context."""
+    return make_stats_app()
+
+
+@pytest.fixture
+def own_redis(tmp_path_factory):
+    """A real redis-server of this test's own, to stop, freeze and restart."""
+    server = EmbeddedRedis(tmp_path_factory.mktemp("r"))  # short path: unix socket limit
+    server.ensure_running(stop_at_exit=False)
+    yield server
+    if server.process is not None:
+        server.process.send_signal(signal.SIGCONT)
+    server.stop()
+
+
+@pytest.fixture
+def quick_breaker(monkeypatch):
+    """Let the circuit breaker close again after 0.2 s instead of 2 s."""
+    monkeypatch.setattr(stats_services, "BREAKER_SECONDS", 0.2)
+    return 0.25
+
+
+def publish(app, title: str) -> SimpleNamespace:
+    """Publish an article; returns its id, URL and its category's URL."""
+    from app.news.services import create_article, create_category
+
+    with app.app_context():
+        category = db.session.scalar(select(Category).filter_by(slug="tin-tuc"))
+        category = category or create_category("Tin tức")
+        article = create_article(
+            title=title, category=category, lead="Tóm tắt.", body="<p>Nội dung.</p>",
+            status=ArticleStatus.PUBLISHED, published_at=utcnow() - timedelta(hours=1),
+        )  # fmt: skip
+        return SimpleNamespace(id=article.id, url=f"/tin-tuc/{article.slug}",
+                               category_url=f"/chuyen-muc/{category.slug}")  # fmt: skip
+
+
+def visitor(app, ip: str = "203.0.113.10", user_agent: str = BROWSER, cookies: bool = True):
+    client = app.test_client(use_cookies=cookies)
+    client.environ_base.update({"REMOTE_ADDR": ip, "HTTP_USER_AGENT": user_agent})
+    return client
+
+
+def view(app, url: str = "/", n: int = 1, *, first_ip: int = 1, **kwargs) -> list:
+    """`n` new visitors each open `url`; returns the responses."""
+    responses = [visitor(app, ip=f"198.51.100.{first_ip + i}", **kwargs).get(url) for i in range(n)]
+    assert all(r.status_code == 200 for r in responses)
+    return responses
+
+
+def stats(app) -> dict:
+    response = app.test_client().get("/api/stats")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def sidebar(html: str) -> dict[str, int]:
+    found = dict(re.findall(r'data-stat="(\w+)">([\d,]+)<', html))
+    return {name: int(value.replace(",", "")) for name, value in found.items()}
+
+
+def views_shown(html: str) -> int:
+    match = re.search(r'data-counter="views">([\d,]+)<', html)
+    assert match, "no view counter on the article page"
+    return int(match.group(1).replace(",", ""))
+
+
+def service_of(app):
+    return app.extensions["stats"]
+
+
+def checkpoint(app) -> list[date]:
+    with app.app_context():
+        return durability.checkpoint(service_of(app))
+
+
+def flush(app, kind: str = "article") -> int:
+    with app.app_context():
+        return durability.flush_counters(service_of(app), kind)
+
+
+def daily_rows(app) -> dict[date, tuple[int, int, int, int]]:
+    with app.app_context():
+        return {
+            row.day: (row.visits, row.visitors, row.page_views, row.bot_views)
+            for row in db.session.scalars(select(DailyStat))
+        }
+
+
+def hourly_rows(app) -> dict[tuple[date, int], tuple[int, int, int]]:
+    with app.app_context():
+        return {
+            (row.day, row.hour): (row.visits, row.page_views, row.bot_views)
+            for row in db.session.scalars(select(HourlyStat))
+        }
+
+
+def stored_views(app, article_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Article.views).where(Article.id == article_id))
+
+
+# --- checkpoint --------------------------------------------------------------------------------
+
+
+def test_checkpoint_writes_daily_and_hourly_history(app, clock):
+    regular = visitor(app, ip="198.51.100.1")
+    regular.get("/")
+    clock.advance(5 * MINUTE)
+    regular.get("/")  # a second view of the same visit
+    view(app, n=2, first_ip=2)
+    visitor(app, ip="66.249.66.1", user_agent=GOOGLEBOT).get("/")
+    clock.now = local_time(DAY, 10, 5)
+    view(app, first_ip=10)
+    visitor(app, ip="66.249.66.1", user_agent=GOOGLEBOT).get("/")
+
+    assert checkpoint(app) == [DAY]
+
+    # visits, visitors (HyperLogLog, exact at this size), page views, bot views
+    assert daily_rows(app) == {DAY: (4, 4, 5, 2)}
+    assert hourly_rows(app) == {(DAY, 9): (3, 4, 1), (DAY, 10): (1, 1, 1)}
+
+
+def test_checkpoint_again_updates_the_same_rows(app, clock):
+    view(app, n=2)
+    checkpoint(app)
+    view(app, n=3, first_ip=10)
+    clock.now = local_time(DAY, 11, 30)
+    view(app, first_ip=20)
+
+    checkpoint(app)
+    checkpoint(app)  # and once more with nothing new
+
+    assert daily_rows(app) == {DAY: (6, 6, 6, 0)}
+    assert hourly_rows(app) == {(DAY, 9): (5, 5, 0), (DAY, 11): (1, 1, 0)}
+
+
+def test_checkpoint_after_midnight_completes_yesterday(app, clock):
+    clock.now = local_time(DAY, 23, 50)
+    view(app, n=2)
+    checkpoint(app)
+    clock.now = local_time(DAY, 23, 58)
+    view(app, first_ip=10)  # counted after the last checkpoint of the day
+    clock.now = local_time(DAY + timedelta(days=1), 0, 10)
+    view(app, first_ip=20)
+
+    assert checkpoint(app) == [DAY, DAY + timedelta(days=1)]
+
+    assert daily_rows(app) == {DAY: (3, 3, 3, 0), DAY + timedelta(days=1): (1, 1, 1, 0)}
+
+
+def test_checkpoint_never_copies_an_emptied_redis_over_sql(app):
+    view(app, n=3)
+    checkpoint(app)
+    before = daily_rows(app), hourly_rows(app)
+
+    redis_store.client.flushdb()  # Redis lost everything (restarted without its data)
+
+    assert checkpoint(app) == []
+    assert (daily_rows(app), hourly_rows(app)) == before
+    assert before[0][DAY][0] == 3
+
+
+# --- restore from SQL --------------------------------------------------------------------------
+
+
+def test_after_redis_is_emptied_counting_continues_from_sql(app, clock):
+    clock.now = local_time(DAY - timedelta(days=1), 15)
+    view(app, n=2)
+    checkpoint(app)
+    clock.now = local_time(DAY, 9)
+    view(app, n=3, first_ip=10)
+    checkpoint(app)
+
+    redis_store.client.flushdb()
+
+    assert {k: stats(app)[k] for k in ("today", "total")} == {"today": 3, "total": 5}
+    html = visitor(app, ip="198.51.100.99").get("/").text
+    assert sidebar(html)["today"] == 4
+    assert sidebar(html)["total"] == 6
+
+    checkpoint(app)  # what Redis holds now is SQL's plus the new visit: no double count
+    assert daily_rows(app)[DAY][0] == 4
+    assert daily_rows(app)[DAY - timedelta(days=1)][0] == 2
+
+
+def test_restore_keeps_the_total_offset(make_stats_app):
+    app = make_stats_app(STATS_TOTAL_OFFSET=1000)
+    view(app, n=2)
+    checkpoint(app)
+    redis_store.client.flushdb()
+
+    html = view(app, first_ip=50)[0].text
+
+    assert sidebar(html)["total"] == 1003
+    assert stats(app)["total"] == 1003
+
+
+def test_restore_happens_once_when_many_first_views_race(app):
+    view(app, n=4)
+    checkpoint(app)
+    redis_store.client.flushdb()
+    n = 20
+    start = threading.Barrier(n)
+    clients = [visitor(app, ip=f"198.51.101.{i + 1}") for i in range(n)]
+
+    def first_view(client):
+        start.wait(timeout=10)
+        client.get("/")
+
+    threads = [threading.Thread(target=first_view, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert {k: stats(app)[k] for k in ("today", "total")} == {"today": 4 + n, "total": 4 + n}
+
+
+# --- item view counters ------------------------------------------------------------------------
+
+
+def test_buffered_article_views_reach_sql_once(app):
+    article = publish(app, "Bài viết")
+    view(app, article.url, n=3)
+    assert stored_views(app, article.id) == 0  # buffered in Redis so far
+
+    with app.app_context():
+        assert durability.flush_all(service_of(app)) == 1
+        assert durability.flush_all(service_of(app)) == 0  # nothing left: nothing added
+
+    assert stored_views(app, article.id) == 3
+    assert views_shown(view(app, article.url, first_ip=50)[0].text) == 4
+    flush(app)
+    assert stored_views(app, article.id) == 4
+
+
+def test_flush_killed_after_taking_the_batch_neither_loses_nor_double_counts(app):
+    article = publish(app, "Bài viết")
+    view(app, article.url, n=3)
+    with app.app_context():
+        service_of(app).store.take_batch("article", "batch-of-a-dead-process")
+    # ... the process dies here, before its SQL commit. Readers keep coming meanwhile:
+    html = view(app, article.url, n=2, first_ip=10)[-1].text
+    assert views_shown(html) == 5
+
+    flush(app)  # the next flush finishes the dead batch first
+    assert stored_views(app, article.id) == 3
+    flush(app)  # then the views that came meanwhile
+    assert stored_views(app, article.id) == 5
+    assert flush(app) == 0
+    assert stored_views(app, article.id) == 5
+    assert views_shown(view(app, article.url, first_ip=50)[0].text) == 6
+
+
+def test_flush_killed_after_the_sql_commit_does_not_count_twice(app, monkeypatch):
+    article = publish(app, "Bài viết")
+    view(app, article.url, n=3)
+    store = service_of(app).store
+
+    def crash(kind, batch_id):
+        raise SystemExit("killed between the SQL commit and dropping the batch")
+
+    monkeypatch.setattr(store, "drop_batch", crash)
+    with pytest.raises(SystemExit):
+        flush(app)
+    assert stored_views(app, article.id) == 3
+    monkeypatch.undo()
+
+    view(app, article.url, n=2, first_ip=10)  # readers keep coming meanwhile
+    flush(app)  # finds the batch already applied: only drops it
+    assert stored_views(app, article.id) == 3
+    flush(app)
+    assert stored_views(app, article.id) == 5
+    assert views_shown(view(app, article.url, first_ip=50)[0].text) == 6
+
+
+def test_article_page_shows_the_true_count_after_a_flush_died_after_its_commit(app, monkeypatch):
+    """Until the next flush drops the applied batch, readers must not see it twice."""
+    article = publish(app, "Bài viết")
+    view(app, article.url, n=3)
+    monkeypatch.setattr(service_of(app).store, "drop_batch", lambda kind, batch_id: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        flush(app)
+    monkeypatch.undo()
+
+    html = view(app, article.url, first_ip=10)[0].text
+
+    assert views_shown(html) == 4
+
+
+def test_views_counted_while_a_flush_is_pending_are_not_lost(app):
+    first = publish(app, "Bài một")
+    second = publish(app, "Bài hai")
+    view(app, first.url, n=2)
+    with app.app_context():
+        batch = service_of(app).store.take_batch("article", "pending-batch")
+    assert batch == ("pending-batch", {str(first.id): 2})
+    view(app, first.url, n=3, first_ip=10)
+    view(app, second.url, n=4, first_ip=20)
+
+    for _ in range(3):
+        flush(app)
+
+    assert stored_views(app, first.id) == 5
+    assert stored_views(app, second.id) == 4
+
+
+# --- Redis away --------------------------------------------------------------------------------
+
+
+def timed_get(client, url: str):
+    started = time.perf_counter()
+    response = client.get(url)
+    return response, time.perf_counter() - started
+
+
+def test_pages_keep_rendering_with_last_known_numbers_while_redis_is_down(
+    make_stats_app, own_redis, quick_breaker
+):
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    article = publish(app, "Bài viết")
+    view(app, n=2)
+    view(app, article.url, first_ip=5)
+    known = stats(app)
+    assert (known["today"], known["total"]) == (3, 3)
+
+    own_redis.stop()
+    pages = ["/", article.category_url, article.url, "/api/stats", "/"]
+    for n, page in enumerate(pages):
+        response, seconds = timed_get(visitor(app, ip=f"198.51.100.{100 + n}"), page)
+        assert response.status_code == 200, page
+        assert seconds < PAGE_DEADLINE, (page, seconds)
+        numbers = response.get_json() if page.startswith("/api") else sidebar(response.text)
+        assert (numbers["today"], numbers["total"]) == (3, 3), page
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json()["redis"] == "down"
+
+    assert len(service_of(app).buffer) == 4  # the page views, not the API call
+
+
+def test_hits_buffered_while_redis_was_down_are_replayed_when_it_is_back(
+    make_stats_app, own_redis, quick_breaker
+):
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    article = publish(app, "Bài viết")
+    view(app, n=2)
+    own_redis.stop()
+    view(app, n=3, first_ip=10)
+    view(app, article.url, first_ip=20)
+    visitor(app, ip="66.249.66.1", user_agent=GOOGLEBOT).get("/")
+    assert len(service_of(app).buffer) == 5
+
+    own_redis.ensure_running(stop_at_exit=False)  # back, with its data (AOF)
+    time.sleep(quick_breaker)
+    with app.app_context():
+        app.extensions["stats_runner"].tick()  # what the background runner does each second
+
+    assert len(service_of(app).buffer) == 0
+    numbers = stats(app)
+    assert (numbers["today"], numbers["total"], numbers["bots_online"]) == (6, 6, 1)
+    flush(app)
+    assert stored_views(app, article.id) == 1
+
+
+def test_buffered_hits_are_replayed_into_a_redis_that_came_back_empty(
+    make_stats_app, own_redis, quick_breaker
+):
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    view(app, n=2)
+    checkpoint(app)
+    own_redis.stop()
+    view(app, n=3, first_ip=10)
+    for path in own_redis.directory.iterdir():  # its data is gone (AOF and RDB)
+        if path.name.startswith("appendonly") or path.suffix == ".rdb":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+    own_redis.ensure_running(stop_at_exit=False)
+    time.sleep(quick_breaker)
+    with app.app_context():
+        app.extensions["stats_runner"].tick()
+
+    numbers = stats(app)
+    assert (numbers["today"], numbers["total"]) == (5, 5)
+
+
+def test_replayed_hits_keep_their_own_visit_boundaries(
+    make_stats_app, own_redis, quick_breaker, clock
+):
+    """A visitor seen at 09:10 and 09:50 during an outage made two visits, replayed or not."""
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    view(app)
+    own_redis.stop()
+    reader = visitor(app, ip="198.51.100.50")
+    reader.get("/")
+    clock.advance(40 * MINUTE)
+    reader.get("/")
+
+    own_redis.ensure_running(stop_at_exit=False)
+    time.sleep(quick_breaker)
+    with app.app_context():
+        app.extensions["stats_runner"].tick()
+
+    assert stats(app)["total"] == 3
+
+
+def test_pages_render_from_sql_when_redis_never_answered(make_stats_app, tmp_path_factory, clock):
+    with make_stats_app().app_context():  # history written by earlier checkpoints
+        db.session.add_all([
+            DailyStat(day=DAY - timedelta(days=1), visits=40, visitors=30, page_views=90),
+            DailyStat(day=DAY, visits=7, visitors=6, page_views=20),
+        ])  # fmt: skip
+        db.session.commit()
+    dead = tmp_path_factory.mktemp("dead") / "redis.sock"
+    app = make_stats_app(flush=False, REDIS_URL=f"unix://{dead}", STATS_TOTAL_OFFSET=3)
+    article = publish(app, "Bài viết")
+
+    for n, page in enumerate(["/", article.category_url, article.url, "/"]):
+        response, seconds = timed_get(visitor(app, ip=f"198.51.100.{n + 1}"), page)
+        assert response.status_code == 200, page
+        assert seconds < PAGE_DEADLINE, (page, seconds)
+        numbers = sidebar(response.text)
+        assert (numbers["today"], numbers["total"]) == (7, 50), page
+    assert stats(app)["total"] == 50
+
+    assert len(service_of(app).buffer) == 4
+
+
+def test_a_frozen_redis_does_not_hold_pages_up(make_stats_app, own_redis, quick_breaker):
+    """Redis stops answering (not refusing): pages wait at most the short socket timeout."""
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    article = publish(app, "Bài viết")
+    view(app, n=2)
+    os.kill(own_redis.process.pid, signal.SIGSTOP)
+    try:
+        for n, page in enumerate(["/", article.url, "/api/stats", article.category_url]):
+            response, seconds = timed_get(visitor(app, ip=f"198.51.100.{n + 10}"), page)
+            assert response.status_code == 200, page
+            assert seconds < PAGE_DEADLINE, (page, seconds)
+            time.sleep(quick_breaker)  # the breaker lets the next page try Redis again
+    finally:
+        os.kill(own_redis.process.pid, signal.SIGCONT)
+    assert service_of(app).buffer  # hits kept for replay, not dropped
+
+    time.sleep(quick_breaker)
+    with app.app_context():
+        app.extensions["stats_runner"].tick()
+
+    assert stats(app)["total"] == 5
+
+
+def test_hits_that_timed_out_on_a_stalled_redis_are_not_counted_twice(
+    make_stats_app, own_redis, quick_breaker
+):
+    """A timeout does not mean Redis did not run the script: it may run it once it resumes.
+    The page views recorded in the history must then be counted once, not also replayed."""
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    view(app, n=2)
+    os.kill(own_redis.process.pid, signal.SIGSTOP)  # a stall: fork, swap, slow disk ...
+    try:
+        for n in range(3):
+            response, seconds = timed_get(visitor(app, ip=f"198.51.100.{n + 10}"), "/")
+            assert response.status_code == 200
+            assert seconds < PAGE_DEADLINE
+            time.sleep(quick_breaker)
+    finally:
+        os.kill(own_redis.process.pid, signal.SIGCONT)
+    assert len(service_of(app).buffer) == 3
+    time.sleep(quick_breaker)
+    with app.app_context():
+        app.extensions["stats_runner"].tick()  # replays, then checkpoints
+
+    checkpoint(app)
+    visits, visitors, page_views, _ = daily_rows(app)[DAY]
+    assert (visits, visitors) == (5, 5)
+    assert page_views == 5
+
+
+# --- periodic jobs -----------------------------------------------------------------------------
+
+
+def test_only_one_owner_gets_a_job_lock(app):
+    with app.app_context():
+        store = service_of(app).store
+        assert store.try_lock("checkpoint", "worker-a", 30000) is True
+        assert store.try_lock("checkpoint", "worker-b", 30000) is False
+        assert store.try_lock("checkpoint", "worker-a", 30000) is False  # not re-entrant
+        assert store.try_lock("flush", "worker-b", 30000) is True  # another job: its own lock
+
+
+def test_job_lock_is_free_again_after_its_time(app):
+    with app.app_context():
+        store = service_of(app).store
+        assert store.try_lock("checkpoint", "worker-a", 100)
+        time.sleep(0.15)
+        assert store.try_lock("checkpoint", "worker-b", 30000)
+
+
+def test_racing_owners_get_the_job_lock_exactly_once(app):
+    n = 20
+    start = threading.Barrier(n)
+    winners: list[str] = []
+
+    def contend(owner: str) -> None:
+        with app.app_context():
+            store = service_of(app).store
+            start.wait(timeout=10)
+            if store.try_lock("checkpoint", owner, 30000):
+                winners.append(owner)
+
+    threads = [threading.Thread(target=contend, args=(f"worker-{i}",)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(winners) == 1
+
+
+def test_periodic_jobs_run_once_per_deployment_not_once_per_process(make_stats_app, monkeypatch):
+    first = make_stats_app()
+    second = make_stats_app(flush=False)  # another server process on the same Redis and SQL
+    article = publish(first, "Bài viết")
+    view(first, article.url, n=2)
+    ran: list[tuple[str, str]] = []
+    real_run_job = jobs.run_job
+
+    def spy(service, name):
+        ran.append((name, "first" if service is service_of(first) else "second"))
+        real_run_job(service, name)
+
+    monkeypatch.setattr(jobs, "run_job", spy)
+    runners = [Runner(app, service_of(app), Hub()) for app in (first, second, first)]
+    for app, runner in zip((first, second, first), runners, strict=True):
+        with app.app_context():
+            runner.tick()
+
+    assert sorted(name for name, _ in ran) == ["checkpoint", "flush", "refresh"]
+    assert stored_views(first, article.id) == 2  # flushed once, not three times
+    with first.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DailyStat)) == 1
