@@ -54,13 +54,17 @@ def index():
 @bp.get("/<slug>")
 def detail(slug: str):
     document = queries.by_slug(slug) or abort(404)
-    hit = track_page_view(f"document:{document.id}")
-    views = document.views + buffered_views(hit)
+    views_key, downloads_key = f"document:{document.id}", f"document_download:{document.id}"
+    hit = track_page_view(views_key, watch=(views_key, downloads_key))
+    live = hit.snapshot.items if hit else {}
+    views = live.get(views_key, document.views + buffered_views(hit))
+    downloads = live.get(downloads_key, document.downloads)
     older, newer = document.replacement_chain()
     return render_template(
         "documents/detail.html",
         document=document,
         views=views,
+        downloads=downloads,
         older=older,
         newer=newer,
         today=local_today(),

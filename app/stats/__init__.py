@@ -11,9 +11,9 @@ from app.stats.services import StatsService, buffered_views, get_service
 from app.stats.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 
 
-def track_page_view(item: str = "", page: bool = True):
+def track_page_view(item: str = "", page: bool = True, watch: tuple[str, ...] = ()):
     """Count the current request as a public page view; see StatsService.track_page_view."""
-    return get_service().track_page_view(item, page=page)
+    return get_service().track_page_view(item, page=page, watch=watch)
 
 
 def _block_context() -> dict:

@@ -91,20 +91,24 @@ elseif ARGV[9] == '1' then
     redis.call('HINCRBY', hkey, 'bot_views', 1)
   end
 else
+  -- Visitors are their cookie. A request without one gets a new cookie, unless the last
+  -- cookie given to this IP+UA never came back: then it is a client that keeps no cookies
+  -- (counted as that first cookie), not a second browser behind the same address.
   local vid = ARGV[3]
   if ARGV[2] ~= '' then
-    local alias = p .. 'alias:' .. ARGV[2]
+    local link = p .. 'hlink:' .. ARGV[3]
     if ARGV[12] == '1' then
-      -- A cookie issued on this response: the visit started under the cookie-less id.
-      redis.call('SET', alias, vid, 'EX', vt)
-    else
-      local known = redis.call('GET', alias)
-      if known then
-        vid = known
-        redis.call('EXPIRE', alias, vt)
+      local linked = redis.call('HMGET', link, 'c', 'ok')
+      if linked[1] and linked[2] ~= '1' then
+        vid = 'c:' .. linked[1]
       else
         vid = 'c:' .. ARGV[2]
+        redis.call('HSET', link, 'c', ARGV[2], 'ok', '0')
       end
+      redis.call('EXPIRE', link, vt + 600)
+    else
+      vid = 'c:' .. ARGV[2]
+      if redis.call('HGET', link, 'c') == ARGV[2] then redis.call('HSET', link, 'ok', '1') end
     end
   end
   local vkey, seen = p .. 'visit:' .. vid, p .. 'seen:' .. vid
@@ -225,12 +229,11 @@ return 0
 """
 
 # ARGV: prefix, now ms, then cookie ids of open live-stats connections. Keeps those
-# visitors online (under the id their page views used) without counting a page view.
+# visitors online without counting a page view.
 HEARTBEAT = r"""
 local p, now = ARGV[1], tonumber(ARGV[2])
 for i = 3, #ARGV do
-  local member = redis.call('GET', p .. 'alias:' .. ARGV[i]) or ('c:' .. ARGV[i])
-  redis.call('ZADD', p .. 'online', now, member)
+  redis.call('ZADD', p .. 'online', now, 'c:' .. ARGV[i])
 end
 return #ARGV - 2
 """

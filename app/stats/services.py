@@ -122,9 +122,12 @@ class StatsService:
             self.on_trail(result.published)
         return result
 
-    def track_page_view(self, item: str = "", page: bool = True) -> HitResult | None:
+    def track_page_view(
+        self, item: str = "", page: bool = True, watch: tuple[str, ...] = ()
+    ) -> HitResult | None:
         """Count this request as a public page view (and `item` as viewed) unless it should
-        not be. With page=False only the item counts: a download is no page view."""
+        not be. With page=False only the item counts: a download is no page view. `watch`
+        names more live counters ("kind:id") this page shows."""
         if request.method != "GET" or is_prefetch(request):
             return None
         now = self.clock()
@@ -134,6 +137,8 @@ class StatsService:
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
                "new_cookie": visitor.new_cookie, "item": item, "now": now, "page": page,
                "hit_id": secrets.token_hex(8)}  # fmt: skip
+        if watch:
+            hit["watch"] = ",".join(filter(None, [self.watch(), *watch]))
         if not self.redis_available():
             self._buffer(hit)
             return None
