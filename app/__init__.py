@@ -53,12 +53,13 @@ def register_blueprints(app: Flask) -> None:
     news.init_app(app)
     documents.init_app(app)
     auth.init_app(app)
-    app.register_blueprint(admin.bp)
+    admin.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import dates
+    from app import dates, media
 
+    app.add_template_filter(media.thumbnail_or_image, "thumb")
     app.add_template_filter(dates.format_long, "long_datetime")
     app.add_template_filter(dates.format_date, "date")
     app.add_template_filter(dates.format_datetime, "datetime")

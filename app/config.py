@@ -40,6 +40,7 @@ class Defaults:
     # Largest attached document file; a request may carry one plus the form around it.
     DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
+    IMAGE_MAX_BYTES = 8 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_REFRESH_EACH_REQUEST = False

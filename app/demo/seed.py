@@ -23,7 +23,7 @@ from app.documents.services import (
     get_or_create_type,
 )
 from app.extensions import db
-from app.media import save_image_bytes
+from app.media import save_image_bytes, save_uploaded_image
 from app.news.models import Article, ArticleStatus, Category, ImagePosition
 from app.news.services import create_article
 
@@ -68,10 +68,11 @@ def seed_articles(categories: dict[str, Category]) -> int:
         if item["title"] in existing:
             continue
         published, expires = _times(item)
-        image = save_image_bytes(landscape_jpeg(item["image_color"], seed=index), "jpg")
+        image = save_uploaded_image(io.BytesIO(landscape_jpeg(item["image_color"], seed=index)))
         body = item["body"]
         if "{image}" in body:
-            inline = save_image_bytes(landscape_jpeg(item["image_color"], seed=1000 + index), "jpg")
+            picture = landscape_jpeg(item["image_color"], seed=1000 + index)
+            inline = save_uploaded_image(io.BytesIO(picture))
             src = url_for("media.image", name=inline)
             body = body.replace("{image}", f'<img src="{src}" alt="">')
         create_article(
