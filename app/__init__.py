@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from app import admin, auth, blocks, documents, errors, health, media, news, stats
+    from app.news import admin as news_admin
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     documents.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
+    news_admin.init_admin(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -40,3 +40,15 @@ def format_date(value: datetime | None) -> str:
 
 def format_datetime(value: datetime | None) -> str:
     return "" if value is None else f"{to_local(value):%d/%m/%Y %H:%M}"
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A naive date-time typed in the site's zone, as stored (naive UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=site_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local_naive(value: datetime | None) -> datetime | None:
+    """A stored time as a naive date-time in the site's zone, for form fields."""
+    return None if value is None else to_local(value).replace(tzinfo=None)

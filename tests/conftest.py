@@ -69,9 +69,13 @@ def make_app(tmp_path, migrated_db, redis_url):
         config.update(overrides)
         app = create_app(config)
         app.test_client_class = IsolatedClient
+        created.append(app)
         return app
 
-    return factory
+    created = []
+    yield factory
+    for app in created:  # a stream request starts the subscriber: stop it with the test
+        app.extensions["stats_runner"].stop()
 
 
 class IsolatedClient(FlaskClient):

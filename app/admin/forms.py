@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.auth.models import ROLE_LABELS, Role
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = {role.value: label for role, label in ROLE_LABELS.items()}
 
 
 class UserForm(FlaskForm):

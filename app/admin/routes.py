@@ -39,7 +39,7 @@ def dashboard():
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.categories.choices = [(c.id, c.name) for c in all_categories()]
+    form.categories.choices = {c.id: c.name for c in all_categories()}
     if user is not None and request.method == "GET":
         form.categories.data = [c.id for c in user.categories]
     return form

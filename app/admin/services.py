@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.audit.services import record as audit
 from app.auth.models import Role, User
+from app.auth.passwords import policy_errors
 from app.auth.services import AccountError, end_sessions, set_password
 from app.extensions import db
 from app.news.models import Category
@@ -31,6 +32,10 @@ def update_user(
 ) -> User:
     if user.id == by.id and (not active or role != Role.ADMIN):
         raise AccountError("Bạn không thể tự khóa hoặc tự hạ quyền tài khoản của mình.")
+    if password:  # checked before anything changes: a refused password saves nothing
+        errors = policy_errors(password, [user.username, display_name, email])
+        if errors:
+            raise AccountError(errors[0])
     changes = []
     for name, value in (
         ("display_name", display_name),

@@ -28,7 +28,8 @@ def record(
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     if obj is not None:
-        object_type = object_type or type(obj).__name__.lower()
+        # __class__, not type(): current_user is a proxy that forwards __class__.
+        object_type = object_type or obj.__class__.__name__.lower()
         object_id = object_id or str(getattr(obj, "id", "") or "")
     entry = AuditEntry(
         user_id=getattr(user, "id", None),

@@ -35,8 +35,9 @@ def policy_errors(password: str, user_inputs: list[str] | None = None) -> list[s
         return [f"Mật khẩu phải có ít nhất {MIN_LENGTH} ký tự."]
     if len(password) > MAX_LENGTH:
         return [f"Mật khẩu không được dài quá {MAX_LENGTH} ký tự."]
-    # zxcvbn knows the common-password lists; it only needs the first 100 characters.
-    if zxcvbn(password[:100], user_inputs=[u for u in user_inputs or [] if u])["score"] < 2:
+    # zxcvbn knows the common-password lists; it refuses inputs over 72 characters, and a
+    # 72-character prefix that is not weak leaves nothing common about the whole.
+    if zxcvbn(password[:72], user_inputs=[u for u in user_inputs or [] if u])["score"] < 2:
         return [
             "Mật khẩu quá phổ biến hoặc dễ đoán (hoặc chứa tên đăng nhập). "
             "Hãy chọn mật khẩu khác, ví dụ một câu ngắn dễ nhớ."

@@ -31,7 +31,8 @@ redis.call('EXPIRE', account .. ':seq', ARGV[3])
 local pairs, accounts = redis.call('ZCARD', pair), redis.call('ZCARD', account)
 local locked = 0
 if pairs >= tonumber(ARGV[4]) then
-  redis.call('SET', lock, '1', 'EX', ARGV[5])
+  -- The value is the unlock time (by the caller's clock); the TTL only cleans up.
+  redis.call('SET', lock, now + tonumber(ARGV[5]), 'EX', tonumber(ARGV[5]) + 60)
   redis.call('DEL', pair)
   locked = 1
 end
@@ -59,10 +60,10 @@ class LoginThrottle:
         pair, account, lock = self._keys(username, ip)
         now = self.clock()
         pipe = self.client.pipeline(transaction=False)
-        pipe.exists(lock)
+        pipe.get(lock)
         pipe.zcount(account, now - ACCOUNT_WINDOW, "+inf")
-        locked, recent = pipe.execute()
-        return bool(locked) or recent >= ACCOUNT_LIMIT
+        unlock_at, recent = pipe.execute()
+        return (unlock_at is not None and float(unlock_at) > now) or recent >= ACCOUNT_LIMIT
 
     def failure(self, username: str, ip: str) -> tuple[int, int, bool]:
         """Record a failed attempt; return (pair failures, account failures, now locked)."""

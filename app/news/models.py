@@ -167,3 +167,25 @@ class ArticleSlug(db.Model):
 
     def __repr__(self) -> str:
         return f"<ArticleSlug {self.slug} -> {self.article_id}>"
+
+
+class ArticleRevision(db.Model):
+    """The article as one save left it: who, when, and every field an editor can change."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    title: Mapped[str] = mapped_column(String(300))
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # The other fields (status, dates, categories, tags, image…) as JSON.
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+
+    def __repr__(self) -> str:
+        return f"<ArticleRevision {self.id} of {self.article_id}>"

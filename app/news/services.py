@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from app.audit.services import record as audit
 from app.dates import utcnow
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
-from app.news.models import Article, ArticleSlug, ArticleStatus, Category, Tag
+from app.news.models import Article, ArticleRevision, ArticleSlug, ArticleStatus, Category, Tag
 from app.slugs import slugify
 
 log = logging.getLogger(__name__)
@@ -92,7 +94,9 @@ def create_article(
     return article
 
 
-def update_article(article: Article, *, tags: Iterable[str] | None = None, **fields) -> Article:
+def update_article(
+    article: Article, *, tags: Iterable[str] | None = None, commit: bool = True, **fields
+) -> Article:
     """Change an article; a new slug keeps the old one redirecting."""
     new_slug = fields.pop("slug", None)
     extra = fields.pop("extra_categories", None)
@@ -111,8 +115,9 @@ def update_article(article: Article, *, tags: Iterable[str] | None = None, **fie
         article.extra_categories = [c for c in extra if c is not article.category]
     if tags is not None:
         article.tags = get_or_create_tags(tags)
-    db.session.commit()
-    log.info("article updated: %s", article.id)
+    if commit:
+        db.session.commit()
+        log.info("article updated: %s", article.id)
     return article
 
 
@@ -124,3 +129,80 @@ def rename_article_slug(article: Article, new_slug: str) -> None:
         db.session.flush()
     db.session.add(ArticleSlug(slug=article.slug, article=article))
     article.slug = new_slug
+
+
+def snapshot_fields(article: Article) -> dict:
+    """The fields a revision keeps besides title, lead and body."""
+    return {
+        "slug": article.slug,
+        "category_id": article.category_id,
+        "extra_category_ids": [c.id for c in article.extra_categories],
+        "tags": [t.name for t in article.tags],
+        "image": article.image,
+        "image_caption": article.image_caption,
+        "image_position": str(article.image_position),
+        "author": article.author,
+        "source": article.source,
+        "status": str(article.status),
+        "featured": article.featured,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "expires_at": article.expires_at.isoformat() if article.expires_at else None,
+    }
+
+
+def record_revision(article: Article, user) -> ArticleRevision:
+    revision = ArticleRevision(
+        article_id=article.id,
+        user_id=getattr(user, "id", None),
+        username=getattr(user, "username", "") or "",
+        title=article.title,
+        lead=article.lead,
+        body=article.body,
+        fields=json.dumps(snapshot_fields(article), ensure_ascii=False),
+    )
+    db.session.add(revision)
+    return revision
+
+
+def save_article(article: Article | None, *, user, values: dict, tags: list[str],
+                 extra_categories: list[Category]) -> Article:  # fmt: skip
+    """Create or update from the editor form: sanitised, revision kept, audited."""
+    slug = values.pop("slug", None) or values["title"]
+    if article is None:
+        article = create_article(slug=slug, tags=tags, extra_categories=extra_categories,
+                                 commit=False, **values)  # fmt: skip
+        db.session.flush()
+        action = "article.create"
+    else:
+        previous_status = article.status
+        update_article(article, slug=slug, tags=tags, extra_categories=extra_categories,
+                       commit=False, **values)  # fmt: skip
+        action = "article.update"
+        if previous_status != article.status:
+            action = f"article.status.{article.status}"
+    if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
+        article.published_at = utcnow()
+    record_revision(article, user)
+    audit(action, article, article.title, user=user, commit=False)
+    db.session.commit()
+    log.info("%s %s by %s", action, article.id, getattr(user, "username", "?"))
+    return article
+
+
+def set_status(articles: list[Article], status: ArticleStatus, user) -> int:
+    for article in articles:
+        article.status = status
+        if status == ArticleStatus.PUBLISHED and article.published_at is None:
+            article.published_at = utcnow()
+        record_revision(article, user)
+        audit(f"article.status.{status}", article, article.title, user=user, commit=False)
+    db.session.commit()
+    return len(articles)
+
+
+def delete_articles(articles: list[Article], user) -> int:
+    for article in articles:
+        audit("article.delete", article, article.title, user=user, commit=False)
+        db.session.delete(article)
+    db.session.commit()
+    return len(articles)

@@ -1,0 +1,84 @@
+"""The article editor form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.news.models import ArticleStatus, ImagePosition
+
+STATUS_LABELS = {
+    ArticleStatus.DRAFT: "Nháp",
+    ArticleStatus.PUBLISHED: "Xuất bản",
+    ArticleStatus.SCHEDULED: "Hẹn giờ xuất bản",
+    ArticleStatus.EXPIRED: "Ngừng đăng",
+}
+POSITION_LABELS = {
+    ImagePosition.BESIDE: "Bên cạnh phần tóm tắt",
+    ImagePosition.UNDER: "Dưới phần tóm tắt",
+    ImagePosition.HIDDEN: "Không hiển thị trong bài",
+}
+MAX_BODY = 500_000
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Tiêu đề", validators=[DataRequired("Nhập tiêu đề."), Length(max=300)])
+    slug = StringField(
+        "Đường dẫn (slug)",
+        validators=[Optional(), Length(max=120)],
+        description="Để trống để tạo tự động từ tiêu đề.",
+    )
+    category = SelectField("Chuyên mục chính", coerce=int)
+    extra_categories = SelectMultipleField("Chuyên mục khác", coerce=int)
+    lead = TextAreaField(
+        "Tóm tắt (phần in đậm đầu bài)",
+        validators=[DataRequired("Nhập tóm tắt."), Length(max=2000)],
+    )
+    body = TextAreaField("Nội dung", validators=[Length(max=MAX_BODY)])
+    image = FileField("Ảnh minh họa (JPEG, PNG, WebP, GIF)")
+    remove_image = BooleanField("Bỏ ảnh minh họa hiện tại")
+    image_caption = StringField("Chú thích ảnh", validators=[Length(max=300)])
+    image_position = SelectField(
+        "Vị trí ảnh", choices={k.value: v for k, v in POSITION_LABELS.items()}
+    )
+    author = StringField("Tác giả", validators=[Length(max=200)])
+    source = StringField("Nguồn tin", validators=[Length(max=200)])
+    tags = StringField(
+        "Từ khóa", validators=[Length(max=500)], description="Cách nhau bởi dấu phẩy."
+    )
+    status = SelectField("Trạng thái", choices={k.value: v for k, v in STATUS_LABELS.items()})
+    featured = BooleanField("Tin nổi bật trên trang chủ")
+    published_at = DateTimeLocalField(
+        "Thời điểm đăng", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    expires_at = DateTimeLocalField(
+        "Ngừng đăng lúc", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+
+    def validate_expires_at(self, field) -> None:
+        if field.data and self.published_at.data and field.data <= self.published_at.data:
+            raise ValidationError("Thời điểm ngừng đăng phải sau thời điểm đăng.")
+
+    def validate_status(self, field) -> None:
+        if field.data == ArticleStatus.SCHEDULED and not self.published_at.data:
+            raise ValidationError("Hẹn giờ xuất bản cần có thời điểm đăng.")
+
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in (self.tags.data or "").split(",") if t.strip()][:20]
+
+
+class BulkForm(FlaskForm):
+    """Ids come from checkboxes named "ids"; the action from the button pressed."""
+
+    action = SelectField(
+        choices={"publish": "Xuất bản", "unpublish": "Chuyển về nháp", "delete": "Xóa"}
+    )

@@ -1,0 +1,190 @@
+"""The idle-timeout bar in a real browser (Debian's Chromium driven by Playwright) against a
+real gunicorn server whose idle timeout is shortened through configuration (12 s, the bar in
+the last 8 s): the bar's exact text and countdown, a click that keeps the session (the server
+confirms), activity in one tab hiding the bar in another, and the logout of every tab at zero
+that keeps the text being typed and gives it back after logging in again."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from live_server import BIN, CLI_TIMEOUT, ROOT, live_server
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+DESKTOP_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/156.0.0.0 Safari/537.36"
+)
+IDLE = 12  # seconds without activity before the server ends the session
+WARNING = 8  # the bar shows this many seconds before
+USERNAME, PASSWORD = "quantri", "mây-trắng bay 27 lần"
+BAR = "#idle-bar"
+BAR_TEXT = re.compile(
+    r"Bạn đã không sử dụng Site, Bấm vào đây để duy trì trạng thái đăng nhập\. "
+    r"Thời gian chờ: (\d+) giây"
+)
+EXPIRED_MESSAGE = "Phiên đăng nhập đã hết hạn do không sử dụng. Vui lòng đăng nhập lại."
+RESTORED_NOTICE = "Nội dung bạn đang soạn trước khi hết phiên đăng nhập đã được khôi phục."
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
+    pytest.mark.timeout(60),
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    env = {"FLASK_IDLE_TIMEOUT_SECONDS": str(IDLE), "FLASK_IDLE_WARNING_SECONDS": str(WARNING)}
+    with live_server(2, env) as running:
+        result = subprocess.run(  # noqa: S603 - our own venv's flask
+            [str(BIN / "flask"), "create-admin", "--username", USERNAME, "--display-name",
+             "Quản trị viên", "--password", PASSWORD],
+            cwd=ROOT, env=running.env, capture_output=True, text=True, timeout=CLI_TIMEOUT,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-4000:]
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(user_agent=DESKTOP_UA, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def log_in(page, server, next_path: str = "/admin/") -> None:
+    """Log in through the form on the page it is on, or on a fresh login page."""
+    if "/auth/login" not in page.url:
+        page.goto(server.url("/auth/login?next=" + quote(next_path)))
+    page.fill("#username", USERNAME)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(next_path).path)
+
+
+def bar_seconds(page) -> int | None:
+    """The number the bar shows, or None while it is hidden."""
+    bar = page.locator(BAR)
+    if not bar.is_visible():
+        return None
+    text = " ".join(bar.inner_text().split())
+    match = BAR_TEXT.fullmatch(text)
+    assert match, f"unexpected bar text: {text!r}"
+    return int(match.group(1))
+
+
+def server_session(page) -> dict:
+    """GET /auth/session from the page, as its own script does it (not activity)."""
+    return page.evaluate(
+        """async () => {
+            const r = await fetch('/auth/session', {headers: {Accept: 'application/json',
+                                                              'X-Activity': '0'}});
+            return Object.assign({status: r.status}, await r.json());
+        }"""
+    )
+
+
+def wait_for(page, predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            return False
+        page.wait_for_timeout(100)
+    return True
+
+
+def test_the_bar_counts_down_and_a_click_keeps_the_session(server, context):
+    page = context.new_page()
+    log_in(page, server)
+    bar = page.locator(BAR)
+    assert not bar.is_visible(), "the bar shows right after logging in"
+
+    bar.wait_for(state="visible", timeout=(IDLE - WARNING + 3) * 1000)
+    assert bar.get_attribute("role") == "alert"
+    shown = [bar_seconds(page)]
+    assert shown[0] is not None and 1 <= shown[0] <= WARNING, shown
+    assert wait_for(page, lambda: shown.append(bar_seconds(page)) or len(set(shown)) >= 3, 4), (
+        f"the number did not count down: {shown}"
+    )
+    assert shown == sorted(shown, reverse=True), shown
+    before = server_session(page)
+    assert before["status"] == 200 and before["active"] is True
+    assert abs(before["deadline"] - time.time() - shown[-1]) <= 2, (before, shown)
+
+    page.click(f"{BAR} button")
+
+    bar.wait_for(state="hidden", timeout=3000)
+    after = server_session(page)
+    assert after["status"] == 200 and after["active"] is True
+    assert after["deadline"] > before["deadline"] + 2, (before, after)
+    # The server still has the session once the old deadline has passed.
+    page.wait_for_timeout(max(0.0, before["deadline"] - time.time() + 1) * 1000)
+    later = server_session(page)
+    assert later["status"] == 200 and later["active"] is True, later
+
+
+def test_activity_in_one_tab_hides_the_bar_in_the_other(server, context):
+    first = context.new_page()
+    log_in(first, server)
+    second = context.new_page()
+    second.goto(server.url("/admin/"))
+
+    for page in (first, second):
+        page.locator(BAR).wait_for(state="visible", timeout=(IDLE - WARNING + 3) * 1000)
+    assert bar_seconds(first) is not None
+
+    second.click("main h1")  # a click on the heading: activity, no navigation
+
+    first.locator(BAR).wait_for(state="hidden", timeout=3000)
+    second.locator(BAR).wait_for(state="hidden", timeout=3000)
+    state = server_session(first)
+    assert state["active"] is True and state["deadline"] - time.time() > WARNING, state
+
+
+def test_at_zero_every_tab_is_logged_out_and_the_typed_text_comes_back(server, context):
+    editing = context.new_page()
+    log_in(editing, server, "/admin/users")
+    edit_path = editing.get_attribute(f'main a:text-is("{USERNAME}")', "href")
+    editing.goto(server.url(edit_path))
+    other = context.new_page()
+    other.goto(server.url("/admin/"))
+    typed = "Quản trị viên — bản nháp chưa lưu"
+    name = editing.locator("#display_name")
+    name.fill("")
+    name.press_sequentially(typed)
+    assert name.input_value() == typed
+
+    # Nobody touches anything: the bar counts down to zero in both tabs.
+    editing.wait_for_url("**/auth/login?**", timeout=(IDLE + 8) * 1000)
+    other.wait_for_url("**/auth/login?**", timeout=5000)
+    for page, path in ((editing, edit_path), (other, "/admin/")):
+        query = parse_qs(urlsplit(page.url).query)
+        assert query.get("next") == [path], page.url
+        assert page.locator(".flash", has_text=EXPIRED_MESSAGE).is_visible(), page.content()[:2000]
+    assert server_session(other)["status"] == 401
+
+    log_in(editing, server, edit_path)
+
+    assert name.input_value() == typed
+    assert editing.locator(".restored-notice").is_visible()
+    assert RESTORED_NOTICE in editing.locator(".restored-notice").inner_text()
+    assert server_session(editing)["active"] is True
