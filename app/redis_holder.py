@@ -57,13 +57,18 @@ class RedisHolder:
                     self._pid = os.getpid()
         return self._client
 
-    def connect(self, socket_timeout: float | None, **kwargs) -> redis.Redis:
-        """A new client; page-path clients fail fast instead of retrying for seconds."""
-        return redis.Redis.from_url(
+    def connect(self, socket_timeout: float | None, max_connections: int = 50,
+                **kwargs) -> redis.Redis:  # fmt: skip
+        """A new client; page-path clients fail fast instead of retrying for seconds, and a
+        burst of requests waits briefly for a pooled connection instead of opening more."""
+        pool = redis.BlockingConnectionPool.from_url(
             self.resolve_url(),
+            max_connections=max_connections,
+            timeout=socket_timeout or 1.0,
             socket_timeout=socket_timeout,
             socket_connect_timeout=socket_timeout,
             retry=Retry(NoBackoff(), 0),
             decode_responses=True,
             **kwargs,
         )
+        return redis.Redis(connection_pool=pool)

@@ -497,7 +497,10 @@ def live_server(workers: int = 2, env: dict[str, str] | None = None) -> Iterator
         log_path = Path(folder) / "gunicorn.log"
         with open(log_path, "wb") as log:
             process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+                # No control socket: gunicorn 27 puts it at one path in $HOME, which
+                # servers running side by side (and a developer's own) would fight over.
+                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket",
+                 "wsgi:app"],  # fmt: skip
                 cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+import redis
 from flask import current_app, request, session
 from sqlalchemy import select, update
 
@@ -99,11 +100,24 @@ BLOCKED = (
 
 def throttle() -> LoginThrottle:
     clock = current_app.config.get("AUTH_CLOCK")
-    return LoginThrottle(redis_store.connect(1.0), **({"clock": clock} if clock else {}))
+    return LoginThrottle(redis_store.client, **({"clock": clock} if clock else {}))
+
+
+UNAVAILABLE = "Hệ thống đăng nhập tạm thời gián đoạn. Vui lòng thử lại sau ít phút."
 
 
 def authenticate(username: str, password: str) -> LoginResult:
-    """Check credentials under the throttle; the answer never tells whether a user exists."""
+    """Check credentials under the throttle; the answer never tells whether a user exists.
+    Without Redis there is no throttle, so logins wait (fail closed) rather than go
+    unlimited."""
+    try:
+        return _authenticate(username, password)
+    except (redis.RedisError, OSError) as exc:
+        log.error("login refused: throttle unavailable (%s)", exc)
+        return LoginResult(None, UNAVAILABLE)
+
+
+def _authenticate(username: str, password: str) -> LoginResult:
     username = username.strip().lower()[:60]
     ip = request.remote_addr or ""
     guard = throttle()

@@ -36,11 +36,15 @@ def stream():
         return response
     version = hub.version
     heartbeat = float(current_app.config["STATS_STREAM_HEARTBEAT"])
-    try:
-        first = initial_frame(service.current().as_dict())
-    except Exception:
-        hub.disconnect(visitor)
-        raise
+    # The subscribed hub holds the newest numbers already: a reconnect storm after a deploy
+    # then costs Redis nothing. Before the first message, ask Redis (or the last known).
+    first = hub.frame if hub.connected.is_set() and hub.frame else None
+    if first is None:
+        try:
+            first = initial_frame(service.current().as_dict())
+        except Exception:
+            hub.disconnect(visitor)
+            raise
     # The stream needs neither the request nor the database: release the session now and
     # keep no app context alive per client (memory per connection is the limit at 10k).
     db.session.remove()
