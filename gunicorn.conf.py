@@ -39,6 +39,12 @@ def on_starting(server):
     _embedded.ensure_running(stop_at_exit=False)
 
 
+def post_worker_init(worker):
+    from app.stats.hub import watch_worker
+
+    watch_worker(worker)
+
+
 def on_exit(server):
     if _embedded is not None:
         _embedded.stop()

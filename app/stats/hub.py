@@ -25,6 +25,22 @@ PING_EVERY = 5.0  # our own liveness probe on the subscription
 DEAD_AFTER = 12.0  # no message and no pong for this long: the connection is dead
 
 
+_HUBS: list[Hub] = []
+
+
+def watch_worker(worker) -> None:
+    """Under gunicorn: when the worker is told to stop, end its streams at once instead of
+    letting the graceful timeout run out on connections that never finish."""
+
+    def watch() -> None:
+        while worker.alive:
+            time.sleep(0.5)
+        for hub in list(_HUBS):
+            hub.close_streams()
+
+    threading.Thread(target=watch, name="stats-shutdown-watch", daemon=True).start()
+
+
 def encode_frame(payload: str) -> bytes:
     return f"event: stats\ndata: {payload}\n\n".encode()
 
@@ -42,8 +58,16 @@ class Hub:
         self._stop = threading.Event()
         self.connected = threading.Event()
         self.subscriptions = 0  # how many times we (re)subscribed
+        self.closing = False
+        _HUBS.append(self)
 
     # Fan-out
+    def close_streams(self) -> None:
+        """Wake every stream so it ends now (the server process is shutting down)."""
+        self.closing = True
+        event, self._event = self._event, threading.Event()
+        event.set()
+
     def broadcast(self, payload: str) -> None:
         self.payload = payload
         self.frame = encode_frame(payload)

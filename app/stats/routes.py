@@ -29,7 +29,7 @@ def stream():
     hub = runner.hub
     runner.ensure_started()
     visitor = stream_identity(request)
-    if not hub.try_connect(visitor, current_app.config["STATS_STREAM_CAP"]):
+    if hub.closing or not hub.try_connect(visitor, current_app.config["STATS_STREAM_CAP"]):
         response = jsonify(error=503, message="Máy chủ đang bận, vui lòng thử lại sau.")
         response.status_code = 503
         response.headers["Retry-After"] = "10"
@@ -53,8 +53,10 @@ def stream():
         try:
             yield f"retry: {RETRY_MS}\n\n".encode() + first
             seen = version
-            while True:
+            while not hub.closing:
                 if hub.wait(seen, heartbeat):
+                    if hub.closing:
+                        break
                     seen = hub.version
                     yield hub.frame
                 else:

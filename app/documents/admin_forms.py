@@ -1,0 +1,166 @@
+"""Forms of the documents administration: documents and the type, issuer, signer and field
+lists. Every message is Vietnamese, including those WTForms would otherwise give in English."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    Field,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+DATE_PATTERN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+DATE_FORMAT_MESSAGE = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/09/2024."
+INVALID_CHOICE = "Lựa chọn không hợp lệ; hãy tải lại trang và chọn lại."
+
+
+def parse_date(text: str) -> date:
+    """`05/09/2024` -> 2024-09-05; anything else raises ValueError with a message for editors."""
+    match = DATE_PATTERN.fullmatch(text.strip())
+    if not match:
+        raise ValueError(DATE_FORMAT_MESSAGE)
+    day, month, year = (int(part) for part in match.groups())
+    if not 1900 <= year <= 2100:
+        raise ValueError("Năm phải trong khoảng 1900–2100.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Ngày {text.strip()} không có trong lịch.") from None
+
+
+class VietnameseDateField(Field):
+    """A date typed as dd/mm/yyyy; what was typed is shown again when it is refused."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if text:
+            self.data = parse_date(text)
+
+
+class ChoiceField(SelectField):
+    """A select whose refusals (a forged or stale value) are in Vietnamese."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
+        kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
+        super().__init__(label, validators, **kwargs)
+
+
+class MultiChoiceField(SelectMultipleField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
+        kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
+        super().__init__(label, validators, **kwargs)
+
+
+def has_letter_or_digit(form, field) -> None:
+    if field.data and not any(ch.isalnum() for ch in field.data):
+        raise ValidationError("Tên phải có ít nhất một chữ cái hoặc chữ số.")
+
+
+def too_long(limit: int) -> Length:
+    return Length(max=limit, message=f"Tối đa {limit} ký tự.")
+
+
+class DocumentForm(FlaskForm):
+    code = StringField(
+        "Số ký hiệu",
+        validators=[InputRequired("Nhập số ký hiệu."), too_long(60), has_letter_or_digit],
+        description="Ví dụ: 118-HD/BTGTU.",
+    )
+    title = StringField("Tiêu đề", validators=[InputRequired("Nhập tiêu đề."), too_long(400)])
+    summary = TextAreaField("Trích yếu", validators=[too_long(2000)])
+    body = TextAreaField("Nội dung / ghi chú", validators=[too_long(100_000)])
+    type = ChoiceField("Thể loại")
+    issuer = ChoiceField("Cơ quan ban hành")
+    signer = ChoiceField("Người ký")
+    fields = MultiChoiceField("Lĩnh vực")
+    issued_on = VietnameseDateField(
+        "Ngày ban hành (ngày/tháng/năm)", validators=[InputRequired("Nhập ngày ban hành.")]
+    )
+    in_force_on = VietnameseDateField(
+        "Ngày có hiệu lực", validators=[Optional()], description="Để trống: kể từ ngày ban hành."
+    )
+    expires_on = VietnameseDateField(
+        "Ngày hết hiệu lực", validators=[Optional()], description="Để trống nếu không xác định."
+    )
+    replaces = MultiChoiceField("Thay thế các văn bản")
+    related = MultiChoiceField("Văn bản liên quan")
+    published = BooleanField("Công bố trên trang (bạn đọc xem và tải được)", default=True)
+    files = MultipleFileField("Đính kèm tệp (PDF, DOC, DOCX, XLS, XLSX, ODT, ODS)")
+
+    def validate_in_force_on(self, field) -> None:
+        if field.data and self.issued_on.data and field.data < self.issued_on.data:
+            raise ValidationError("Ngày có hiệu lực không được trước ngày ban hành.")
+
+    def validate_expires_on(self, field) -> None:
+        if not field.data:
+            return
+        if self.in_force_on.data and field.data <= self.in_force_on.data:
+            raise ValidationError("Ngày hết hiệu lực phải sau ngày có hiệu lực.")
+        if self.issued_on.data and field.data <= self.issued_on.data:
+            raise ValidationError("Ngày hết hiệu lực phải sau ngày ban hành.")
+
+
+class ActionForm(FlaskForm):
+    """No fields: gives POST-only buttons (remove a file, delete) their CSRF token."""
+
+
+NAME_VALIDATORS = [InputRequired("Nhập tên."), has_letter_or_digit]
+
+
+class PositionField(IntegerField):
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(POSITION_MESSAGE) from None
+
+
+POSITION_MESSAGE = "Thứ tự là số nguyên từ 0 đến 9999."
+
+
+class TypeForm(FlaskForm):
+    name = StringField("Tên thể loại", validators=[*NAME_VALIDATORS, too_long(100)])
+    position = PositionField(
+        "Thứ tự", default=0, validators=[Optional()], description="Số nhỏ đứng trước."
+    )
+
+    def validate_position(self, field) -> None:
+        if field.data is not None and not 0 <= field.data <= 9999:
+            raise ValidationError(POSITION_MESSAGE)
+
+
+class IssuerForm(FlaskForm):
+    name = StringField("Tên cơ quan ban hành", validators=[*NAME_VALIDATORS, too_long(200)])
+
+
+class SignerForm(FlaskForm):
+    name = StringField("Họ và tên người ký", validators=[*NAME_VALIDATORS, too_long(150)])
+    position = StringField("Chức vụ", validators=[too_long(150)])
+
+
+class FieldForm(FlaskForm):
+    name = StringField("Tên lĩnh vực", validators=[*NAME_VALIDATORS, too_long(150)])
+    parent = ChoiceField("Thuộc lĩnh vực")
