@@ -39,8 +39,8 @@ class Defaults:
     DOCUMENTS_NEW_DAYS = 7
     # Largest attached document file; a request may carry one plus the form around it.
     DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-    MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
     IMAGE_MAX_BYTES = 8 * 1024 * 1024
+    # MAX_CONTENT_LENGTH (the 413 limit) follows the two above unless set explicitly.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_REFRESH_EACH_REQUEST = False
@@ -61,6 +61,8 @@ ENV_VARS: dict[str, type] = {
     "IDLE_TIMEOUT_SECONDS": int,
     "STATS_TOTAL_OFFSET": int,
     "TRUSTED_PROXIES": int,
+    "DOCUMENT_MAX_BYTES": int,
+    "IMAGE_MAX_BYTES": int,
 }
 
 
@@ -79,6 +81,9 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     if overrides:
         app.config.update(overrides)
 
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        largest = max(int(app.config["DOCUMENT_MAX_BYTES"]), int(app.config["IMAGE_MAX_BYTES"]))
+        app.config["MAX_CONTENT_LENGTH"] = largest + 1024 * 1024  # room for the form around it
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))

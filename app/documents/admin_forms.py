@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 DATE_PATTERN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
@@ -79,6 +79,18 @@ def has_letter_or_digit(form, field) -> None:
         raise ValidationError("Tên phải có ít nhất một chữ cái hoặc chữ số.")
 
 
+def date_required(message: str):
+    """Like InputRequired, but blank-only input counts as nothing typed, and a date that
+    could not be read keeps only its own message."""
+
+    def check(form, field) -> None:
+        if field.data is None and not field.process_errors:
+            raise StopValidation(message)
+
+    check.field_flags = {"required": True}
+    return check
+
+
 def too_long(limit: int) -> Length:
     return Length(max=limit, message=f"Tối đa {limit} ký tự.")
 
@@ -86,10 +98,10 @@ def too_long(limit: int) -> Length:
 class DocumentForm(FlaskForm):
     code = StringField(
         "Số ký hiệu",
-        validators=[InputRequired("Nhập số ký hiệu."), too_long(60), has_letter_or_digit],
+        validators=[DataRequired("Nhập số ký hiệu."), too_long(60), has_letter_or_digit],
         description="Ví dụ: 118-HD/BTGTU.",
     )
-    title = StringField("Tiêu đề", validators=[InputRequired("Nhập tiêu đề."), too_long(400)])
+    title = StringField("Tiêu đề", validators=[DataRequired("Nhập tiêu đề."), too_long(400)])
     summary = TextAreaField("Trích yếu", validators=[too_long(2000)])
     body = TextAreaField("Nội dung / ghi chú", validators=[too_long(100_000)])
     type = ChoiceField("Thể loại")
@@ -97,7 +109,7 @@ class DocumentForm(FlaskForm):
     signer = ChoiceField("Người ký")
     fields = MultiChoiceField("Lĩnh vực")
     issued_on = VietnameseDateField(
-        "Ngày ban hành (ngày/tháng/năm)", validators=[InputRequired("Nhập ngày ban hành.")]
+        "Ngày ban hành (ngày/tháng/năm)", validators=[date_required("Nhập ngày ban hành.")]
     )
     in_force_on = VietnameseDateField(
         "Ngày có hiệu lực", validators=[Optional()], description="Để trống: kể từ ngày ban hành."
@@ -127,7 +139,7 @@ class ActionForm(FlaskForm):
     """No fields: gives POST-only buttons (remove a file, delete) their CSRF token."""
 
 
-NAME_VALIDATORS = [InputRequired("Nhập tên."), has_letter_or_digit]
+NAME_VALIDATORS = [DataRequired("Nhập tên."), has_letter_or_digit]
 
 
 class PositionField(IntegerField):

@@ -1,0 +1,436 @@
+"""Documents administration under /admin/documents: the documents with their files, and the
+type, issuer, signer and field lists.
+
+Who may do what (checked here, on the server, whatever the menu shows):
+- any logged-in editor lists documents, creates them and edits unpublished ones, with their
+  files;
+- publishing a document, and changing one that is published (its fields or its files), takes
+  the right to publish (administrators, and editors given it); others save documents
+  unpublished for an administrator to review;
+- deleting a document, and managing the type, issuer, signer and field lists, is for
+  administrators only: those changes reach every document at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.admin import NavItem, register_nav
+from app.auth.policies import admin_required, may_publish, staff_required
+from app.documents import admin_services as services
+from app.documents.admin_forms import (
+    ActionForm,
+    DocumentForm,
+    FieldForm,
+    IssuerForm,
+    SignerForm,
+    TypeForm,
+)
+from app.documents.models import Document, DocumentFile, DocumentType, Field, Issuer, Signer
+from app.extensions import db
+from app.slugs import fold
+
+bp = Blueprint("documents_admin", __name__, url_prefix="/admin/documents")
+
+PER_PAGE = 25
+STATUSES = {"da-cong-bo": "Đã công bố", "chua-cong-bo": "Chưa công bố"}
+PUBLISHED_ONLY_BY_PUBLISHERS = (
+    "Văn bản đã công bố chỉ người có quyền xuất bản mới được sửa hoặc thay tệp đính kèm."
+)
+NO_PUBLISH_RIGHT = (
+    "Bạn chưa có quyền công bố văn bản: hãy bỏ chọn ô này để lưu văn bản chờ quản trị viên "
+    "duyệt và công bố."
+)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def field_tree() -> list[tuple[Field, int]]:
+    """Every field, parents before their children, with its depth."""
+    everything = list(db.session.scalars(select(Field).order_by(Field.name)))
+    children: dict[int | None, list[Field]] = {}
+    for item in everything:
+        children.setdefault(item.parent_id, []).append(item)
+    ordered: list[tuple[Field, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for item in children.get(parent_id, []):
+            ordered.append((item, depth))
+            walk(item.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _tree_label(item: Field, depth: int) -> str:
+    return "— " * depth + item.name
+
+
+def _signer_label(signer: Signer) -> str:
+    return f"{signer.name} ({signer.position})" if signer.position else signer.name
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _by_ids(model, ids: list[int]) -> list:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(model).where(model.id.in_(ids))))
+
+
+def _editable(document_id: int) -> Document:
+    document = db.session.get(Document, document_id) or abort(404)
+    if document.published and not may_publish(current_user):
+        abort(403, description=PUBLISHED_ONLY_BY_PUBLISHERS)
+    return document
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@staff_required
+def index():
+    stmt = select(Document).order_by(Document.issued_on.desc(), Document.id.desc())
+    args: dict[str, str] = {}
+    q = request.args.get("q", "").strip()[:200]
+    if q:
+        args["q"] = q
+        for word in fold(q).split():
+            stmt = stmt.where(Document.search_text.like(_like(word), escape="\\"))
+    type_id = request.args.get("loai", type=int)
+    if type_id:
+        args["loai"] = str(type_id)
+        stmt = stmt.where(Document.type_id == type_id)
+    status = request.args.get("trang-thai", "")
+    if status in STATUSES:
+        args["trang-thai"] = status
+        stmt = stmt.where(Document.published.is_(status == "da-cong-bo"))
+    pagination = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    types = db.session.scalars(
+        select(DocumentType).order_by(DocumentType.position, DocumentType.name)
+    )
+    return render_template(
+        "documents/admin/documents.html",
+        pagination=pagination,
+        args=args,
+        types=list(types),
+        statuses=STATUSES,
+        may_publish=may_publish(current_user),
+    )
+
+
+def _fill_choices(form: DocumentForm, document: Document | None) -> None:
+    types = db.session.scalars(
+        select(DocumentType).order_by(DocumentType.position, DocumentType.name)
+    )
+    form.type.choices = {t.id: t.name for t in types}
+    issuers = db.session.scalars(select(Issuer).order_by(Issuer.name))
+    form.issuer.choices = {i.id: i.name for i in issuers}
+    signers = db.session.scalars(select(Signer).order_by(Signer.name, Signer.position))
+    form.signer.choices = {0: "— Không ghi —", **{s.id: _signer_label(s) for s in signers}}
+    form.fields.choices = {f.id: _tree_label(f, depth) for f, depth in field_tree()}
+    others = select(Document).order_by(Document.issued_on.desc(), Document.id.desc())
+    if document is not None:
+        others = others.where(Document.id != document.id)
+    labels = {d.id: f"{d.code} — {d.title[:90]}" for d in db.session.scalars(others)}
+    form.replaces.choices = labels
+    form.related.choices = labels
+
+
+def _initial(document: Document | None) -> dict[str, Any]:
+    if document is None:
+        return {"published": may_publish(current_user), "signer": 0}
+    return {
+        "code": document.code,
+        "title": document.title,
+        "summary": document.summary,
+        "body": document.body,
+        "type": document.type_id,
+        "issuer": document.issuer_id,
+        "signer": document.signer_id or 0,
+        "fields": [f.id for f in document.fields],
+        "issued_on": document.issued_on,
+        "in_force_on": document.in_force_on,
+        "expires_on": document.expires_on,
+        "replaces": [d.id for d in document.replaces],
+        "related": [d.id for d in document.related],
+        "published": document.published,
+    }
+
+
+def _values_from(form: DocumentForm) -> dict[str, Any] | None:
+    """The model values the form asks for, or None when a field got an error."""
+    chosen = {
+        "type": db.session.get(DocumentType, form.type.data),
+        "issuer": db.session.get(Issuer, form.issuer.data),
+        "signer": db.session.get(Signer, form.signer.data) if form.signer.data else None,
+    }
+    for name in ("type", "issuer"):
+        if chosen[name] is None:  # deleted since the form was shown
+            form[name].errors.append("Lựa chọn không còn tồn tại; hãy chọn lại.")
+    if form.published.data and not may_publish(current_user):
+        form.published.errors.append(NO_PUBLISH_RIGHT)
+    if form.errors:
+        return None
+    return {
+        "code": form.code.data,
+        "title": form.title.data.strip(),
+        "summary": (form.summary.data or "").strip(),
+        "body": (form.body.data or "").strip(),
+        **chosen,
+        "issued_on": form.issued_on.data,
+        "in_force_on": form.in_force_on.data,
+        "expires_on": form.expires_on.data,
+        "published": bool(form.published.data),
+    }
+
+
+def _editor(document: Document | None):
+    form = DocumentForm(data=_initial(document) if request.method == "GET" else None)
+    _fill_choices(form, document)
+    if form.validate_on_submit():
+        values = _values_from(form)
+        if values is not None:
+            try:
+                saved = services.save_document(
+                    document,
+                    by=current_user,
+                    values=values,
+                    fields=_by_ids(Field, form.fields.data),
+                    replaces=_by_ids(Document, form.replaces.data),
+                    related=_by_ids(Document, form.related.data),
+                    uploads=form.files.data or [],
+                )
+            except services.Refused as exc:
+                form[exc.field].errors.append(str(exc))
+            else:
+                flash(f"Đã lưu văn bản {saved.code}.", "info")
+                return redirect(url_for(".edit", document_id=saved.id))
+    return render_template(
+        "documents/admin/document_form.html",
+        form=form,
+        document=document,
+        may_publish=may_publish(current_user),
+        max_mb=_megabytes(),
+    ), (400 if form.errors else 200)
+
+
+def _megabytes() -> str:
+    size = current_app.config["DOCUMENT_MAX_BYTES"] / (1024 * 1024)
+    return f"{size:g}" if size >= 1 else f"{size:.2f}".rstrip("0").rstrip(".")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():
+    return _editor(None)
+
+
+@bp.route("/<int:document_id>", methods=["GET", "POST"])
+@staff_required
+def edit(document_id: int):
+    return _editor(_editable(document_id))
+
+
+@bp.post("/<int:document_id>/files/<int:file_id>/remove")
+@staff_required
+def remove_file(document_id: int, file_id: int):
+    document = _editable(document_id)
+    attached = db.session.get(DocumentFile, file_id)
+    if attached is None or attached.document_id != document.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = attached.original_name
+    services.remove_document_file(attached, by=current_user)
+    flash(f"Đã gỡ tệp {name}.", "info")
+    return redirect(url_for(".edit", document_id=document.id))
+
+
+@bp.route("/<int:document_id>/delete", methods=["GET", "POST"])
+@admin_required
+def delete(document_id: int):
+    """A confirmation page; its POST deletes."""
+    document = db.session.get(Document, document_id) or abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        code = document.code
+        services.delete_document(document, by=current_user)
+        flash(f"Đã xóa văn bản {code}.", "info")
+        return redirect(url_for(".index"))
+    if request.method == "POST":
+        abort(400)
+    return render_template("documents/admin/confirm_delete.html", document=document, form=form)
+
+
+# --- the managed lists ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListKind:
+    key: str
+    title: str
+    model: type
+    form: type
+    headers: tuple[str, ...]
+
+
+KINDS = {
+    "types": ListKind("types", "Thể loại", DocumentType, TypeForm, ("Tên thể loại", "Thứ tự")),
+    "issuers": ListKind("issuers", "Cơ quan ban hành", Issuer, IssuerForm, ("Tên cơ quan",)),
+    "signers": ListKind("signers", "Người ký", Signer, SignerForm, ("Họ và tên", "Chức vụ")),
+    "fields": ListKind("fields", "Lĩnh vực", Field, FieldForm, ("Tên lĩnh vực",)),
+}
+
+
+def _kind(key: str) -> ListKind:
+    return KINDS.get(key) or abort(404)
+
+
+def _rows(kind: ListKind) -> list[tuple[Any, list[str]]]:
+    if kind.model is Field:
+        return [(f, [_tree_label(f, depth)]) for f, depth in field_tree()]
+    if kind.model is DocumentType:
+        order = (DocumentType.position, DocumentType.name)
+    elif kind.model is Signer:
+        order = (Signer.name, Signer.position)
+    else:
+        order = (Issuer.name,)
+    entries = db.session.scalars(select(kind.model).order_by(*order))
+    if kind.model is DocumentType:
+        return [(e, [e.name, str(e.position)]) for e in entries]
+    if kind.model is Signer:
+        return [(e, [e.name, e.position]) for e in entries]
+    return [(e, [e.name]) for e in entries]
+
+
+def _list_form(kind: ListKind, entry=None):
+    data = None
+    if entry is not None and request.method == "GET":
+        data = {"name": entry.name}
+        if kind.model is DocumentType:
+            data["position"] = entry.position
+        elif kind.model is Signer:
+            data["position"] = entry.position
+        elif kind.model is Field:
+            data["parent"] = entry.parent_id or 0
+    form = kind.form(data=data)
+    if kind.model is Field:
+        excluded = set(entry.descendant_ids()) if entry is not None else set()
+        form.parent.choices = {
+            0: "— Không (lĩnh vực cấp cao nhất) —",
+            **{f.id: _tree_label(f, d) for f, d in field_tree() if f.id not in excluded},
+        }
+    return form
+
+
+def _save_from(kind: ListKind, form, entry):
+    if kind.model is DocumentType:
+        return services.save_type(
+            entry, name=form.name.data, by=current_user, position=form.position.data or 0
+        )
+    if kind.model is Issuer:
+        return services.save_issuer(entry, name=form.name.data, by=current_user)
+    if kind.model is Signer:
+        return services.save_signer(
+            entry, name=form.name.data, by=current_user, position=form.position.data or ""
+        )
+    parent = db.session.get(Field, form.parent.data) if form.parent.data else None
+    return services.save_field(entry, name=form.name.data, parent=parent, by=current_user)
+
+
+@bp.get("/lists")
+@admin_required
+def lists_index():
+    return redirect(url_for(".lists", kind="types"))
+
+
+@bp.route("/lists/<kind>", methods=["GET", "POST"])
+@admin_required
+def lists(kind: str):
+    """One list with its entries, and the form that adds one."""
+    spec = _kind(kind)
+    form = _list_form(spec)
+    if form.validate_on_submit():
+        try:
+            entry = _save_from(spec, form, None)
+        except services.Refused as exc:
+            form[exc.field].errors.append(str(exc))
+        else:
+            flash(f"Đã thêm “{entry.name}”.", "info")
+            return redirect(url_for(".lists", kind=kind))
+    return render_template(
+        "documents/admin/lists.html",
+        kind=spec,
+        kinds=KINDS,
+        rows=_rows(spec),
+        used=services.usage_counts(spec.model),
+        form=form,
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/lists/<kind>/<int:entry_id>", methods=["GET", "POST"])
+@admin_required
+def list_entry(kind: str, entry_id: int):
+    spec = _kind(kind)
+    entry = db.session.get(spec.model, entry_id) or abort(404)
+    form = _list_form(spec, entry)
+    if form.validate_on_submit():
+        try:
+            _save_from(spec, form, entry)
+        except services.Refused as exc:
+            form[exc.field].errors.append(str(exc))
+        else:
+            flash(f"Đã lưu “{entry.name}”.", "info")
+            return redirect(url_for(".lists", kind=kind))
+    return render_template(
+        "documents/admin/list_entry.html", kind=spec, kinds=KINDS, entry=entry, form=form
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/lists/<kind>/<int:entry_id>/delete")
+@admin_required
+def list_entry_delete(kind: str, entry_id: int):
+    spec = _kind(kind)
+    entry = db.session.get(spec.model, entry_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = entry.name
+    try:
+        services.delete_entry(entry, by=current_user)
+    except services.Refused as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Đã xóa “{name}”.", "info")
+    return redirect(url_for(".lists", kind=kind))
+
+
+def init_admin(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_nav(app, NavItem("Văn bản", "documents_admin.index", 20))
+    register_nav(
+        app, NavItem("Danh mục văn bản", "documents_admin.lists_index", 21, admin_only=True)
+    )
+
+
+__all__ = ["bp", "init_admin"]

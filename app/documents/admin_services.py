@@ -1,0 +1,392 @@
+"""Changes made from the documents administration. Each function checks the change, writes an
+audit row in the same transaction, commits, and refreshes the "Văn bản mới" sidebar cache
+when documents changed; views only call them and redirect."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
+
+from app.audit.services import record as audit
+from app.documents import files
+from app.documents.models import (
+    Document,
+    DocumentFile,
+    DocumentType,
+    Field,
+    Issuer,
+    Signer,
+    document_fields,
+)
+from app.documents.services import attach_file, create_document, remove_file, update_document
+from app.extensions import db
+from app.slugs import slugify
+
+log = logging.getLogger(__name__)
+
+# Audit action prefix and the noun editors read in messages, per managed list.
+LIST_NAMES = {
+    DocumentType: ("document_type", "thể loại"),
+    Issuer: ("document_issuer", "cơ quan ban hành"),
+    Signer: ("document_signer", "người ký"),
+    Field: ("document_field", "lĩnh vực"),
+}
+# Long texts are named in the audit detail, not copied into it.
+LONG_VALUES = {"summary", "body"}
+
+
+class Refused(ValueError):
+    """A change refused; `field` names the form field the message belongs next to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _sidebar_changed() -> None:
+    current_app.extensions["documents_newest"].invalidate()
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def code_owner(code: str, exclude: Document | None = None) -> Document | None:
+    """Another document with this code, or one whose code differs only in what its address
+    drops (case, diacritics, punctuation): both would have the same slug."""
+    code = _squeeze(code)
+    stmt = select(Document).where((Document.code == code) | (Document.slug == slugify(code)))
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(Document.id != exclude.id)
+    return db.session.scalar(stmt.limit(1))
+
+
+def replacement_loop(document: Document | None, chosen: Iterable[Document]) -> Document | None:
+    """The first of `chosen` that already replaces `document`, directly or through others:
+    letting `document` replace it would close a loop."""
+    if document is None or document.id is None:
+        return None
+    for candidate in chosen:
+        seen: set[int] = set()
+        stack = [candidate]
+        while stack:
+            current = stack.pop()
+            if current.id == document.id:
+                return candidate
+            if current.id not in seen:
+                seen.add(current.id)
+                stack.extend(current.replaces)
+    return None
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(getattr(value, "name", value))
+
+
+def _ids(items: Iterable) -> list[int]:
+    return sorted(item.id for item in items)
+
+
+def _changes(document: Document, values: dict, lists: dict[str, Sequence]) -> list[str]:
+    changes = []
+    for name, new in values.items():
+        old = getattr(document, name)
+        if getattr(old, "id", old) != getattr(new, "id", new):
+            changes.append(name if name in LONG_VALUES else f"{name}={_shown(new)}")
+    current = {
+        "fields": document.fields,
+        "replaces": document.replaces,
+        "related": document.related,
+    }
+    for name, new in lists.items():
+        if _ids(current[name]) != _ids(new):
+            changes.append(f"{name}=" + ",".join(str(i) for i in _ids(new)))
+    return changes
+
+
+def _forget_stored(stored_names: list[str]) -> None:
+    for name in stored_names:
+        files.path_of(name).unlink(missing_ok=True)
+
+
+def _attach_all(
+    document: Document, uploads: Sequence[FileStorage], by, stored_names: list[str]
+) -> None:
+    """Attach every upload (checked by content in attach_file), auditing each; nothing is
+    committed. Each stored file's name goes into `stored_names`, so that a failure later in
+    the transaction can remove them again; on a refused file that happens here."""
+    attached: list[DocumentFile] = []
+    for upload in uploads:
+        name = upload.filename or ""
+        try:
+            item = attach_file(document, upload.stream, name, commit=False)
+        except files.FileRejected as exc:
+            db.session.rollback()
+            _forget_stored(stored_names)
+            shown = name.replace("\\", "/").rsplit("/", 1)[-1][:120]
+            raise Refused("files", f"{shown}: {exc}") from None
+        attached.append(item)
+        stored_names.append(item.stored_name)
+    if attached:
+        db.session.flush()
+    for item in attached:
+        audit(
+            "document.file_attach",
+            item,
+            f"document={document.id}; name={item.original_name}; size={item.size}",
+            user=by,
+            commit=False,
+        )
+
+
+def save_document(
+    document: Document | None,
+    *,
+    by,
+    values: dict,
+    fields: Sequence[Field] = (),
+    replaces: Sequence[Document] = (),
+    related: Sequence[Document] = (),
+    uploads: Sequence[FileStorage] = (),
+) -> Document:
+    """Create (document None) or update a document with its lists and new files, all or
+    nothing. Raises Refused for a taken code, a replacement loop or a refused file."""
+    values = {**values, "code": _squeeze(values["code"])}
+    owner = code_owner(values["code"], document)
+    if owner is not None:
+        raise Refused(
+            "code", f"Số ký hiệu đã được dùng cho văn bản “{owner.code}” ({owner.title})."
+        )
+    if document is not None and any(d.id == document.id for d in replaces):
+        raise Refused("replaces", "Văn bản không thể thay thế chính nó.")
+    if document is not None and any(d.id == document.id for d in related):
+        raise Refused("related", "Văn bản không thể liên quan đến chính nó.")
+    looped = replacement_loop(document, replaces)
+    if looped is not None:
+        raise Refused(
+            "replaces",
+            f"Không thể thay thế văn bản “{looped.code}”: văn bản đó đã "
+            "thay thế (trực tiếp hoặc qua văn bản khác) văn bản đang sửa.",
+        )
+
+    stored_names: list[str] = []
+    try:
+        if document is None:
+            code = values.pop("code")
+            title = values.pop("title")
+            document = create_document(
+                code=code,
+                title=title,
+                fields=fields,
+                replaces=replaces,
+                related=related,
+                commit=False,
+                **values,
+            )
+            db.session.flush()
+            audit(
+                "document.create",
+                document,
+                f"code={document.code}; published={document.published}",
+                user=by,
+                commit=False,
+            )
+            _attach_all(document, uploads, by, stored_names)
+            db.session.commit()
+        else:
+            changes = _changes(
+                document, values, {"fields": fields, "replaces": replaces, "related": related}
+            )
+            _attach_all(document, uploads, by, stored_names)
+            # A relation is stored once per pair; one stored from the other side stays there.
+            kept_from = set()
+            for other in list(document.related_from):
+                if other in related:
+                    kept_from.add(other.id)
+                else:
+                    other.related_to.remove(document)
+            if changes:
+                audit("document.update", document, "; ".join(changes), user=by, commit=False)
+            update_document(
+                document,
+                fields=fields,
+                replaces=replaces,
+                related=[d for d in related if d.id not in kept_from],
+                **values,
+            )  # commits
+    except IntegrityError:
+        db.session.rollback()
+        _forget_stored(stored_names)
+        raise Refused("code", "Số ký hiệu đã được dùng cho văn bản khác.") from None
+    _sidebar_changed()
+    return document
+
+
+def remove_document_file(attached: DocumentFile, *, by) -> None:
+    """Detach a file and delete it from disk."""
+    audit(
+        "document.file_remove",
+        attached,
+        f"document={attached.document_id}; name={attached.original_name}",
+        user=by,
+        commit=False,
+    )
+    remove_file(attached)
+
+
+def delete_document(document: Document, *, by) -> None:
+    """Delete a document, its links to other documents and its files on disk."""
+    code = document.code
+    stored_names = [item.stored_name for item in document.files]
+    audit(
+        "document.delete",
+        document,
+        f"code={document.code}; title={document.title}",
+        user=by,
+        commit=False,
+    )
+    # SQLite does not enforce ON DELETE CASCADE here: every link row goes through the ORM.
+    for other in list(document.related_from):
+        other.related_to.remove(document)
+    document.related_to = []
+    document.replaces = []
+    document.replaced_by = []
+    document.fields = []
+    db.session.flush()
+    db.session.delete(document)
+    db.session.commit()
+    _forget_stored(stored_names)
+    log.info("document deleted: %s", code)
+    _sidebar_changed()
+
+
+# --- the managed lists ---------------------------------------------------------------------------
+
+
+def usage_counts(model) -> dict[int, int]:
+    """How many documents (published or not) use each entry of a list."""
+    if model is Field:
+        column = document_fields.c.field_id
+        stmt = select(column, func.count()).group_by(column)
+    else:
+        column = {
+            DocumentType: Document.type_id,
+            Issuer: Document.issuer_id,
+            Signer: Document.signer_id,
+        }[model]
+        stmt = select(column, func.count()).where(column.is_not(None)).group_by(column)
+    return {entry_id: count for entry_id, count in db.session.execute(stmt)}
+
+
+def _same_slug(model, slug: str, entry) -> object | None:
+    stmt = select(model).where(model.slug == slug)
+    if entry is not None:
+        stmt = stmt.where(model.id != entry.id)
+    return db.session.scalar(stmt.limit(1))
+
+
+def _save_entry(model, entry, by, values: dict, make) -> object:
+    prefix, noun = LIST_NAMES[model]
+    if entry is None:
+        entry = make()
+        db.session.add(entry)
+        db.session.flush()
+        detail = "; ".join(f"{k}={v}" for k, v in values.items())
+        audit(f"{prefix}.create", entry, detail, user=by, commit=False)
+    else:
+        changes = []
+        for name, value in values.items():
+            old = getattr(entry, name)
+            if getattr(old, "id", old) != getattr(value, "id", value):
+                changes.append(f"{name}={_shown(value) if name == 'parent' else value}")
+                setattr(entry, name, value)
+        if not changes:
+            return entry
+        audit(f"{prefix}.update", entry, "; ".join(changes), user=by, commit=False)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Refused("name", f"Đã có {noun} này.") from None
+    return entry
+
+
+def save_type(entry: DocumentType | None, *, name: str, position: int, by) -> DocumentType:
+    name = _squeeze(name)
+    slug = slugify(name)
+    if other := _same_slug(DocumentType, slug, entry):
+        raise Refused("name", f"Đã có thể loại “{other.name}”.")
+    values = {"name": name, "slug": slug, "position": position}
+    return _save_entry(DocumentType, entry, by, values, lambda: DocumentType(**values))
+
+
+def save_issuer(entry: Issuer | None, *, name: str, by) -> Issuer:
+    name = _squeeze(name)
+    slug = slugify(name)
+    if other := _same_slug(Issuer, slug, entry):
+        raise Refused("name", f"Đã có cơ quan ban hành “{other.name}”.")
+    values = {"name": name, "slug": slug}
+    return _save_entry(Issuer, entry, by, values, lambda: Issuer(**values))
+
+
+def save_signer(entry: Signer | None, *, name: str, position: str, by) -> Signer:
+    name, position = _squeeze(name), _squeeze(position)
+    stmt = select(Signer).where(Signer.name == name, Signer.position == position)
+    if entry is not None:
+        stmt = stmt.where(Signer.id != entry.id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise Refused(
+            "name",
+            f"Đã có người ký “{name}” với chức vụ “{position}”."
+            if position
+            else f"Đã có người ký “{name}”.",
+        )
+    values = {"name": name, "position": position}
+    return _save_entry(Signer, entry, by, values, lambda: Signer(**values))
+
+
+def save_field(entry: Field | None, *, name: str, parent: Field | None, by) -> Field:
+    name = _squeeze(name)
+    slug = slugify(name)
+    if other := _same_slug(Field, slug, entry):
+        raise Refused("name", f"Đã có lĩnh vực “{other.name}”.")
+    if entry is not None and parent is not None and parent.id in entry.descendant_ids():
+        raise Refused("parent", "Không thể đặt lĩnh vực vào chính nó hoặc một lĩnh vực con của nó.")
+    values = {"name": name, "slug": slug, "parent": parent}
+    return _save_entry(Field, entry, by, values, lambda: Field(**values))
+
+
+def delete_entry(entry, *, by) -> None:
+    """Delete an entry of a list, unless documents (or child fields) still use it."""
+    model = entry.__class__
+    prefix, noun = LIST_NAMES[model]
+    used = usage_counts(model).get(entry.id, 0)
+    if used:
+        raise Refused(
+            "",
+            f"Không thể xóa {noun} “{entry.name}”: còn {used} văn bản sử dụng. "
+            f"Hãy chuyển các văn bản đó sang {noun} khác trước.",
+        )
+    if model is Field and entry.children:
+        raise Refused(
+            "",
+            f"Không thể xóa lĩnh vực “{entry.name}”: còn "
+            f"{len(entry.children)} lĩnh vực con. Hãy chuyển hoặc xóa các "
+            "lĩnh vực con trước.",
+        )
+    audit(f"{prefix}.delete", entry, f"name={entry.name}", user=by, commit=False)
+    db.session.delete(entry)
+    db.session.commit()
