@@ -93,6 +93,8 @@ def save_uploaded_image(stream: BinaryIO, max_bytes: int | None = None) -> str:
 def _encode(image: Image.Image, size: tuple[int, int], save_format: str, options: dict) -> bytes:
     copy = image.copy()
     copy.thumbnail(size)
+    # Pillow would write comments and other text chunks back: keep what rendering needs.
+    copy.info = {k: v for k, v in copy.info.items() if k in ("transparency", "duration", "loop")}
     out = io.BytesIO()
     copy.save(out, save_format, **options)  # metadata is not carried over
     return out.getvalue()

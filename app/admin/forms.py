@@ -1,15 +1,15 @@
 """Forms of the user administration."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.auth.models import ROLE_LABELS, Role
+from app.form_base import PortalForm
 
 ROLE_CHOICES = {role.value: label for role, label in ROLE_LABELS.items()}
 
 
-class UserForm(FlaskForm):
+class UserForm(PortalForm):
     username = StringField(
         "Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập."), Length(max=60)]
     )

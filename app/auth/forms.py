@@ -1,13 +1,13 @@
 """Login and password forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.passwords import MAX_LENGTH
+from app.form_base import PortalForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     username = StringField(
         "Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập."), Length(max=60)]
     )
@@ -17,7 +17,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Ghi nhớ trên máy này (không áp dụng cho quản trị viên)")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PortalForm):
     current = PasswordField(
         "Mật khẩu hiện tại", validators=[DataRequired("Nhập mật khẩu hiện tại.")]
     )
@@ -29,5 +29,5 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PortalForm):
     """Carries the CSRF token of POST-only buttons (logout, keepalive)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -19,6 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
+
+from app.form_base import PortalForm
 
 DATE_PATTERN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 DATE_FORMAT_MESSAGE = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/09/2024."
@@ -95,7 +96,7 @@ def too_long(limit: int) -> Length:
     return Length(max=limit, message=f"Tối đa {limit} ký tự.")
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(PortalForm):
     code = StringField(
         "Số ký hiệu",
         validators=[DataRequired("Nhập số ký hiệu."), too_long(60), has_letter_or_digit],
@@ -135,7 +136,7 @@ class DocumentForm(FlaskForm):
             raise ValidationError("Ngày hết hiệu lực phải sau ngày ban hành.")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """No fields: gives POST-only buttons (remove a file, delete) their CSRF token."""
 
 
@@ -153,7 +154,7 @@ class PositionField(IntegerField):
 POSITION_MESSAGE = "Thứ tự là số nguyên từ 0 đến 9999."
 
 
-class TypeForm(FlaskForm):
+class TypeForm(PortalForm):
     name = StringField("Tên thể loại", validators=[*NAME_VALIDATORS, too_long(100)])
     position = PositionField(
         "Thứ tự", default=0, validators=[Optional()], description="Số nhỏ đứng trước."
@@ -164,15 +165,15 @@ class TypeForm(FlaskForm):
             raise ValidationError(POSITION_MESSAGE)
 
 
-class IssuerForm(FlaskForm):
+class IssuerForm(PortalForm):
     name = StringField("Tên cơ quan ban hành", validators=[*NAME_VALIDATORS, too_long(200)])
 
 
-class SignerForm(FlaskForm):
+class SignerForm(PortalForm):
     name = StringField("Họ và tên người ký", validators=[*NAME_VALIDATORS, too_long(150)])
     position = StringField("Chức vụ", validators=[too_long(150)])
 
 
-class FieldForm(FlaskForm):
+class FieldForm(PortalForm):
     name = StringField("Tên lĩnh vực", validators=[*NAME_VALIDATORS, too_long(150)])
     parent = ChoiceField("Thuộc lĩnh vực")

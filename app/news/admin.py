@@ -16,11 +16,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.admin import NavItem, register_nav
 from app.auth.policies import may_edit_category, may_publish, staff_required
-from app.dates import local_to_utc, utc_to_local_naive
+from app.dates import local_to_utc, utc_to_local_naive, utcnow
 from app.extensions import db
 from app.media import ImageRejected, save_uploaded_image
 from app.news import editing
@@ -38,6 +38,24 @@ SORTS = {
     "tieu-de": (Article.title.asc(),),
     "luot-xem": (Article.views.desc(),),
 }
+
+
+def status_clause(status: ArticleStatus):
+    """SQL for what the list shows as `status` (Article.effective_status, in SQL)."""
+    now = utcnow()
+    live = Article.status.in_([ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED])
+    expired = or_(
+        Article.status == ArticleStatus.EXPIRED,
+        and_(live, Article.expires_at.is_not(None), Article.expires_at <= now),
+    )
+    if status == ArticleStatus.DRAFT:
+        return Article.status == ArticleStatus.DRAFT
+    if status == ArticleStatus.EXPIRED:
+        return expired
+    due = and_(Article.published_at.is_not(None), Article.published_at <= now)
+    if status == ArticleStatus.SCHEDULED:
+        return and_(live, ~due, ~expired)
+    return and_(live, due, ~expired)
 
 
 def _allowed_categories() -> list[Category]:
@@ -69,7 +87,7 @@ def articles():
         query = query.where(Article.category_id == category)
     status = request.args.get("trang-thai", "")
     if status in STATUS_LABELS:
-        query = query.where(Article.status == status)
+        query = query.where(status_clause(ArticleStatus(status)))
     author = request.args.get("tac-gia", "").strip()[:100]
     if author:
         query = query.where(Article.author.ilike(f"%{author}%"))
@@ -122,6 +140,9 @@ def _values_from(form: ArticleForm, article: Article | None) -> dict | None:
     category = db.session.get(Category, form.category.data)
     if category is None or not may_edit_category(current_user, category.id):
         form.category.errors.append("Bạn không được đăng bài vào chuyên mục này.")
+        return None
+    if form.status.data not in set(ArticleStatus):
+        form.status.errors.append("Trạng thái không hợp lệ.")
         return None
     status = ArticleStatus(form.status.data)
     if not may_publish(current_user) and status != ArticleStatus.DRAFT:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.form_base import PortalForm
 from app.news.models import ArticleStatus, ImagePosition
 
 STATUS_LABELS = {
@@ -30,15 +30,16 @@ POSITION_LABELS = {
 MAX_BODY = 500_000
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(PortalForm):
     title = StringField("Tiêu đề", validators=[DataRequired("Nhập tiêu đề."), Length(max=300)])
     slug = StringField(
         "Đường dẫn (slug)",
         validators=[Optional(), Length(max=120)],
         description="Để trống để tạo tự động từ tiêu đề.",
     )
-    category = SelectField("Chuyên mục chính", coerce=int)
-    extra_categories = SelectMultipleField("Chuyên mục khác", coerce=int)
+    # Choices are narrowed per editor; the view refuses other values with a clear message.
+    category = SelectField("Chuyên mục chính", coerce=int, validate_choice=False)
+    extra_categories = SelectMultipleField("Chuyên mục khác", coerce=int, validate_choice=False)
     lead = TextAreaField(
         "Tóm tắt (phần in đậm đầu bài)",
         validators=[DataRequired("Nhập tóm tắt."), Length(max=2000)],
@@ -55,7 +56,11 @@ class ArticleForm(FlaskForm):
     tags = StringField(
         "Từ khóa", validators=[Length(max=500)], description="Cách nhau bởi dấu phẩy."
     )
-    status = SelectField("Trạng thái", choices={k.value: v for k, v in STATUS_LABELS.items()})
+    status = SelectField(
+        "Trạng thái",
+        choices={k.value: v for k, v in STATUS_LABELS.items()},
+        validate_choice=False,
+    )
     featured = BooleanField("Tin nổi bật trên trang chủ")
     published_at = DateTimeLocalField(
         "Thời điểm đăng", format="%Y-%m-%dT%H:%M", validators=[Optional()]
@@ -76,7 +81,7 @@ class ArticleForm(FlaskForm):
         return [t.strip() for t in (self.tags.data or "").split(",") if t.strip()][:20]
 
 
-class BulkForm(FlaskForm):
+class BulkForm(PortalForm):
     """Ids come from checkboxes named "ids"; the action from the button pressed."""
 
     action = SelectField(
