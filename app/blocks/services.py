@@ -1,0 +1,149 @@
+"""Writes for banners and links (audited), their target addresses, and counting clicks."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import redis
+from flask import Request, current_app
+from sqlalchemy import update
+
+from app.audit.services import record as audit
+from app.blocks.models import Banner, BannerBlock
+from app.dates import site_zone
+from app.extensions import db
+from app.stats.visitor import identify, is_prefetch
+
+log = logging.getLogger(__name__)
+
+BLOCK_LABELS = {BannerBlock.BANNERS: "Banner (ảnh)", BannerBlock.LINKS: "Liên kết"}
+BANNER_FIELDS = ("title", "target_url", "block", "position", "image", "active_from",
+                 "active_until")  # fmt: skip
+# A click key outlives its local day wherever the day falls in UTC.
+CLICK_KEY_TTL = 2 * 24 * 3600
+
+
+class BannerError(ValueError):
+    """A value the banner refuses; the message is for the editor, `field` the form field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def target_url_error(url: str) -> str | None:
+    """Why `url` may not be a banner's target (Vietnamese), or None when it is an absolute
+    http(s) address of a named host."""
+    if not url:
+        return "Nhập địa chỉ liên kết."
+    # Browsers drop tabs and newlines inside URLs ("java\tscript:") and read "\" as "/".
+    if any(ch.isspace() or not ch.isprintable() or ch == "\\" for ch in url):
+        return "Địa chỉ liên kết không được chứa khoảng trắng, ký tự điều khiển hoặc dấu \\."
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "Địa chỉ liên kết không hợp lệ."
+    if parts.scheme.lower() not in ("http", "https"):
+        return "Chỉ chấp nhận địa chỉ bắt đầu bằng http:// hoặc https://."
+    if not parts.hostname or not url.lower().startswith(f"{parts.scheme.lower()}://"):
+        return "Địa chỉ liên kết phải là địa chỉ đầy đủ, ví dụ https://example.gov.vn/."
+    if parts.username is not None or parts.password is not None:
+        return "Địa chỉ liên kết không được chứa tên đăng nhập hoặc mật khẩu."
+    return None
+
+
+def is_http_url(url: str) -> bool:
+    return target_url_error(url) is None
+
+
+def _validate(values: dict) -> None:
+    error = target_url_error(values["target_url"])
+    if error:
+        raise BannerError(error, "target_url")
+    try:
+        values["block"] = BannerBlock(values["block"])
+    except ValueError as exc:
+        raise BannerError("Chọn khối hiển thị trong danh sách.", "block") from exc
+    start, end = values.get("active_from"), values.get("active_until")
+    if start is not None and end is not None and end <= start:
+        raise BannerError("Thời điểm kết thúc phải sau thời điểm bắt đầu.", "active_until")
+
+
+def _describe(banner: Banner) -> str:
+    return f"{banner.block}: {banner.title} -> {banner.target_url}"
+
+
+def create_banner(*, by, **values) -> Banner:
+    """A new banner or link; `values` are BANNER_FIELDS, times in naive UTC."""
+    unknown = set(values) - set(BANNER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown banner fields: {sorted(unknown)}")
+    _validate(values)
+    banner = Banner(**values)
+    db.session.add(banner)
+    db.session.flush()
+    audit("banner.create", banner, _describe(banner), user=by, commit=False)
+    db.session.commit()
+    return banner
+
+
+def update_banner(banner: Banner, *, by, **values) -> Banner:
+    """Change the given fields (checked together with the ones kept); audited."""
+    unknown = set(values) - set(BANNER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown banner fields: {sorted(unknown)}")
+    _validate({name: getattr(banner, name) for name in BANNER_FIELDS} | values)
+    if "block" in values:
+        values["block"] = BannerBlock(values["block"])
+    changes = []
+    for name, value in values.items():
+        if getattr(banner, name) != value:
+            changes.append(f"{name}={value}")
+            setattr(banner, name, value)
+    audit("banner.update", banner, "; ".join(changes), user=by, commit=False)
+    db.session.commit()
+    return banner
+
+
+def delete_banner(banner: Banner, *, by) -> None:
+    """Delete the row; its uploaded image file stays on disk."""
+    audit("banner.delete", banner, _describe(banner), user=by, commit=False)
+    db.session.delete(banner)
+    db.session.commit()
+
+
+def click_day(now: float | None = None) -> str:
+    """The site-local date of `now` (default: the configured clock), as YYYY-MM-DD."""
+    if now is None:
+        now = (current_app.config.get("STATS_CLOCK") or time.time)()
+    return datetime.fromtimestamp(now, site_zone()).strftime("%Y-%m-%d")
+
+
+def count_click(banner_id: int, request: Request) -> bool:
+    """Add one to the banner's clicks unless this visitor already clicked it today (local
+    day), is a crawler, or Redis cannot say; True when counted."""
+    if request.method != "GET" or is_prefetch(request):
+        return False
+    day = click_day()
+    visitor = identify(request, current_app.secret_key, day)
+    if visitor.is_bot:
+        return False
+    # A cookie we would only be handing out now identifies nobody yet: use the daily hash.
+    who = visitor.fallback if visitor.new_cookie else visitor.cookie
+    key = f"banner-click:{banner_id}:{day}:{who}"
+    try:
+        first = current_app.extensions["redis"].client.set(key, "1", nx=True, ex=CLICK_KEY_TTL)
+    except (redis.RedisError, OSError) as exc:
+        log.warning("banner click not counted, Redis unavailable: %s", exc)
+        return False
+    if not first:
+        return False
+    db.session.execute(
+        update(Banner).where(Banner.id == banner_id).values(clicks=Banner.clicks + 1)
+    )
+    db.session.commit()
+    return True

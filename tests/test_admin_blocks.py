@@ -1,0 +1,703 @@
+"""Banner and link administration (issue 6): CRUD through the HTTP interface with CSRF, image
+uploads checked by content, target addresses limited to http(s), the active period in the
+sidebar, and the counted click redirect (no open redirect, once per visitor per local day,
+crawlers apart, Redis failures harmless)."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from auth_helpers import (
+    PASSWORD,
+    Clock,
+    field_errors,
+    flashes,
+    is_login_redirect,
+    login,
+    page_token,
+)
+from PIL import Image
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.auth.models import Role
+from app.auth.services import create_user
+from app.blocks.models import Banner, BannerBlock
+from app.blocks.services import BannerError, create_banner, target_url_error
+from app.dates import utcnow
+from app.extensions import db, redis_store
+
+BASE = "/admin/blocks/"
+ZONE_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, the default SITE_TIMEZONE (no DST)
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+# --- fixtures and helpers ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(request, make_app, clock):
+    """conftest's app, with the counting clock injected (STATS_CLOCK) and optional config
+    by indirect parametrization."""
+    application = make_app(STATS_CLOCK=clock, **getattr(request, "param", {}))
+    redis_store.client.flushdb()
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def admin(app, client):
+    create_user("quantri", PASSWORD, display_name="Quản trị viên", role=Role.ADMIN)
+    assert login(client, "quantri", PASSWORD).status_code == 302
+    return client
+
+
+@pytest.fixture
+def editor(app):
+    create_user("bientap", PASSWORD, display_name="Biên tập viên", role=Role.EDITOR)
+    other = app.test_client()
+    assert login(other, "bientap", PASSWORD).status_code == 302
+    return other
+
+
+def png_bytes(size=(60, 20), color="red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def noise_png(size=(200, 200)) -> bytes:
+    """A PNG that compresses badly: random pixels."""
+    import os
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "boom">]>'
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)">'
+    b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
+)
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "title": "Cổng Dịch vụ công",
+        "target_url": "https://dichvucong.example.gov.vn/",
+        "block": "banners",
+        "position": "1",
+        "active_from": "",
+        "active_until": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def send(
+    client,
+    path: str,
+    data: dict | None = None,
+    image: tuple[bytes, str] | None = None,
+    follow: bool = False,
+):
+    """POST like the page's form, with this client's CSRF token (and a file when given)."""
+    payload = {"csrf_token": page_token(client, "/admin/"), **(data or {})}
+    if image is not None:
+        payload["image"] = (io.BytesIO(image[0]), image[1])
+    return client.post(
+        path, data=payload, content_type="multipart/form-data", follow_redirects=follow
+    )
+
+
+def banners() -> list[Banner]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Banner).order_by(Banner.id)))
+
+
+def fresh(banner_id: int) -> Banner | None:
+    db.session.expire_all()
+    return db.session.get(Banner, banner_id)
+
+
+def audit_rows(action: str) -> list[AuditEntry]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def stored_images(app) -> list[str]:
+    folder = Path(app.instance_path) / "uploads" / "images"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def input_value(page: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+    match = re.search(r'value="([^"]*)"', tag)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def fields_with_errors(page: str) -> dict[str, list[str]]:
+    """{field name: its error messages} for each form field showing an error."""
+    found = {}
+    for chunk in page.split('<div class="form-field')[1:]:
+        errors = field_errors(chunk.split("</div>", 1)[0])
+        if errors:
+            found[re.search(r'name="([^"]+)"', chunk).group(1)] = errors
+    return found
+
+
+def add_banner(title: str, url: str = "https://dichvucong.example.gov.vn/", **fields) -> Banner:
+    banner = Banner(title=title, target_url=url, **fields)
+    db.session.add(banner)
+    db.session.commit()
+    return banner
+
+
+def sidebar(client) -> tuple[str, str]:
+    """The banner block and the link block of the home page's sidebar ("" when absent)."""
+    page = client.get("/").text
+    aside = page.split('<aside class="sidebar"', 1)[1]
+
+    def block(name: str) -> str:
+        if f'class="block {name}"' not in aside:
+            return ""
+        return aside.split(f'class="block {name}"', 1)[1].split("</section>", 1)[0]
+
+    return block("block-banners"), block("block-links")
+
+
+def clicks(banner_id: int) -> int:
+    return fresh(banner_id).clicks
+
+
+def visitor(app, cookie: str | None = None, ip: str = "203.0.113.5", agent: str = BROWSER):
+    """A reader's browser: its own client, address and (optionally) visitor cookie."""
+    reader = app.test_client()
+    reader.environ_base.update({"REMOTE_ADDR": ip, "HTTP_USER_AGENT": agent})
+    if cookie:
+        reader.set_cookie("vid", cookie)
+    return reader
+
+
+def local_to_epoch(value: str) -> float:
+    """`2024-06-01 23:59` in the site's zone (UTC+7), as a Unix time."""
+    local = datetime.strptime(value, "%Y-%m-%d %H:%M")
+    return (local - ZONE_OFFSET).replace(tzinfo=UTC).timestamp()
+
+
+# --- creating, editing, deleting -----------------------------------------------------------------
+
+
+def test_admin_adds_a_banner_with_a_png_image_served_from_media(admin, app):
+    response = send(admin, BASE + "new", form_data(), image=(png_bytes(), "banner.png"))
+    assert response.status_code == 302
+    (banner,) = banners()
+    assert (banner.title, banner.target_url, banner.block, banner.position) == (
+        "Cổng Dịch vụ công",
+        "https://dichvucong.example.gov.vn/",
+        BannerBlock.BANNERS,
+        1,
+    )
+    assert re.fullmatch(r"[0-9a-f]{31}0\.png", banner.image)
+    assert banner.image in stored_images(app)
+    with admin.get(f"/media/{banner.image}") as image:
+        assert image.status_code == 200
+        assert image.mimetype == "image/png"
+        assert image.headers["X-Content-Type-Options"] == "nosniff"
+        served = Image.open(io.BytesIO(image.data))
+    assert (served.format, served.size) == ("PNG", (60, 20))
+    page = admin.get(response.headers["Location"]).text
+    assert "Đã thêm “Cổng Dịch vụ công”." in flashes(page)
+    assert f"/media/{banner.image[:-5]}t.png" in page  # the list shows the thumbnail
+    (entry,) = audit_rows("banner.create")
+    assert (entry.username, entry.object_id) == ("quantri", str(banner.id))
+    assert "https://dichvucong.example.gov.vn/" in entry.detail
+
+
+def test_a_link_needs_no_image(admin):
+    response = send(admin, BASE + "new", form_data(title="Báo điện tử", block="links"))
+    assert response.status_code == 302
+    (link,) = banners()
+    assert (link.block, link.image) == (BannerBlock.LINKS, None)
+
+
+@pytest.mark.parametrize(
+    ("content", "filename"),
+    [
+        (b"Day khong phai la anh, chi la van ban.\n" * 20, "anh.png"),
+        (b"<?php system($_GET['c']); ?>", "banner.png.php"),
+        (b"GIF89a<script>alert(1)</script>", "banner.gif"),
+        (SVG_WITH_SCRIPT, "banner.svg"),
+        (SVG_WITH_SCRIPT, "banner.png"),
+    ],
+    ids=["text-renamed-png", "php-double-extension", "gif-header-only", "svg", "svg-renamed"],
+)
+def test_files_that_are_not_images_are_refused_next_to_the_field(admin, app, content, filename):
+    response = send(
+        admin, BASE + "new", form_data(title="Banner thử", position="7"), image=(content, filename)
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text) == ["Tệp không phải là ảnh hợp lệ (JPEG, PNG, WebP, GIF)."]
+    assert fields_with_errors(response.text) == {
+        "image": ["Tệp không phải là ảnh hợp lệ (JPEG, PNG, WebP, GIF)."]
+    }
+    # Nothing typed is lost; the file alone must be chosen again.
+    assert input_value(response.text, "title") == "Banner thử"
+    assert input_value(response.text, "target_url") == "https://dichvucong.example.gov.vn/"
+    assert input_value(response.text, "position") == "7"
+    assert "Ảnh cần được chọn lại." in response.text
+    assert banners() == []
+    assert stored_images(app) == []
+    assert audit_rows("banner.create") == []
+
+
+@pytest.mark.parametrize("app", [{"IMAGE_MAX_BYTES": 20_000}], indirect=True)
+def test_an_oversize_image_is_refused(admin, app):
+    big = noise_png()
+    assert len(big) > 20_000
+    response = send(admin, BASE + "new", form_data(), image=(big, "to.png"))
+    assert response.status_code == 200
+    assert field_errors(response.text) == ["Ảnh vượt quá dung lượng cho phép (0 MB)."]
+    assert banners() == [] and stored_images(app) == []
+    # A small one passes under the same limit.
+    assert send(admin, BASE + "new", form_data(), image=(png_bytes(), "nho.png")).status_code == 302
+
+
+def test_an_image_is_stored_only_when_the_rest_of_the_form_is_valid(admin, app):
+    response = send(
+        admin,
+        BASE + "new",
+        form_data(target_url="javascript:alert(1)"),
+        image=(png_bytes(), "banner.png"),
+    )
+    assert response.status_code == 200
+    assert stored_images(app) == []
+
+
+def test_edit_changes_fields_keeps_or_removes_the_image_and_is_audited(admin, app):
+    send(admin, BASE + "new", form_data(), image=(png_bytes(), "banner.png"))
+    (banner,) = banners()
+    image = banner.image
+    page = admin.get(BASE + str(banner.id)).text
+    assert input_value(page, "title") == "Cổng Dịch vụ công"
+    assert input_value(page, "position") == "1"
+    assert '<option selected value="banners">' in page
+    # Without a new file the image stays.
+    response = send(
+        admin,
+        BASE + str(banner.id),
+        form_data(title="Dịch vụ công trực tuyến", block="links", position="3"),
+    )
+    assert response.status_code == 302
+    saved = fresh(banner.id)
+    assert (saved.title, saved.block, saved.position, saved.image) == (
+        "Dịch vụ công trực tuyến",
+        BannerBlock.LINKS,
+        3,
+        image,
+    )
+    # A new file replaces it.
+    send(admin, BASE + str(banner.id), form_data(), image=(png_bytes(color="blue"), "moi.png"))
+    replaced = fresh(banner.id).image
+    assert replaced not in (None, image)
+    # "Bỏ ảnh hiện tại" removes it.
+    send(admin, BASE + str(banner.id), form_data(remove_image="y"))
+    assert fresh(banner.id).image is None
+    updates = audit_rows("banner.update")
+    assert len(updates) == 3
+    assert "title=Dịch vụ công trực tuyến" in updates[0].detail
+    assert "block=links" in updates[0].detail
+
+
+def test_a_refused_edit_changes_nothing_and_keeps_what_was_typed(admin):
+    banner = add_banner("Cổng tỉnh", "https://anhoa.example.gov.vn/")
+    response = send(
+        admin,
+        BASE + str(banner.id),
+        form_data(title="Tên mới", target_url="ftp://anhoa.example.gov.vn/"),
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text) == [
+        "Chỉ chấp nhận địa chỉ bắt đầu bằng http:// hoặc https://."
+    ]
+    assert input_value(response.text, "title") == "Tên mới"
+    assert input_value(response.text, "target_url") == "ftp://anhoa.example.gov.vn/"
+    assert (fresh(banner.id).title, fresh(banner.id).target_url) == (
+        "Cổng tỉnh",
+        "https://anhoa.example.gov.vn/",
+    )
+
+
+def test_delete_removes_the_banner_and_is_audited(admin):
+    banner = add_banner("Cổng tỉnh", block=BannerBlock.LINKS)
+    banner_id = banner.id
+    response = send(admin, BASE + f"{banner_id}/delete", follow=True)
+    assert "Đã xóa “Cổng tỉnh”." in flashes(response.text)
+    assert fresh(banner_id) is None
+    (entry,) = audit_rows("banner.delete")
+    assert entry.object_id == str(banner_id)
+    assert admin.get(f"/lien-ket/{banner_id}").status_code == 404
+
+
+def test_the_list_filters_by_block_and_shows_state_and_clicks(admin):
+    now = utcnow()
+    add_banner("Banner chạy", position=2, clicks=1234)
+    add_banner("Banner hết hạn", active_until=now - timedelta(hours=1))
+    add_banner("Banner sắp chạy", active_from=now + timedelta(days=1))
+    add_banner("Liên kết báo", block=BannerBlock.LINKS)
+    page = admin.get(BASE).text
+    titles = re.findall(r'<a href="/admin/blocks/\d+">([^<]+)</a><br>', page)
+    assert titles == ["Banner hết hạn", "Banner sắp chạy", "Banner chạy", "Liên kết báo"]
+    assert "<td>1,234</td>" in page
+    states = re.findall(r'<span class="banner-state">([^<]+)</span>', page)
+    assert states == ["Đã hết hạn", "Chưa đến thời gian", "Đang hiển thị", "Đang hiển thị"]
+    links = admin.get(BASE + "?khoi=links").text
+    assert re.findall(r'<a href="/admin/blocks/\d+">([^<]+)</a><br>', links) == ["Liên kết báo"]
+    assert (
+        len(
+            re.findall(
+                r'<a href="/admin/blocks/\d+">[^<]+</a><br>', admin.get(BASE + "?khoi=x").text
+            )
+        )
+        == 4
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "", "Nhập tiêu đề."),
+        ("target_url", "", "Nhập địa chỉ liên kết."),
+        ("position", "abc", "Thứ tự phải là một số nguyên."),
+        ("position", "-1", "Thứ tự từ 0 đến 100000."),
+        ("block", "header", "Chọn khối hiển thị trong danh sách."),
+        ("active_from", "ngày mai", "Ngày giờ không hợp lệ."),
+    ],
+)
+def test_form_errors_are_vietnamese_and_next_to_their_field(admin, field, value, message):
+    response = send(admin, BASE + "new", form_data(**{field: value}))
+    assert response.status_code == 200
+    assert field_errors(response.text) == [message]
+    assert fields_with_errors(response.text) == {field: [message]}
+    assert banners() == []
+
+
+def test_the_end_of_the_period_must_follow_its_start(admin):
+    response = send(
+        admin,
+        BASE + "new",
+        form_data(active_from="2030-01-02T08:00", active_until="2030-01-01T08:00"),
+    )
+    assert field_errors(response.text) == ["Thời điểm kết thúc phải sau thời điểm bắt đầu."]
+    assert input_value(response.text, "active_from") == "2030-01-02T08:00"
+    assert input_value(response.text, "active_until") == "2030-01-01T08:00"
+    assert banners() == []
+
+
+# --- target addresses ----------------------------------------------------------------------------
+
+REFUSED_URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(document.cookie)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "ftp://files.example.gov.vn/",
+    "file:///etc/passwd",
+    "mailto:vanthu@example.gov.vn",
+    "//evil.example/",
+    "/tin-tuc/bai-viet",
+    "tin-tuc/bai-viet",
+    "evil.example",
+    "https:evil.example",
+    "https:/evil.example",
+    "https:\\\\evil.example",
+    "http://",
+    "https://user:matkhau@evil.example/",
+    "https://dichvucong.example.gov.vn@evil.example/",
+    "https://exa mple.vn/",
+    "https://example.vn:99999/",
+    "https://example.vn/\x00",
+]
+
+
+@pytest.mark.parametrize("url", REFUSED_URLS)
+def test_only_absolute_http_addresses_are_accepted(admin, url):
+    response = send(admin, BASE + "new", form_data(target_url=url))
+    assert response.status_code == 200
+    (error,) = field_errors(response.text)
+    assert "Địa chỉ liên kết" in error or "http://" in error
+    assert banners() == []
+    with pytest.raises(BannerError):  # the service refuses it too, whoever calls it
+        create_banner(title="x", target_url=url, block="links", by=None)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dichvucong.example.gov.vn/",
+        "http://example.vn",
+        "HTTPS://EXAMPLE.VN/Trang?a=1&b=2#x",
+        "https://cổngthôngtin.vn/đường-dẫn",
+        "https://example.vn:8443/portal",
+    ],
+)
+def test_http_and_https_addresses_are_accepted(url):
+    assert target_url_error(url) is None
+
+
+def test_surrounding_spaces_are_trimmed(admin):
+    send(admin, BASE + "new", form_data(target_url="  https://example.vn/  "))
+    assert banners()[0].target_url == "https://example.vn/"
+
+
+# --- the active period in the sidebar ------------------------------------------------------------
+
+
+def test_the_active_period_is_typed_in_site_time_and_stored_in_utc(admin):
+    send(
+        admin,
+        BASE + "new",
+        form_data(active_from="2031-05-01T07:30", active_until="2031-05-02T00:15"),
+    )
+    (banner,) = banners()
+    assert banner.active_from == datetime(2031, 5, 1, 0, 30)
+    assert banner.active_until == datetime(2031, 5, 1, 17, 15)
+    page = admin.get(BASE + str(banner.id)).text
+    assert input_value(page, "active_from") == "2031-05-01T07:30"
+    assert input_value(page, "active_until") == "2031-05-02T00:15"
+
+
+def test_the_sidebar_shows_banners_only_within_their_period(admin, client):
+    local_now = utcnow() + ZONE_OFFSET
+
+    def at(delta: timedelta) -> str:
+        return (local_now + delta).strftime("%Y-%m-%dT%H:%M")
+
+    send(
+        admin,
+        BASE + "new",
+        form_data(
+            title="Đang chạy",
+            active_from=at(-timedelta(hours=1)),
+            active_until=at(timedelta(hours=1)),
+        ),
+    )
+    send(admin, BASE + "new", form_data(title="Sắp chạy", active_from=at(timedelta(minutes=30))))
+    send(
+        admin, BASE + "new", form_data(title="Vừa hết hạn", active_until=at(-timedelta(minutes=2)))
+    )
+    send(admin, BASE + "new", form_data(title="Liên kết chạy", block="links"))
+    send(
+        admin,
+        BASE + "new",
+        form_data(title="Liên kết hết hạn", block="links", active_until=at(-timedelta(days=1))),
+    )
+    banner_block, link_block = sidebar(client)
+    assert re.findall(r'<span class="banner-title">([^<]+)</span>', banner_block) == ["Đang chạy"]
+    assert re.findall(r'target="_blank">([^<]+)</a>', link_block) == ["Liên kết chạy"]
+
+
+def test_sidebar_links_go_through_the_counting_redirect(admin, client):
+    send(admin, BASE + "new", form_data(title="Cổng tỉnh"), image=(png_bytes(), "b.png"))
+    send(
+        admin,
+        BASE + "new",
+        form_data(title="Báo tỉnh", block="links", target_url="https://bao.example.vn/"),
+    )
+    banner, link = banners()
+    banner_block, link_block = sidebar(client)
+    assert f'href="/lien-ket/{banner.id}" rel="noopener" target="_blank"' in banner_block
+    assert f'href="/lien-ket/{link.id}" rel="noopener" target="_blank"' in link_block
+    assert "dichvucong.example.gov.vn" not in banner_block
+    assert "bao.example.vn" not in link_block
+    assert f'<img src="/media/{banner.image}"' in banner_block
+
+
+# --- the click redirect --------------------------------------------------------------------------
+
+
+def test_a_click_redirects_only_to_the_stored_address(app):
+    banner = add_banner("Cổng tỉnh", "https://anhoa.example.gov.vn/trang?a=1")
+    reader = visitor(app)
+    for query in (
+        "",
+        "?next=https://evil.example/",
+        "?url=//evil.example",
+        "?next=/admin/&url=javascript:alert(1)&target_url=https://evil.example",
+    ):
+        response = reader.get(f"/lien-ket/{banner.id}{query}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == "https://anhoa.example.gov.vn/trang?a=1"
+        assert response.headers["Cache-Control"] == "no-store"
+    assert "evil" not in response.text
+
+
+def test_unknown_or_inactive_banners_are_404(app):
+    now = utcnow()
+    expired = add_banner("Hết hạn", active_until=now - timedelta(minutes=1))
+    future = add_banner("Sắp chạy", active_from=now + timedelta(hours=1))
+    reader = visitor(app)
+    assert reader.get("/lien-ket/999").status_code == 404
+    assert reader.get(f"/lien-ket/{expired.id}").status_code == 404
+    assert reader.get(f"/lien-ket/{future.id}").status_code == 404
+    assert reader.get("/lien-ket/abc").status_code == 404
+    assert reader.get("/lien-ket/-1").status_code == 404
+    assert clicks(expired.id) == 0 and clicks(future.id) == 0
+
+
+def test_a_stored_address_that_is_not_http_never_redirects(app):
+    """A row written around the admin forms (an import, a database edit) is not followed."""
+    bad = add_banner("Cũ", "javascript:alert(1)")
+    relative = add_banner("Tương đối", "//evil.example/")
+    reader = visitor(app)
+    assert reader.get(f"/lien-ket/{bad.id}").status_code == 404
+    assert reader.get(f"/lien-ket/{relative.id}").status_code == 404
+
+
+def test_a_click_is_counted_once_per_visitor_per_day(app):
+    banner = add_banner("Cổng tỉnh")
+    first = visitor(app, cookie="a" * 24)
+    for _ in range(3):
+        assert first.get(f"/lien-ket/{banner.id}").status_code == 302
+    assert clicks(banner.id) == 1
+    # Another browser (another visitor cookie) counts, from the same address too.
+    visitor(app, cookie="b" * 24).get(f"/lien-ket/{banner.id}")
+    assert clicks(banner.id) == 2
+    # Without a cookie the daily hash of address and browser tells visitors apart.
+    no_cookie = visitor(app, ip="198.51.100.7")
+    no_cookie.get(f"/lien-ket/{banner.id}")
+    no_cookie.get(f"/lien-ket/{banner.id}")
+    assert clicks(banner.id) == 3
+    visitor(app, ip="198.51.100.8").get(f"/lien-ket/{banner.id}")
+    assert clicks(banner.id) == 4
+
+
+def test_each_banner_counts_on_its_own(app):
+    one, two = add_banner("Một"), add_banner("Hai", block=BannerBlock.LINKS)
+    reader = visitor(app, cookie="c" * 24)
+    reader.get(f"/lien-ket/{one.id}")
+    reader.get(f"/lien-ket/{two.id}")
+    reader.get(f"/lien-ket/{two.id}")
+    assert (clicks(one.id), clicks(two.id)) == (1, 1)
+
+
+def test_crawlers_are_redirected_but_not_counted(app):
+    banner = add_banner("Cổng tỉnh")
+    bot = visitor(app, agent=GOOGLEBOT)
+    response = bot.get(f"/lien-ket/{banner.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "https://dichvucong.example.gov.vn/"
+    visitor(app, agent="").get(f"/lien-ket/{banner.id}")  # no user agent: a script
+    assert clicks(banner.id) == 0
+
+
+def test_head_requests_and_prefetches_are_not_counted(app):
+    banner = add_banner("Cổng tỉnh")
+    reader = visitor(app, cookie="d" * 24)
+    assert reader.head(f"/lien-ket/{banner.id}").status_code == 302
+    reader.get(f"/lien-ket/{banner.id}", headers={"Sec-Purpose": "prefetch"})
+    assert clicks(banner.id) == 0
+    reader.get(f"/lien-ket/{banner.id}")
+    assert clicks(banner.id) == 1
+
+
+def test_the_next_local_day_counts_again(app, clock):
+    banner = add_banner("Cổng tỉnh")
+    reader = visitor(app, cookie="e" * 24)
+    clock.now = local_to_epoch("2031-03-10 23:58")  # 16:58 UTC
+    reader.get(f"/lien-ket/{banner.id}")
+    clock.now = local_to_epoch("2031-03-10 23:59")
+    reader.get(f"/lien-ket/{banner.id}")
+    assert clicks(banner.id) == 1
+    # 00:01 in the site's zone is still 10 March in UTC: the local day decides.
+    clock.now = local_to_epoch("2031-03-11 00:01")
+    reader.get(f"/lien-ket/{banner.id}")
+    assert clicks(banner.id) == 2
+    clock.now = local_to_epoch("2031-03-11 23:00")
+    reader.get(f"/lien-ket/{banner.id}")
+    assert clicks(banner.id) == 2
+
+
+def test_simultaneous_clicks_of_one_visitor_count_once(app):
+    banner_id = add_banner("Cổng tỉnh").id
+    readers = [visitor(app, cookie="f" * 24) for _ in range(8)]
+    barrier = threading.Barrier(len(readers))
+
+    def click(reader):
+        barrier.wait()
+        return reader.get(f"/lien-ket/{banner_id}").status_code
+
+    with ThreadPoolExecutor(len(readers)) as pool:
+        assert list(pool.map(click, readers)) == [302] * len(readers)
+    assert clicks(banner_id) == 1
+
+
+def test_the_click_is_still_redirected_when_redis_is_down(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", REDIS_SOCKET_TIMEOUT=0.2)
+    with app.app_context():
+        banner = add_banner("Cổng tỉnh")
+        response = visitor(app, cookie="g" * 24).get(f"/lien-ket/{banner.id}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == "https://dichvucong.example.gov.vn/"
+        assert clicks(banner.id) == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- who may do it -------------------------------------------------------------------------------
+
+
+def test_posts_without_a_csrf_token_are_refused(admin):
+    banner = add_banner("Cổng tỉnh")
+    assert admin.post(BASE + "new", data=form_data()).status_code == 400
+    assert admin.post(BASE + str(banner.id), data=form_data(title="Đổi")).status_code == 400
+    assert admin.post(BASE + f"{banner.id}/delete").status_code == 400
+    assert [b.title for b in banners()] == ["Cổng tỉnh"]
+    assert audit_rows("banner.create") == audit_rows("banner.delete") == []
+
+
+def test_an_editor_gets_403_even_with_a_valid_token(editor):
+    banner = add_banner("Cổng tỉnh")
+    assert editor.get(BASE).status_code == 403
+    assert editor.get(BASE + "new").status_code == 403
+    assert editor.get(BASE + str(banner.id)).status_code == 403
+    assert send(editor, BASE + "new", form_data(title="Lén")).status_code == 403
+    assert send(editor, BASE + str(banner.id), form_data(title="Đổi")).status_code == 403
+    assert send(editor, BASE + f"{banner.id}/delete").status_code == 403
+    assert [b.title for b in banners()] == ["Cổng tỉnh"]
+
+
+def test_the_admin_menu_shows_banners_to_administrators_only(admin, editor):
+    assert f'href="{BASE}">Banner &amp; liên kết</a>' in admin.get("/admin/").text
+    assert f'href="{BASE}"' not in editor.get("/admin/").text
+
+
+@pytest.mark.parametrize("path", [BASE, BASE + "new", BASE + "1"])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
+    add_banner("Cổng tỉnh")
+    assert is_login_redirect(client.get(path))
+
+
+def test_anonymous_posts_change_nothing(client):
+    banner = add_banner("Cổng tỉnh")
+    token = page_token(client, "/auth/login")
+    assert is_login_redirect(client.post(BASE + f"{banner.id}/delete", data={"csrf_token": token}))
+    assert fresh(banner.id) is not None
