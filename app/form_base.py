@@ -38,6 +38,11 @@ MESSAGES = {
 }
 
 
+def strip(value):
+    """A field filter: surrounding white space never counts."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class VietnameseTranslations:
     """The gettext interface WTForms asks of a translations object."""
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.blocks.models import BannerBlock
 from app.blocks.services import BLOCK_LABELS, target_url_error
-from app.form_base import PortalForm
+from app.form_base import PortalForm, strip
 
 # What <input type="datetime-local"> sends (with or without seconds).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -16,19 +16,15 @@ BAD_DATETIME = "Ngày giờ không hợp lệ."
 MAX_POSITION = 100_000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class BannerForm(PortalForm):
     title = StringField(
         "Tiêu đề",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Nhập tiêu đề."), Length(max=200, message="Tiêu đề quá dài.")],
     )
     target_url = StringField(
         "Địa chỉ liên kết",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=500, message="Địa chỉ liên kết tối đa 500 ký tự.")],
         description="Địa chỉ đầy đủ, bắt đầu bằng http:// hoặc https://.",
     )

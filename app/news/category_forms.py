@@ -5,24 +5,20 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.form_base import PortalForm
+from app.form_base import PortalForm, strip
 
 ROOT = 0  # the "no parent" choice
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class CategoryForm(PortalForm):
     name = StringField(
         "Tên chuyên mục",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Nhập tên chuyên mục."), Length(max=200, message="Tên quá dài.")],
     )
     slug = StringField(
         "Đường dẫn (slug)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=120, message="Đường dẫn tối đa 120 ký tự.")],
         description="Để trống để tạo tự động từ tên; chỉ gồm chữ không dấu, số và dấu gạch ngang.",
     )
@@ -36,7 +32,7 @@ class CategoryForm(PortalForm):
         invalid_value_message="Chuyên mục cha không hợp lệ.",
     )
     description = TextAreaField(
-        "Mô tả", filters=[_strip], validators=[Length(max=2000, message="Mô tả quá dài.")]
+        "Mô tả", filters=[strip], validators=[Length(max=2000, message="Mô tả quá dài.")]
     )
 
 
