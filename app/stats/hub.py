@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections import Counter
@@ -21,8 +22,11 @@ from app.stats.store import CHANNEL
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 1.0  # how long one get_message() waits
-PING_EVERY = 5.0  # our own liveness probe on the subscription
-DEAD_AFTER = 12.0  # no message and no pong for this long: the connection is dead
+PING_EVERY = 5.0  # each subscriber publishes a probe to itself this often…
+DEAD_AFTER = 12.0  # …and takes its connection for dead when none came back for this long
+# redis-py's PING on a subscription (8.1, decoded responses) never returns its PONG, and its
+# health check swallows it: a probe through the channel itself tests the whole path.
+PROBE_CHANNEL = CHANNEL + ":probe"
 
 
 _HUBS: list[Hub] = []
@@ -142,24 +146,27 @@ class Hub:
         client = redis_store.connect(socket_timeout=READ_TIMEOUT + 5)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
-            pubsub.subscribe(CHANNEL)
+            probe = f"{os.getpid()}:{id(self)}"
+            pubsub.subscribe(CHANNEL, PROBE_CHANNEL)
             self.subscriptions += 1
             self.connected.set()
             if on_connect is not None:
                 on_connect()  # catch up on what was published while we were away
-            last_seen = last_ping = time.monotonic()
+            last_seen = last_probe = time.monotonic()
             while not self._stop.is_set():
                 message = pubsub.get_message(timeout=READ_TIMEOUT)
                 now = time.monotonic()
-                if message is not None:
-                    last_seen = now
-                    if message["type"] == "message":
+                if message is not None and message["type"] == "message":
+                    if message["channel"] == CHANNEL:
+                        last_seen = now
                         self.broadcast(message["data"])
-                if now - last_ping >= PING_EVERY:
-                    pubsub.ping()
-                    last_ping = now
+                    elif message["data"] == probe:
+                        last_seen = now
+                if now - last_probe >= PING_EVERY:
+                    client.publish(PROBE_CHANNEL, probe)
+                    last_probe = now
                 if now - last_seen > DEAD_AFTER:
-                    raise redis.ConnectionError("no answer on the subscription")
+                    raise redis.ConnectionError("our probe did not come back on the subscription")
         finally:
             self.connected.clear()
             try:
