@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, auth, blocks, documents, errors, health, media, news, stats
+    from app import admin, auth, blocks, documents, errors, health, media, news, page_cache, stats
     from app.blocks import admin as blocks_admin
     from app.blocks import routes as blocks_routes
     from app.documents import admin as documents_admin
@@ -64,6 +64,18 @@ def register_blueprints(app: Flask) -> None:
     admin_categories.init_admin(app)
     blocks_admin.init_admin(app)
     documents_admin.init_admin(app)
+    page_cache.init_app(app, content_models())
+
+
+def content_models() -> tuple[type, ...]:
+    """What readers' pages show: a commit touching one makes cached pages stale."""
+    from app.blocks.models import Banner
+    from app.documents import models as documents
+    from app.news import models as news
+
+    return (news.Article, news.ArticleSlug, news.Category, news.Tag, Banner,
+            documents.Document, documents.DocumentFile, documents.DocumentType,
+            documents.Issuer, documents.Signer, documents.Field)  # fmt: skip
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -32,6 +32,8 @@ class Defaults:
     # Seconds between comment heartbeats on an idle live-stats stream (HTML spec: <= 15).
     STATS_STREAM_HEARTBEAT = 15
     ARTICLES_PER_PAGE = 10
+    # Readers' pages are reused for at most this long (0: never), live numbers filled in.
+    PAGE_CACHE_SECONDS = 30
     DOCUMENTS_PER_PAGE = 15
     # "Văn bản mới": how many, summary cut at how many characters, "Mới" for how many days.
     DOCUMENTS_SIDEBAR_COUNT = 5

@@ -65,6 +65,7 @@ def make_app(tmp_path, migrated_db, redis_url):
             "TESTING": True,
             "SERVER_NAME": "localhost",
             "STATS_BACKGROUND": False,
+            "PAGE_CACHE_SECONDS": 0,
         }
         config.update(overrides)
         app = create_app(config)

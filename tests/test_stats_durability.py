@@ -150,7 +150,7 @@ def sidebar(html: str) -> dict[str, int]:
 
 
 def views_shown(html: str) -> int:
-    match = re.search(r'data-counter="views">([\d,]+)<', html)
+    match = re.search(r'data-counter="views"[^>]*>([\d,]+)<', html)
     assert match, "no view counter on the article page"
     return int(match.group(1).replace(",", ""))
 

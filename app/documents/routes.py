@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from app.dates import to_local, utcnow
 from app.documents import files, filters, queries
 from app.extensions import db
+from app.page_cache import cached_page
 from app.slugs import strip_diacritics
 from app.stats import buffered_views, track_page_view
 
@@ -52,10 +53,11 @@ def index():
 
 
 @bp.get("/<slug>")
+@cached_page
 def detail(slug: str):
     document = queries.by_slug(slug) or abort(404)
     views_key, downloads_key = f"document:{document.id}", f"document_download:{document.id}"
-    hit = track_page_view(views_key, watch=(views_key, downloads_key))
+    hit = track_page_view(views_key, watch=(views_key, downloads_key), base=document.views)
     live = hit.snapshot.items if hit else {}
     views = live.get(views_key, document.views + buffered_views(hit))
     downloads = live.get(downloads_key, document.downloads)

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from app.extensions import db
 from app.news import queries
 from app.news.models import Article
+from app.page_cache import cached_page
 from app.stats import buffered_views, track_page_view
 
 bp = Blueprint("news", __name__)
@@ -20,12 +21,14 @@ def _page() -> int:
 
 
 @bp.get("/")
+@cached_page
 def home():
     track_page_view()
     return render_template("news/home.html", **queries.home_page())
 
 
 @bp.get("/chuyen-muc/<slug>")
+@cached_page
 def category(slug: str):
     category = queries.category_by_slug(slug) or abort(404)
     query = queries.in_categories(queries.visible_articles(), category.descendant_ids())
@@ -37,6 +40,7 @@ def category(slug: str):
 
 
 @bp.get("/tu-khoa/<slug>")
+@cached_page
 def tag(slug: str):
     tag = queries.tag_by_slug(slug) or abort(404)
     query = queries.visible_articles().where(Article.tags.contains(tag))
@@ -48,6 +52,7 @@ def tag(slug: str):
 
 
 @bp.get("/tin-tuc/<slug>")
+@cached_page
 def article(slug: str):
     article, moved = queries.article_by_slug(slug)
     if article is None or not article.is_visible():
@@ -55,8 +60,11 @@ def article(slug: str):
     if moved:
         return redirect(url_for(".article", slug=article.slug), 301)
     newer, older = queries.neighbours(article)
-    hit = track_page_view(f"article:{article.id}")
-    views = article.views + buffered_views(hit)
+    key = f"article:{article.id}"
+    hit = track_page_view(key, watch=(key,), base=article.views)
+    views = hit.snapshot.items.get(key) if hit else None
+    if views is None:
+        views = article.views + buffered_views(hit)
     return render_template(
         "news/article.html", article=article, views=views, newer=newer, older=older
     )

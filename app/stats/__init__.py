@@ -11,9 +11,11 @@ from app.stats.services import StatsService, buffered_views, get_service
 from app.stats.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 
 
-def track_page_view(item: str = "", page: bool = True, watch: tuple[str, ...] = ()):
+def track_page_view(
+    item: str = "", page: bool = True, watch: tuple[str, ...] = (), base: int | None = None
+):
     """Count the current request as a public page view; see StatsService.track_page_view."""
-    return get_service().track_page_view(item, page=page, watch=watch)
+    return get_service().track_page_view(item, page=page, watch=watch, base=base)
 
 
 def _block_context() -> dict:

@@ -59,9 +59,10 @@ end
 # ARGV: prefix, cookie id, fallback id, now ms, day, hour key, visit timeout s,
 #       online window ms, is bot, item ("kind:id" or ""), updated ISO, cookie is new,
 #       publish interval ms, total offset, watch list ("kind:id,kind:id"), is page view,
-#       hit id
+#       hit id, the item's SQL count ("" when unknown)
 # Returns {online, today, total, bots_online, item pending, published, new visit,
-# live items JSON, {live items Redis lacks}, item being flushed, its flush batch id},
+# live items JSON, {live items Redis lacks}, item being flushed, its flush batch id,
+# content version (for the page cache)},
 # or {-1} when the counters were never initialised (Redis emptied): restore, then retry.
 # A download is an item view that is no page view (is page view = "0").
 # Visits are cut by the hit's own time, not by Redis' clock, so hits replayed after an
@@ -144,12 +145,17 @@ if ARGV[10] ~= '' then
   pending = tonumber(redis.call('HGET', p .. 'pending:' .. kind, id) or '0')
   flushing = tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
   if flushing > 0 then batch = redis.call('GET', p .. 'flushing:' .. kind .. ':id') or '' end
+  -- The item's live counter starts here, atomically, from its SQL value (ARGV[18]) and
+  -- what is buffered; with a flush batch in the air the caller decides instead.
+  if ARGV[18] ~= '' and flushing == 0 then
+    redis.call('HSETNX', p .. 'live:' .. kind, id, tonumber(ARGV[18]) + pending)
+  end
 end
 local snap = snapshot(p, now, tonumber(ARGV[8]), tonumber(ARGV[14]), day)
 local items, missing = live_items(p, ARGV[15])
 local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], items)
 return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items, missing,
-        flushing, batch}
+        flushing, batch, redis.call('GET', p .. 'content:version') or '0'}
 """
 )
 
@@ -236,4 +242,25 @@ for i = 3, #ARGV do
   redis.call('ZADD', p .. 'online', now, 'c:' .. ARGV[i])
 end
 return #ARGV - 2
+"""
+
+# ARGV: prefix, then item ("kind:id") / SQL count pairs. Starts the live counters Redis
+# lacks from SQL plus what is buffered, atomically, so no concurrent hit slips between.
+INIT_LIVE = r"""
+local p = ARGV[1]
+local result = {}
+for i = 2, #ARGV, 2 do
+  local kind, id = string.match(ARGV[i], '^([^:]+):(.+)$')
+  local live = p .. 'live:' .. kind
+  local value = redis.call('HGET', live, id)
+  if not value then
+    value = tonumber(ARGV[i + 1])
+      + tonumber(redis.call('HGET', p .. 'pending:' .. kind, id) or '0')
+      + tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
+    redis.call('HSET', live, id, value)
+  end
+  table.insert(result, ARGV[i])
+  table.insert(result, tonumber(value))
+end
+return result
 """

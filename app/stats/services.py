@@ -91,20 +91,17 @@ class StatsService:
         return ",".join(items)
 
     def init_live_items(self, missing: tuple[str, ...]) -> dict[str, int]:
-        """Seed Redis' live counters from SQL plus what is still buffered."""
-        pending = self.store.pending(list(missing))
-        values = {}
+        """Start Redis' live counters for `missing` items from their SQL counts."""
+        stored = {}
         for item in missing:
             kind, _, item_id = item.partition(":")
             counter = self.counters.get(kind)
             if counter is None or not (item_id.isascii() and item_id.isdigit()):
                 continue
             column = getattr(counter.model, counter.column)
-            stored = db.session.scalar(select(column).where(counter.model.id == int(item_id)))
-            values[item] = int(stored or 0) + pending[item]
-        if values:
-            self.store.init_live(values)
-        return values
+            value = db.session.scalar(select(column).where(counter.model.id == int(item_id)))
+            stored[item] = int(value or 0)
+        return self.store.init_live(stored) if stored else {}
 
     # Page views
     def record(self, hit: dict) -> HitResult:
@@ -123,11 +120,19 @@ class StatsService:
         return result
 
     def track_page_view(
-        self, item: str = "", page: bool = True, watch: tuple[str, ...] = ()
+        self,
+        item: str = "",
+        page: bool = True,
+        watch: tuple[str, ...] = (),
+        base: int | None = None,
     ) -> HitResult | None:
         """Count this request as a public page view (and `item` as viewed) unless it should
         not be. With page=False only the item counts: a download is no page view. `watch`
-        names more live counters ("kind:id") this page shows."""
+        names more live counters ("kind:id") this page shows; `base` is the item's SQL count,
+        which starts its live counter if Redis has none."""
+        if "stats_hit" in g:  # once per request, whoever asks (the page cache, the view)
+            return g.stats_hit
+        g.stats_hit, g.stats_item, g.stats_watch = None, item, watch
         if request.method != "GET" or is_prefetch(request):
             return None
         now = self.clock()
@@ -136,7 +141,7 @@ class StatsService:
         # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
                "new_cookie": visitor.new_cookie, "item": item, "now": now, "page": page,
-               "hit_id": secrets.token_hex(8)}  # fmt: skip
+               "hit_id": secrets.token_hex(8), "base": base}  # fmt: skip
         if watch:
             hit["watch"] = ",".join(filter(None, [self.watch(), *watch]))
         if not self.redis_available():
@@ -149,6 +154,7 @@ class StatsService:
             self._buffer(hit)
             return None
         g.stats = result.snapshot
+        g.stats_hit = result
         return result
 
     def _buffer(self, hit: dict) -> None:

@@ -48,6 +48,7 @@ class HitResult:
     missing: tuple[str, ...] = ()  # watched items Redis has no live counter for yet
     item_flushing: int = 0  # the item's count in a flush batch (maybe already in SQL)
     flush_batch: str = ""  # that batch's id, to ask SQL whether it was applied
+    version: str = ""  # the content version pages were rendered under (page cache)
 
 
 class NeedsRestore(Exception):
@@ -71,6 +72,7 @@ class StatsStore:
         self._take = client.register_script(scripts.TAKE_BATCH)
         self._drop = client.register_script(scripts.DROP_BATCH)
         self._heartbeat = client.register_script(scripts.HEARTBEAT)
+        self._init_live = client.register_script(scripts.INIT_LIVE)
 
     # Time, in the site's zone
     def now(self) -> float:
@@ -103,6 +105,7 @@ class StatsStore:
         watch: str = "",
         page: bool = True,
         hit_id: str = "",
+        base: int | None = None,
     ) -> HitResult:
         """Count one page view and read back the numbers: one round trip."""
         now = self.now() if now is None else now
@@ -126,6 +129,7 @@ class StatsStore:
                 watch,
                 "1" if page else "0",
                 hit_id,
+                "" if base is None else int(base),
             ]
         )
         if result[0] == -1:
@@ -139,6 +143,7 @@ class StatsStore:
             missing=tuple(result[8]),
             item_flushing=int(result[9]),
             flush_batch=result[10] or "",
+            version=str(result[11]),
         )
 
     def snapshot(self, mode: str = "read", now: float | None = None, watch: str = ""):
@@ -161,26 +166,13 @@ class StatsStore:
             raise NeedsRestore
         return self._snap(result, now, result[5]), int(result[4]), tuple(result[6])
 
-    def init_live(self, values: dict[str, int]) -> None:
-        """Give Redis the display value of live item counters it lacks (never overwrite)."""
-        pipe = self.client.pipeline(transaction=False)
-        for item, value in values.items():
-            kind, _, item_id = item.partition(":")
-            pipe.hsetnx(f"{PREFIX}live:{kind}", item_id, value)
-        pipe.execute()
-
-    def pending(self, items: list[str]) -> dict[str, int]:
-        """Buffered counts (pending and being flushed) not yet in SQL, per item."""
-        pipe = self.client.pipeline(transaction=False)
-        for item in items:
-            kind, _, item_id = item.partition(":")
-            pipe.hget(f"{PREFIX}pending:{kind}", item_id)
-            pipe.hget(f"{PREFIX}flushing:{kind}", item_id)
-        values = pipe.execute()
-        return {
-            item: int(values[2 * i] or 0) + int(values[2 * i + 1] or 0)
-            for i, item in enumerate(items)
-        }
+    def init_live(self, stored: dict[str, int]) -> dict[str, int]:
+        """Start the live counters Redis lacks from their SQL counts; return every value."""
+        args: list = [PREFIX]
+        for item, value in stored.items():
+            args.extend([item, int(value)])
+        result = self._init_live(args=args)
+        return {result[i]: int(result[i + 1]) for i in range(0, len(result), 2)}
 
     def heartbeat(self, cookies: list[str], now: float | None = None) -> int:
         now = self.now() if now is None else now

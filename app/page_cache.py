@@ -1,0 +1,179 @@
+"""Rendered public pages kept per process, with the live numbers left as blanks.
+
+A cached page is reused while the content version in Redis is the one it was rendered
+under (every content commit bumps it; the page view's own Redis call reads it back) and for
+at most PAGE_CACHE_SECONDS (scheduled and expiring content changes with the clock). The
+statistics, view counts and other live numbers are filled in for every request from the
+same single Redis round trip, so a cached page never shows frozen counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import wraps
+
+import redis
+from flask import Flask, current_app, g, make_response, request, session
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import redis_store
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "st:content:version"
+_MARK = re.compile("\x00([a-z_:0-9]+)\x00")
+
+
+@dataclass
+class Entry:
+    html: str
+    version: str
+    item: str
+    watch: tuple[str, ...]
+    defaults: dict[str, str]
+    created: float = field(default_factory=time.monotonic)
+
+
+class PageCache:
+    def __init__(self, max_entries: int = 2000, ttl: float = 30.0) -> None:
+        self.max_entries = max_entries
+        self.ttl = ttl
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if time.monotonic() - entry.created > self.ttl:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _format(value) -> str:
+    return f"{int(value or 0):,}"
+
+
+def live(key: str, value) -> Markup | str:
+    """A number that changes between requests: a blank while recording a cacheable page."""
+    text = _format(value)
+    if g.get("page_recording"):
+        g.page_defaults[key] = text
+        return Markup(f"\x00{key}\x00")  # noqa: S704 - a fixed marker around [a-z_:0-9]
+    return text
+
+
+def fill(html: str, values: dict[str, str], defaults: dict[str, str]) -> str:
+    return _MARK.sub(lambda m: values.get(m.group(1), defaults.get(m.group(1), "0")), html)
+
+
+def live_values(hit) -> dict[str, str]:
+    snapshot = hit.snapshot
+    values = {
+        "online": _format(snapshot.online),
+        "today": _format(snapshot.today),
+        "total": _format(snapshot.total),
+        "bots_online": _format(snapshot.bots_online),
+    }
+    values.update({f"item:{k}": _format(v) for k, v in snapshot.items.items()})
+    return values
+
+
+def _cacheable() -> bool:
+    # Readers only: no login, no pending flash message, nothing but a GET.
+    return (
+        request.method == "GET"
+        and current_app.config["PAGE_CACHE_SECONDS"] > 0
+        and "_user_id" not in session
+        and "_flashes" not in session
+    )
+
+
+def cached_page(view):
+    """Serve a reader's page from the cache when its content version still holds."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _cacheable():
+            return view(*args, **kwargs)
+        from app.stats import track_page_view
+
+        cache: PageCache = current_app.extensions["page_cache"]
+        key = request.full_path
+        entry = cache.get(key)
+        if entry is not None:
+            hit = track_page_view(entry.item, watch=entry.watch)
+            if hit is not None and hit.version == entry.version:
+                return fill(entry.html, live_values(hit), entry.defaults)
+        g.page_recording, g.page_defaults = True, {}
+        response = make_response(view(*args, **kwargs))
+        g.page_recording = False
+        hit = g.get("stats_hit")
+        if response.status_code != 200 or response.direct_passthrough:
+            return response
+        html = response.get_data(as_text=True)
+        values = live_values(hit) if hit is not None else {}
+        if hit is not None and hit.version:
+            cache.put(key, Entry(html, hit.version, g.get("stats_item", ""),
+                                 g.get("stats_watch", ()), dict(g.page_defaults)))  # fmt: skip
+        response.set_data(fill(html, values, g.page_defaults))
+        return response
+
+    return wrapper
+
+
+# Content versions: any commit that changed a content model makes cached pages stale.
+_content_classes: tuple[type, ...] = ()
+
+
+def _note_changes(session_: Session, flush_context, instances) -> None:
+    if any(isinstance(obj, _content_classes)
+           for obj in (*session_.new, *session_.dirty, *session_.deleted)):  # fmt: skip
+        session_.info["content_changed"] = True
+
+
+def _after_commit(session_: Session) -> None:
+    if not session_.info.pop("content_changed", False):
+        return
+    for cache in list(_caches):
+        cache.clear()
+    try:
+        redis_store.client.incr(VERSION_KEY)
+    except (redis.RedisError, OSError) as exc:
+        log.warning("could not mark cached pages stale in Redis: %s", exc)
+
+
+_caches: list[PageCache] = []
+
+
+def init_app(app: Flask, content_classes: tuple[type, ...]) -> None:
+    global _content_classes
+    cache = PageCache(ttl=float(app.config["PAGE_CACHE_SECONDS"]))
+    app.extensions["page_cache"] = cache
+    _caches.append(cache)
+    _content_classes = tuple({*_content_classes, *content_classes})
+    app.add_template_global(live, "live")
+    if not event.contains(Session, "before_flush", _note_changes):
+        event.listen(Session, "before_flush", _note_changes)
+        event.listen(Session, "after_commit", _after_commit)
