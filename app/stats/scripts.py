@@ -5,14 +5,13 @@ Every script takes the key prefix as ARGV[1] and builds its key names from it.
 
 # Shared by the scripts below: current numbers, and the throttled publish.
 _COMMON = r"""
+-- Counting the window is O(log n); the periodic refresh trims what fell out of it.
 local function snapshot(p, now, window, offset, day)
-  redis.call('ZREMRANGEBYSCORE', p .. 'online', '-inf', now - window)
-  redis.call('ZREMRANGEBYSCORE', p .. 'online:bots', '-inf', now - window)
   return {
-    redis.call('ZCARD', p .. 'online'),
+    redis.call('ZCOUNT', p .. 'online', '(' .. (now - window), '+inf'),
     tonumber(redis.call('HGET', p .. 'day:' .. day, 'visits') or '0'),
     tonumber(redis.call('GET', p .. 'total') or '0') + offset,
-    redis.call('ZCARD', p .. 'online:bots'),
+    redis.call('ZCOUNT', p .. 'online:bots', '(' .. (now - window), '+inf'),
   }
 end
 
@@ -169,10 +168,14 @@ SNAPSHOT = (
 local p = ARGV[1]
 if redis.call('EXISTS', p .. 'init') == 0 then return {-1} end
 local now = tonumber(ARGV[2])
+local mode = ARGV[9]
+if mode == 'refresh' then
+  redis.call('ZREMRANGEBYSCORE', p .. 'online', '-inf', now - tonumber(ARGV[3]))
+  redis.call('ZREMRANGEBYSCORE', p .. 'online:bots', '-inf', now - tonumber(ARGV[3]))
+end
 local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
 local items, missing = live_items(p, ARGV[8])
 local published = 0
-local mode = ARGV[9]
 if mode == 'refresh' then
   published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items)
 elseif mode == 'trail' then
