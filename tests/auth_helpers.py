@@ -1,7 +1,7 @@
-"""Helpers for tests of accounts and logins: a controllable clock, logging in and out through
-the real forms (with their CSRF tokens), reading what the pages say.
+"""Helpers for tests of accounts and logins: a controllable clock, users, logging in and out
+through the real forms (with their CSRF tokens), reading what the pages say.
 
-Not a test module: test_auth.py imports it.
+Not a test module: test_auth.py, the test_admin_*.py files and the statistics tests import it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from conftest import csrf_token_from
+
+from app.auth.models import Role
+from app.auth.services import create_user
 
 # A password zxcvbn accepts and that contains none of the test usernames.
 PASSWORD = "mây-trắng bay 27 lần"
@@ -27,7 +30,8 @@ IDLE_BAR_TEXT = (
 
 
 class Clock:
-    """A clock the throttle reads (make_app(AUTH_CLOCK=clock)); moves only when told."""
+    """A clock the login throttle or the statistics read (make_app(AUTH_CLOCK=clock),
+    STATS_CLOCK=clock), in epoch seconds; moves only when told."""
 
     def __init__(self, start: float | None = None) -> None:
         self.now = time.time() if start is None else start
@@ -44,6 +48,14 @@ class Account:
     id: int
     username: str
     password: str
+
+
+def new_account(
+    username: str, password: str = PASSWORD, *, role: Role = Role.EDITOR, **fields
+) -> Account:
+    """Create a user (in the app context the caller holds); `fields` go to create_user."""
+    user = create_user(username, password, role=role, **fields)
+    return Account(user.id, user.username, password)
 
 
 def flashes(page: str) -> list[str]:
@@ -98,6 +110,15 @@ def login(
     # Over HTTPS a browser sends the page's address as Referer, and Flask-WTF checks it.
     headers = {"Referer": base_url + path} if base_url else {}
     return client.post(path, data=data, headers=headers, **extra)
+
+
+def logged_in_client(app, account: Account, client=None, **kwargs):
+    """`client`, else a new test client of `app`, logged in as `account` through the form
+    (`kwargs` go to login()); the login must succeed."""
+    client = app.test_client() if client is None else client
+    response = login(client, account.username, account.password, **kwargs)
+    assert response.status_code == 302, f"login of {account.username} failed:\n{response.text}"
+    return client
 
 
 def logout(client):

@@ -102,6 +102,45 @@ def app(make_app):
 
 
 @pytest.fixture
+def make_contextless_app(make_app):
+    """Apps built by make_app for tests that keep no app context pushed while requests run
+    (Flask would reuse it, and `g`, where Flask-Login caches the user and a request keeps its
+    statistics, would leak from one request to the next).
+
+    make_contextless_app(flush=True, **overrides): each app empties the Redis DB unless
+    flush=False; `.built` lists the apps built so far, oldest first. Their database sessions
+    and engines are closed at the end of the test.
+    """
+    built = []
+
+    def factory(flush: bool = True, **overrides):
+        app = make_app(**overrides)
+        if flush:
+            redis_store.client.flushdb()
+        built.append(app)
+        return app
+
+    factory.built = built
+    yield factory
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def make_stats_app(make_contextless_app, clock):
+    """make_contextless_app with the statistics clock of the test module's `clock` fixture
+    (STATS_CLOCK, unless given)."""
+
+    def factory(flush: bool = True, **overrides):
+        overrides.setdefault("STATS_CLOCK", clock)
+        return make_contextless_app(flush, **overrides)
+
+    return factory
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -2,7 +2,8 @@
 gunicorn with gevent workers on a free port, the embedded Redis its master starts, and
 clients that read Server-Sent Events with bounded waits.
 
-Not a test module: test_stats_stream.py and test_browser_stats.py import it.
+Not a test module: test_stats_stream.py, test_make_run.py, tests/browser.py and the browser
+tests import it.
 """
 
 from __future__ import annotations
@@ -368,6 +369,10 @@ class LiveServer:
 
     def stream(self, **kwargs) -> SSEClient:
         return SSEClient(self.host, self.port, **kwargs)
+
+    def flask(self, *args: str) -> None:
+        """Run `flask <args>` on this server's instance and database; it must succeed."""
+        _run_cli(self.env, *args)
 
     # Processes
     def worker_pids(self) -> list[int]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import itertools
 import mimetypes
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -27,7 +26,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from auth_helpers import PASSWORD, Account, flashes, is_login_redirect, login, page_token
+from auth_helpers import (
+    Account,
+    flashes,
+    is_login_redirect,
+    logged_in_client,
+    new_account,
+    page_token,
+)
+from image_helpers import SVG_WITH_SCRIPT, noise_png
 from PIL import Image, PngImagePlugin
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -35,7 +42,6 @@ from werkzeug.test import encode_multipart
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role
-from app.auth.services import create_user
 from app.dates import utcnow
 from app.extensions import db, redis_store
 from app.html_sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
@@ -281,24 +287,15 @@ def make_account(app):
         can_publish: bool = False,
     ) -> Account:
         categories = [db.session.get(Category, i) for i in category_ids]
-        user = create_user(
+        return new_account(
             username or f"bientap{next(counter)}",
-            PASSWORD,
             role=role,
             display_name=display_name,
             categories=categories,
             can_publish=can_publish,
         )
-        return Account(user.id, user.username, PASSWORD)
 
     return factory
-
-
-def signed_in(app, account: Account):
-    client = app.test_client()
-    response = login(client, account.username, account.password)
-    assert response.status_code == 302, f"login of {account.username} failed"
-    return client
 
 
 @pytest.fixture
@@ -308,7 +305,7 @@ def admin(make_account) -> Account:
 
 @pytest.fixture
 def admin_client(app, admin):
-    return signed_in(app, admin)
+    return logged_in_client(app, admin)
 
 
 @pytest.fixture
@@ -319,7 +316,7 @@ def editor(make_account, cats) -> Account:
 
 @pytest.fixture
 def editor_client(app, editor):
-    return signed_in(app, editor)
+    return logged_in_client(app, editor)
 
 
 @pytest.fixture
@@ -767,7 +764,7 @@ def test_editors_with_the_publish_right_and_administrators_publish(
     app, make_account, admin_client, cats, visitor
 ):
     publisher = make_account("bientap2", category_ids=[cats.a], can_publish=True)
-    publisher_client = signed_in(app, publisher)
+    publisher_client = logged_in_client(app, publisher)
     assert "published" in options_of(publisher_client.get(NEW).text, "status")
 
     save(publisher_client, form_data(cats.a, title="Bài biên tập đăng", status="published"))
@@ -779,7 +776,7 @@ def test_editors_with_the_publish_right_and_administrators_publish(
 
 def test_bulk_actions_are_for_administrators_only(app, make_account, cats, visitor):
     publisher = make_account("bientap3", category_ids=[cats.a], can_publish=True)
-    client = signed_in(app, publisher)
+    client = logged_in_client(app, publisher)
     article_id = save(client, form_data(cats.a, title="Bài chờ duyệt"))
 
     for action in ("publish", "unpublish", "delete"):
@@ -1092,18 +1089,6 @@ def png_bytes(size=(32, 24)) -> bytes:
     return image_bytes("PNG", size, secret=None)
 
 
-def noise_png(size=(700, 700)) -> bytes:
-    """A PNG that does not compress: random pixels."""
-    out = io.BytesIO()
-    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
-    return out.getvalue()
-
-
-SVG_WITH_SCRIPT = (
-    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "boom">]>'
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)">'
-    b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
-)
 HTML_PAGE = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 
@@ -1228,7 +1213,7 @@ def test_a_file_that_is_not_an_allowed_image_is_refused_next_to_the_field(
 
 @pytest.mark.parametrize("app", [{"IMAGE_MAX_BYTES": 1024 * 1024}], indirect=True)
 def test_an_oversize_image_is_refused_with_the_limit(app, admin_client, cats):
-    big = noise_png()
+    big = noise_png((700, 700))
     assert len(big) > 1024 * 1024
     data = form_data(cats.a, title="Ảnh quá nặng", image=(big, "nang.png"))
 
@@ -1488,7 +1473,9 @@ def revision_rows(client, article_id: int) -> list[dict]:
 
 
 def test_every_save_adds_a_revision_with_its_author_and_time(app, admin_client, make_account, cats):
-    publisher = signed_in(app, make_account("bientap4", category_ids=[cats.a], can_publish=True))
+    publisher = logged_in_client(
+        app, make_account("bientap4", category_ids=[cats.a], can_publish=True)
+    )
     started = datetime.now(SITE_ZONE).replace(second=0, microsecond=0)
     article_id = save(admin_client, form_data(cats.a, title="Bản đầu"))
     save(

@@ -15,20 +15,20 @@ from pathlib import Path
 
 import pytest
 from auth_helpers import (
-    PASSWORD,
     Clock,
     field_errors,
     flashes,
     is_login_redirect,
-    login,
+    logged_in_client,
+    new_account,
     page_token,
 )
+from image_helpers import SVG_WITH_SCRIPT, noise_png
 from PIL import Image
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role
-from app.auth.services import create_user
 from app.blocks.models import Banner, BannerBlock
 from app.blocks.services import BannerError, create_banner, target_url_error
 from app.dates import utcnow
@@ -62,39 +62,20 @@ def app(request, make_app, clock):
 
 @pytest.fixture
 def admin(app, client):
-    create_user("quantri", PASSWORD, display_name="Quản trị viên", role=Role.ADMIN)
-    assert login(client, "quantri", PASSWORD).status_code == 302
-    return client
+    account = new_account("quantri", role=Role.ADMIN, display_name="Quản trị viên")
+    return logged_in_client(app, account, client)
 
 
 @pytest.fixture
 def editor(app):
-    create_user("bientap", PASSWORD, display_name="Biên tập viên", role=Role.EDITOR)
-    other = app.test_client()
-    assert login(other, "bientap", PASSWORD).status_code == 302
-    return other
+    account = new_account("bientap", role=Role.EDITOR, display_name="Biên tập viên")
+    return logged_in_client(app, account)
 
 
 def png_bytes(size=(60, 20), color="red") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, "PNG")
     return out.getvalue()
-
-
-def noise_png(size=(200, 200)) -> bytes:
-    """A PNG that compresses badly: random pixels."""
-    import os
-
-    out = io.BytesIO()
-    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
-    return out.getvalue()
-
-
-SVG_WITH_SCRIPT = (
-    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "boom">]>'
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)">'
-    b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
-)
 
 
 def form_data(**overrides) -> dict:
@@ -269,7 +250,7 @@ def test_files_that_are_not_images_are_refused_next_to_the_field(admin, app, con
 
 @pytest.mark.parametrize("app", [{"IMAGE_MAX_BYTES": 20_000}], indirect=True)
 def test_an_oversize_image_is_refused(admin, app):
-    big = noise_png()
+    big = noise_png((200, 200))
     assert len(big) > 20_000
     response = send(admin, BASE + "new", form_data(), image=(big, "to.png"))
     assert response.status_code == 200

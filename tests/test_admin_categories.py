@@ -8,7 +8,15 @@ import html
 import re
 
 import pytest
-from auth_helpers import PASSWORD, field_errors, flashes, is_login_redirect, login, page_token
+from auth_helpers import (
+    PASSWORD,
+    field_errors,
+    flashes,
+    is_login_redirect,
+    logged_in_client,
+    new_account,
+    page_token,
+)
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
@@ -26,18 +34,15 @@ BASE = "/admin/news/categories/"
 @pytest.fixture
 def admin(app, client):
     """The test client, logged in as an administrator."""
-    create_user("quantri", PASSWORD, display_name="Quản trị viên", role=Role.ADMIN)
-    assert login(client, "quantri", PASSWORD).status_code == 302
-    return client
+    account = new_account("quantri", role=Role.ADMIN, display_name="Quản trị viên")
+    return logged_in_client(app, account, client)
 
 
 @pytest.fixture
 def editor(app):
     """Another client, logged in as an editor (not an administrator)."""
-    create_user("bientap", PASSWORD, display_name="Biên tập viên", role=Role.EDITOR)
-    other = app.test_client()
-    assert login(other, "bientap", PASSWORD).status_code == 302
-    return other
+    account = new_account("bientap", role=Role.EDITOR, display_name="Biên tập viên")
+    return logged_in_client(app, account)
 
 
 def send(client, path: str, data: dict | None = None, follow: bool = False):

@@ -18,13 +18,19 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from auth_helpers import PASSWORD, Account, flashes, is_login_redirect, location_path, login
+from auth_helpers import (
+    Account,
+    flashes,
+    is_login_redirect,
+    location_path,
+    logged_in_client,
+    new_account,
+)
 from conftest import csrf_token_from
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role
-from app.auth.services import create_user
 from app.documents.models import (
     Document,
     DocumentFile,
@@ -41,7 +47,7 @@ from app.documents.services import (
     get_or_create_signer,
     get_or_create_type,
 )
-from app.extensions import db, redis_store
+from app.extensions import db
 
 BTG = "Ban Tuyên giáo Tỉnh ủy"
 UBND = "UBND tỉnh An Hòa"
@@ -62,33 +68,13 @@ def pdf_bytes(text: str = "Văn bản", size: int = 0) -> bytes:
 
 
 @pytest.fixture
-def make_admin_app(make_app):
-    """Apps on this test's database with an emptied Redis DB; no context left pushed."""
-    built = []
-
-    def factory(**overrides):
-        application = make_app(**overrides)
-        with application.app_context():
-            redis_store.client.flushdb()
-        built.append(application)
-        return application
-
-    yield factory
-    for application in built:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-@pytest.fixture
-def app(make_admin_app):
-    return make_admin_app()
+def app(make_contextless_app):
+    return make_contextless_app()
 
 
 def add_user(app, username: str, role: Role = Role.EDITOR, **fields) -> Account:
     with app.app_context():
-        user = create_user(username, PASSWORD, role=role, **fields)
-        return Account(user.id, user.username, PASSWORD)
+        return new_account(username, role=role, **fields)
 
 
 @pytest.fixture
@@ -107,16 +93,9 @@ def publisher(app) -> Account:
     return add_user(app, "xuatban", display_name="Biên tập viên Lan", can_publish=True)
 
 
-def client_of(app, account: Account):
-    client = app.test_client()
-    response = login(client, account.username, account.password)
-    assert response.status_code == 302, response.text
-    return client
-
-
 @pytest.fixture
 def manager(app, admin):
-    return client_of(app, admin)
+    return logged_in_client(app, admin)
 
 
 def token(client, path: str = "/admin/documents/") -> str:
@@ -365,7 +344,7 @@ def test_anonymous_posts_change_nothing(app, lists, make_document):
 
 def test_editors_manage_documents_but_not_the_lists(app, lists, make_document, editor):
     made = make_document(published=False)
-    client = client_of(app, editor)
+    client = logged_in_client(app, editor)
 
     assert client.get("/admin/documents/").status_code == 200
     assert client.get("/admin/documents/new").status_code == 200
@@ -398,7 +377,7 @@ def test_editors_manage_documents_but_not_the_lists(app, lists, make_document, e
 
 def test_the_admin_menu_offers_the_lists_to_administrators_only(app, admin, editor):
     def menu(account):
-        page = client_of(app, account).get("/admin/").text
+        page = logged_in_client(app, account).get("/admin/").text
         return re.search(r'<nav class="block admin-nav".*?</nav>', page, re.S).group(0)
 
     assert 'href="/admin/documents/">Văn bản<' in menu(editor)
@@ -407,7 +386,7 @@ def test_the_admin_menu_offers_the_lists_to_administrators_only(app, admin, edit
 
 
 def test_an_editor_without_the_publish_right_saves_unpublished_documents(app, lists, editor):
-    client = client_of(app, editor)
+    client = logged_in_client(app, editor)
     page = client.get("/admin/documents/new").text
     assert not is_checked(page, "published")
     assert re.search(r'<input[^>]*disabled[^>]*name="published"', page)
@@ -431,7 +410,7 @@ def test_an_editor_without_the_publish_right_saves_unpublished_documents(app, li
 
 def test_only_publishers_change_a_published_document(app, lists, make_document, editor, publisher):
     made = make_document("5/TB-UBND", files=[(pdf_bytes(), "Tệp.pdf")])
-    client = client_of(app, editor)
+    client = logged_in_client(app, editor)
 
     assert client.get(f"/admin/documents/{made.id}").status_code == 403
     response = send(
@@ -448,7 +427,7 @@ def test_only_publishers_change_a_published_document(app, lists, make_document, 
     assert document_by_code(app, "5/TB-UBND").title != "Đã đổi"
 
     allowed = send(
-        client_of(app, publisher),
+        logged_in_client(app, publisher),
         f"/admin/documents/{made.id}",
         form_data(lists, code="5/TB-UBND", title="Đã đổi"),
     )
@@ -938,8 +917,8 @@ def test_an_old_word_file_with_its_own_extension_is_accepted(app, lists, manager
     )
 
 
-def test_a_file_over_the_document_limit_is_refused(make_admin_app, lists_for):
-    app = make_admin_app(DOCUMENT_MAX_BYTES=2000)
+def test_a_file_over_the_document_limit_is_refused(make_contextless_app, lists_for):
+    app = make_contextless_app(DOCUMENT_MAX_BYTES=2000)
     lists, manager = lists_for(app)
 
     response = send(
@@ -964,8 +943,8 @@ def test_a_file_over_the_document_limit_is_refused(make_admin_app, lists_for):
     assert document_by_code(app, "118-HD/BTGTU").files[0].size == 2000
 
 
-def test_a_request_over_the_size_limit_gets_the_413_page(make_admin_app, lists_for):
-    app = make_admin_app(MAX_CONTENT_LENGTH=20_000)
+def test_a_request_over_the_size_limit_gets_the_413_page(make_contextless_app, lists_for):
+    app = make_contextless_app(MAX_CONTENT_LENGTH=20_000)
     lists, manager = lists_for(app)
 
     response = send(
@@ -983,7 +962,7 @@ def test_a_request_over_the_size_limit_gets_the_413_page(make_admin_app, lists_f
 
 
 @pytest.fixture
-def lists_for(make_admin_app, request):
+def lists_for(make_contextless_app, request):
     """(lists, logged-in administrator client) for an app built with its own config."""
 
     def factory(app):
@@ -1001,7 +980,7 @@ def lists_for(make_admin_app, request):
             )
             db.session.commit()
             ids = Lists(**{n: getattr(made, n).id for n in Lists.__dataclass_fields__})
-        return ids, client_of(app, add_user(app, "quantri", Role.ADMIN))
+        return ids, logged_in_client(app, add_user(app, "quantri", Role.ADMIN))
 
     return factory
 
@@ -1451,7 +1430,7 @@ def test_unused_entries_are_deleted(app, lists, manager):
 
 
 def test_every_change_writes_an_audit_row(app, lists, publisher, admin):
-    client = client_of(app, publisher)
+    client = logged_in_client(app, publisher)
     send(client, "/admin/documents/new", form_data(lists), files=[(pdf_bytes(), "Tệp.pdf")])
     document = document_by_code(app, "118-HD/BTGTU")
     send(client, f"/admin/documents/{document.id}", form_data(lists, title="Tiêu đề đã sửa"))
@@ -1460,7 +1439,7 @@ def test_every_change_writes_an_audit_row(app, lists, publisher, admin):
         f"/admin/documents/{document.id}/files/{document.files[0].id}/remove",
         data={"csrf_token": token(client)},
     )
-    manager = client_of(app, admin)
+    manager = logged_in_client(app, admin)
     manager.post(
         "/admin/documents/lists/types", data={"csrf_token": token(manager), "name": "Chỉ thị"}
     )

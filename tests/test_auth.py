@@ -32,8 +32,10 @@ from auth_helpers import (
     is_login_redirect,
     keepalive,
     location_path,
+    logged_in_client,
     login,
     logout,
+    new_account,
     page_token,
     session_cookie_header,
 )
@@ -45,7 +47,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import Role, User, UserSession
 from app.auth.services import AccountError, create_user
 from app.dates import utcnow
-from app.extensions import db, redis_store
+from app.extensions import db
 
 IDLE = 1800  # IDLE_TIMEOUT_SECONDS by default
 ADMIN_HOME = "/admin/"
@@ -70,17 +72,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(request, make_app, clock):
+def app(request, make_contextless_app, clock):
     """Replaces conftest's `app`: no application context stays pushed during the test, so
     `flask.g` (where Flask-Login caches the current user) does not leak from one test-client
     request into the next. The throttle reads `clock`; indirect parametrization adds config."""
-    application = make_app(AUTH_CLOCK=clock, **getattr(request, "param", {}))
-    with application.app_context():
-        redis_store.client.flushdb()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return make_contextless_app(AUTH_CLOCK=clock, **getattr(request, "param", {}))
 
 
 @pytest.fixture
@@ -93,8 +89,7 @@ def make_user(app):
     ) -> Account:
         username = username or f"bientap{next(counter)}"
         with app.app_context():
-            user = create_user(username, password, role=role, **fields)
-            return Account(user.id, user.username, password)
+            return new_account(username, password, role=role, **fields)
 
     return factory
 
@@ -121,13 +116,6 @@ def editor(make_user) -> Account:
 @pytest.fixture
 def admin(make_user) -> Account:
     return make_user("quantri", OTHER_PASSWORD, role=Role.ADMIN, display_name="Quản trị")
-
-
-def logged_in_client(app, account: Account, **kwargs):
-    other = app.test_client()
-    response = login(other, account.username, account.password, **kwargs)
-    assert response.status_code == 302, response.text
-    return other
 
 
 def is_logged_in(client) -> bool:

@@ -6,24 +6,15 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
+from browser import desktop_session, requires_chromium
 from live_server import live_server, unique_browser_ua
-from playwright.sync_api import sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-# Headless Chromium says "HeadlessChrome", which the server rightly counts as a crawler.
-DESKTOP_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/124.0.0.0 Safari/537.36"
-)
 FIRST_ROW = ".block-documents .doc-list li:first-child"
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
+    requires_chromium,
     pytest.mark.timeout(120),
 ]
 
@@ -36,15 +27,8 @@ def server():
 
 @pytest.fixture
 def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(user_agent=DESKTOP_UA, locale="vi-VN")
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
+    with desktop_session() as context:
+        yield context.new_page()
 
 
 def number(text: str | None) -> int:

@@ -6,57 +6,41 @@ reader finds the title, the text and the captioned figure on the public page."""
 from __future__ import annotations
 
 import io
-import subprocess
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from live_server import BIN, CLI_TIMEOUT, ROOT, live_server
-from PIL import Image, ImageDraw
-from playwright.sync_api import sync_playwright
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-DESKTOP_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/124.0.0.0 Safari/537.36"
+from browser import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    desktop_context,
+    desktop_session,
+    live_server_with_admin,
+    login,
+    requires_chromium,
 )
-USERNAME, PASSWORD = "quantri", "mây-trắng bay 27 lần"
+from PIL import Image, ImageDraw
+
 TITLE = "Hội thảo chuyển đổi số năm 2024"
 LEAD = "Hội thảo bàn về chuyển đổi số trong cơ quan nhà nước."
 BODY_TEXT = "Sáng nay, hơn 200 đại biểu đã dự hội thảo tại hội trường tỉnh."
 CAPTION = "Quang cảnh hội thảo chuyển đổi số"
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
+    requires_chromium,
     pytest.mark.timeout(120),
 ]
 
 
 @pytest.fixture(scope="module")
 def server():
-    with live_server(1) as running:
-        result = subprocess.run(  # noqa: S603 - our own venv's flask
-            [str(BIN / "flask"), "create-admin", "--username", USERNAME, "--display-name",
-             "Quản trị viên", "--password", PASSWORD],
-            cwd=ROOT, env=running.env, capture_output=True, text=True, timeout=CLI_TIMEOUT,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-4000:]
+    with live_server_with_admin(1) as running:
         yield running
 
 
 @pytest.fixture
 def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(user_agent=DESKTOP_UA, locale="vi-VN")
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
+    with desktop_session() as context:
+        yield context.new_page()
 
 
 def photo_png() -> bytes:
@@ -81,11 +65,7 @@ def test_an_article_written_with_a_captioned_image_in_the_editor_is_published(se
             dialog.accept()
 
     page.on("dialog", answer)
-    page.goto(server.url("/auth/login?next=/admin/news/articles/new"))
-    page.fill("#username", USERNAME)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/admin/news/articles/new")
+    login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
 
     page.fill("#title", TITLE)
     page.fill("#lead", LEAD)
@@ -108,7 +88,7 @@ def test_an_article_written_with_a_captioned_image_in_the_editor_is_published(se
     public_link = page.locator("a", has_text="Xem trên trang")
     href = public_link.get_attribute("href")
     assert href and href.startswith("/tin-tuc/"), href
-    reader = page.context.browser.new_context(user_agent=DESKTOP_UA, locale="vi-VN")
+    reader = desktop_context(page.context.browser, timeout=None)
     try:
         public = reader.new_page()
         response = public.goto(server.url(href))

@@ -7,25 +7,23 @@ that keeps the text being typed and gives it back after logging in again."""
 from __future__ import annotations
 
 import re
-import subprocess
 import time
-from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from live_server import BIN, CLI_TIMEOUT, ROOT, live_server
-from playwright.sync_api import sync_playwright
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-DESKTOP_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/156.0.0.0 Safari/537.36"
+from browser import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    chromium,
+    desktop_context,
+    live_server_with_admin,
+    login,
+    requires_chromium,
+    wait_for,
 )
+
 IDLE = 12  # seconds without activity before the server ends the session
 WARNING = 8  # the bar shows this many seconds before
-USERNAME, PASSWORD = "quantri", "mây-trắng bay 27 lần"
 BAR = "#idle-bar"
 BAR_TEXT = re.compile(
     r"Bạn đã không sử dụng Site, Bấm vào đây để duy trì trạng thái đăng nhập\. "
@@ -35,7 +33,7 @@ EXPIRED_MESSAGE = "Phiên đăng nhập đã hết hạn do không sử dụng. 
 RESTORED_NOTICE = "Nội dung bạn đang soạn trước khi hết phiên đăng nhập đã được khôi phục."
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
+    requires_chromium,
     pytest.mark.timeout(60),
 ]
 
@@ -43,42 +41,26 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server():
     env = {"FLASK_IDLE_TIMEOUT_SECONDS": str(IDLE), "FLASK_IDLE_WARNING_SECONDS": str(WARNING)}
-    with live_server(2, env) as running:
-        result = subprocess.run(  # noqa: S603 - our own venv's flask
-            [str(BIN / "flask"), "create-admin", "--username", USERNAME, "--display-name",
-             "Quản trị viên", "--password", PASSWORD],
-            cwd=ROOT, env=running.env, capture_output=True, text=True, timeout=CLI_TIMEOUT,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-4000:]
+    with live_server_with_admin(2, env) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(user_agent=DESKTOP_UA, locale="vi-VN")
-    context.set_default_timeout(10_000)
+    context = desktop_context(browser)
     yield context
     context.close()
 
 
 def log_in(page, server, next_path: str = "/admin/") -> None:
-    """Log in through the form on the page it is on, or on a fresh login page."""
-    if "/auth/login" not in page.url:
-        page.goto(server.url("/auth/login?next=" + quote(next_path)))
-    page.fill("#username", USERNAME)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(next_path).path)
+    """Log in as the administrator, on the page it is on or on a fresh login page."""
+    login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, next_path)
 
 
 def bar_seconds(page) -> int | None:
@@ -103,15 +85,6 @@ def server_session(page) -> dict:
     )
 
 
-def wait_for(page, predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() >= deadline:
-            return False
-        page.wait_for_timeout(100)
-    return True
-
-
 def test_the_bar_counts_down_and_a_click_keeps_the_session(server, context):
     page = context.new_page()
     log_in(page, server)
@@ -122,9 +95,9 @@ def test_the_bar_counts_down_and_a_click_keeps_the_session(server, context):
     assert bar.get_attribute("role") == "alert"
     shown = [bar_seconds(page)]
     assert shown[0] is not None and 1 <= shown[0] <= WARNING, shown
-    assert wait_for(page, lambda: shown.append(bar_seconds(page)) or len(set(shown)) >= 3, 4), (
-        f"the number did not count down: {shown}"
-    )
+    assert wait_for(
+        page, lambda: shown.append(bar_seconds(page)) or len(set(shown)) >= 3, 4, step_ms=100
+    ), f"the number did not count down: {shown}"
     assert shown == sorted(shown, reverse=True), shown
     before = server_session(page)
     assert before["status"] == 200 and before["active"] is True
@@ -163,7 +136,7 @@ def test_activity_in_one_tab_hides_the_bar_in_the_other(server, context):
 def test_at_zero_every_tab_is_logged_out_and_the_typed_text_comes_back(server, context):
     editing = context.new_page()
     log_in(editing, server, "/admin/users")
-    edit_path = editing.get_attribute(f'main a:text-is("{USERNAME}")', "href")
+    edit_path = editing.get_attribute(f'main a:text-is("{ADMIN_USERNAME}")', "href")
     editing.goto(server.url(edit_path))
     other = context.new_page()
     other.goto(server.url("/admin/"))

@@ -6,26 +6,17 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
+from browser import desktop_session, requires_chromium, wait_for
 from live_server import live_server
-from playwright.sync_api import sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-# Headless Chromium says "HeadlessChrome", which the server rightly counts as a crawler.
-DESKTOP_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/156.0.0.0 Safari/537.36"
-)
 OFFSET = 1_234_567  # a migrated site's old total, so the numbers need thousands separators
 TOTAL = '[data-stat="total"]'
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
+    requires_chromium,
     pytest.mark.timeout(120),
 ]
 
@@ -40,15 +31,8 @@ def server():
 
 @pytest.fixture
 def context():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(user_agent=DESKTOP_UA, locale="vi-VN")
-            context.set_default_timeout(10_000)
-            yield context
-            context.close()
-        finally:
-            browser.close()
+    with desktop_session() as context:
+        yield context
 
 
 def shown_total(page) -> str:
@@ -64,16 +48,6 @@ def wait_for_totals(pages, expected: int, timeout: float) -> dict[int, str]:
         if all(value == text for value in shown.values()) or time.monotonic() >= deadline:
             return shown
         pages[0].wait_for_timeout(50)
-
-
-def wait_for(page, predicate, timeout: float) -> bool:
-    """Wait for `predicate` while Playwright runs (its events only fire inside its calls)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() >= deadline:
-            return False
-        page.wait_for_timeout(50)
-    return True
 
 
 def test_tabs_share_one_stream_and_show_live_numbers(server, context):

@@ -26,7 +26,7 @@ from app.documents.services import (
     get_or_create_type,
     update_document,
 )
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.slugs import fold
 
 OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -74,17 +74,6 @@ def ole2_bytes() -> bytes:
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def app(make_app):
-    """conftest's app (context pushed) without the background statistics thread."""
-    app = make_app(STATS_BACKGROUND=False)
-    redis_store.client.flushdb()
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from app.documents.services import (
     get_or_create_signer,
     get_or_create_type,
 )
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.stats.durability import flush_all
 
 BROWSER = (
@@ -83,33 +83,13 @@ class Made:
 
 
 @pytest.fixture
-def make_pages_app(make_app):
-    """Apps on this test's database, an emptied Redis DB and no background thread."""
-    built = []
-
-    def factory(**overrides):
-        overrides.setdefault("STATS_BACKGROUND", False)
-        app = make_app(**overrides)
-        redis_store.client.flushdb()
-        built.append(app)
-        return app
-
-    factory.built = built
-    yield factory
-    for app in built:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+def app(make_contextless_app):
+    return make_contextless_app.built[0] if make_contextless_app.built else make_contextless_app()
 
 
-@pytest.fixture
-def app(make_pages_app):
-    return make_pages_app.built[0] if make_pages_app.built else make_pages_app()
-
-
-def current_app_of(make_pages_app):
+def current_app_of(make_contextless_app):
     """The app a factory writes through: the newest built, else a default one."""
-    return make_pages_app.built[-1] if make_pages_app.built else make_pages_app()
+    return make_contextless_app.built[-1] if make_contextless_app.built else make_contextless_app()
 
 
 def visitor(app, ip: str | None = None, user_agent: str = BROWSER):
@@ -130,9 +110,9 @@ def local_today() -> date:
 
 
 @pytest.fixture
-def make_field(make_pages_app):
+def make_field(make_contextless_app):
     def factory(name: str, slug: str, parent: str | None = None) -> str:
-        with current_app_of(make_pages_app).app_context():
+        with current_app_of(make_contextless_app).app_context():
             up = db.session.scalar(select(Field).where(Field.slug == parent)) if parent else None
             get_or_create_field(name, slug, up)
             db.session.commit()
@@ -142,7 +122,7 @@ def make_field(make_pages_app):
 
 
 @pytest.fixture
-def make_document(make_pages_app):
+def make_document(make_contextless_app):
     """Create a document in the newest app's database; `files` are (bytes, name) pairs."""
     counter = itertools.count(1)
 
@@ -160,7 +140,7 @@ def make_document(make_pages_app):
         **values,
     ) -> Made:
         n = next(counter)
-        with current_app_of(make_pages_app).app_context():
+        with current_app_of(make_contextless_app).app_context():
             document = create_document(
                 code=code or f"{n}-HD/TEST",
                 title=title or f"Văn bản thử nghiệm số {n}",
@@ -558,8 +538,8 @@ def test_list_pages_through_fifteen_at_a_time(make_document, client):
     assert client.get("/van-ban/?page=3").status_code == 404
 
 
-def test_pagination_links_keep_the_filters(make_pages_app, make_document):
-    app = make_pages_app(DOCUMENTS_PER_PAGE=2)
+def test_pagination_links_keep_the_filters(make_contextless_app, make_document):
+    app = make_contextless_app(DOCUMENTS_PER_PAGE=2)
     wanted = [
         make_document(f"{n}/UBND-VX", title=f"Công văn về chuyển đổi số đợt {n}", type="Công văn",
                       issuer=UBND, issued_on=date(2024, 2, n))
@@ -803,9 +783,9 @@ def test_document_views_do_not_count_bots(app, make_document):
     assert shown(visitor(app).get(made.url).text, f"document:{made.id}") == 1
 
 
-def test_a_new_visit_counts_the_document_again(make_pages_app, make_document):
+def test_a_new_visit_counts_the_document_again(make_contextless_app, make_document):
     """With a one-second visit timeout, in real time, as production measures it."""
-    app = make_pages_app(VISIT_TIMEOUT_SECONDS=1)
+    app = make_contextless_app(VISIT_TIMEOUT_SECONDS=1)
     made = make_document(issued_on=local_today())
     item = f"document:{made.id}"
     reader = visitor(app)
@@ -1027,8 +1007,8 @@ def test_file_missing_from_disk_says_so(app, make_document):
 
 
 @pytest.mark.parametrize("count", [2, 3])
-def test_sidebar_lists_the_newest_published_documents(make_pages_app, make_document, count):
-    app = make_pages_app(DOCUMENTS_SIDEBAR_COUNT=count)
+def test_sidebar_lists_the_newest_published_documents(make_contextless_app, make_document, count):
+    app = make_contextless_app(DOCUMENTS_SIDEBAR_COUNT=count)
     today = local_today()
     for n, days_ago in enumerate([40, 3, 20, 1, 10]):
         make_document(f"{n + 1}-CV/TEST", issued_on=today - timedelta(days=days_ago))
@@ -1058,8 +1038,8 @@ def test_sidebar_shows_the_title_when_there_is_no_summary(make_document, client)
     assert row["summary"] == "Thông báo lịch tiếp công dân"
 
 
-def test_sidebar_cuts_long_summaries_at_a_word(make_pages_app, make_document):
-    app = make_pages_app(DOCUMENTS_SUMMARY_LENGTH=40)
+def test_sidebar_cuts_long_summaries_at_a_word(make_contextless_app, make_document):
+    app = make_contextless_app(DOCUMENTS_SUMMARY_LENGTH=40)
     summary = (
         "Hướng dẫn nội dung, hình thức tuyên truyền kỷ niệm các ngày lễ lớn, sự kiện lịch sử "
         "quan trọng của đất nước và của tỉnh trong quý."
@@ -1075,10 +1055,10 @@ def test_sidebar_cuts_long_summaries_at_a_word(make_pages_app, make_document):
     assert summary[len(cut)] == " "  # at a word boundary
 
 
-def test_sidebar_cuts_summaries_just_over_the_length(make_pages_app, make_document):
+def test_sidebar_cuts_summaries_just_over_the_length(make_contextless_app, make_document):
     """A summary a few characters over DOCUMENTS_SUMMARY_LENGTH is cut too, like a long one;
     one at the length is shown whole."""
-    app = make_pages_app(DOCUMENTS_SUMMARY_LENGTH=40)
+    app = make_contextless_app(DOCUMENTS_SUMMARY_LENGTH=40)
     just_over = "Kế hoạch tổ chức Hội thi báo cáo viên tỉnh An"
     at_length = "Kế hoạch tổ chức Hội thi báo cáo viên ab"
     assert (len(just_over), len(at_length)) == (45, 40)
@@ -1097,9 +1077,9 @@ def test_sidebar_cuts_summaries_just_over_the_length(make_pages_app, make_docume
      (2, 2, True), (2, 3, False), (0, 0, True), (0, 1, False)],
 )  # fmt: skip
 def test_new_badge_only_for_recently_issued_documents(
-    make_pages_app, make_document, new_days, days_ago, badge
+    make_contextless_app, make_document, new_days, days_ago, badge
 ):
-    app = make_pages_app(DOCUMENTS_NEW_DAYS=new_days)
+    app = make_contextless_app(DOCUMENTS_NEW_DAYS=new_days)
     make_document("1-CV/TEST", issued_on=local_today() - timedelta(days=days_ago))
 
     (row,) = sidebar_block(visitor(app).get("/").text)

@@ -17,7 +17,7 @@ from app.documents.models import (
     document_relations,
     document_replacements,
 )
-from app.extensions import db, redis_store
+from app.extensions import db
 
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -26,14 +26,9 @@ BROWSER = (
 
 
 @pytest.fixture
-def app(make_app):
+def app(make_contextless_app):
     """No app context stays pushed: the CLI and each request push their own."""
-    app = make_app()
-    redis_store.client.flushdb()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return make_contextless_app()
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -15,17 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from live_server import BIN, ROOT, free_port, pid_alive
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 START_TIMEOUT = 30
 STOP_TIMEOUT = 20
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str, timeout: float = 5) -> tuple[int, str, str]:
@@ -35,20 +26,6 @@ def fetch(url: str, timeout: float = 5) -> tuple[int, str, str]:
             return response.status, response.headers["Content-Type"], response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers["Content-Type"], error.read().decode()
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie is dead for our purpose; its parent has not reaped it yet.
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def wait_until(predicate, timeout: float, step: float = 0.1) -> bool:

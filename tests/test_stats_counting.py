@@ -10,38 +10,18 @@ from __future__ import annotations
 import re
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
+from datetime import UTC, date, datetime
 
 import pytest
 import redis
-from sqlalchemy import select
+from auth_helpers import Clock
+from stats_helpers import BROWSER, GOOGLEBOT, publish, sidebar, stats, views_shown, visitor
 
-from app.dates import utcnow
-from app.extensions import db, redis_store
-from app.news.models import ArticleStatus, Category
+from app.extensions import db
 
-BROWSER = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0 Safari/537.36"
-)
-GOOGLEBOT = "Googlebot/2.1 (+http://www.google.com/bot.html)"
 # Wednesday 12 June 2024, 09:00 in Hanoi (UTC+7, no daylight saving time).
 T0 = datetime(2024, 6, 12, 2, 0, tzinfo=UTC).timestamp()
 MINUTE = 60.0
-
-
-class Clock:
-    """The statistics clock, moved by the test: epoch seconds."""
-
-    def __init__(self, start: float) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
@@ -50,80 +30,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_stats_app(make_app, clock):
-    """Build an app on an empty Redis DB, with the test's clock and no background threads.
-
-    No app context stays pushed: Flask would reuse it for every test-client request, and
-    `g` (where a request keeps its statistics) would leak from one request to the next.
-    """
-    built = []
-
-    def factory(**overrides):
-        overrides.setdefault("STATS_CLOCK", clock)
-        app = make_app(STATS_BACKGROUND=False, **overrides)
-        redis_store.client.flushdb()
-        built.append(app)
-        return app
-
-    yield factory
-    for app in built:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-@pytest.fixture
 def app(make_stats_app):
     """Overrides conftest's `app`: the test's clock, no background threads, no context."""
     return make_stats_app()
-
-
-@pytest.fixture
-def publish():
-    """Publish an article; returns what a reader needs: its id, URL and category's URL."""
-    from app.news.services import create_article, create_category
-
-    categories = []
-
-    def factory(app, title: str) -> SimpleNamespace:
-        with app.app_context():
-            if not categories:
-                categories.append(create_category("Tin tức").slug)
-            category = db.session.scalar(select(Category).filter_by(slug=categories[0]))
-            article = create_article(
-                title=title, category=category, lead="Tóm tắt.", body="<p>Nội dung.</p>",
-                status=ArticleStatus.PUBLISHED, published_at=utcnow() - timedelta(hours=1),
-            )  # fmt: skip
-            return SimpleNamespace(id=article.id, url=f"/tin-tuc/{article.slug}",
-                                   category_url=f"/chuyen-muc/{category.slug}")  # fmt: skip
-
-    return factory
-
-
-def visitor(app, ip: str = "203.0.113.10", user_agent: str = BROWSER, cookies: bool = True):
-    """A separate browser: its own cookie jar (or none), address and user agent."""
-    client = app.test_client(use_cookies=cookies)
-    client.environ_base.update({"REMOTE_ADDR": ip, "HTTP_USER_AGENT": user_agent})
-    return client
-
-
-def stats(app) -> dict:
-    """What /api/stats answers to an onlooker (which is not itself a page view)."""
-    response = app.test_client().get("/api/stats")
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def sidebar(html: str) -> dict[str, int]:
-    """The numbers in the page's "Thống kê" block."""
-    found = dict(re.findall(r'data-stat="(\w+)">([\d,]+)<', html))
-    return {name: int(value.replace(",", "")) for name, value in found.items()}
-
-
-def views_shown(html: str) -> int:
-    match = re.search(r'data-counter="views"[^>]*>([\d,]+)<', html)
-    assert match, "no view counter on the article page"
-    return int(match.group(1).replace(",", ""))
 
 
 def headline(app) -> tuple[int, int, int]:
@@ -197,7 +106,7 @@ def test_sliding_visit_timeout_in_real_time(make_stats_app):
     assert stats(app)["total"] == 2
 
 
-def test_each_public_page_kind_counts_as_a_page_view(app, publish):
+def test_each_public_page_kind_counts_as_a_page_view(app):
     article = publish(app, "Bài viết được đọc")
     pages = ["/", article.category_url, article.url]
     for n, page in enumerate(pages, start=1):
@@ -412,7 +321,7 @@ def test_x_forwarded_for_is_used_behind_a_trusted_proxy(make_stats_app):
 # --- what is not a page view -------------------------------------------------------------------
 
 
-def test_requests_that_are_not_page_views_are_not_counted(app, publish):
+def test_requests_that_are_not_page_views_are_not_counted(app):
     article = publish(app, "Bài viết")
     reader = visitor(app)
     assert reader.head("/").status_code == 200
@@ -451,7 +360,7 @@ def test_not_counted_requests_still_show_the_live_numbers(app):
 # --- article views -----------------------------------------------------------------------------
 
 
-def test_article_views_count_once_per_visitor_per_visit(app, publish, clock):
+def test_article_views_count_once_per_visitor_per_visit(app, clock):
     article = publish(app, "Bài viết được xem")
     url = article.url
     reader = visitor(app, ip="198.51.100.1")
@@ -466,7 +375,7 @@ def test_article_views_count_once_per_visitor_per_visit(app, publish, clock):
     assert views_shown(visitor(app, ip="198.51.100.2").get(url).text) == 2  # another visitor
 
 
-def test_article_views_count_again_after_visit_timeout_in_real_time(make_stats_app, publish):
+def test_article_views_count_again_after_visit_timeout_in_real_time(make_stats_app):
     app = make_stats_app(STATS_CLOCK=None, VISIT_TIMEOUT_SECONDS=1)
     url = publish(app, "Bài viết").url
     reader = visitor(app)
@@ -478,7 +387,7 @@ def test_article_views_count_again_after_visit_timeout_in_real_time(make_stats_a
     assert views_shown(reader.get(url).text) == 2
 
 
-def test_article_views_are_counted_per_article(app, publish):
+def test_article_views_are_counted_per_article(app):
     first, second = publish(app, "Bài một"), publish(app, "Bài hai")
     reader = visitor(app)
     reader.get(first.url)
@@ -487,7 +396,7 @@ def test_article_views_are_counted_per_article(app, publish):
     assert views_shown(reader.get(first.url).text) == 1
 
 
-def test_bots_do_not_add_article_views(app, publish):
+def test_bots_do_not_add_article_views(app):
     article = publish(app, "Bài viết")
     url = article.url
     visitor(app, user_agent=GOOGLEBOT).get(url)
@@ -495,7 +404,7 @@ def test_bots_do_not_add_article_views(app, publish):
     assert views_shown(visitor(app, ip="198.51.100.1").get(url).text) == 1
 
 
-def test_cookieless_rereads_of_an_article_add_one_view(app, publish):
+def test_cookieless_rereads_of_an_article_add_one_view(app):
     article = publish(app, "Bài viết")
     url = article.url
     for _ in range(3):
@@ -532,7 +441,7 @@ def test_concurrent_page_views_from_distinct_visitors_are_counted_exactly(app):
     assert headline(app) == (n, n, n)
 
 
-def test_concurrent_views_of_one_article_by_distinct_visitors_are_counted_exactly(app, publish):
+def test_concurrent_views_of_one_article_by_distinct_visitors_are_counted_exactly(app):
     n = 30
     article = publish(app, "Bài viết nóng")
     url = article.url
@@ -569,7 +478,7 @@ def redis_round_trips(monkeypatch):
     return sent
 
 
-def test_an_article_page_view_costs_one_redis_round_trip(app, publish, redis_round_trips):
+def test_an_article_page_view_costs_one_redis_round_trip(app, redis_round_trips):
     article = publish(app, "Bài viết")
     url = article.url
     visitor(app, ip="198.51.100.1").get(url)  # warm-up: restore counters, load the scripts
@@ -598,9 +507,7 @@ def test_a_returning_visitors_page_view_costs_one_redis_round_trip(app, redis_ro
     assert sidebar(html)["total"] == 1
 
 
-def test_live_document_counts_in_the_sidebar_come_in_the_same_round_trip(
-    app, publish, redis_round_trips
-):
+def test_live_document_counts_in_the_sidebar_come_in_the_same_round_trip(app, redis_round_trips):
     from app.documents.services import create_document, get_or_create_issuer, get_or_create_type
 
     with app.app_context():

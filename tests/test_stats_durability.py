@@ -8,32 +8,26 @@ runs what the background runner would, when it wants.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
+from auth_helpers import Clock
 from sqlalchemy import func, select
+from stats_helpers import GOOGLEBOT, publish, sidebar, stats, views_shown, visitor
 
-from app.dates import utcnow
 from app.embedded_redis import EmbeddedRedis
 from app.extensions import db, redis_store
-from app.news.models import Article, ArticleStatus, Category
+from app.news.models import Article
 from app.stats import durability, jobs
 from app.stats import services as stats_services
 from app.stats.hub import Hub
 from app.stats.jobs import Runner
 from app.stats.models import DailyStat, HourlyStat
 
-BROWSER = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0 Safari/537.36"
-)
-GOOGLEBOT = "Googlebot/2.1 (+http://www.google.com/bot.html)"
 ZONE_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
 DAY = date(2024, 6, 12)
 MINUTE = 60.0
@@ -46,44 +40,9 @@ def local_time(day: date, hour: int, minute: int = 0) -> float:
     return (naive - ZONE_OFFSET).replace(tzinfo=UTC).timestamp()
 
 
-class Clock:
-    """The statistics clock, moved by the test: epoch seconds."""
-
-    def __init__(self, start: float) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(local_time(DAY, 9, 10))
-
-
-@pytest.fixture
-def make_stats_app(make_app, clock):
-    """Build an app with the test's clock and no background threads (empty Redis DB unless
-    flush=False). No app context stays pushed: Flask would reuse it for test-client requests
-    and `g`, where a request keeps its statistics, would leak between them."""
-    built = []
-
-    def factory(flush: bool = True, **overrides):
-        overrides.setdefault("STATS_CLOCK", clock)
-        app = make_app(STATS_BACKGROUND=False, **overrides)
-        if flush:
-            redis_store.client.flushdb()
-        built.append(app)
-        return app
-
-    yield factory
-    for app in built:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture
@@ -110,49 +69,11 @@ def quick_breaker(monkeypatch):
     return 0.25
 
 
-def publish(app, title: str) -> SimpleNamespace:
-    """Publish an article; returns its id, URL and its category's URL."""
-    from app.news.services import create_article, create_category
-
-    with app.app_context():
-        category = db.session.scalar(select(Category).filter_by(slug="tin-tuc"))
-        category = category or create_category("Tin tức")
-        article = create_article(
-            title=title, category=category, lead="Tóm tắt.", body="<p>Nội dung.</p>",
-            status=ArticleStatus.PUBLISHED, published_at=utcnow() - timedelta(hours=1),
-        )  # fmt: skip
-        return SimpleNamespace(id=article.id, url=f"/tin-tuc/{article.slug}",
-                               category_url=f"/chuyen-muc/{category.slug}")  # fmt: skip
-
-
-def visitor(app, ip: str = "203.0.113.10", user_agent: str = BROWSER, cookies: bool = True):
-    client = app.test_client(use_cookies=cookies)
-    client.environ_base.update({"REMOTE_ADDR": ip, "HTTP_USER_AGENT": user_agent})
-    return client
-
-
 def view(app, url: str = "/", n: int = 1, *, first_ip: int = 1, **kwargs) -> list:
     """`n` new visitors each open `url`; returns the responses."""
     responses = [visitor(app, ip=f"198.51.100.{first_ip + i}", **kwargs).get(url) for i in range(n)]
     assert all(r.status_code == 200 for r in responses)
     return responses
-
-
-def stats(app) -> dict:
-    response = app.test_client().get("/api/stats")
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def sidebar(html: str) -> dict[str, int]:
-    found = dict(re.findall(r'data-stat="(\w+)">([\d,]+)<', html))
-    return {name: int(value.replace(",", "")) for name, value in found.items()}
-
-
-def views_shown(html: str) -> int:
-    match = re.search(r'data-counter="views"[^>]*>([\d,]+)<', html)
-    assert match, "no view counter on the article page"
-    return int(match.group(1).replace(",", ""))
 
 
 def service_of(app):

@@ -1,0 +1,99 @@
+"""Helpers for tests in a real browser: Debian's Chromium driven by Playwright, a desktop
+browser context, the administrator of a live server and logging in through its form.
+
+Not a test module: the test_browser_*.py files import it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from live_server import LiveServer, live_server
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+# Headless Chromium says "HeadlessChrome", which the server rightly counts as a crawler.
+DESKTOP_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/156.0.0.0 Safari/537.36"
+)
+DEFAULT_TIMEOUT = 10_000  # ms, for every Playwright wait of a desktop context
+
+# The administrator live_server_with_admin() creates.
+ADMIN_USERNAME, ADMIN_PASSWORD = "quantri", "mây-trắng bay 27 lần"
+
+requires_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed")
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless, without its background traffic."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """A Chromium of its own, closed at exit."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def desktop_context(
+    browser: Browser, *, timeout: float | None = DEFAULT_TIMEOUT, **kwargs
+) -> BrowserContext:
+    """A new context of a Vietnamese desktop Chrome; `timeout` (ms) for its waits, or None
+    for Playwright's default. `kwargs` go to Browser.new_context."""
+    context = browser.new_context(user_agent=DESKTOP_UA, locale="vi-VN", **kwargs)
+    if timeout is not None:
+        context.set_default_timeout(timeout)
+    return context
+
+
+@contextlib.contextmanager
+def desktop_session() -> Iterator[BrowserContext]:
+    """A Chromium of its own with one desktop context; both closed at exit."""
+    with chromium() as browser:
+        context = desktop_context(browser)
+        yield context
+        context.close()
+
+
+@contextlib.contextmanager
+def live_server_with_admin(workers: int, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """live_server(workers, env) with the administrator ADMIN_USERNAME (flask create-admin)."""
+    with live_server(workers, env) as running:
+        running.flask("create-admin", "--username", ADMIN_USERNAME, "--display-name",
+                      "Quản trị viên", "--password", ADMIN_PASSWORD)  # fmt: skip
+        yield running
+
+
+def login(page: Page, base_url: str, username: str, password: str, next_path: str = "/admin/"):
+    """Log in through the form on the page it is on, or on a fresh login page that goes on to
+    `next_path`; returns once the browser has arrived at `next_path`."""
+    if "/auth/login" not in page.url:
+        page.goto(base_url + "/auth/login?next=" + quote(next_path))
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(next_path).path)
+
+
+def wait_for(page: Page, predicate: Callable[[], object], timeout: float, step_ms: float = 50):
+    """Wait for `predicate` while Playwright runs (its events only fire inside its calls);
+    whether it held within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            return False
+        page.wait_for_timeout(step_ms)
+    return True
