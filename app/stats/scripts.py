@@ -16,35 +16,49 @@ local function snapshot(p, now, window, offset, day)
 end
 
 -- Live item counters ("document:12" -> views shown on pages) for a comma-separated watch
--- list: returns the JSON object and the items Redis does not know yet.
+-- list: returns the JSON object, the items Redis does not know yet, and item/value pairs.
 local function live_items(p, watch)
-  local parts, missing = {}, {}
+  local parts, missing, pairs = {}, {}, {}
   for item in string.gmatch(watch, '[^,]+') do
     local kind, id = string.match(item, '^([^:]+):(.+)$')
     local value = redis.call('HGET', p .. 'live:' .. kind, id)
     if value then
       table.insert(parts, '"' .. item .. '":' .. value)
+      table.insert(pairs, item)
+      table.insert(pairs, value)
     else
       table.insert(missing, item)
     end
   end
-  return '{' .. table.concat(parts, ',') .. '}', missing
+  return '{' .. table.concat(parts, ',') .. '}', missing, pairs
 end
 
 -- Leading and trailing throttle: publish now if the last message is at least `interval`
 -- old, else leave a 'trail' mark (due time) for whoever calls 'trail' then.
 -- Returns 1 published, 0 unchanged or already marked, or the due time (ms) of a new mark.
-local function publish(p, now, interval, snap, updated, items)
+-- A change is new headline numbers or a new value of an item in this call's list; items
+-- another page watched (an article's own counter) are compared by value, never by which
+-- list they came in, so a refresh with a shorter list does not publish the same numbers.
+local function publish(p, now, interval, snap, updated, items, pairs)
   local extra = ''
   if items ~= '{}' then extra = ',"items":' .. items end
-  local state = table.concat(snap, ',') .. '|' .. extra
-  if redis.call('GET', p .. 'pub:state') == state then return 0 end
+  local state = table.concat(snap, ',')
+  local changed = redis.call('GET', p .. 'pub:state') ~= state
+  for i = 1, #pairs, 2 do
+    if changed then break end
+    changed = redis.call('HGET', p .. 'pub:items', pairs[i]) ~= pairs[i + 1]
+  end
+  if not changed then return 0 end
   local last = tonumber(redis.call('GET', p .. 'pub:last') or '0')
   if now - last >= interval then
     local payload = '{"online":' .. snap[1] .. ',"today":' .. snap[2] .. ',"total":' .. snap[3]
       .. ',"bots_online":' .. snap[4] .. ',"updated":"' .. updated .. '"' .. extra .. '}'
     redis.call('SET', p .. 'pub:last', now, 'PX', interval * 10)
     redis.call('SET', p .. 'pub:state', state)
+    if #pairs > 0 then
+      redis.call('HSET', p .. 'pub:items', unpack(pairs))
+      redis.call('EXPIRE', p .. 'pub:items', 86400)
+    end
     redis.call('DEL', p .. 'pub:trail')
     redis.call('PUBLISH', p .. 'channel', payload)
     return 1
@@ -151,8 +165,8 @@ if ARGV[10] ~= '' then
   end
 end
 local snap = snapshot(p, now, tonumber(ARGV[8]), tonumber(ARGV[14]), day)
-local items, missing = live_items(p, ARGV[15])
-local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], items)
+local items, missing, pairs = live_items(p, ARGV[15])
+local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], items, pairs)
 return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items, missing,
         flushing, batch, redis.call('GET', p .. 'content:version') or '0'}
 """
@@ -174,16 +188,16 @@ if mode == 'refresh' then
   redis.call('ZREMRANGEBYSCORE', p .. 'online:bots', '-inf', now - tonumber(ARGV[3]))
 end
 local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
-local items, missing = live_items(p, ARGV[8])
+local items, missing, pairs = live_items(p, ARGV[8])
 local published = 0
 if mode == 'refresh' then
-  published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items)
+  published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items, pairs)
 elseif mode == 'trail' then
   local due = redis.call('GET', p .. 'pub:trail')
   if due and tonumber(due) <= now then
     redis.call('DEL', p .. 'pub:trail')
     redis.call('DEL', p .. 'pub:last')
-    published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items)
+    published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items, pairs)
   end
 end
 return {snap[1], snap[2], snap[3], snap[4], published, items, missing}
