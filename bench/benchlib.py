@@ -97,6 +97,7 @@ def newest_article_slug(instance: Path) -> tuple[int, str]:
     try:
         row = db.execute(
             "SELECT id, slug FROM articles WHERE status = 'published' "
+            "AND published_at <= datetime('now') "
             "ORDER BY published_at DESC LIMIT 1"
         ).fetchone()
     finally:

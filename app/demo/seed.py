@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask import url_for
 from sqlalchemy import select
@@ -49,12 +49,14 @@ def seed_categories() -> tuple[dict[str, Category], int]:
 
 
 def _times(item: dict):
+    """When a demo article was published: `days_ago` days before today (Vietnam time, UTC+7
+    without DST) at its hour, and never later than now for articles already published."""
     now = utcnow().replace(second=0, microsecond=0)
-    published = (now - timedelta(days=item["days_ago"])).replace(
-        hour=item["hour"], minute=item["minute"]
-    )
-    # Stored in UTC; the demo times are meant in Vietnam time (UTC+7, no DST).
+    local_day = (now + timedelta(hours=7)).date() - timedelta(days=item["days_ago"])
+    published = datetime.combine(local_day, time(item["hour"], item["minute"]))
     published -= timedelta(hours=7)
+    if item["status"] != "scheduled" and published > now:
+        published = now - timedelta(minutes=item["minute"] + 1)
     expires = None
     if "expires_days_ago" in item:
         expires = now - timedelta(days=item["expires_days_ago"])
