@@ -79,13 +79,13 @@ def content_models() -> tuple[type, ...]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import dates, media
+    from app import dates, media, page_cache
 
     app.add_template_filter(media.thumbnail_or_image, "thumb")
     app.add_template_filter(dates.format_long, "long_datetime")
     app.add_template_filter(dates.format_date, "date")
     app.add_template_filter(dates.format_datetime, "datetime")
-    app.add_template_filter(lambda n: f"{int(n or 0):,}", "thousands")
+    app.add_template_filter(page_cache.format_count, "thousands")
 
     @app.context_processor
     def site():

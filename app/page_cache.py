@@ -71,13 +71,14 @@ class PageCache:
             self._entries.clear()
 
 
-def _format(value) -> str:
+def format_count(value) -> str:
+    """`10232037` -> `10,232,037`, as the original sites show counts."""
     return f"{int(value or 0):,}"
 
 
 def live(key: str, value) -> Markup | str:
     """A number that changes between requests: a blank while recording a cacheable page."""
-    text = _format(value)
+    text = format_count(value)
     if g.get("page_recording"):
         g.page_defaults[key] = text
         return Markup(f"\x00{key}\x00")  # noqa: S704 - a fixed marker around [a-z_:0-9]
@@ -91,12 +92,12 @@ def fill(html: str, values: dict[str, str], defaults: dict[str, str]) -> str:
 def live_values(hit) -> dict[str, str]:
     snapshot = hit.snapshot
     values = {
-        "online": _format(snapshot.online),
-        "today": _format(snapshot.today),
-        "total": _format(snapshot.total),
-        "bots_online": _format(snapshot.bots_online),
+        "online": format_count(snapshot.online),
+        "today": format_count(snapshot.today),
+        "total": format_count(snapshot.total),
+        "bots_online": format_count(snapshot.bots_online),
     }
-    values.update({f"item:{k}": _format(v) for k, v in snapshot.items.items()})
+    values.update({f"item:{k}": format_count(v) for k, v in snapshot.items.items()})
     return values
 
 

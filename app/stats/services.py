@@ -20,6 +20,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import func, select
 
 from app.extensions import db, redis_store
+from app.stats.models import DailyStat, HourlyStat
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
 from app.stats.visitor import identify, is_prefetch
 
@@ -211,25 +212,26 @@ class StatsService:
 
     def from_sql(self) -> Snapshot:
         """What SQL knows (as of the last checkpoint), for when Redis never answered."""
-        from app.stats.models import DailyStat
-
         now = self.clock()
         local = self.store.local(now)
-        total = db.session.scalar(select(func.coalesce(func.sum(DailyStat.visits), 0))) or 0
+        total = visits_ever()
         today = db.session.get(DailyStat, local.date())
         return Snapshot(0, today.visits if today else 0,
                         int(total) + int(self.config["STATS_TOTAL_OFFSET"]), 0,
                         self.store.iso(now))  # fmt: skip
 
 
+def visits_ever() -> int:
+    """Every visit SQL's daily history holds (without the configured offset)."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(DailyStat.visits), 0))) or 0)
+
+
 def restore_from_sql(service: StatsService) -> bool:
     """Put SQL's totals back into a Redis that lost them (only once, atomically)."""
-    from app.stats.models import DailyStat, HourlyStat
-
     store = service.store
     local = store.local(store.now())
     day = local.date()
-    total = db.session.scalar(select(func.coalesce(func.sum(DailyStat.visits), 0))) or 0
+    total = visits_ever()
     row = db.session.get(DailyStat, day)
     counts = (row.visits, row.page_views, row.bot_views) if row else (0, 0, 0)
     hours = {
