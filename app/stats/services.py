@@ -20,7 +20,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import func, select
 
 from app.extensions import db, redis_store
-from app.stats.models import DailyStat, HourlyStat
+from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
 from app.stats.visitor import identify, is_prefetch
 
@@ -250,8 +250,6 @@ def buffered_views(result: HitResult | None) -> int:
         return 0
     extra = result.item_pending
     if result.item_flushing:
-        from app.stats.models import CounterFlush
-
         # A flush that died after its commit leaves its batch in Redis: already in SQL.
         if not result.flush_batch or db.session.get(CounterFlush, result.flush_batch) is None:
             extra += result.item_flushing
