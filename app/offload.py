@@ -57,4 +57,16 @@ def offload(fn: Callable[..., T], *args, heavy: bool = False, **kwargs) -> T:
     """
     if not gevent_active():
         return fn(*args, **kwargs)
-    return _pool("heavy" if heavy else "io").apply(fn, args, kwargs)
+    # The exception travels back as a value: gevent would print the traceback of a task that
+    # raises, and an expected error (a wrong password) is no incident worth a traceback.
+    ok, value = _pool("heavy" if heavy else "io").apply(_capture, (fn, args, kwargs))
+    if ok:
+        return value
+    raise value
+
+
+def _capture(fn, args, kwargs) -> tuple[bool, object]:
+    try:
+        return True, fn(*args, **kwargs)
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the calling greenlet
+        return False, exc
