@@ -42,6 +42,9 @@ class Defaults:
     # Largest attached document file; a request may carry one plus the form around it.
     DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
     IMAGE_MAX_BYTES = 8 * 1024 * 1024
+    # Article bodies may show images from other hosts (each reader's browser then asks that
+    # host for them: a tracking pixel). Off: only this site's own images are kept.
+    ARTICLE_EXTERNAL_IMAGES = False
     # MAX_CONTENT_LENGTH (the 413 limit) follows the two above unless set explicitly.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
