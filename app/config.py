@@ -27,8 +27,15 @@ class Defaults:
     TRUSTED_PROXIES = 0
     # Background statistics work (subscriber, checkpoints); tests drive it by hand.
     STATS_BACKGROUND = True
-    # Live-stats streams one server process holds before answering 503.
-    STATS_STREAM_CAP = 12000
+    # Live-stats streams one server process holds before answering 503. 0: as many as the
+    # gunicorn worker's connections allow minus a reserve for pages (a tenth, >= 500); a set
+    # value is still kept under that. Without gunicorn: this value, or 1,000.
+    STATS_STREAM_CAP = 0
+    # Streams per client address (IPv6: per /64) and per visitor, per process; over them the
+    # answer is 429 and the browser polls. One browser keeps one stream for all its tabs; the
+    # per-address share lets an agency's readers behind one NAT address stream. 0: no limit.
+    STATS_STREAM_PER_IP = 200
+    STATS_STREAM_PER_VISITOR = 4
     # Seconds between comment heartbeats on an idle live-stats stream (HTML spec: <= 15).
     STATS_STREAM_HEARTBEAT = 15
     ARTICLES_PER_PAGE = 10
@@ -52,6 +59,39 @@ class Defaults:
     SESSION_COOKIE_SECURE = False  # also Secure whenever a request arrives over HTTPS
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # "remember me" never outlives the 12 h limit
     WTF_CSRF_TIME_LIMIT = None
+    # --- Logins and sessions (app/auth) ---
+    # Login attempts one IP address may make within LOGIN_IP_WINDOW seconds before 429, checked
+    # before any password hashing; room for an agency's editors behind one NAT address.
+    LOGIN_IP_LIMIT = 30
+    LOGIN_IP_WINDOW = 60
+    # Days a browser that logged in keeps its device cookie: its own allowance of failed
+    # logins, untouched by lockouts that others cause (app/auth/devices.py).
+    LOGIN_DEVICE_COOKIE_DAYS = 90
+    # Page views and forms store a session's idle clock at most this often (seconds; at most
+    # a quarter of IDLE_TIMEOUT_SECONDS): reading pages writes almost nothing.
+    SESSION_TOUCH_SECONDS = 30
+    # --- Nothing blocks a gevent worker (app/db_sqlite.py, app/media.py, documents/files.py) ---
+    # Seconds a SQLite write waits (cooperatively) for another connection's lock before
+    # the request answers 503; readers never wait (WAL).
+    SQLITE_LOCK_WAIT_SECONDS = 3.0
+    # Seconds a client is told to wait (Retry-After) after such a 503.
+    DATABASE_BUSY_RETRY_AFTER = 5
+    # Pooled SQLite connections per process: writes waiting for the lock each hold one.
+    SQLITE_POOL_SIZE = 20
+    SQLITE_POOL_OVERFLOW = 40
+    # Largest image accepted, in pixels (app/media.py explains the memory it bounds).
+    IMAGE_MAX_PIXELS = 25_000_000
+    # Largest real unpacked size of a .docx/.xlsx/.odt/.ods (checked by unpacking).
+    DOCUMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+    # --- The site's address and security headers ---
+    # The site's origin, e.g. "https://congthongtin.example.gov.vn": every absolute link
+    # (canonical, og:image, RSS, sitemap) uses it, and a request for another Host is a 400.
+    SITE_URL = ""
+    # Other host names served (aliases), e.g. ["www.example.gov.vn", ".example.gov.vn"]
+    # (a leading dot admits subdomains); also enables the Host check without SITE_URL.
+    TRUSTED_HOSTS: list[str] | None = None
+    # Strict-Transport-Security max-age sent over HTTPS (0: none).
+    HSTS_SECONDS = 365 * 24 * 3600
 
 
 # Environment variables read at start-up, with the type each one is parsed as.
@@ -68,6 +108,8 @@ ENV_VARS: dict[str, type] = {
     "TRUSTED_PROXIES": int,
     "DOCUMENT_MAX_BYTES": int,
     "IMAGE_MAX_BYTES": int,
+    "SITE_URL": str,
+    "TRUSTED_HOSTS": str,  # comma-separated; app/site_url.py reads it as a list
 }
 
 

@@ -24,9 +24,10 @@ def _block_context() -> dict:
 
 def _set_visitor_cookie(response):
     visitor = g.get("stats_visitor")
-    if visitor is not None and visitor.new_cookie:
+    # A new visitor, or one whose cookie was signed with a key now in SECRET_KEY_FALLBACKS.
+    if visitor is not None and visitor.signed:
         response.set_cookie(
-            COOKIE_NAME, visitor.cookie, max_age=COOKIE_MAX_AGE, httponly=True,
+            COOKIE_NAME, visitor.signed, max_age=COOKIE_MAX_AGE, httponly=True,
             samesite="Lax", secure=request.is_secure,
         )  # fmt: skip
     return response

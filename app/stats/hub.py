@@ -3,6 +3,10 @@
 Clients never get a queue of their own: the hub keeps the newest pre-encoded frame and a
 version number, and wakes all waiters at once through a single Event that is replaced on
 each message. A slow client simply skips to the newest numbers.
+
+The hub also counts the streams it serves against three allowances: the process' cap, which
+always leaves part of the worker's connections to pages, and a per-address and per-visitor
+share, so that one client cannot take every slot.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 
 import redis
 
@@ -29,12 +34,56 @@ DEAD_AFTER = 12.0  # …and takes its connection for dead when none came back fo
 PROBE_CHANNEL = CHANNEL + ":probe"
 
 
+# Streams per process when no server told us its connection limit (the dev server).
+DEFAULT_STREAM_CAP = 1000
+
 _HUBS: list[Hub] = []
+# gunicorn's worker_connections for this worker process, once post_worker_init has run.
+_worker_connections: int | None = None
+
+
+def page_reserve(connections: int) -> int:
+    """Connections a worker keeps for pages and /api/stats, whatever the streams hold: a
+    tenth, and at least 500 (half, for a worker that has fewer than 1,000)."""
+    return max(connections // 10, min(500, connections // 2))
+
+
+def stream_cap(configured: int, connections: int | None = None) -> int:
+    """Streams one process may hold: the configured cap (0: as many as fit), never more than
+    the worker's connection limit minus the reserve for pages."""
+    if connections is None:
+        connections = _worker_connections
+    if not connections:
+        return configured if configured > 0 else DEFAULT_STREAM_CAP
+    room = max(0, connections - page_reserve(connections))
+    return min(configured, room) if configured > 0 else room
+
+
+@dataclass(frozen=True)
+class StreamLimits:
+    total: int  # streams per process
+    per_address: int  # per client address (IPv6: per /64); 0 = no limit
+    per_visitor: int  # per visitor (signed cookie, else IP+UA hash); 0 = no limit
+
+
+@dataclass(frozen=True)
+class StreamClient:
+    member: str | None  # a signed visitor id the heartbeat keeps online, else None
+    visitor: str  # per-visitor allowance key
+    address: str  # per-address allowance key
+
+
+# Why a stream was refused: the process is full (503) or one client has its share (429).
+FULL, STOPPING, ADDRESS_SHARE, VISITOR_SHARE = "full", "stopping", "address", "visitor"
 
 
 def watch_worker(worker) -> None:
-    """Under gunicorn: when the worker is told to stop, end its streams at once instead of
-    letting the graceful timeout run out on connections that never finish."""
+    """Under gunicorn: note the worker's connection limit (the stream cap leaves room under
+    it), and when the worker is told to stop, end its streams at once instead of letting the
+    graceful timeout run out on connections that never finish."""
+    global _worker_connections
+    connections = getattr(worker, "worker_connections", None)
+    _worker_connections = int(connections) if connections else None
 
     def watch() -> None:
         while worker.alive:
@@ -56,7 +105,9 @@ class Hub:
         self.version = 0
         self._event = threading.Event()
         self.clients = 0
-        self.visitors: Counter[str] = Counter()
+        self.visitors: Counter[str] = Counter()  # signed ids, for the online heartbeat
+        self.by_visitor: Counter[str] = Counter()
+        self.by_address: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -87,22 +138,47 @@ class Hub:
         return event.wait(timeout)
 
     # Clients
-    def try_connect(self, visitor: str | None, cap: int) -> bool:
-        with self._lock:
-            if self.clients >= cap:
-                return False
-            self.clients += 1
-            if visitor:
-                self.visitors[visitor] += 1
-            return True
+    def _refusal(self, client: StreamClient, limits: StreamLimits) -> str:
+        if self.closing:
+            return STOPPING
+        if self.clients >= limits.total:
+            return FULL
+        if limits.per_address and self.by_address[client.address] >= limits.per_address:
+            return ADDRESS_SHARE
+        if limits.per_visitor and self.by_visitor[client.visitor] >= limits.per_visitor:
+            return VISITOR_SHARE
+        return ""
 
-    def disconnect(self, visitor: str | None) -> None:
+    def refusal(self, client: StreamClient, limits: StreamLimits) -> str:
+        """Why `client` would be refused a stream now ("" if it would not be)."""
+        with self._lock:
+            return self._refusal(client, limits)
+
+    def admit(self, client: StreamClient, limits: StreamLimits) -> str:
+        """Take a slot for `client`; returns "" when taken, else why not. Call it where the
+        stream starts (inside its generator) and release() where it ends."""
+        with self._lock:
+            reason = self._refusal(client, limits)
+            if reason:
+                return reason
+            self.clients += 1
+            for counter, key in self._keys(client):
+                counter[key] += 1
+            return ""
+
+    def release(self, client: StreamClient) -> None:
+        """Give back the slot admit() took (exactly once per admitted stream)."""
         with self._lock:
             self.clients -= 1
-            if visitor:
-                self.visitors[visitor] -= 1
-                if self.visitors[visitor] <= 0:
-                    del self.visitors[visitor]
+            for counter, key in self._keys(client):
+                counter[key] -= 1
+                if counter[key] <= 0:
+                    del counter[key]
+
+    def _keys(self, client: StreamClient):
+        pairs = ((self.by_address, client.address), (self.by_visitor, client.visitor),
+                 (self.visitors, client.member))  # fmt: skip
+        return [(counter, key) for counter, key in pairs if key]
 
     def connected_visitors(self) -> list[str]:
         with self._lock:

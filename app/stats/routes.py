@@ -5,13 +5,30 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.extensions import db
-from app.stats.hub import initial_frame
+from app.stats.hub import (
+    ADDRESS_SHARE,
+    VISITOR_SHARE,
+    StreamClient,
+    StreamLimits,
+    initial_frame,
+    stream_cap,
+)
 from app.stats.services import get_service
-from app.stats.visitor import stream_identity
+from app.stats.visitor import address_key, fallback_id, stream_identity, user_agent_of
 
 bp = Blueprint("stats", __name__)
 
 RETRY_MS = 3000
+# A stream that lost the race for the last slot tells the browser to come back later.
+BUSY_RETRY_MS = 30000
+STREAM_HEADERS = {"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"}
+REFUSALS = {
+    ADDRESS_SHARE: (429, "60", "Địa chỉ mạng của bạn đang mở quá nhiều kết nối thống kê trực "
+                    "tiếp. Số liệu vẫn được cập nhật định kỳ; vui lòng thử lại sau."),
+    VISITOR_SHARE: (429, "60", "Trình duyệt của bạn đang mở quá nhiều kết nối thống kê trực "
+                    "tiếp. Số liệu vẫn được cập nhật định kỳ; vui lòng thử lại sau."),
+}  # fmt: skip
+BUSY = (503, "10", "Máy chủ đang bận, vui lòng thử lại sau.")
 
 
 @bp.get("/api/stats")
@@ -22,34 +39,72 @@ def api_stats():
     return response
 
 
+def stream_limits() -> StreamLimits:
+    config = current_app.config
+    return StreamLimits(
+        total=stream_cap(int(config.get("STATS_STREAM_CAP") or 0)),
+        per_address=int(config.get("STATS_STREAM_PER_IP") or 0),
+        per_visitor=int(config.get("STATS_STREAM_PER_VISITOR") or 0),
+    )
+
+
+def stream_client() -> StreamClient:
+    """Who is asking for a stream: only a signed cookie names a visitor (and keeps it
+    online); without one, the IP+UA hash stands for the visitor, as in counting."""
+    address = request.remote_addr or ""
+    member = stream_identity(request)
+    if member:
+        visitor = "c:" + member
+    else:
+        service = get_service()
+        day = service.store.day_key(service.clock())
+        visitor = fallback_id(current_app.secret_key, day, address, user_agent_of(request))
+    return StreamClient(member, visitor, address_key(address))
+
+
+def refused(reason: str) -> Response:
+    status, retry_after, message = REFUSALS.get(reason, BUSY)
+    response = jsonify(error=status, message=message)
+    response.status_code = status
+    response.headers["Retry-After"] = retry_after
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/stats/stream")
 def stream():
+    # HEAD: the headers a GET would get, and no stream (so no slot: the body never runs).
+    if request.method == "HEAD":
+        return Response(b"", mimetype="text/event-stream", headers=STREAM_HEADERS)
     service = get_service()
     runner = current_app.extensions["stats_runner"]
     hub = runner.hub
     runner.ensure_started()
-    visitor = stream_identity(request)
-    if hub.closing or not hub.try_connect(visitor, current_app.config["STATS_STREAM_CAP"]):
-        response = jsonify(error=503, message="Máy chủ đang bận, vui lòng thử lại sau.")
-        response.status_code = 503
-        response.headers["Retry-After"] = "10"
-        return response
+    client = stream_client()
+    limits = stream_limits()
+    reason = hub.refusal(client, limits)
+    if reason:
+        return refused(reason)
     version = hub.version
     heartbeat = float(current_app.config["STATS_STREAM_HEARTBEAT"])
     # The subscribed hub holds the newest numbers already: a reconnect storm after a deploy
     # then costs Redis nothing. Before the first message, ask Redis (or the last known).
     first = hub.frame if hub.connected.is_set() and hub.frame else None
     if first is None:
-        try:
-            first = initial_frame(service.current().as_dict())
-        except Exception:
-            hub.disconnect(visitor)
-            raise
+        first = initial_frame(service.current().as_dict())
     # The stream needs neither the request nor the database: release the session now and
     # keep no app context alive per client (memory per connection is the limit at 10k).
     db.session.remove()
 
     def events():
+        # The slot is taken here, where the stream starts, and given back in `finally`,
+        # which runs however it ends: client gone (the server closes the iterator), worker
+        # stopping, an error, or a response dropped unsent (garbage collection closes it).
+        # A response that is never iterated (HEAD, an error after the view) takes none.
+        if hub.admit(client, limits):
+            # Lost the last slot to a concurrent stream since the check above.
+            yield f"retry: {BUSY_RETRY_MS}\n\n: busy\n\n".encode()
+            return
         try:
             yield f"retry: {RETRY_MS}\n\n".encode() + first
             seen = version
@@ -62,10 +117,6 @@ def stream():
                 else:
                     yield b": ping\n\n"
         finally:
-            hub.disconnect(visitor)
+            hub.release(client)
 
-    return Response(
-        events(),
-        mimetype="text/event-stream",
-        headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"},
-    )
+    return Response(events(), mimetype="text/event-stream", headers=STREAM_HEADERS)

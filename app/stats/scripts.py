@@ -1,6 +1,13 @@
 """Lua scripts: each page view, read, publish and flush step is one atomic round trip.
 
 Every script takes the key prefix as ARGV[1] and builds its key names from it.
+
+Keys and memory: Redis runs with a `maxmemory` and a `volatile-*` eviction policy, which
+evicts only keys that have a TTL. So every per-visitor key has one (visit:, seen:, hlink:,
+and the hits: replay buckets) and is safe to lose under memory pressure (at worst a returning
+visitor counts again), while no counter key ever gets one (total, init, day:/hour:, uv:,
+pending:/flushing:/live:, content:version, online, pub:*): those must never be evicted.
+(A past day's day:/hour:/uv: keys get a TTL from the checkpoint once SQL holds them.)
 """
 
 # Shared by the scripts below: current numbers, and the throttled publish.
@@ -53,18 +60,25 @@ local function publish(p, now, interval, snap, updated, items, pairs)
   if now - last >= interval then
     local payload = '{"online":' .. snap[1] .. ',"today":' .. snap[2] .. ',"total":' .. snap[3]
       .. ',"bots_online":' .. snap[4] .. ',"updated":"' .. updated .. '"' .. extra .. '}'
-    redis.call('SET', p .. 'pub:last', now, 'PX', interval * 10)
+    redis.call('SET', p .. 'pub:last', now)
     redis.call('SET', p .. 'pub:state', state)
     if #pairs > 0 then
+      -- Values of every item any page watched: bounded by a reset (costs one extra
+      -- message), not by a TTL that would make the key evictable.
+      if redis.call('HLEN', p .. 'pub:items') > 5000 then redis.call('DEL', p .. 'pub:items') end
       redis.call('HSET', p .. 'pub:items', unpack(pairs))
-      redis.call('EXPIRE', p .. 'pub:items', 86400)
     end
     redis.call('DEL', p .. 'pub:trail')
     redis.call('PUBLISH', p .. 'channel', payload)
     return 1
   end
   local due = last + interval
-  if redis.call('SET', p .. 'pub:trail', due, 'NX', 'PX', interval + 5000) then return due end
+  -- A mark nobody served (its process died, no tick ran since) is replaced, not waited on.
+  local mark = tonumber(redis.call('GET', p .. 'pub:trail') or '0')
+  if mark == 0 or mark + 5000 < now then
+    redis.call('SET', p .. 'pub:trail', due)
+    return due
+  end
   return 0
 end
 """
@@ -251,14 +265,17 @@ end
 return 0
 """
 
-# ARGV: prefix, now ms, then cookie ids of open live-stats connections. Keeps those
-# visitors online without counting a page view.
+# ARGV: prefix, now ms, then the (signed) cookie ids of open live-stats connections. Keeps
+# those visitors online without counting a page view; XX: only visitors a page view already
+# put in the online set, so a stream never creates an online visitor. Returns how many
+# scores moved.
 HEARTBEAT = r"""
 local p, now = ARGV[1], tonumber(ARGV[2])
+local kept = 0
 for i = 3, #ARGV do
-  redis.call('ZADD', p .. 'online', now, 'c:' .. ARGV[i])
+  kept = kept + redis.call('ZADD', p .. 'online', 'XX', 'CH', now, 'c:' .. ARGV[i])
 end
-return #ARGV - 2
+return kept
 """
 
 # ARGV: prefix, then item ("kind:id") / SQL count pairs. Starts the live counters Redis
