@@ -80,6 +80,11 @@ def service_of(app):
     return app.extensions["stats"]
 
 
+def spooled(app) -> int:
+    """Hits kept on disk for replay (every process of the test's instance)."""
+    return service_of(app).spool.pending()
+
+
 def checkpoint(app) -> list[date]:
     with app.app_context():
         return durability.checkpoint(service_of(app))
@@ -158,6 +163,25 @@ def test_checkpoint_after_midnight_completes_yesterday(app, clock):
     assert checkpoint(app) == [DAY, DAY + timedelta(days=1)]
 
     assert daily_rows(app) == {DAY: (3, 3, 3, 0), DAY + timedelta(days=1): (1, 1, 1, 0)}
+
+
+def test_checkpoint_lets_only_days_that_are_over_expire(app, clock):
+    """Keys with a TTL are what the embedded Redis may evict under its memory limit: today's
+    counters must have none, a finished day's may go once SQL has it."""
+    clock.now = local_time(DAY, 23, 50)
+    view(app, n=2)
+    checkpoint(app)
+    client = redis_store.client
+    today_keys = ["st:day:2024-06-12", "st:uv:2024-06-12", "st:hour:2024-06-12T23"]
+    assert [client.ttl(key) for key in today_keys] == [-1, -1, -1]
+
+    clock.now = local_time(DAY + timedelta(days=1), 0, 10)
+    view(app, first_ip=20)
+    checkpoint(app)
+
+    assert all(client.ttl(key) > 0 for key in today_keys)  # yesterday now, and in SQL
+    assert client.ttl("st:day:2024-06-13") == -1
+    assert client.ttl("st:total") == -1
 
 
 def test_checkpoint_never_copies_an_emptied_redis_over_sql(app):
@@ -348,10 +372,10 @@ def test_pages_keep_rendering_with_last_known_numbers_while_redis_is_down(
     assert health.status_code == 503
     assert health.get_json()["redis"] == "down"
 
-    assert len(service_of(app).buffer) == 4  # the page views, not the API call
+    assert spooled(app) == 4  # the page views, not the API call
 
 
-def test_hits_buffered_while_redis_was_down_are_replayed_when_it_is_back(
+def test_hits_spooled_while_redis_was_down_are_replayed_when_it_is_back(
     make_stats_app, own_redis, quick_breaker
 ):
     app = make_stats_app(REDIS_URL=own_redis.url)
@@ -361,21 +385,21 @@ def test_hits_buffered_while_redis_was_down_are_replayed_when_it_is_back(
     view(app, n=3, first_ip=10)
     view(app, article.url, first_ip=20)
     visitor(app, ip="66.249.66.1", user_agent=GOOGLEBOT).get("/")
-    assert len(service_of(app).buffer) == 5
+    assert spooled(app) == 5
 
     own_redis.ensure_running(stop_at_exit=False)  # back, with its data (AOF)
     time.sleep(quick_breaker)
     with app.app_context():
         app.extensions["stats_runner"].tick()  # what the background runner does each second
 
-    assert len(service_of(app).buffer) == 0
+    assert spooled(app) == 0
     numbers = stats(app)
     assert (numbers["today"], numbers["total"], numbers["bots_online"]) == (6, 6, 1)
     flush(app)
     assert stored_views(app, article.id) == 1
 
 
-def test_buffered_hits_are_replayed_into_a_redis_that_came_back_empty(
+def test_spooled_hits_are_replayed_into_a_redis_that_came_back_empty(
     make_stats_app, own_redis, quick_breaker
 ):
     app = make_stats_app(REDIS_URL=own_redis.url)
@@ -394,6 +418,61 @@ def test_buffered_hits_are_replayed_into_a_redis_that_came_back_empty(
 
     numbers = stats(app)
     assert (numbers["today"], numbers["total"]) == (5, 5)
+
+
+def test_hits_spooled_by_a_process_that_stopped_are_replayed_by_the_next_one(
+    make_stats_app, own_redis, quick_breaker, caplog
+):
+    """The portal restarted while Redis was still down: the old process' hits are on disk,
+    and the new process replays them once Redis is back."""
+    old = make_stats_app(REDIS_URL=own_redis.url)
+    view(old, n=2)
+    own_redis.stop()
+    view(old, n=3, first_ip=10)
+    with caplog.at_level("WARNING"):
+        old.extensions["stats_runner"].stop()  # SIGTERM: the worker exits
+    assert "still spooled" in caplog.text
+
+    new = make_stats_app(flush=False, REDIS_URL=own_redis.url)  # the restarted portal
+    view(new, n=4, first_ip=20)  # Redis still down: spooled as well
+    own_redis.ensure_running(stop_at_exit=False)
+    time.sleep(quick_breaker)
+    with new.app_context():
+        new.extensions["stats_runner"].tick()
+        new.extensions["stats_runner"].tick()  # its own file, finished on the first tick
+
+    assert spooled(new) == 0
+    numbers = stats(new)
+    assert (numbers["today"], numbers["total"]) == (9, 9)
+
+
+def test_a_spool_file_replayed_again_after_a_crash_counts_once(
+    make_stats_app, own_redis, quick_breaker
+):
+    """A replayer killed after Redis took some hits but before it noted its progress: the
+    next replayer sends those hits again, and their hit ids make Redis ignore them."""
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    view(app, n=1)
+    own_redis.stop()
+    view(app, n=4, first_ip=10)
+    service = service_of(app)
+    service.spool.close()
+    (path,) = service.spool.files()
+    copy = path.read_bytes()
+
+    own_redis.ensure_running(stop_at_exit=False)
+    time.sleep(quick_breaker)
+    with app.app_context():
+        service.replay_spool()
+    assert stats(app)["total"] == 5
+    path.write_bytes(copy)  # as if the first replay had died before deleting the file
+    with app.app_context():
+        assert service.replay_spool() == 4
+
+    numbers = stats(app)
+    assert (numbers["today"], numbers["total"]) == (5, 5)
+    checkpoint(app)
+    assert daily_rows(app)[DAY][2] == 5  # page views, once each
 
 
 def test_replayed_hits_keep_their_own_visit_boundaries(
@@ -435,7 +514,7 @@ def test_pages_render_from_sql_when_redis_never_answered(make_stats_app, tmp_pat
         assert (numbers["today"], numbers["total"]) == (7, 50), page
     assert stats(app)["total"] == 50
 
-    assert len(service_of(app).buffer) == 4
+    assert spooled(app) == 4
 
 
 def test_a_frozen_redis_does_not_hold_pages_up(make_stats_app, own_redis, quick_breaker):
@@ -452,7 +531,7 @@ def test_a_frozen_redis_does_not_hold_pages_up(make_stats_app, own_redis, quick_
             time.sleep(quick_breaker)  # the breaker lets the next page try Redis again
     finally:
         os.kill(own_redis.process.pid, signal.SIGCONT)
-    assert service_of(app).buffer  # hits kept for replay, not dropped
+    assert spooled(app)  # hits kept for replay, not dropped
 
     time.sleep(quick_breaker)
     with app.app_context():
@@ -477,7 +556,7 @@ def test_hits_that_timed_out_on_a_stalled_redis_are_not_counted_twice(
             time.sleep(quick_breaker)
     finally:
         os.kill(own_redis.process.pid, signal.SIGCONT)
-    assert len(service_of(app).buffer) == 3
+    assert spooled(app) == 3
     time.sleep(quick_breaker)
     with app.app_context():
         app.extensions["stats_runner"].tick()  # replays, then checkpoints

@@ -50,7 +50,10 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
             continue
         _upsert_day(day, counters)
         written.append(day)
-        store.expire_day(key, DAY_KEY_TTL)
+        if day < today:
+            # Only a day that is over may expire (Redis' maxmemory policy evicts keys with a
+            # TTL first): today's counters must never be evicted before they reach SQL.
+            store.expire_day(key, DAY_KEY_TTL)
     db.session.commit()
     return written
 

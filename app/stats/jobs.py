@@ -1,7 +1,9 @@
 """Background work of each server process, started lazily after any fork.
 
-Per process: the trailing-edge publish timer, replay of hits buffered while Redis was away,
-and the online heartbeat of open live-stats streams. Per deployment (whoever takes the
+Per process: the trailing-edge publish timer, replay of the spool (hits and clicks kept on
+disk while Redis or SQL was away; any process replays any file nobody else holds, so files
+left by stopped or killed workers are replayed too), and the online heartbeat of open
+live-stats streams. Per deployment (whoever takes the
 Redis lock first): checkpoint to SQL, flush of item counters, and a refresh that publishes
 changes no page view causes (visitors leaving the online window, midnight).
 """
@@ -64,6 +66,7 @@ class Runner:
         self.hub.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.service.shutdown()
 
     # Trailing edge: a timer at the due time, plus a check on every tick in case the
     # process that set the mark died before its timer fired.
@@ -99,8 +102,7 @@ class Runner:
         if not service.redis_available():
             return
         try:
-            if service.buffer:
-                service.replay_buffer()
+            service.replay_spool()
             due = service.store.trail_due()
             if due is not None and due <= service.clock() * 1000 - 200:
                 service.read("trail")

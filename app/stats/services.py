@@ -2,7 +2,9 @@
 
 One StatsService per app (app.extensions["stats"]). Page views go to Redis in one script
 call; when Redis fails, a circuit breaker stops the page from waiting on it again for a
-while, the hit is buffered in memory for replay, and pages show the last known numbers.
+while, the hit is appended to the on-disk spool (app.stats.spool) for an exactly-once replay,
+and pages show the last known numbers. Nothing is held in memory only: a worker that stops or
+is killed leaves its hits in its spool file, which the next process to find Redis up replays.
 """
 
 from __future__ import annotations
@@ -12,22 +14,25 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 
 import redis
 from flask import Flask, current_app, g, request
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.extensions import db, redis_store
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
+from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
 from app.stats.visitor import identify, is_prefetch
 
 log = logging.getLogger(__name__)
 
 BREAKER_SECONDS = 2.0
-BUFFER_LIMIT = 100_000
+# Spooled records replayed per background tick and process: about a second of Redis calls.
+REPLAY_PER_TICK = 2000
 
 
 @dataclass(frozen=True)
@@ -43,16 +48,16 @@ class StatsService:
         self.config = app.config
         self.clock = app.config.get("STATS_CLOCK") or time.time
         self.counters: dict[str, Counter] = {}
-        self.buffer: deque[dict] = deque(maxlen=BUFFER_LIMIT)
-        self.dropped = 0
+        self.spool = Spool(
+            Path(app.instance_path) / "spool",
+            max_bytes=int(app.config.get("STATS_SPOOL_MAX_MB", 256)) * 1024 * 1024,
+        )
         self.last: Snapshot | None = None
         self._down_until = 0.0
         self._store: StatsStore | None = None
         self._store_key: tuple | None = None
         self._lock = threading.Lock()
         self.on_trail = None  # set by the background runner: schedules trailing publishes
-        # Functions naming the items ("kind:id") whose counters pages show live.
-        self.watch_providers: list = []
         # Functions naming the items ("kind:id") whose counters pages show live.
         self.watch_providers: list = []
 
@@ -146,40 +151,54 @@ class StatsService:
         if watch:
             hit["watch"] = ",".join(filter(None, [self.watch(), *watch]))
         if not self.redis_available():
-            self._buffer(hit)
+            self.spool_hit(hit)
             return None
         try:
             result = self.record(hit)
         except (redis.RedisError, OSError) as exc:
+            # A timeout may still have run the script: the hit id makes the replay a no-op.
             self._trip(exc)
-            self._buffer(hit)
+            self.spool_hit(hit)
+            return None
+        except SQLAlchemyError as exc:  # restoring an emptied Redis needs SQL, which failed
+            db.session.rollback()
+            log.warning("page view spooled, SQL unavailable for the restore: %s", exc)
+            self.spool_hit(hit)
             return None
         g.stats = result.snapshot
         g.stats_hit = result
         return result
 
-    def _buffer(self, hit: dict) -> None:
-        if len(self.buffer) == self.buffer.maxlen:
-            self.dropped += 1
-            if self.dropped % 1000 == 1:
-                log.error("statistics buffer full: %d hits dropped", self.dropped)
-        self.buffer.append(hit)
+    def spool_hit(self, hit: dict) -> bool:
+        """Keep a hit Redis did not take on disk, for the background replay."""
+        record = {key: value for key, value in hit.items() if key != "watch"}
+        return self.spool.append({"kind": "hit", **record})
 
-    def replay_buffer(self, limit: int = 5000) -> int:
-        """Send buffered hits to Redis, oldest first; stop at the first failure."""
-        sent = 0
-        while self.buffer and sent < limit and self.redis_available():
-            hit = self.buffer[0]
-            try:
-                self.record(hit)
-            except (redis.RedisError, OSError) as exc:
-                self._trip(exc)
-                break
-            self.buffer.popleft()
-            sent += 1
+    def replay_spool(self, limit: int = REPLAY_PER_TICK) -> int:
+        """Send spooled records (hits, clicks) to Redis and SQL, oldest first; stop at the
+        first failure of either, to go on from there later."""
+        if not self.redis_available():
+            return 0
+        try:
+            sent = self.spool.replay(limit, stop_on=(redis.RedisError, OSError, OperationalError))
+        except (redis.RedisError, OSError) as exc:
+            self._trip(exc)
+            return 0
+        except OperationalError as exc:
+            db.session.rollback()
+            log.warning("spool replay waits for the database: %s", exc)
+            return 0
         if sent:
-            log.info("replayed %d buffered page views", sent)
+            log.info("replayed %d spooled statistics records", sent)
         return sent
+
+    def shutdown(self) -> None:
+        """The process is stopping: finish this process' spool file, so that whoever runs
+        next replays it (nothing is kept in memory that could be lost)."""
+        if self.spool.close():
+            log.warning("statistics still spooled in %s (%d records); the next process to "
+                        "reach Redis replays them", self.spool.directory,
+                        self.spool.pending())  # fmt: skip
 
     # Reading
     def current(self) -> Snapshot:
@@ -258,3 +277,10 @@ def buffered_views(result: HitResult | None) -> int:
 
 def get_service() -> StatsService:
     return current_app.extensions["stats"]
+
+
+def _replay_hit(record: dict) -> None:
+    get_service().record(record)
+
+
+register_replayer("hit", _replay_hit)
