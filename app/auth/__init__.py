@@ -8,16 +8,6 @@ from flask.sessions import SecureCookieSessionInterface
 from app.auth.models import User
 from app.extensions import login_manager
 
-# Requests that are not the user doing something: they never extend the idle clock.
-NOT_ACTIVITY = {
-    "stats.stream",
-    "stats.api_stats",
-    "auth.session_status",
-    "static",
-    "media.image",
-    "health.healthz",
-}
-
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie, marked Secure whenever the request came over HTTPS."""
@@ -26,15 +16,13 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
-def is_activity() -> bool:
-    return request.endpoint not in NOT_ACTIVITY and request.headers.get("X-Activity") != "0"
-
-
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     from app.auth.services import load_session
 
-    return load_session(token, activity=is_activity())
+    # Loading writes nothing; real use moves the idle clock after the response
+    # (app/auth/activity.py).
+    return load_session(token)
 
 
 @login_manager.unauthorized_handler
@@ -45,6 +33,7 @@ def unauthorized():
 
 
 def init_app(app: Flask) -> None:
+    from app.auth import activity
     from app.auth.cli import create_admin, set_password
     from app.auth.routes import bp
 
@@ -52,6 +41,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None  # sessions are checked server-side instead
     app.session_interface = SessionInterface()
     app.register_blueprint(bp)
+    activity.init_app(app)
     app.cli.add_command(create_admin)
     app.cli.add_command(set_password)
 

@@ -47,8 +47,10 @@ class User(db.Model):
         secondary=user_categories, order_by="Category.position"
     )
 
-    # Set by the session loader: the token of the session this request runs under.
+    # Set by the session loader: the token of the session this request runs under, and when
+    # that session's idle clock was last stored (to write it at most every few seconds).
     session_token = None  # str while loaded for a request
+    session_last_active = None  # naive UTC datetime while loaded for a request
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

@@ -1,31 +1,53 @@
-"""Password hashing (argon2id) and the password policy."""
+"""Password hashing (argon2id) and the password policy.
+
+argon2id is deliberately slow (64 MiB, 3 passes: tens of milliseconds of one core). Under
+gevent a call made on the event loop would freeze every request and stream of the worker, so
+every hash and verification runs through offload(..., heavy=True), in the small pool of
+threads kept for CPU-heavy work.
+"""
 
 from __future__ import annotations
+
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
+from app.offload import offload
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 # argon2id, RFC 9106's second recommended profile (64 MiB, 3 passes): above OWASP ASVS L2.
 hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
-# Verified against when the username is unknown, so both answers take the same time.
-_DUMMY_HASH = hasher.hash("not-a-real-password-for-timing")
 
 
-def hash_password(password: str) -> str:
-    return hasher.hash(password)
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both answers take the same time.
+    Made on first use (not at import), and off the event loop like every other hash."""
+    return hash_password("not-a-real-password-for-timing")
 
 
-def verify_password(stored_hash: str | None, password: str) -> bool:
+def _verify(stored_hash: str, password: str) -> bool:
     try:
-        return hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
+def hash_password(password: str) -> str:
+    return offload(hasher.hash, password, heavy=True)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """True when `password` matches; with no hash (unknown user) the same work, then False."""
+    ok = offload(_verify, stored_hash or _dummy_hash(), password, heavy=True)
+    return ok and stored_hash is not None
+
+
 def needs_rehash(stored_hash: str) -> bool:
+    # Parses the parameters written in the hash: no hashing, cheap enough for the loop.
     return hasher.check_needs_rehash(stored_hash)
 
 
@@ -37,7 +59,9 @@ def policy_errors(password: str, user_inputs: list[str] | None = None) -> list[s
         return [f"Mật khẩu không được dài quá {MAX_LENGTH} ký tự."]
     # zxcvbn knows the common-password lists; it refuses inputs over 72 characters, and a
     # 72-character prefix that is not weak leaves nothing common about the whole.
-    if zxcvbn(password[:72], user_inputs=[u for u in user_inputs or [] if u])["score"] < 2:
+    inputs = [u for u in user_inputs or [] if u]
+    # zxcvbn's dictionary matching takes milliseconds of CPU: off the loop too.
+    if offload(zxcvbn, password[:72], user_inputs=inputs, heavy=True)["score"] < 2:
         return [
             "Mật khẩu quá phổ biến hoặc dễ đoán (hoặc chứa tên đăng nhập). "
             "Hãy chọn mật khẩu khác, ví dụ một câu ngắn dễ nhớ."

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -18,7 +19,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.services import record as audit
-from app.auth import services
+from app.auth import devices, services
 from app.auth.forms import ChangePasswordForm, EmptyForm, LoginForm
 from app.auth.passwords import verify_password
 from app.auth.safety import safe_next
@@ -37,13 +38,20 @@ def login():
         result = services.authenticate(form.username.data, form.password.data)
         if result.user is None:
             flash(result.message, "error")
-            return render_template("auth/login.html", form=form), 401
+            return render_template("auth/login.html", form=form), result.status
         user = result.user
-        services.start_session(user)
+        try:
+            services.start_session(user)
+        except services.LoginUnavailable:
+            flash(services.SESSION_UNAVAILABLE, "error")
+            return render_template("auth/login.html", form=form), 503
         login_user(user, remember=False)
         # A permanent cookie survives a browser restart; never for administrators.
         session.permanent = bool(form.remember.data) and not user.is_admin
-        return redirect(target)
+        response = redirect(target)
+        # This browser is now one the owner uses: its own allowance of failed logins.
+        devices.issue(response, user.username)
+        return response
     if request.args.get("expired"):
         flash("Phiên đăng nhập đã hết hạn do không sử dụng. Vui lòng đăng nhập lại.", "info")
     return render_template("auth/login.html", form=form)
@@ -109,9 +117,14 @@ def _expired():
 
 @bp.post("/keepalive")
 def keepalive():
-    """CSRF-protected: the user is active; refresh the idle clock (the loader did)."""
+    """CSRF-protected: the user is active; refresh the idle clock before answering it.
+
+    The script sends it at most every few seconds, so it may write every time (one second
+    apart at least: a double click is one keepalive)."""
     if not current_user.is_authenticated:
         return _expired()
+    services.touch_session(current_user, min_interval=1.0)
+    g.activity_recorded = True
     return _session_state()
 
 

@@ -11,8 +11,11 @@ from datetime import UTC, timedelta
 import redis
 from flask import current_app, request, session
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import TooManyRequests
 
 from app.audit.services import record as audit
+from app.auth import devices
 from app.auth.models import Role, User, UserSession
 from app.auth.passwords import hash_password, needs_rehash, policy_errors, verify_password
 from app.auth.throttle import LoginThrottle
@@ -89,6 +92,7 @@ def set_password(
 class LoginResult:
     user: User | None
     message: str = ""
+    status: int = 401
 
 
 GENERIC_FAILURE = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -96,6 +100,16 @@ BLOCKED = (
     "Đăng nhập tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau 30 phút "
     "hoặc liên hệ quản trị viên."
 )
+UNAVAILABLE = "Hệ thống đăng nhập tạm thời gián đoạn. Vui lòng thử lại sau ít phút."
+TOO_MANY = "Có quá nhiều lần đăng nhập từ địa chỉ mạng của bạn. Vui lòng thử lại sau {} giây."
+SESSION_UNAVAILABLE = (
+    "Hệ thống tạm thời không ghi được phiên đăng nhập. Vui lòng thử lại sau ít phút "
+    "hoặc báo cho quản trị viên."
+)
+
+
+class LoginUnavailable(Exception):
+    """The login cannot be recorded (database read-only, full or locked): a 503."""
 
 
 def throttle() -> LoginThrottle:
@@ -103,49 +117,72 @@ def throttle() -> LoginThrottle:
     return LoginThrottle(redis_store.client, **({"clock": clock} if clock else {}))
 
 
-UNAVAILABLE = "Hệ thống đăng nhập tạm thời gián đoạn. Vui lòng thử lại sau ít phút."
-
-
 def authenticate(username: str, password: str) -> LoginResult:
     """Check credentials under the throttle; the answer never tells whether a user exists.
-    Without Redis there is no throttle, so logins wait (fail closed) rather than go
-    unlimited."""
+
+    The per-IP limit is checked first, before any hashing: a flood from one address is
+    answered 429 and costs no argon2 work. Without Redis there is no throttle, so logins
+    wait (fail closed, 503) rather than go unlimited."""
     try:
         return _authenticate(username, password)
     except (redis.RedisError, OSError) as exc:
         log.error("login refused: throttle unavailable (%s)", exc)
-        return LoginResult(None, UNAVAILABLE)
+        return LoginResult(None, UNAVAILABLE, 503)
+
+
+def check_ip_rate(guard: LoginThrottle, ip: str) -> None:
+    """Count this attempt from `ip`; a 429 with Retry-After once over the limit."""
+    verdict = guard.ip_attempt(
+        ip,
+        limit=int(current_app.config["LOGIN_IP_LIMIT"]),
+        window=float(current_app.config["LOGIN_IP_WINDOW"]),
+    )
+    if verdict.allowed:
+        return
+    # The first refusal of a window is a warning; the rest of a flood would drown the log.
+    level = logging.WARNING if verdict.refusals == 1 else logging.DEBUG
+    log.log(level, "login flood: ip=%s refused (%d refusals this window, retry in %d s)",
+            ip, verdict.refusals, verdict.retry_after)  # fmt: skip
+    raise TooManyRequests(TOO_MANY.format(verdict.retry_after), retry_after=verdict.retry_after)
 
 
 def _authenticate(username: str, password: str) -> LoginResult:
     username = username.strip().lower()[:60]
     ip = request.remote_addr or ""
     guard = throttle()
-    if guard.blocked(username, ip):
-        verify_password(None, password)  # same work either way
-        log.warning("login blocked user=%r ip=%s", username, ip)
+    check_ip_rate(guard, ip)
+    device = devices.presented(username)
+    who = f"user={username!r} ip={ip} " + (f"device={devices.label(device)}" if device else
+                                             "untrusted")  # fmt: skip
+    # A locked client gets its answer without a verification: the message already says it is
+    # locked, so skipping the work tells nothing, and an attack costs no argon2 time.
+    if guard.device_blocked(device) if device else guard.blocked(username, ip):
+        log.warning("login blocked %s", who)
         return LoginResult(None, BLOCKED)
     user = find_user(username)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        pairs, accounts, locked = guard.failure(username, ip)
-        log.warning(
-            "login failed user=%r ip=%s pair_failures=%d account_failures=%d%s",
-            username,
-            ip,
-            pairs,
-            accounts,
-            " LOCKED" if locked else "",
-        )
+        if device:
+            failures, locked = guard.device_failure(device)
+            counts = f"device_failures={failures}"
+        else:
+            pairs, accounts, locked = guard.failure(username, ip)
+            counts = f"pair_failures={pairs} account_failures={accounts}"
+        log.warning("login failed %s %s%s", who, counts, " LOCKED" if locked else "")
         return LoginResult(None, BLOCKED if locked else GENERIC_FAILURE)
-    guard.success(username, ip)
+    if device:
+        guard.device_success(device)
+    else:
+        guard.success(username, ip)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user)
 
 
 def start_session(user: User) -> str:
-    """A fresh server-side session (no fixation: the old cookie session is cleared)."""
+    """A fresh server-side session (no fixation: the old cookie session is cleared).
+
+    Raises LoginUnavailable when the database cannot record it (read-only, full, locked)."""
     session.clear()
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -160,15 +197,28 @@ def start_session(user: User) -> str:
         )
     )
     user.last_login_at = now
-    user.session_token = token
     audit("auth.login", user, user=user, commit=False)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.error("login of user=%r not recorded: %s", user.username, _first_line(exc))
+        raise LoginUnavailable from exc
+    user.session_token = token
+    user.session_last_active = now
     log.info("login user=%r ip=%s", user.username, request.remote_addr)
     return token
 
 
-def load_session(token: str, *, activity: bool) -> User | None:
-    """The user of a live session; idle or too old sessions end here."""
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def load_session(token: str) -> User | None:
+    """The user of a live session; idle or too old sessions end here.
+
+    Reading a session writes nothing: the idle clock moves in touch_session(), after the
+    response shows the request was real use (app/auth/activity.py)."""
     if not token or len(token) > 100:
         return None
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
@@ -185,15 +235,60 @@ def load_session(token: str, *, activity: bool) -> User | None:
         reason = "inactive"
     if reason:
         row.ended_at, row.ended_reason = now, reason
-        db.session.commit()
         log.info("session ended (%s) user=%r", reason, row.user.username)
+        # The session is over whether or not the end can be written down: it stays refused,
+        # since the same checks fail again on the next request.
+        _commit_or_log(f"end of session ({reason}) of user={row.user.username!r}")
         return None
-    if activity:
-        row.last_active_at = now
-        db.session.commit()
     user = row.user
     user.session_token = token
+    user.session_last_active = row.last_active_at
     return user
+
+
+def touch_interval() -> float:
+    """Seconds between two writes of a session's idle clock for page views and forms.
+
+    A quarter of the idle timeout at most, so a short timeout (tests, strict sites) still
+    sees activity; the idle bar's script sends its keepalive on the same rhythm."""
+    idle = int(current_app.config["IDLE_TIMEOUT_SECONDS"])
+    return max(0.0, min(float(current_app.config["SESSION_TOUCH_SECONDS"]), idle / 4))
+
+
+def touch_session(user: User, *, min_interval: float | None = None) -> bool:
+    """Real use: move the idle clock of `user`'s session to now, unless it was moved less
+    than `min_interval` seconds ago (touch_interval() by default). The deadlines the server
+    enforces and reports both come from the stored time, so skipping a write only ever makes
+    the deadline earlier, never later than what the browser was told.
+
+    A database that cannot be written (read-only, full, locked) is logged; the request
+    carries on. Returns True when the new time was stored."""
+    token, last = user.session_token, getattr(user, "session_last_active", None)
+    if not token:
+        return False
+    now = utcnow()
+    interval = touch_interval() if min_interval is None else min_interval
+    if last is not None and (now - last).total_seconds() < interval:
+        return False
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
+        .values(last_active_at=now)
+    )
+    if not _commit_or_log(f"idle clock of user={user.username!r}"):
+        return False
+    user.session_last_active = now
+    return True
+
+
+def _commit_or_log(what: str) -> bool:
+    try:
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("could not record %s: %s", what, _first_line(exc))
+        return False
+    return True
 
 
 def session_deadline(token: str) -> float | None:
