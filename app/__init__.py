@@ -8,6 +8,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import security_headers, site_url
 from app.config import load_config
 from app.extensions import csrf, db, migrate, redis_store
 
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
     )
     load_config(app, config)
+    site_url.init_app(app)  # before ProxyFix: the Host check sees the forwarded host
     if app.config["TRUSTED_PROXIES"]:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -35,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
     csrf.init_app(app)
     redis_store.init_app(app)
+    security_headers.init_app(app)
 
     register_blueprints(app)
     register_template_helpers(app)

@@ -5,6 +5,13 @@ under (every content commit bumps it; the page view's own Redis call reads it ba
 at most PAGE_CACHE_SECONDS (scheduled and expiring content changes with the clock). The
 statistics, view counts and other live numbers are filled in for every request from the
 same single Redis round trip, so a cached page never shows frozen counts.
+
+What one visitor sends must never change what the next one is served:
+- the key is the path plus only the query parameters the view declares it reads, each
+  normalised by the view's own parser, so `/?r=<random>` reuses the page of `/`;
+- values that come from the request itself (the site's origin when SITE_URL is not set,
+  the Content-Security-Policy nonce) are blanks in the cached bytes too, filled per response
+  by providers registered with `register_request_value`.
 """
 
 from __future__ import annotations
@@ -14,14 +21,17 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
+from urllib.parse import urlencode
 
 import redis
 from flask import Flask, current_app, g, make_response, request, session
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import redis_store
 
@@ -70,6 +80,9 @@ class PageCache:
         with self._lock:
             self._entries.clear()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
 
 def format_count(value) -> str:
     """`10232037` -> `10,232,037`, as the original sites show counts."""
@@ -85,8 +98,31 @@ def live(key: str, value) -> Markup | str:
     return text
 
 
+# Per-request values (key -> provider returning plain text): never recorded, never defaulted.
+_request_values: dict[str, Callable[[], str]] = {}
+
+
+def register_request_value(key: str, provider: Callable[[], str]) -> None:
+    """Make `key` a value of the request itself, e.g. the CSP nonce: `per_request(key)`
+    renders it, as a blank while a cacheable page is being recorded."""
+    _request_values[key] = provider
+
+
+def per_request(key: str) -> Markup:
+    """A registered per-request value, HTML-escaped; a blank while recording."""
+    if g.get("page_recording"):
+        return Markup(f"\x00{key}\x00")  # noqa: S704 - a fixed marker around [a-z_:0-9]
+    return escape(_request_values[key]())
+
+
 def fill(html: str, values: dict[str, str], defaults: dict[str, str]) -> str:
-    return _MARK.sub(lambda m: values.get(m.group(1), defaults.get(m.group(1), "0")), html)
+    def value(match: re.Match) -> str:
+        key = match.group(1)
+        if key in _request_values:
+            return str(escape(_request_values[key]()))
+        return values.get(key, defaults.get(key, "0"))
+
+    return _MARK.sub(value, html)
 
 
 def live_values(hit) -> dict[str, str]:
@@ -111,31 +147,62 @@ def _cacheable() -> bool:
     )
 
 
-def cached_page(view):
-    """Serve a reader's page from the cache when its content version still holds."""
+ArgParsers = Mapping[str, Callable[[], object]]
 
+
+def cache_key(args: ArgParsers) -> str | None:
+    """The path plus the declared query parameters, as the view's own parsers read them
+    (None: drop it; any other query parameter is ignored); None when a parser refuses the
+    request (the view then answers its error page, uncached)."""
+    values = []
+    for name in sorted(args):
+        try:
+            value = args[name]()
+        except HTTPException:
+            return None
+        if value is not None:
+            values.append((name, str(value)))
+    return f"{request.path}?{urlencode(values)}"
+
+
+def cached_page(view=None, *, args: ArgParsers | None = None):
+    """Serve a reader's page from the cache when its content version still holds.
+
+    `@cached_page` for a page that reads no query parameter; `@cached_page(args={"page":
+    page_number})` names each one the view reads with the function that parses it from the
+    request (returning a canonical value, None for "absent/default", or aborting as the view
+    would), so only parameters that change the page make a new cache entry.
+    """
+    if view is None:
+        return lambda view: _cached(view, dict(args or {}))
+    return _cached(view, dict(args or {}))
+
+
+def _cached(view, args: dict[str, Callable[[], object]]):
     @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not _cacheable():
-            return view(*args, **kwargs)
+    def wrapper(*view_args, **kwargs):
+        if not _cacheable() or (key := cache_key(args)) is None:
+            return view(*view_args, **kwargs)
         from app.stats import track_page_view
 
         cache: PageCache = current_app.extensions["page_cache"]
-        key = request.full_path
         entry = cache.get(key)
         if entry is not None:
             hit = track_page_view(entry.item, watch=entry.watch)
             if hit is not None and hit.version == entry.version:
                 return fill(entry.html, live_values(hit), entry.defaults)
         g.page_recording, g.page_defaults = True, {}
-        response = make_response(view(*args, **kwargs))
-        g.page_recording = False
+        try:
+            response = make_response(view(*view_args, **kwargs))
+        finally:
+            g.page_recording = False
         hit = g.get("stats_hit")
-        if response.status_code != 200 or response.direct_passthrough:
+        if response.direct_passthrough or response.is_streamed:
             return response
+        # Blanks are filled in whatever the status, only a 200 is kept.
         html = response.get_data(as_text=True)
         values = live_values(hit) if hit is not None else {}
-        if hit is not None and hit.version:
+        if response.status_code == 200 and hit is not None and hit.version:
             cache.put(key, Entry(html, hit.version, g.get("stats_item", ""),
                                  g.get("stats_watch", ()), dict(g.page_defaults)))  # fmt: skip
         response.set_data(fill(html, values, g.page_defaults))
@@ -175,6 +242,7 @@ def init_app(app: Flask, content_classes: tuple[type, ...]) -> None:
     _caches.append(cache)
     _content_classes = tuple({*_content_classes, *content_classes})
     app.add_template_global(live, "live")
+    app.add_template_global(per_request, "per_request")
     if not event.contains(Session, "before_flush", _note_changes):
         event.listen(Session, "before_flush", _note_changes)
         event.listen(Session, "after_commit", _after_commit)

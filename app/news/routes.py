@@ -20,6 +20,12 @@ def _page() -> int:
     return page
 
 
+def _page_key() -> int | None:
+    """The page number as the cache key holds it: page 1 is the page without `?page=`."""
+    page = _page()
+    return None if page == 1 else page
+
+
 @bp.get("/")
 @cached_page
 def home():
@@ -28,7 +34,7 @@ def home():
 
 
 @bp.get("/chuyen-muc/<slug>")
-@cached_page
+@cached_page(args={"page": _page_key})
 def category(slug: str):
     category = queries.category_by_slug(slug) or abort(404)
     query = queries.in_categories(queries.visible_articles(), category.descendant_ids())
@@ -40,7 +46,7 @@ def category(slug: str):
 
 
 @bp.get("/tu-khoa/<slug>")
-@cached_page
+@cached_page(args={"page": _page_key})
 def tag(slug: str):
     tag = queries.tag_by_slug(slug) or abort(404)
     query = queries.visible_articles().where(Article.tags.contains(tag))
