@@ -33,6 +33,7 @@ from app.blocks.models import Banner, BannerBlock
 from app.blocks.services import BannerError, create_banner, target_url_error
 from app.dates import utcnow
 from app.extensions import db, redis_store
+from app.stats.visitor import sign
 
 BASE = "/admin/blocks/"
 ZONE_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, the default SITE_TIMEZONE (no DST)
@@ -171,8 +172,8 @@ def visitor(app, cookie: str | None = None, ip: str = "203.0.113.5", agent: str 
     """A reader's browser: its own client, address and (optionally) visitor cookie."""
     reader = app.test_client()
     reader.environ_base.update({"REMOTE_ADDR": ip, "HTTP_USER_AGENT": agent})
-    if cookie:
-        reader.set_cookie("vid", cookie)
+    if cookie:  # a cookie the server issued: signed with its key (made-up ones count as none)
+        reader.set_cookie("vid", sign(cookie, app.secret_key))
     return reader
 
 
