@@ -436,6 +436,80 @@ def test_only_publishers_change_a_published_document(app, lists, make_document, 
     assert document_by_code(app, "5/TB-UBND").title == "Đã đổi"
 
 
+def shown_codes(app, url: str) -> str:
+    """The replacement and related sections of a public document page (not the sidebar)."""
+    response = app.test_client().get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    found = re.findall(
+        r'<section class="doc-(?:chain|related)">(.*?)</section>', response.text, re.S
+    )
+    return htmllib.unescape("\n".join(found))
+
+
+def test_a_draft_linked_to_published_documents_changes_none_of_their_pages(
+    app, lists, make_document, editor, manager
+):
+    replaced = make_document("7/QĐ-UBND", title="Quyết định cũ về tiếp dân")
+    related = make_document("8/KH-UBND", title="Kế hoạch tiếp dân")
+    client = logged_in_client(app, editor)
+    draft = form_data(
+        lists,
+        code="99/QĐ-NHÁP",
+        title="Bản nháp chưa duyệt",
+        published=None,
+        replaces=[str(replaced.id)],
+        related=[str(related.id)],
+    )
+
+    saved = send(client, "/admin/documents/new", draft)
+
+    assert saved.status_code == 302
+    for made in (replaced, related):
+        page = shown_codes(app, made.url)
+        assert "99/QĐ-NHÁP" not in page and "Bản nháp chưa duyệt" not in page, made.code
+    assert shown_codes(app, replaced.url) == shown_codes(app, related.url) == ""
+
+    # A publisher reviews the draft and publishes it: now the links are for readers.
+    document = document_by_code(app, "99/QĐ-NHÁP")
+    published = send(
+        manager,
+        f"/admin/documents/{document.id}",
+        {**draft, "published": "y"},
+    )
+
+    assert published.status_code == 302
+    assert "99/QĐ-NHÁP" in shown_codes(app, replaced.url)
+    assert "99/QĐ-NHÁP" in shown_codes(app, related.url)
+
+
+def test_published_pages_show_only_published_documents_in_every_direction(
+    app, lists, make_document
+):
+    oldest = make_document("1/QĐ-CU", title="Quyết định gốc")
+    hidden = make_document("2/QĐ-AN", title="Văn bản chưa công bố", published=False,
+                           replaces=[oldest.id])  # fmt: skip
+    newest = make_document("3/QĐ-MOI", title="Quyết định mới", replaces=[hidden.id])
+    linked = make_document("4/KH-LQ", title="Kế hoạch liên quan")
+    with app.app_context():
+        # Relations stored from each side: the published one names the hidden one, and back.
+        stored = {m.id: db.session.get(Document, m.id) for m in (hidden, newest, linked)}
+        stored[hidden.id].related_to.append(stored[linked.id])
+        stored[newest.id].related_to.append(stored[hidden.id])
+        db.session.commit()
+
+    pages = {m.code: shown_codes(app, m.url) for m in (oldest, newest, linked)}
+
+    # Nothing about the unpublished document, and the replacement chain does not go on
+    # through it either.
+    assert pages == {"1/QĐ-CU": "", "3/QĐ-MOI": "", "4/KH-LQ": ""}
+
+
+def test_the_editor_without_the_publish_right_is_told_when_links_show(app, editor):
+    page = logged_in_client(app, editor).get("/admin/documents/new").text
+
+    assert "chỉ hiện trên trang sau khi văn bản này được duyệt và công bố" in page
+
+
 # --- CSRF ----------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,31 @@ def file_by_id(file_id: int) -> DocumentFile | None:
     return attached
 
 
+def _published_chain(start: list[Document], step) -> list[Document]:
+    """Documents reached from `start` by `step`, nearest first; an unpublished document is
+    neither shown nor walked through (its links were never reviewed for readers)."""
+    found: list[Document] = []
+    queue = [d for d in start if d.published]
+    while queue:
+        doc = queue.pop(0)
+        if doc not in found:
+            found.append(doc)
+            queue.extend(d for d in step(doc) if d.published)
+    return found
+
+
+def public_relations(document: Document) -> tuple[list[Document], list[Document], list[Document]]:
+    """What a public page shows of a document's links: the documents it replaced, those
+    that replaced it and the related ones, published documents only, in both directions.
+    An unpublished document linking to a published one changes nothing readers see."""
+    older = [d for d in _published_chain(document.replaces, lambda d: d.replaces)
+             if d is not document]  # fmt: skip
+    newer = [d for d in _published_chain(document.replaced_by, lambda d: d.replaced_by)
+             if d is not document]  # fmt: skip
+    related = [d for d in document.related if d.published and d is not document]
+    return older, newer, related
+
+
 def newest(limit: int) -> list[Document]:
     return list(
         db.session.scalars(

@@ -61,7 +61,7 @@ def detail(slug: str):
     live = hit.snapshot.items if hit else {}
     views = live.get(views_key, document.views + buffered_views(hit))
     downloads = live.get(downloads_key, document.downloads)
-    older, newer = document.replacement_chain()
+    older, newer, related = queries.public_relations(document)
     return render_template(
         "documents/detail.html",
         document=document,
@@ -69,6 +69,7 @@ def detail(slug: str):
         downloads=downloads,
         older=older,
         newer=newer,
+        related=related,
         today=local_today(),
     )
 
