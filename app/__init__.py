@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security_headers, site_url
 from app.config import load_config
+from app.db_sqlite import cooperative_sqlite
 from app.extensions import csrf, db, migrate, redis_store
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
 
+    cooperative_sqlite(app)  # before db.init_app: the engine is built from its options
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
     csrf.init_app(app)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+
+from app.offload import offload
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls compound files
 ZIP = b"PK\x03\x04"
@@ -27,9 +31,16 @@ CONTENT_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-# An archive that unpacks to more than this, or with more entries, is refused (zip bombs).
-MAX_UNPACKED = 200 * 1024 * 1024
+# An archive that unpacks to more than this (DOCUMENT_MAX_UNPACKED_BYTES), or with more
+# entries, is refused (zip bombs). The size is measured by unpacking, never read from the
+# archive's headers: those are written by whoever made the file.
+MAX_UNPACKED = 100 * 1024 * 1024
 MAX_ENTRIES = 5000
+CHUNK = 64 * 1024
+# Office and OpenDocument files use only these: stored and deflated.
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+BOMB = "Tệp có dung lượng giải nén bất thường, không được chấp nhận."
+DAMAGED = "Tệp bị hỏng hoặc không đúng định dạng."
 
 
 class FileRejected(ValueError):
@@ -57,8 +68,17 @@ def check_size(stream: BinaryIO, limit: int) -> int:
     return size
 
 
-def detect(stream: BinaryIO, filename: str) -> Detected:
-    """What the file really is, from its content; the name only tells .doc from .xls."""
+def detect(stream: BinaryIO, filename: str, max_unpacked: int | None = None) -> Detected:
+    """What the file really is, from its content; the name only tells .doc from .xls.
+
+    Archives (.docx, .xlsx, .odt, .ods) are unpacked to measure them, in the thread pool
+    for CPU-heavy work: never on the event loop."""
+    if max_unpacked is None:
+        max_unpacked = int(current_app.config.get("DOCUMENT_MAX_UNPACKED_BYTES") or MAX_UNPACKED)
+    return offload(_detect, stream, filename, max_unpacked, heavy=True)
+
+
+def _detect(stream: BinaryIO, filename: str, max_unpacked: int) -> Detected:
     stream.seek(0)
     head = stream.read(8)
     stream.seek(0)
@@ -70,19 +90,17 @@ def detect(stream: BinaryIO, filename: str) -> Detected:
             return Detected(extension)
         raise FileRejected("Tệp Office đời cũ phải có đuôi .doc hoặc .xls.")
     if head.startswith(ZIP):
-        return Detected(_zip_kind(stream))
+        return Detected(_zip_kind(stream, max_unpacked))
     raise FileRejected("Chỉ chấp nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS.")
 
 
-def _zip_kind(stream: BinaryIO) -> str:
+def _zip_kind(stream: BinaryIO, max_unpacked: int) -> str:
     try:
         with zipfile.ZipFile(stream) as archive:
             entries = archive.infolist()
-            if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
-                raise FileRejected("Tệp có dung lượng giải nén bất thường, không được chấp nhận.")
+            check_unpacked_size(archive, entries, max_unpacked)
             names = {e.filename for e in entries}
             if "mimetype" in names:
-                # Read a few bytes only: a lying entry must not be unpacked whole.
                 with archive.open("mimetype") as member:
                     mimetype = member.read(100).decode("ascii", "replace").strip()
                 if mimetype in ODF_TYPES:
@@ -92,11 +110,45 @@ def _zip_kind(stream: BinaryIO) -> str:
                     return "docx"
                 if "xl/workbook.xml" in names:
                     return "xlsx"
-    except zipfile.BadZipFile as exc:
-        raise FileRejected("Tệp bị hỏng hoặc không đúng định dạng.") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
+            RuntimeError, ValueError) as exc:  # fmt: skip
+        if isinstance(exc, FileRejected):
+            raise
+        raise FileRejected(DAMAGED) from exc
     finally:
         stream.seek(0)
     raise FileRejected("Chỉ chấp nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS.")
+
+
+def check_unpacked_size(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo],
+                        budget: int) -> None:  # fmt: skip
+    """Unpack every entry (discarding the bytes) and refuse the archive when the real total
+    exceeds `budget`, or when any entry unpacks to more or less than its header says."""
+    if len(entries) > MAX_ENTRIES:
+        raise FileRejected(BOMB)
+    # The headers' own total first: a bomb that admits its size costs nothing to refuse.
+    if sum(e.file_size for e in entries) > budget:
+        raise FileRejected(BOMB)
+    total = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise FileRejected("Tệp được đặt mật khẩu, không được chấp nhận.")
+        if entry.compress_type not in ZIP_METHODS:
+            raise FileRejected(DAMAGED)
+        # zipfile stops reading at the size the header declares: give it a size it cannot
+        # reach, so that what the compressed data really holds comes out (a reader such as
+        # Word or unzip would unpack all of it), and count it.
+        unbounded = copy.copy(entry)
+        unbounded.file_size = budget + 1
+        real = 0
+        with archive.open(unbounded) as member:
+            while chunk := member.read(CHUNK):
+                real += len(chunk)
+                if real > entry.file_size or total + real > budget:
+                    raise FileRejected(BOMB)
+        if real != entry.file_size:
+            raise FileRejected(DAMAGED)
+        total += real
 
 
 def storage_dir() -> Path:
@@ -106,11 +158,16 @@ def storage_dir() -> Path:
 
 
 def store(stream: BinaryIO) -> tuple[str, int]:
-    """Copy the stream to a generated name; return (name, size)."""
+    """Copy the stream to a generated name (file writes off the event loop); return
+    (name, size)."""
+    return offload(_store, stream, storage_dir())
+
+
+def _store(stream: BinaryIO, folder: Path) -> tuple[str, int]:
     name = secrets.token_hex(16)
     stream.seek(0)
     size = 0
-    with open(storage_dir() / name, "xb") as out:
+    with open(folder / name, "xb") as out:
         while chunk := stream.read(1024 * 1024):
             out.write(chunk)
             size += len(chunk)

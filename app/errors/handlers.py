@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, make_response, render_template, request
+import sqlalchemy.exc
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.db_sqlite import DatabaseBusy, busy_cause
 from app.extensions import db
 
 bp = Blueprint("errors", __name__)
@@ -63,6 +65,23 @@ def http_error(error: HTTPException):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if getattr(error, "retry_after", None):
         response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@bp.app_errorhandler(DatabaseBusy)
+@bp.app_errorhandler(sqlalchemy.exc.OperationalError)
+@bp.app_errorhandler(sqlalchemy.exc.TimeoutError)
+def database_busy(error: Exception):
+    """A write that could not get SQLite's lock in time (or no pooled connection while
+    writes wait for it): 503 with Retry-After; the session is rolled back, nothing half-done."""
+    if busy_cause(error) is None and not isinstance(error, sqlalchemy.exc.TimeoutError):
+        return server_error(error)
+    db.session.rollback()
+    log.warning("database busy on %s %s: %s", request.method, request.path, error)
+    response = error_response(503, "Hệ thống đang bận ghi dữ liệu nên thao tác của bạn chưa "
+                                   "được lưu. Vui lòng thử lại sau ít giây.")  # fmt: skip
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_BUSY_RETRY_AFTER"])
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
