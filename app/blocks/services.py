@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -10,11 +11,14 @@ from urllib.parse import urlsplit
 import redis
 from flask import Request, current_app
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.audit.services import record as audit
 from app.blocks.models import Banner, BannerBlock
 from app.dates import site_zone
 from app.extensions import db
+from app.stats.models import CounterFlush
+from app.stats.spool import register_replayer
 from app.stats.visitor import identify, is_prefetch
 
 log = logging.getLogger(__name__)
@@ -125,7 +129,15 @@ def click_day(now: float | None = None) -> str:
 
 def count_click(banner_id: int, request: Request) -> bool:
     """Add one to the banner's clicks unless this visitor already clicked it today (local
-    day), is a crawler, or Redis cannot say; True when counted."""
+    day) or is a crawler; True when counted now or kept for a later count.
+
+    The order makes a lost click impossible without a trace: the "clicked today" mark holds
+    this click's id; then SQL counts it. When SQL cannot (locked, busy, away) the click goes
+    to the statistics spool with its id, and the replay counts it once the database is back
+    (the id, recorded in SQL in the same transaction, makes a second replay a no-op). When
+    Redis cannot say whether the visitor clicked already, the click is spooled unmarked and
+    the replay both marks and counts it. The reader is redirected in every case.
+    """
     if request.method != "GET" or is_prefetch(request):
         return False
     day = click_day()
@@ -135,15 +147,53 @@ def count_click(banner_id: int, request: Request) -> bool:
     # A cookie we would only be handing out now identifies nobody yet: use the daily hash.
     who = visitor.fallback if visitor.new_cookie else visitor.cookie
     key = f"banner-click:{banner_id}:{day}:{who}"
+    click = {"kind": "click", "banner_id": banner_id, "key": key, "click_id": secrets.token_hex(8)}
     try:
-        first = current_app.extensions["redis"].client.set(key, "1", nx=True, ex=CLICK_KEY_TTL)
+        first = _redis().set(click["key"], click["click_id"], nx=True, ex=CLICK_KEY_TTL)
     except (redis.RedisError, OSError) as exc:
-        log.warning("banner click not counted, Redis unavailable: %s", exc)
-        return False
+        log.warning("banner click spooled, Redis unavailable: %s", exc)
+        return _spool(click)
     if not first:
         return False
-    db.session.execute(
-        update(Banner).where(Banner.id == banner_id).values(clicks=Banner.clicks + 1)
-    )
-    db.session.commit()
+    try:
+        db.session.execute(
+            update(Banner).where(Banner.id == banner_id).values(clicks=Banner.clicks + 1)
+        )
+        db.session.commit()
+    except SQLAlchemyError as exc:  # "database is locked", the busy deadline, a lost server
+        db.session.rollback()
+        log.warning("banner click spooled, the database did not take it: %s", exc)
+        return _spool(click)
     return True
+
+
+def _redis():
+    return current_app.extensions["redis"].client
+
+
+def _spool(click: dict) -> bool:
+    return current_app.extensions["stats"].spool.append(click)
+
+
+def replay_click(record: dict) -> None:
+    """Count a spooled click exactly once (inside an app context): mark it if no mark is
+    there, skip it if another click of the same visitor and day holds the mark, and count it
+    in one transaction with its id, so a second replay of the same record adds nothing."""
+    key, click_id = record["key"], record["click_id"]
+    client = _redis()
+    if not client.set(key, click_id, nx=True, ex=CLICK_KEY_TTL) and client.get(key) != click_id:
+        return  # this visitor's click of the day was counted already
+    if db.session.get(CounterFlush, click_id) is not None:
+        return
+    db.session.add(CounterFlush(id=click_id, kind="banner_click", items=1))
+    db.session.execute(
+        update(Banner).where(Banner.id == int(record["banner_id"])).values(
+            clicks=Banner.clicks + 1)
+    )  # fmt: skip
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process replayed the same record at the same moment
+        db.session.rollback()
+
+
+register_replayer("click", replay_click)
