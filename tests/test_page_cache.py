@@ -88,3 +88,61 @@ def test_logged_in_pages_and_errors_are_never_cached(cached_app):
     assert cached_app.extensions["page_cache"].get(f"/tin-tuc/{article.slug}?") is None
     assert reader(cached_app, 2).get("/tin-tuc/khong-co", headers=UA).status_code == 404
     assert cached_app.extensions["page_cache"].get("/tin-tuc/khong-co?") is None
+
+
+def test_query_parameters_a_page_does_not_read_share_one_cache_entry(cached_app):
+    article = make(cached_app)
+    cache = cached_app.extensions["page_cache"]
+    for n in range(200):
+        response = reader(cached_app, n % 250).get(f"/?r={n * 7919}&utm_source=x{n}", headers=UA)
+        assert response.status_code == 200
+    assert len(cache) == 1
+    reader(cached_app, 1).get(f"/tin-tuc/{article.slug}?fbclid=abc", headers=UA)
+    reader(cached_app, 2).get(f"/tin-tuc/{article.slug}", headers=UA)
+    assert len(cache) == 2
+
+
+def test_a_declared_page_parameter_is_normalised_before_it_keys_the_cache(cached_app):
+    from app.news.services import create_article
+
+    first = make(cached_app)
+    for n in range(12):  # two pages of ARTICLES_PER_PAGE = 10
+        create_article(title=f"Bài số {n}", category=first.category, lead="Tóm tắt.",
+                       body="<p>Nội dung.</p>", status=first.status,
+                       published_at=first.published_at)  # fmt: skip
+    url = f"/chuyen-muc/{first.category.slug}"
+    cache = cached_app.extensions["page_cache"]
+
+    for query in ("", "?page=1", "?page=01", "?page=1&r=9", "?r=5"):
+        assert reader(cached_app, 1).get(url + query, headers=UA).status_code == 200
+    assert len(cache) == 1
+    second = [reader(cached_app, 2).get(url + q, headers=UA) for q in ("?page=2", "?page=02")]
+    assert [r.status_code for r in second] == [200, 200]
+    assert len(cache) == 2
+    assert second[0].text.count("<article") == second[1].text.count("<article")
+    assert reader(cached_app, 3).get(url + "?page=99", headers=UA).status_code == 404
+    assert len(cache) == 2
+
+
+def test_a_cached_page_gets_a_fresh_nonce_matching_its_own_policy(cached_app):
+    """A template that needs an inline script uses csp_nonce(); in a cached page it is a
+    blank filled per response, never the nonce of the response that filled the cache."""
+    from flask import render_template_string
+
+    from app.page_cache import cached_page
+    from app.stats import track_page_view
+
+    @cached_page
+    def inline_script():
+        track_page_view()
+        return render_template_string('<script nonce="{{ csp_nonce() }}">var a = 1;</script>')
+
+    cached_app.add_url_rule("/thu-nonce", view_func=inline_script)
+    nonces = []
+    for n in range(3):
+        response = reader(cached_app, n).get("/thu-nonce", headers=UA)
+        nonce = re.search(r'<script nonce="([^"]+)">', response.text).group(1)
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert cached_app.extensions["page_cache"].get("/thu-nonce?") is not None
+    assert len(set(nonces)) == 3
