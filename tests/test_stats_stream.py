@@ -13,6 +13,10 @@ import pytest
 from live_server import LiveServer, SSEClient, live_server, pump, wait_until
 
 HEARTBEAT = 2  # seconds, FLASK_STATS_STREAM_HEARTBEAT for these servers
+# These tests open up to 200 streams from one address and browser without a cookie: no
+# per-address or per-visitor share (tests/test_stream_slots.py checks those).
+ENV = {"FLASK_STATS_STREAM_HEARTBEAT": str(HEARTBEAT), "FLASK_STATS_STREAM_PER_IP": "0",
+       "FLASK_STATS_STREAM_PER_VISITOR": "0"}  # fmt: skip
 WORKERS = 2
 KEYS = {"online", "today", "total", "bots_online", "updated"}
 
@@ -21,7 +25,7 @@ pytestmark = pytest.mark.timeout(90)
 
 @pytest.fixture(scope="module")
 def server():
-    with live_server(WORKERS, {"FLASK_STATS_STREAM_HEARTBEAT": str(HEARTBEAT)}) as running:
+    with live_server(WORKERS, ENV) as running:
         yield running
 
 
@@ -207,7 +211,7 @@ def test_burst_is_throttled_on_both_edges(server, streams):
 @pytest.fixture(scope="module")
 def fresh_server():
     """A server of its own: no earlier test has grown its Redis connection pools."""
-    with live_server(WORKERS, {"FLASK_STATS_STREAM_HEARTBEAT": str(HEARTBEAT)}) as running:
+    with live_server(WORKERS, ENV) as running:
         yield running
 
 
