@@ -44,8 +44,14 @@ from app.audit.models import AuditEntry
 from app.auth.models import Role
 from app.dates import utcnow
 from app.extensions import db, redis_store
-from app.html_sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
-from app.news.models import Article, ArticleStatus, Category
+from app.html_sanitizer import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    EDITOR_CLASS,
+    sanitize_html,
+)
+from app.news.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
 from app.news.services import create_category
 
 ARTICLES = "/admin/news/articles"
@@ -1032,6 +1038,89 @@ def test_the_sanitiser_allowlist_is_pinned():
         "*": {"class"},
     }
     assert ALLOWED_URL_SCHEMES == {"http", "https", "mailto"}
+    # `class` is allowed above, then narrowed to the classes the editor (Quill) writes.
+    assert EDITOR_CLASS.pattern == (
+        r"ql-(?:align-(?:center|right|justify)|indent-[1-8]|size-(?:small|large|huge)"
+        r"|direction-rtl|font-(?:serif|monospace))"
+    )
+
+
+def test_a_body_keeps_the_editors_classes_and_loses_the_sites_own(admin_client, cats, visitor):
+    body = (
+        '<p class="flash flash-error ql-align-center">Thông báo giả mạo căn giữa</p>'
+        '<ul><li class="ql-indent-1 idle-bar">Mục thụt lề</li></ul>'
+        '<p class="button">Nút giả</p>'
+    )
+    save(admin_client, form_data(cats.a, title="Bài có lớp", status="published", body=body))
+
+    shown = article_body(visitor.get("/tin-tuc/bai-co-lop").text)
+
+    classes = {c for node in shown.iter() if node is not shown for c in node.classes()}
+    assert classes == {"ql-align-center", "ql-indent-1"}
+    assert "Thông báo giả mạo căn giữa" in shown.text() and "Nút giả" in shown.text()
+
+
+EXTERNAL_IMAGES = (
+    '<p>Ảnh ngoài:</p><img src="https://tracker.example/pixel.gif" alt="điểm ảnh">'
+    '<img src="//tracker.example/b.gif"><img src="/\\tracker.example/c.gif">'
+    '<img src=" http://tracker.example/d.gif">'
+    '<figure><img src="/media/0123456789abcdef0123456789abcde0.jpg" alt="Ảnh của trang">'
+    "<figcaption>Ảnh của trang</figcaption></figure>"
+)
+
+
+def image_sources(page: str) -> list[str | None]:
+    return [img.get("src") for img in article_body(page).find_all("img")]
+
+
+def test_images_from_other_hosts_are_dropped_and_the_sites_own_kept(admin_client, cats, visitor):
+    save(
+        admin_client,
+        form_data(cats.a, title="Bài ảnh ngoài", status="published", body=EXTERNAL_IMAGES),
+    )
+
+    sources = image_sources(visitor.get("/tin-tuc/bai-anh-ngoai").text)
+
+    assert "/media/0123456789abcdef0123456789abcde0.jpg" in sources
+    assert [s for s in sources if s and "tracker.example" in s] == []
+
+
+@pytest.mark.parametrize("app", [{"ARTICLE_EXTERNAL_IMAGES": True}], indirect=True)
+def test_images_from_other_hosts_are_kept_when_the_setting_allows_them(
+    admin_client, cats, visitor
+):
+    save(
+        admin_client,
+        form_data(cats.a, title="Bài ảnh ngoài", status="published", body=EXTERNAL_IMAGES),
+    )
+
+    sources = image_sources(visitor.get("/tin-tuc/bai-anh-ngoai").text)
+
+    assert "https://tracker.example/pixel.gif" in sources
+    assert "/media/0123456789abcdef0123456789abcde0.jpg" in sources
+
+
+def test_the_sanitiser_reads_urls_as_browsers_do_before_keeping_a_local_image():
+    kept = ["/media/a.jpg", "media/a.jpg", "  /media/a.jpg"]
+    dropped = ["https://x.example/a.gif", "HTTP://x.example/a.gif", "//x.example/a.gif",
+               "/\\x.example/a.gif", "\\\\x.example/a.gif", "/\t/x.example/a.gif",
+               "\x01//x.example/a.gif", "&#47;/x.example/a.gif"]  # fmt: skip
+    for src in kept:
+        assert 'src="' in sanitize_html(f'<img src="{src}">', external_images=False), src
+    for src in dropped:
+        assert "x.example" not in sanitize_html(f'<img src="{src}">', external_images=False), src
+
+
+def test_a_refused_save_shows_the_body_back_sanitised(admin_client, cats):
+    hostile = '<p>Nội dung</p><img src="x" onerror="window.hacked=1"><script>alert(1)</script>'
+
+    response = submit(admin_client, form_data(cats.a, title="", body=hostile))
+
+    assert response.status_code == 400
+    shown = value_of(response.text, "body")
+    assert "Nội dung" in shown
+    assert "onerror" not in shown and "<script" not in shown
+    assert article_count() == 0
 
 
 def test_a_hostile_title_and_lead_are_shown_as_text(admin_client, cats, visitor):
@@ -1811,3 +1900,178 @@ def test_a_validation_error_is_shown_in_vietnamese_next_to_the_field_and_nothing
         if field_name in ("title", "lead", "body", "author", "source", "tags", "slug"):
             assert value_of(response.text, field_name) == typed.strip("\n"), field_name
     assert article_count() == 0
+
+
+# --- Published articles changed without the publish right ----------------------------------------
+
+PROPOSED = "Đã lưu thay đổi, chờ người có quyền xuất bản duyệt."
+
+
+@pytest.fixture
+def published(app, cats, make_article) -> Article:
+    return make_article(
+        title="Thông báo lịch tiếp dân",
+        category=db.session.get(Category, cats.a),
+        body="<p>Lịch tiếp dân tháng này.</p>",
+    )
+
+
+def revisions_of(article_id: int) -> list[ArticleRevision]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(ArticleRevision)
+            .where(ArticleRevision.article_id == article_id)
+            .order_by(ArticleRevision.id)
+        )
+    )
+
+
+def propose(editor_client, article: Article, **changes):
+    changes.setdefault("title", "Tiêu đề do biên tập viên đổi")
+    changes.setdefault("body", "<p>Nội dung do biên tập viên đổi.</p>")
+    data = form_data(article.category_id, **changes)
+    response = submit(editor_client, data, path=f"{ARTICLES}/{article.id}")
+    assert response.status_code == 302, all_field_errors(response.text)
+    return response
+
+
+def review(client, article_id: int, revision_id: int, action: str):
+    path = f"{ARTICLES}/{article_id}/revisions/{revision_id}"
+    token = page_token(client, path)
+    return client.post(f"{path}/review", data={"csrf_token": token, "action": action})
+
+
+def test_an_editor_without_the_right_cannot_unpublish_or_readdress_a_published_article(
+    editor_client, published, visitor
+):
+    slug, published_at = published.slug, published.published_at
+
+    response = propose(
+        editor_client,
+        published,
+        status="draft",
+        slug="duong-dan-moi",
+        published_at=local_form_time(timedelta(days=30)),
+        expires_at=local_form_time(timedelta(days=60)),
+    )
+
+    stored = article_row(published.id)
+    assert (stored.status, stored.slug, stored.published_at, stored.expires_at) == (
+        ArticleStatus.PUBLISHED,
+        slug,
+        published_at,
+        None,
+    )
+    page = visitor.get(f"/tin-tuc/{slug}")
+    assert page.status_code == 200
+    assert "Thông báo lịch tiếp dân" in page.text and "biên tập viên đổi" not in page.text
+    assert public_status(visitor, "duong-dan-moi") == 404
+    assert any(m.startswith(PROPOSED) for m in flashes(editor_client.get(response.location).text))
+    states = [(r.state, r.username, r.title) for r in revisions_of(published.id)]
+    assert states == [(RevisionState.PENDING, "bientap", "Tiêu đề do biên tập viên đổi")]
+
+
+def test_the_editor_reopens_their_pending_change_without_the_publication_controls(
+    editor_client, published
+):
+    propose(editor_client, published)
+
+    page = edit_page(editor_client, published.id)
+
+    assert value_of(page, "title") == "Tiêu đề do biên tập viên đổi"
+    assert "Nội dung do biên tập viên đổi." in value_of(page, "body")
+    names = {n.get("name") for n in parse(page).iter() if n.tag in CONTROLS}
+    assert not names & {"status", "slug", "published_at", "expires_at", "featured"}
+    note = squash(parse(page).find(id="approval-note").text())
+    assert "lưu thành bản chờ duyệt: bài trên trang giữ nguyên" in note
+
+
+def test_a_second_save_replaces_the_editors_earlier_pending_change(editor_client, published):
+    propose(editor_client, published)
+    propose(editor_client, published, title="Tiêu đề sửa lần hai")
+
+    states = [(r.state, r.title) for r in revisions_of(published.id)]
+
+    assert states == [
+        (RevisionState.DISCARDED, "Tiêu đề do biên tập viên đổi"),
+        (RevisionState.PENDING, "Tiêu đề sửa lần hai"),
+    ]
+
+
+def test_a_publisher_applies_the_pending_change_and_readers_see_it_at_the_same_address(
+    admin_client, editor_client, published, visitor
+):
+    slug = published.slug
+    assert "Thông báo lịch tiếp dân" in visitor.get(f"/tin-tuc/{slug}").text  # cached now
+    propose(editor_client, published, tags="tiếp dân, lịch")
+    pending = revisions_of(published.id)[-1]
+    assert "Có 1 bản sửa đang chờ duyệt" in squash(edit_page(admin_client, published.id))
+
+    response = review(admin_client, published.id, pending.id, "apply")
+
+    assert response.status_code == 302
+    page = visitor.get(f"/tin-tuc/{slug}")
+    assert page.status_code == 200
+    assert squash(parse(page.text).find("h1", cls="article-title").text()) == (
+        "Tiêu đề do biên tập viên đổi"
+    )
+    assert "Nội dung do biên tập viên đổi." in article_body(page.text).text()
+    stored = article_row(published.id)
+    assert (stored.slug, stored.status) == (slug, ArticleStatus.PUBLISHED)
+    assert sorted(t.name for t in stored.tags) == ["lịch", "tiếp dân"]
+    assert [r.state for r in revisions_of(published.id)] == [
+        RevisionState.APPLIED,
+        RevisionState.SAVED,
+    ]
+    assert ("quantri", "article.propose.apply", f"article {published.id}") in audit_page_rows(
+        admin_client
+    )
+
+
+def test_a_publisher_discards_the_pending_change_and_the_article_stays(
+    admin_client, editor_client, published, visitor
+):
+    propose(editor_client, published)
+    pending = revisions_of(published.id)[-1]
+
+    response = review(admin_client, published.id, pending.id, "discard")
+
+    assert response.status_code == 302
+    assert "biên tập viên đổi" not in visitor.get(f"/tin-tuc/{published.slug}").text
+    assert [r.state for r in revisions_of(published.id)] == [RevisionState.DISCARDED]
+    again = review(admin_client, published.id, pending.id, "apply")
+    assert "Bản sửa này không còn chờ duyệt." in flashes(admin_client.get(again.location).text)
+    assert "biên tập viên đổi" not in visitor.get(f"/tin-tuc/{published.slug}").text
+
+
+def test_an_editor_without_the_right_cannot_apply_a_pending_change(
+    editor_client, published, visitor
+):
+    propose(editor_client, published)
+    pending = revisions_of(published.id)[-1]
+    path = f"{ARTICLES}/{published.id}/revisions/{pending.id}"
+    token = page_token(editor_client, path)
+
+    response = editor_client.post(f"{path}/review", data={"csrf_token": token, "action": "apply"})
+
+    assert response.status_code == 403
+    assert [r.state for r in revisions_of(published.id)] == [RevisionState.PENDING]
+    assert "biên tập viên đổi" not in visitor.get(f"/tin-tuc/{published.slug}").text
+
+
+def test_an_editor_with_the_publish_right_changes_a_published_article_directly(
+    app, make_account, cats, published, visitor
+):
+    publisher = logged_in_client(
+        app, make_account("bientap5", category_ids=[cats.a], can_publish=True)
+    )
+
+    save(
+        publisher,
+        form_data(cats.a, title="Lịch tiếp dân đã sửa", slug=published.slug, status="published"),
+        path=f"{ARTICLES}/{published.id}",
+    )
+
+    assert "Lịch tiếp dân đã sửa" in visitor.get(f"/tin-tuc/{published.slug}").text
+    assert [r.state for r in revisions_of(published.id)] == [RevisionState.SAVED]

@@ -22,14 +22,44 @@ from app.admin import NavItem, register_nav
 from app.auth.policies import may_edit_category, may_publish, staff_required
 from app.dates import local_to_utc, utc_to_local_naive, utcnow
 from app.extensions import db
+from app.html_sanitizer import sanitize_html
 from app.media import ImageRejected, save_uploaded_image
 from app.news import editing
-from app.news.forms import STATUS_LABELS, ArticleForm, BulkForm
-from app.news.models import Article, ArticleRevision, ArticleStatus, Category, ImagePosition
+from app.news.forms import STATUS_LABELS, ArticleForm, BulkForm, ReviewForm
+from app.news.models import (
+    Article,
+    ArticleRevision,
+    ArticleStatus,
+    Category,
+    ImagePosition,
+    RevisionState,
+)
 from app.news.queries import all_categories
-from app.news.services import delete_articles, save_article, set_status
+from app.news.services import (
+    NotApplicable,
+    apply_revision,
+    delete_articles,
+    discard_revision,
+    needs_approval,
+    own_pending_revision,
+    pending_revisions,
+    propose_changes,
+    save_article,
+    set_status,
+)
 
 bp = Blueprint("news_admin", __name__, url_prefix="/admin/news")
+
+REVISION_STATES = {
+    RevisionState.SAVED: "Đã lưu",
+    RevisionState.PENDING: "Chờ duyệt",
+    RevisionState.APPLIED: "Đã duyệt",
+    RevisionState.DISCARDED: "Không dùng",
+}
+PROPOSED = (
+    "Đã lưu thay đổi, chờ người có quyền xuất bản duyệt. "
+    "Bài viết trên trang vẫn giữ nguyên cho đến khi được duyệt."
+)
 
 SORTS = {
     "moi-nhat": (Article.published_at.desc().nulls_first(), Article.id.desc()),
@@ -135,29 +165,35 @@ def _fill_choices(form: ArticleForm) -> None:
         form.status.choices = {ArticleStatus.DRAFT.value: STATUS_LABELS[ArticleStatus.DRAFT]}
 
 
-def _values_from(form: ArticleForm, article: Article | None) -> dict | None:
-    """The model values the form asks for, or None when a field got an error."""
+def _values_from(form: ArticleForm, article: Article | None, locked: bool) -> dict | None:
+    """The model values the form asks for, or None when a field got an error. `locked`: a
+    published article saved without the publish right, whose status, slug and dates stay."""
     category = db.session.get(Category, form.category.data)
     if category is None or not may_edit_category(current_user, category.id):
         form.category.errors.append("Bạn không được đăng bài vào chuyên mục này.")
         return None
-    if form.status.data not in set(ArticleStatus):
-        form.status.errors.append("Trạng thái không hợp lệ.")
-        return None
-    status = ArticleStatus(form.status.data)
-    if not may_publish(current_user) and status != ArticleStatus.DRAFT:
-        form.status.errors.append("Bạn chỉ được lưu nháp; quản trị viên sẽ duyệt và xuất bản.")
-        return None
     values = {
-        "title": form.title.data.strip(), "slug": (form.slug.data or "").strip() or None,
-        "category": category, "lead": form.lead.data.strip(), "body": form.body.data or "",
-        "image_caption": form.image_caption.data or "",
+        "title": form.title.data.strip(), "category": category, "lead": form.lead.data.strip(),
+        "body": form.body.data or "", "image_caption": form.image_caption.data or "",
         "image_position": ImagePosition(form.image_position.data),
         "author": form.author.data or "", "source": form.source.data or "",
-        "status": status, "featured": bool(form.featured.data) and current_user.is_admin,
-        "published_at": local_to_utc(form.published_at.data),
-        "expires_at": local_to_utc(form.expires_at.data),
     }  # fmt: skip
+    if not locked:
+        if form.status.data not in set(ArticleStatus):
+            form.status.errors.append("Trạng thái không hợp lệ.")
+            return None
+        status = ArticleStatus(form.status.data)
+        if not may_publish(current_user) and status != ArticleStatus.DRAFT:
+            form.status.errors.append("Bạn chỉ được lưu nháp; quản trị viên sẽ duyệt và xuất bản.")
+            return None
+        if status == ArticleStatus.SCHEDULED:
+            status = ArticleStatus.PUBLISHED  # due time decides; shown as scheduled
+        values.update(
+            slug=(form.slug.data or "").strip() or None, status=status,
+            featured=bool(form.featured.data) and current_user.is_admin,
+            published_at=local_to_utc(form.published_at.data),
+            expires_at=local_to_utc(form.expires_at.data),
+        )  # fmt: skip
     upload = form.image.data
     if upload and getattr(upload, "filename", ""):
         try:
@@ -167,37 +203,76 @@ def _values_from(form: ArticleForm, article: Article | None) -> dict | None:
             return None
     elif form.remove_image.data:
         values["image"] = None
-    if status == ArticleStatus.SCHEDULED:
-        values["status"] = ArticleStatus.PUBLISHED  # due time decides; shown as scheduled
     return values
+
+
+def _show_article(form: ArticleForm, article: Article) -> None:
+    """Fill the form from the stored article (what a GET shows)."""
+    form.category.data = article.category_id
+    form.extra_categories.data = [c.id for c in article.extra_categories]
+    form.tags.data = ", ".join(t.name for t in article.tags)
+    form.published_at.data = utc_to_local_naive(article.published_at)
+    form.expires_at.data = utc_to_local_naive(article.expires_at)
+    form.status.data = str(article.effective_status())
+    form.image_position.data = str(article.image_position)
+
+
+def _show_pending(form: ArticleForm, pending: ArticleRevision) -> None:
+    """Fill the form from the change the editor proposed and that still waits."""
+    fields = json.loads(pending.fields or "{}")
+    form.title.data, form.lead.data, form.body.data = pending.title, pending.lead, pending.body
+    form.category.data = fields.get("category_id")
+    form.extra_categories.data = fields.get("extra_category_ids", [])
+    form.tags.data = ", ".join(fields.get("tags", []))
+    for name in ("image_caption", "image_position", "author", "source"):
+        form[name].data = fields.get(name, form[name].data)
+
+
+def _lock_publication(form: ArticleForm, article: Article) -> None:
+    """Status, slug and dates of a published article, whatever a forged POST says."""
+    form.slug.data = article.slug
+    form.status.data = str(article.status)
+    form.published_at.data = utc_to_local_naive(article.published_at)
+    form.expires_at.data = utc_to_local_naive(article.expires_at)
+    form.featured.data = article.featured
 
 
 def _editor(article: Article | None):
     form = ArticleForm(obj=article)
     _fill_choices(form)
+    locked = needs_approval(article, may_publish(current_user))
+    own_pending = own_pending_revision(article, current_user) if locked else None
     if request.method == "GET" and article is not None:
-        form.category.data = article.category_id
-        form.extra_categories.data = [c.id for c in article.extra_categories]
-        form.tags.data = ", ".join(t.name for t in article.tags)
-        form.published_at.data = utc_to_local_naive(article.published_at)
-        form.expires_at.data = utc_to_local_naive(article.expires_at)
-        form.status.data = str(article.effective_status())
-        form.image_position.data = str(article.image_position)
+        _show_article(form, article)
+        if own_pending is not None:
+            _show_pending(form, own_pending)
+    if locked:
+        _lock_publication(form, article)
     if form.validate_on_submit():
-        values = _values_from(form, article)
+        values = _values_from(form, article, locked)
         if values is not None:
             extra_ids = [
                 i for i in form.extra_categories.data if may_edit_category(current_user, i)
             ]
             extras = list(db.session.scalars(select(Category).where(Category.id.in_(extra_ids))))
+            if locked:
+                propose_changes(article, user=current_user, values=values,
+                                tags=form.tag_list(), extra_categories=extras)  # fmt: skip
+                flash(PROPOSED, "info")
+                return redirect(url_for(".edit", article_id=article.id))
             saved = save_article(article, user=current_user, values=values,
                                  tags=form.tag_list(), extra_categories=extras)  # fmt: skip
             flash("Đã lưu bài viết.", "info")
             return redirect(url_for(".edit", article_id=saved.id))
     others = editing.mark_editing(article.id, current_user) if article else []
     status = 400 if form.errors else 200
+    # Whatever was typed goes back to the editor sanitised: the editor script turns it into
+    # live DOM, and a refused save must not run what it refused to store (self-XSS).
+    form.body.data = sanitize_html(form.body.data or "")
+    pending = pending_revisions(article) if article is not None and not locked else []
     return render_template("news/admin/article_form.html", form=form, article=article,
-                           others=others), status  # fmt: skip
+                           others=others, locked=locked, own_pending=own_pending,
+                           pending=pending, statuses=STATUS_LABELS), status  # fmt: skip
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -237,18 +312,51 @@ def revisions(article_id: int):
         select(ArticleRevision).where(ArticleRevision.article_id == article.id)
         .order_by(ArticleRevision.id.desc())
     )  # fmt: skip
-    return render_template("news/admin/revisions.html", article=article, revisions=list(rows))
+    return render_template("news/admin/revisions.html", article=article, revisions=list(rows),
+                           states=REVISION_STATES)  # fmt: skip
+
+
+def _revision_or_404(article: Article, revision_id: int) -> ArticleRevision:
+    rev = db.session.get(ArticleRevision, revision_id)
+    if rev is None or rev.article_id != article.id:
+        abort(404)
+    return rev
 
 
 @bp.get("/articles/<int:article_id>/revisions/<int:revision_id>")
 @staff_required
 def revision(article_id: int, revision_id: int):
     article = _article_or_404(article_id)
-    rev = db.session.get(ArticleRevision, revision_id)
-    if rev is None or rev.article_id != article.id:
-        abort(404)
+    rev = _revision_or_404(article, revision_id)
     return render_template("news/admin/revision.html", article=article, revision=rev,
-                           fields=json.loads(rev.fields or "{}"))  # fmt: skip
+                           fields=json.loads(rev.fields or "{}"), states=REVISION_STATES,
+                           review=ReviewForm(), may_review=may_publish(current_user),
+                           PENDING=RevisionState.PENDING)  # fmt: skip
+
+
+@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/review")
+@staff_required
+def review(article_id: int, revision_id: int):
+    """A publisher applies a pending revision to the article, or turns it down."""
+    article = _article_or_404(article_id)
+    rev = _revision_or_404(article, revision_id)
+    if not may_publish(current_user):
+        abort(403, description="Chỉ người có quyền xuất bản mới duyệt được bản sửa.")
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if form.action.data == "apply":
+            allowed = lambda i: may_edit_category(current_user, i)  # noqa: E731
+            apply_revision(rev, user=current_user, allowed_category=allowed)
+            flash("Đã áp dụng bản sửa; bài viết trên trang đã được cập nhật.", "info")
+        else:
+            discard_revision(rev, user=current_user)
+            flash("Đã bỏ bản sửa; bài viết giữ nguyên.", "info")
+    except NotApplicable as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".revision", article_id=article.id, revision_id=rev.id))
+    return redirect(url_for(".edit", article_id=article.id))
 
 
 @bp.post("/images")

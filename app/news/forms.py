@@ -87,3 +87,9 @@ class BulkForm(PortalForm):
     action = SelectField(
         choices={"publish": "Xuất bản", "unpublish": "Chuyển về nháp", "delete": "Xóa"}
     )
+
+
+class ReviewForm(PortalForm):
+    """A publisher's decision on a pending revision, from the button pressed."""
+
+    action = SelectField(choices={"apply": "Áp dụng", "discard": "Bỏ bản sửa"})

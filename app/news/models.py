@@ -169,8 +169,18 @@ class ArticleSlug(db.Model):
         return f"<ArticleSlug {self.slug} -> {self.article_id}>"
 
 
+class RevisionState(enum.StrEnum):
+    SAVED = "saved"  # a save that changed the article
+    PENDING = "pending"  # a save of a published article waiting for a publisher
+    APPLIED = "applied"  # a pending save a publisher put on the article
+    DISCARDED = "discarded"  # a pending save a publisher turned down
+
+
 class ArticleRevision(db.Model):
-    """The article as one save left it: who, when, and every field an editor can change."""
+    """The article as one save left it: who, when, and every field an editor can change.
+
+    A save of a published article by someone without the publish right is kept here as
+    PENDING and leaves the article untouched until a publisher applies it."""
 
     __tablename__ = "article_revisions"
 
@@ -186,6 +196,12 @@ class ArticleRevision(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     # The other fields (status, dates, categories, tags, image…) as JSON.
     fields: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[RevisionState] = mapped_column(
+        String(12),
+        default=RevisionState.SAVED,
+        server_default=RevisionState.SAVED.value,
+        index=True,
+    )
 
     def __repr__(self) -> str:
         return f"<ArticleRevision {self.id} of {self.article_id}>"

@@ -12,7 +12,16 @@ from app.audit.services import record as audit
 from app.dates import utcnow
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
-from app.news.models import Article, ArticleRevision, ArticleSlug, ArticleStatus, Category, Tag
+from app.news.models import (
+    Article,
+    ArticleRevision,
+    ArticleSlug,
+    ArticleStatus,
+    Category,
+    ImagePosition,
+    RevisionState,
+    Tag,
+)
 from app.slugs import slugify
 
 log = logging.getLogger(__name__)
@@ -150,8 +159,11 @@ def snapshot_fields(article: Article) -> dict:
     }
 
 
-def record_revision(article: Article, user) -> ArticleRevision:
+def record_revision(
+    article: Article, user, state: RevisionState = RevisionState.SAVED
+) -> ArticleRevision:
     revision = ArticleRevision(
+        state=state,
         article_id=article.id,
         user_id=getattr(user, "id", None),
         username=getattr(user, "username", "") or "",
@@ -206,3 +218,146 @@ def delete_articles(articles: list[Article], user) -> int:
         db.session.delete(article)
     db.session.commit()
     return len(articles)
+
+
+# --- Changes to published articles that wait for a publisher ------------------------------------
+
+# What a save without the publish right may propose for a published article. Status, slug,
+# publication and expiry dates and "featured" decide whether and where readers see it: they
+# stay as a publisher set them.
+PROPOSABLE_FIELDS = ("title", "lead", "body", "category", "image", "image_caption",
+                     "image_position", "author", "source")  # fmt: skip
+
+
+def needs_approval(article: Article | None, may_publish: bool) -> bool:
+    """Whether a save of `article` must wait for a publisher instead of changing it."""
+    return article is not None and article.status != ArticleStatus.DRAFT and not may_publish
+
+
+def pending_revisions(article: Article) -> list[ArticleRevision]:
+    return list(
+        db.session.scalars(
+            select(ArticleRevision)
+            .where(ArticleRevision.article_id == article.id)
+            .where(ArticleRevision.state == RevisionState.PENDING)
+            .order_by(ArticleRevision.id.desc())
+        )
+    )
+
+
+def own_pending_revision(article: Article, user) -> ArticleRevision | None:
+    """The newest change `user` proposed for `article` that is still waiting."""
+    mine = [r for r in pending_revisions(article) if r.user_id == getattr(user, "id", None)]
+    return mine[0] if mine else None
+
+
+def propose_changes(article: Article, *, user, values: dict, tags: list[str],
+                    extra_categories: list[Category]) -> ArticleRevision:  # fmt: skip
+    """Keep a save of a published article as a pending revision; the article (what readers
+    see) is left untouched. The user's earlier pending revision of it is replaced: the
+    editor was shown it and saved on top of it."""
+    earlier = own_pending_revision(article, user)
+    proposed = {name: values[name] for name in PROPOSABLE_FIELDS if name in values}
+    if "image" not in proposed:  # no new upload, no removal: keep what was there
+        proposed["image"] = (
+            json.loads(earlier.fields or "{}").get("image", article.image)
+            if earlier is not None
+            else article.image
+        )
+    fields = snapshot_fields(article)  # status, slug and dates stay the article's own
+    fields.update(
+        category_id=proposed["category"].id,
+        extra_category_ids=[c.id for c in extra_categories if c is not proposed["category"]],
+        tags=[" ".join(t.split())[:100] for t in tags if t.strip()],
+        image=proposed["image"],
+        image_caption=proposed.get("image_caption", ""),
+        image_position=str(proposed.get("image_position", ImagePosition.BESIDE)),
+        author=proposed.get("author", ""),
+        source=proposed.get("source", ""),
+    )
+    revision = ArticleRevision(
+        article_id=article.id,
+        user_id=getattr(user, "id", None),
+        username=getattr(user, "username", "") or "",
+        title=proposed["title"],
+        lead=proposed["lead"],
+        body=sanitize_html(proposed.get("body") or ""),
+        fields=json.dumps(fields, ensure_ascii=False),
+        state=RevisionState.PENDING,
+    )
+    db.session.add(revision)
+    if earlier is not None:
+        earlier.state = RevisionState.DISCARDED
+    db.session.flush()
+    audit("article.propose", article, f"revision={revision.id}; {revision.title}",
+          user=user, commit=False)  # fmt: skip
+    db.session.commit()
+    log.info("article.propose %s revision %s by %s", article.id, revision.id,
+             getattr(user, "username", "?"))  # fmt: skip
+    return revision
+
+
+class NotApplicable(ValueError):
+    """A pending revision that cannot be applied; the message is for the publisher."""
+
+
+def apply_revision(revision: ArticleRevision, *, user, allowed_category) -> Article:
+    """Put a pending revision on its article (status, slug and dates unchanged), keep the
+    result as a revision, audit. `allowed_category(id)` says whether `user` may publish in
+    a category."""
+    if revision.state != RevisionState.PENDING:
+        raise NotApplicable("Bản sửa này không còn chờ duyệt.")
+    article = db.session.get(Article, revision.article_id)
+    fields = json.loads(revision.fields or "{}")
+    category = db.session.get(Category, fields.get("category_id"))
+    if category is None or not allowed_category(category.id):
+        raise NotApplicable(
+            "Bản sửa chuyển bài sang một chuyên mục không còn tồn tại hoặc bạn không được "
+            "đăng bài vào; hãy sửa bài trực tiếp."
+        )
+    extras = []
+    if fields.get("extra_category_ids"):
+        extras = list(
+            db.session.scalars(
+                select(Category).where(Category.id.in_(fields["extra_category_ids"]))
+            )
+        )
+    position = fields.get("image_position")
+    if position not in set(ImagePosition):
+        position = ImagePosition.BESIDE
+    update_article(
+        article,
+        tags=fields.get("tags", []),
+        extra_categories=[c for c in extras if allowed_category(c.id)],
+        commit=False,
+        title=revision.title,
+        lead=revision.lead,
+        body=revision.body,
+        category=category,
+        image=fields.get("image"),
+        image_caption=fields.get("image_caption", ""),
+        image_position=ImagePosition(position),
+        author=fields.get("author", ""),
+        source=fields.get("source", ""),
+    )
+    revision.state = RevisionState.APPLIED
+    record_revision(article, user)
+    audit("article.propose.apply", article, f"revision={revision.id} by {revision.username}",
+          user=user, commit=False)  # fmt: skip
+    db.session.commit()
+    log.info("article.propose.apply %s revision %s by %s", article.id, revision.id,
+             getattr(user, "username", "?"))  # fmt: skip
+    return article
+
+
+def discard_revision(revision: ArticleRevision, *, user) -> None:
+    """Turn down a pending revision; the article stays as it is."""
+    if revision.state != RevisionState.PENDING:
+        raise NotApplicable("Bản sửa này không còn chờ duyệt.")
+    revision.state = RevisionState.DISCARDED
+    audit("article.propose.discard", None, f"revision={revision.id} by {revision.username}",
+          user=user, commit=False, object_type="article",
+          object_id=str(revision.article_id))  # fmt: skip
+    db.session.commit()
+    log.info("article.propose.discard %s revision %s by %s", revision.article_id, revision.id,
+             getattr(user, "username", "?"))  # fmt: skip
