@@ -77,7 +77,8 @@
     });
     source.onerror = function () {
       failures += 1;
-      // CLOSED: the server refused (503, wrong type). Repeated errors: it keeps failing.
+      // CLOSED: the server refused (429 over a share, 503 full, wrong type). Repeated
+      // errors: it keeps failing (a stream that lost the last slot ends, asking to retry later).
       if (source.readyState === EventSource.CLOSED || failures >= 3) {
         source.close();
         startPolling(openStream);
