@@ -270,19 +270,23 @@ def touch_session(user: User, *, min_interval: float | None = None) -> bool:
     interval = touch_interval() if min_interval is None else min_interval
     if last is not None and (now - last).total_seconds() < interval:
         return False
-    db.session.execute(
+    statement = (
         update(UserSession)
         .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
         .values(last_active_at=now)
     )
-    if not _commit_or_log(f"idle clock of user={user.username!r}"):
+    if not _commit_or_log(f"idle clock of user={user.username!r}", statement):
         return False
     user.session_last_active = now
     return True
 
 
-def _commit_or_log(what: str) -> bool:
+def _commit_or_log(what: str, statement=None) -> bool:
+    """Run `statement` (if any) and commit; False, logged and rolled back, when the database
+    refuses the write (read-only, full, locked for too long)."""
     try:
+        if statement is not None:
+            db.session.execute(statement)
         db.session.commit()
     except SQLAlchemyError as exc:
         db.session.rollback()
