@@ -161,3 +161,59 @@ def test_at_zero_every_tab_is_logged_out_and_the_typed_text_comes_back(server, c
     assert editing.locator(".restored-notice").is_visible()
     assert RESTORED_NOTICE in editing.locator(".restored-notice").inner_text()
     assert server_session(editing)["active"] is True
+
+
+# Activity between two keepalives. The script sends a keepalive at most every quarter of the
+# idle timeout (at most 30 s); with a 40 s timeout and the bar in the last 32 s, the bar is due
+# 8 s after the page loads while activity in the first 10 s sends nothing by itself.
+QUIET_IDLE = 40
+QUIET_WARNING = 32
+
+
+@pytest.fixture(scope="module")
+def quiet_server():
+    env = {"FLASK_IDLE_TIMEOUT_SECONDS": str(QUIET_IDLE),
+           "FLASK_IDLE_WARNING_SECONDS": str(QUIET_WARNING)}  # fmt: skip
+    with live_server_with_admin(1, env) as running:
+        yield running
+
+
+def test_activity_since_the_last_keepalive_sends_one_instead_of_showing_the_bar(
+    quiet_server, context
+):
+    page = context.new_page()
+    keepalives = []
+    page.on("request", lambda r: keepalives.append(time.time())
+            if r.url.endswith("/auth/keepalive") else None)  # fmt: skip
+    log_in(page, quiet_server)
+    page.wait_for_function("document.getElementById('idle-bar') !== null")
+    first = server_session(page)
+    assert first["status"] == 200 and first["active"] is True
+    due = first["deadline"] - QUIET_WARNING  # when the bar would appear
+    assert due - time.time() > 2, "the page took too long to load for this test"
+
+    page.keyboard.press("Shift")  # activity, too soon after the page load to be sent
+    page.wait_for_timeout(300)
+    assert keepalives == [], "the key press itself sent a keepalive: the test proves nothing"
+
+    # Past the moment the bar was due: it never showed, a keepalive went out instead.
+    seen_bar = []
+    wait_for(page, lambda: seen_bar.append(page.locator(BAR).is_visible()) or
+             time.time() > due + 3, due + 5 - time.time(), step_ms=100)  # fmt: skip
+    assert not any(seen_bar), "the bar showed although the user was active"
+    assert len(keepalives) == 1 and keepalives[0] >= due - 1.5, (keepalives, due)
+    later = server_session(page)
+    assert later["active"] is True
+    assert later["deadline"] > first["deadline"] + 5, (first, later)
+
+
+def test_without_activity_the_bar_shows_when_due(quiet_server, context):
+    """The control of the test above: no key press, and the bar shows on time."""
+    page = context.new_page()
+    log_in(page, quiet_server)
+    first = server_session(page)
+    due = first["deadline"] - QUIET_WARNING
+
+    page.locator(BAR).wait_for(state="visible", timeout=(due - time.time() + 3) * 1000)
+    assert time.time() >= due - 1.5
+    assert server_session(page)["deadline"] == first["deadline"]

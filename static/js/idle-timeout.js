@@ -1,7 +1,10 @@
 /* The idle-timeout bar for logged-in users.
  * The server owns the idle clock; this script mirrors it. Real activity (click, key, scroll,
  * touch) in ANY tab refreshes it through POST /auth/keepalive and is shared with the other
- * tabs over BroadcastChannel. The bar shows in the last 60 s; at zero the server is asked
+ * tabs over BroadcastChannel. Keepalives go out at most every ACTIVITY_EVERY_MS, so activity
+ * between two of them is only remembered (and told to the other tabs); when the bar is about
+ * to appear and the user was active in any tab since the last keepalive, the keepalive goes
+ * out instead of the bar. The bar shows in the last 60 s; at zero the server is asked
  * first (another tab may have kept the session alive), and only then every tab goes to the
  * login page, keeping unsaved form text in sessionStorage to restore after logging back in.
  */
@@ -22,6 +25,8 @@
   var skew = 0;  // server clock minus ours, in ms
   var deadline = Date.now() + IDLE * 1000;  // when the server will log us out (our clock)
   var lastSent = Date.now();  // the page load itself was activity
+  var lastActivity = 0;  // the user's last activity in any tab (our clock)
+  var lastTold = 0;  // when this tab last told the others about activity
   var pending = false;
   var ending = false;
 
@@ -60,6 +65,12 @@
 
   function activity() {
     if (ending) return;
+    var now = Date.now();
+    lastActivity = now;
+    if (channel && now - lastTold >= 1000) {
+      lastTold = now;
+      channel.postMessage({ type: "activity", at: now });
+    }
     // While the bar shows, any activity keeps the session at once; otherwise at most
     // every ACTIVITY_EVERY_MS, so typing does not flood the server.
     if (!bar.hidden || Date.now() - lastSent >= ACTIVITY_EVERY_MS) keepalive();
@@ -141,6 +152,12 @@
       expire(false);
       return;
     }
+    if (left <= WARNING && bar.hidden && (pending || lastActivity > lastSent)) {
+      // The user was active (here or in another tab) since the last keepalive: keep the
+      // session instead of warning; the bar shows only if the keepalive fails.
+      keepalive();
+      return;
+    }
     if (left <= WARNING) {
       if (seconds.textContent !== String(left)) seconds.textContent = String(left);
       if (bar.hidden) bar.hidden = false;
@@ -153,6 +170,7 @@
     channel.onmessage = function (event) {
       var msg = event.data || {};
       if (msg.type === "alive") { lastSent = Date.now(); adopt(msg.state); }
+      else if (msg.type === "activity") lastActivity = Math.max(lastActivity, msg.at || 0);
       else if (msg.type === "ended" && !ending) expire(false);
     };
   }
