@@ -25,26 +25,54 @@ _embedded = None
 
 
 def on_starting(server):
-    """Without REDIS_URL, the master starts the embedded Redis that all workers share."""
+    """Without REDIS_URL, the master starts the embedded Redis that all workers share, and
+    supervises it: a server that dies is started again within about a second, with a
+    WARNING naming the reason (a greenlet of the master, which gevent has patched above)."""
     global _embedded
     if os.environ.get("REDIS_URL"):
         return
+    import logging
     from pathlib import Path
 
-    from app.embedded_redis import EmbeddedRedis
+    from app.embedded_redis import SUPERVISED_ENV, EmbeddedRedis
+
+    # The master loads no Flask app: send the supervisor's lines to gunicorn's error log.
+    logger = logging.getLogger("app.embedded_redis")
+    logger.handlers = list(server.log.error_log.handlers)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
     root = Path(__file__).resolve().parent
     instance = Path(os.environ.get("INSTANCE_PATH") or root / "instance")
     _embedded = EmbeddedRedis(instance / "redis")
-    _embedded.ensure_running(stop_at_exit=False)
+    try:
+        _embedded.ensure_running(stop_at_exit=False)
+    except (RuntimeError, OSError) as exc:  # the site serves without it; the supervisor retries
+        logger.error("embedded Redis did not start: %s", exc)
+    os.environ[SUPERVISED_ENV] = "1"  # workers inherit it: they leave the server to us
+    _embedded.supervise()
 
 
 def post_worker_init(worker):
     from app.stats.hub import watch_worker
 
     watch_worker(worker)
+    # Background statistics work starts with the worker, not with its first request: hits
+    # spooled by workers of an earlier run are replayed as soon as Redis answers.
+    app = getattr(worker, "wsgi", None)
+    extensions = getattr(app, "extensions", {})
+    if "stats_runner" in extensions and app.config.get("STATS_BACKGROUND"):
+        extensions["stats_runner"].ensure_started()
+
+
+def worker_exit(server, worker):
+    """A stopping worker finishes its spool file (kept on disk for whoever replays it)."""
+    extensions = getattr(getattr(worker, "wsgi", None), "extensions", {})
+    if "stats_runner" in extensions:
+        extensions["stats_runner"].stop()
 
 
 def on_exit(server):
     if _embedded is not None:
+        _embedded.stop_supervising()
         _embedded.stop()

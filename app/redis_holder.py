@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 import redis
@@ -11,7 +13,11 @@ from flask import Flask
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from app.embedded_redis import EmbeddedRedis
+from app.embedded_redis import SUPERVISED_ENV, EmbeddedRedis
+
+log = logging.getLogger(__name__)
+
+REVIVE_EVERY = 2.0  # seconds between checks of a dead embedded server, per process
 
 
 class RedisHolder:
@@ -26,6 +32,7 @@ class RedisHolder:
         self._lock = threading.Lock()
         self._embedded_lock = threading.Lock()
         self._embedded_pid: int | None = None
+        self._next_revive = 0.0
 
     def init_app(self, app: Flask) -> None:
         self.url = app.config.get("REDIS_URL") or ""
@@ -39,6 +46,8 @@ class RedisHolder:
         """The configured URL, or the embedded server's (started on first need)."""
         if self.url or self.embedded is None:
             return self.url
+        if os.environ.get(SUPERVISED_ENV):
+            return self.embedded.url  # the gunicorn master started it and keeps it running
         # One caller at a time per process: the file lock inside ensure_running() blocks
         # the whole process, which under gevent would freeze every other greenlet.
         with self._embedded_lock:
@@ -46,6 +55,21 @@ class RedisHolder:
                 self.embedded.ensure_running()
                 self._embedded_pid = os.getpid()
         return self.embedded.url
+
+    def revive(self) -> None:
+        """After a Redis failure: restart the embedded server if it died (dev server, CLI).
+        At most every few seconds; under gunicorn the master supervises it instead."""
+        if self.embedded is None or os.environ.get(SUPERVISED_ENV):
+            return
+        now = time.monotonic()
+        if now < self._next_revive:
+            return
+        self._next_revive = now + REVIVE_EVERY
+        with self._embedded_lock:
+            try:
+                self.embedded.revive()
+            except (RuntimeError, OSError) as exc:
+                log.error("embedded Redis could not be restarted: %s", exc)
 
     @property
     def client(self) -> redis.Redis:

@@ -84,6 +84,7 @@ class StatsService:
     def _trip(self, exc: Exception) -> None:
         if self.redis_available():
             log.warning("Redis unavailable for statistics: %s", exc)
+            redis_store.revive()  # an embedded server that died starts again (dev, CLI)
         self._down_until = time.monotonic() + BREAKER_SECONDS
 
     def register_counter(self, kind: str, model: type, column: str) -> None:
