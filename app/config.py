@@ -81,8 +81,6 @@ class Defaults:
     SQLITE_POOL_OVERFLOW = 40
     # Largest image accepted, in pixels (app/media.py explains the memory it bounds).
     IMAGE_MAX_PIXELS = 25_000_000
-    # Largest real unpacked size of a .docx/.xlsx/.odt/.ods (checked by unpacking).
-    DOCUMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
     # --- The site's address and security headers ---
     # The site's origin, e.g. "https://congthongtin.example.gov.vn": every absolute link
     # (canonical, og:image, RSS, sitemap) uses it, and a request for another Host is a 400.

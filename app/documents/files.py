@@ -31,9 +31,9 @@ CONTENT_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-# An archive that unpacks to more than this (DOCUMENT_MAX_UNPACKED_BYTES), or with more
-# entries, is refused (zip bombs). The size is measured by unpacking, never read from the
-# archive's headers: those are written by whoever made the file.
+# An archive that unpacks to more than this, or with more entries, is refused (zip bombs).
+# The size is measured by unpacking, never read from the archive's headers: those are
+# written by whoever made the file. Real office files unpack to a few times their size.
 MAX_UNPACKED = 100 * 1024 * 1024
 MAX_ENTRIES = 5000
 CHUNK = 64 * 1024
@@ -74,7 +74,7 @@ def detect(stream: BinaryIO, filename: str, max_unpacked: int | None = None) -> 
     Archives (.docx, .xlsx, .odt, .ods) are unpacked to measure them, in the thread pool
     for CPU-heavy work: never on the event loop."""
     if max_unpacked is None:
-        max_unpacked = int(current_app.config.get("DOCUMENT_MAX_UNPACKED_BYTES") or MAX_UNPACKED)
+        max_unpacked = MAX_UNPACKED
     return offload(_detect, stream, filename, max_unpacked, heavy=True)
 
 
