@@ -93,24 +93,25 @@ def _send(file_id: int, inline: bool):
     response = send_file(
         path,
         mimetype=attached.content_type,
-        as_attachment=not inline,
+        as_attachment=True,
         download_name=attached.original_name,
         conditional=True,
         max_age=0,
     )
+    # Never shown by the browser itself, the preview included: Chromium's PDF viewer runs
+    # the document's JavaScript (/OpenAction) even under a CSP sandbox. The preview is data
+    # that pdf.js (static/js/pdf-preview.js) fetches and paints; a browser sent to its URL
+    # saves the file instead.
     response.headers["Content-Disposition"] = content_disposition(
-        "inline" if inline else "attachment", attached.original_name
+        "attachment", attached.original_name
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; sandbox; frame-ancestors 'none'"
+    )
     if inline:
-        # A sandboxed document shown only inside our own page's frame. The sandbox goes in
-        # the header: Chromium refuses to run its PDF viewer in an <iframe sandbox>.
-        response.headers["Content-Security-Policy"] = (
-            "sandbox; default-src 'none'; frame-ancestors 'self'"
-        )
-    else:
-        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
 
 
