@@ -108,3 +108,43 @@ def test_an_article_written_with_a_captioned_image_in_the_editor_is_published(se
     finally:
         reader.close()
     assert [d for d in dialogs if not d.startswith("prompt:")] == [], dialogs
+
+
+HOSTILE_BODY = (
+    "<p>Đoạn văn còn giữ lại.</p>"
+    '<img src="/khong-co-anh.png" onerror="window.__hacked = true">'
+    '<p><img src=x onerror="window.__hacked = true"></p>'
+)
+
+
+def test_a_refused_save_puts_the_body_back_without_running_what_was_typed(server, page):
+    """Self-XSS: the 400 page gives the typed body back to the editor, which must not turn it
+    into live DOM with its handlers (it once did, through innerHTML)."""
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e => "
+        "window.__violations.push(e.violatedDirective));"
+    )
+    login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
+    page.fill("#lead", LEAD)  # the title stays empty: the save is refused
+    page.wait_for_function("window.articleEditor !== undefined")
+
+    # HTMLFormElement.submit() skips the submit event, so the editor cannot replace the
+    # textarea's value with its own (clean) HTML: the server gets the payload as typed.
+    with page.expect_navigation():
+        page.evaluate(
+            """body => {
+                const source = document.querySelector('textarea.body-source');
+                source.value = body;
+                source.form.submit();
+            }""",
+            HOSTILE_BODY,
+        )
+
+    assert "Bài viết chưa được lưu" in page.locator("main").inner_text()
+    page.wait_for_function("window.articleEditor !== undefined")
+    page.wait_for_timeout(300)  # any image the editor created has failed to load by now
+    assert "Đoạn văn còn giữ lại." in page.locator(".ql-editor").inner_text()
+    assert page.evaluate("window.__hacked") is None
+    assert page.locator("[onerror]").count() == 0
+    assert page.evaluate("window.__violations") == []

@@ -41,7 +41,6 @@
     Figure.tagName = "FIGURE";
     window.Quill.register(Figure);
 
-    holder.innerHTML = source.value;
     holder.hidden = false;
     source.hidden = true;
 
@@ -59,6 +58,14 @@
         },
       },
     });
+
+    // The body goes in through Quill's clipboard, which reads it in an inert DOMParser
+    // document and keeps only what the editor models; never through innerHTML, where an
+    // <img onerror> in what was typed would run (the server sanitises it too).
+    if (source.value) {
+      quill.setContents(quill.clipboard.convert({ html: source.value + "<p><br></p>", text: "\n" }), "silent");
+      quill.history.clear();
+    }
 
     function html() {
       // getSemanticHTML writes real <ul>/<ol>; it also turns spaces into &nbsp;.
