@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import threading
 import time
 from collections import Counter
@@ -75,6 +76,33 @@ class StreamClient:
 
 # Why a stream was refused: the process is full (503) or one client has its share (429).
 FULL, STOPPING, ADDRESS_SHARE, VISITOR_SHARE = "full", "stopping", "address", "visitor"
+# Over its share, a client's oldest streams are checked for a gone client, at most this many
+# per request (a bounded cost, whatever an abusive client sends).
+RECLAIM_PROBES = 8
+
+
+class Slot:
+    """One admitted stream; released exactly once, by the stream or by a reclaim."""
+
+    __slots__ = ("client", "gone", "released")
+
+    def __init__(self, client: StreamClient, gone=None) -> None:
+        self.client = client
+        self.gone = gone
+        self.released = False
+
+
+def client_gone(sock) -> bool:
+    """Whether the client closed its end of `sock` (the server's socket of a stream), without
+    waiting: a peek at the input, which is empty once the client's FIN has arrived. Under
+    gevent the peek goes to the real socket, which never waits either."""
+    raw = getattr(sock, "_sock", sock)
+    try:
+        return raw.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
 
 
 def watch_worker(worker) -> None:
@@ -106,8 +134,9 @@ class Hub:
         self._event = threading.Event()
         self.clients = 0
         self.visitors: Counter[str] = Counter()  # signed ids, for the online heartbeat
-        self.by_visitor: Counter[str] = Counter()
-        self.by_address: Counter[str] = Counter()
+        # Open streams per allowance key, oldest first.
+        self.by_visitor: dict[str, list[Slot]] = {}
+        self.by_address: dict[str, list[Slot]] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -138,14 +167,25 @@ class Hub:
         return event.wait(timeout)
 
     # Clients
+    def _share(self, table: dict[str, list[Slot]], key: str, limit: int) -> bool:
+        """True when `key` has used up its share of `limit` streams, after giving back the
+        slots of its oldest streams whose clients are gone (a reader who moves to another
+        page leaves a closed stream behind that the server only notices at its next write)."""
+        if not limit or not key or len(table.get(key, ())) < limit:
+            return False
+        for slot in table[key][:RECLAIM_PROBES]:
+            if slot.gone is not None and slot.gone():
+                self._release(slot)
+        return len(table.get(key, ())) >= limit
+
     def _refusal(self, client: StreamClient, limits: StreamLimits) -> str:
         if self.closing:
             return STOPPING
         if self.clients >= limits.total:
             return FULL
-        if limits.per_address and self.by_address[client.address] >= limits.per_address:
+        if self._share(self.by_address, client.address, limits.per_address):
             return ADDRESS_SHARE
-        if limits.per_visitor and self.by_visitor[client.visitor] >= limits.per_visitor:
+        if self._share(self.by_visitor, client.visitor, limits.per_visitor):
             return VISITOR_SHARE
         return ""
 
@@ -154,31 +194,45 @@ class Hub:
         with self._lock:
             return self._refusal(client, limits)
 
-    def admit(self, client: StreamClient, limits: StreamLimits) -> str:
-        """Take a slot for `client`; returns "" when taken, else why not. Call it where the
-        stream starts (inside its generator) and release() where it ends."""
+    def admit(self, client: StreamClient, limits: StreamLimits, gone=None) -> Slot | str:
+        """Take a slot for `client`: the Slot, or why not (a str). Call it where the stream
+        starts (inside its generator) and release() where it ends. `gone()`, when given, says
+        whether the client has closed its connection."""
         with self._lock:
             reason = self._refusal(client, limits)
             if reason:
                 return reason
+            slot = Slot(client, gone)
             self.clients += 1
-            for counter, key in self._keys(client):
-                counter[key] += 1
-            return ""
+            for table, key in ((self.by_address, client.address),
+                               (self.by_visitor, client.visitor)):  # fmt: skip
+                if key:
+                    table.setdefault(key, []).append(slot)
+            if client.member:
+                self.visitors[client.member] += 1
+            return slot
 
-    def release(self, client: StreamClient) -> None:
-        """Give back the slot admit() took (exactly once per admitted stream)."""
+    def release(self, slot: Slot) -> None:
+        """Give back what admit() took; once, whoever calls first (the stream or a reclaim)."""
         with self._lock:
-            self.clients -= 1
-            for counter, key in self._keys(client):
-                counter[key] -= 1
-                if counter[key] <= 0:
-                    del counter[key]
+            self._release(slot)
 
-    def _keys(self, client: StreamClient):
-        pairs = ((self.by_address, client.address), (self.by_visitor, client.visitor),
-                 (self.visitors, client.member))  # fmt: skip
-        return [(counter, key) for counter, key in pairs if key]
+    def _release(self, slot: Slot) -> None:
+        if slot.released:
+            return
+        slot.released = True
+        self.clients -= 1
+        client = slot.client
+        for table, key in ((self.by_address, client.address), (self.by_visitor, client.visitor)):
+            slots = table.get(key)
+            if slots is not None:
+                slots.remove(slot)
+                if not slots:
+                    del table[key]
+        if client.member:
+            self.visitors[client.member] -= 1
+            if self.visitors[client.member] <= 0:
+                del self.visitors[client.member]
 
     def connected_visitors(self) -> list[str]:
         with self._lock:

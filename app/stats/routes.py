@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.extensions import db
@@ -10,6 +12,7 @@ from app.stats.hub import (
     VISITOR_SHARE,
     StreamClient,
     StreamLimits,
+    client_gone,
     initial_frame,
     stream_cap,
 )
@@ -82,6 +85,9 @@ def stream():
     runner.ensure_started()
     client = stream_client()
     limits = stream_limits()
+    # gunicorn hands us the connection: lets the hub see a client that left (None elsewhere).
+    sock = request.environ.get("gunicorn.socket")
+    gone = partial(client_gone, sock) if sock is not None else None
     reason = hub.refusal(client, limits)
     if reason:
         return refused(reason)
@@ -101,7 +107,8 @@ def stream():
         # which runs however it ends: client gone (the server closes the iterator), worker
         # stopping, an error, or a response dropped unsent (garbage collection closes it).
         # A response that is never iterated (HEAD, an error after the view) takes none.
-        if hub.admit(client, limits):
+        slot = hub.admit(client, limits, gone)
+        if isinstance(slot, str):
             # Lost the last slot to a concurrent stream since the check above.
             yield f"retry: {BUSY_RETRY_MS}\n\n: busy\n\n".encode()
             return
@@ -115,8 +122,12 @@ def stream():
                     seen = hub.version
                     yield hub.frame
                 else:
+                    # A client that left is noticed here at once; a write to it would only
+                    # fail at the write after next.
+                    if slot.released or (gone is not None and gone()):
+                        break
                     yield b": ping\n\n"
         finally:
-            hub.release(client)
+            hub.release(slot)
 
     return Response(events(), mimetype="text/event-stream", headers=STREAM_HEADERS)
