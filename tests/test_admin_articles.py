@@ -2007,6 +2007,10 @@ def test_a_publisher_applies_the_pending_change_and_readers_see_it_at_the_same_a
     propose(editor_client, published, tags="tiếp dân, lịch")
     pending = revisions_of(published.id)[-1]
     assert "Có 1 bản sửa đang chờ duyệt" in squash(edit_page(admin_client, published.id))
+    listing = parse(admin_client.get(ARTICLES).text)
+    assert [squash(a.text()) for a in listing.find_all("a", cls="pending-badge")] == [
+        "có bản sửa chờ duyệt"
+    ]
 
     response = review(admin_client, published.id, pending.id, "apply")
 

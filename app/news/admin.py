@@ -125,9 +125,17 @@ def articles():
     query = query.order_by(*SORTS.get(sort, SORTS["moi-nhat"]))
     pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    pending_ids = set(
+        db.session.scalars(
+            select(ArticleRevision.article_id).where(
+                ArticleRevision.state == RevisionState.PENDING,
+                ArticleRevision.article_id.in_([a.id for a in pagination.items]),
+            )
+        )
+    )
     return render_template(
         "news/admin/articles.html", pagination=pagination, categories=_allowed_categories(),
-        statuses=STATUS_LABELS, sort=sort, args=args, bulk=BulkForm(),
+        statuses=STATUS_LABELS, sort=sort, args=args, bulk=BulkForm(), pending_ids=pending_ids,
     )  # fmt: skip
 
 
