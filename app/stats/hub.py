@@ -181,12 +181,14 @@ class Hub:
     def _refusal(self, client: StreamClient, limits: StreamLimits) -> str:
         if self.closing:
             return STOPPING
-        if self.clients >= limits.total:
-            return FULL
+        # Shares first: a client at its share may get slots of its own gone streams back,
+        # which also makes room under the process cap.
         if self._share(self.by_address, client.address, limits.per_address):
             return ADDRESS_SHARE
         if self._share(self.by_visitor, client.visitor, limits.per_visitor):
             return VISITOR_SHARE
+        if self.clients >= limits.total:
+            return FULL
         return ""
 
     def refusal(self, client: StreamClient, limits: StreamLimits) -> str:
