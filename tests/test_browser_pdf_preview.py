@@ -6,6 +6,7 @@ runs (no dialog), with no console error and no CSP violation."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,6 +28,7 @@ pytestmark = [
 CODE = "99/TB-PDFJS"
 SLUG = "99-tb-pdfjs"
 FILL = (0, 102, 204)  # the page's blue rectangle, as pdf.js paints it
+BOT = {"User-Agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"}  # counts nothing
 PAYLOAD = 'app.alert("PDF script ran"); this.print(); app.launchURL("https://evil.example/");'
 
 
@@ -138,3 +140,38 @@ def test_a_pdf_with_javascript_is_drawn_by_pdfjs_and_its_script_never_runs(serve
         assert errors == []
     finally:
         reader.close()
+
+
+def test_a_seeded_document_with_an_embedded_vietnamese_font_is_drawn_cleanly(server, context):
+    """The demo documents embed DejaVu Sans (pdf.js loads it as a FontFace under the CSP)."""
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e => "
+        "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    listing = server.get("/van-ban/", BOT).text
+    paths = [p for p in dict.fromkeys(re.findall(r'href="(/van-ban/[a-z0-9-]+)"', listing))]
+    paths = [p for p in paths if p != f"/van-ban/{SLUG}"]
+    with_pdf = next((p for p in paths if 'class="pdf-preview"' in server.get(p, BOT).text), None)
+    assert with_pdf, "no seeded document has a PDF"
+
+    page.goto(server.url(with_pdf))
+
+    page.wait_for_selector(".pdf-preview[data-state=ready]")
+    ink = page.evaluate(
+        """() => {
+            const canvas = document.querySelector('.pdf-preview canvas');
+            const context = canvas.getContext('2d');
+            const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+            let n = 0;
+            for (let i = 0; i < data.length; i += 4) if (data[i] < 100 && data[i + 1] < 100) n++;
+            return n;
+        }"""
+    )
+    assert ink > 500, "no text was drawn"
+    assert page.evaluate("window.__violations") == []
+    assert errors == []
