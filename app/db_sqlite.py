@@ -27,7 +27,9 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from flask import Flask
@@ -43,6 +45,21 @@ SQLITE_BUSY_SNAPSHOT = 517  # (3 << 8) | SQLITE_BUSY
 # a few milliseconds), capped so that a released lock is noticed quickly.
 FIRST_PAUSE = 0.002
 LONGEST_PAUSE = 0.05
+
+
+# A shorter (or longer) wait for the statements of one greenlet/thread, e.g. a statistics
+# write that has a fallback of its own (the spool) and should not keep a reader waiting.
+_wait_override: ContextVar[float | None] = ContextVar("sqlite_lock_wait", default=None)
+
+
+@contextmanager
+def lock_wait(seconds: float) -> Iterator[None]:
+    """Within the block, SQLite statements wait at most `seconds` for the lock."""
+    token = _wait_override.set(seconds)
+    try:
+        yield
+    finally:
+        _wait_override.reset(token)
 
 
 class DatabaseBusy(sqlite3.OperationalError):
@@ -144,7 +161,9 @@ def _with_retry(connection: sqlite3.Connection, call: Callable[[], T], *,
                 opens_transaction: bool) -> T:  # fmt: skip
     """call(), again after cooperative pauses while it fails with SQLITE_BUSY, until the
     connection's lock_wait has passed; then DatabaseBusy."""
-    wait = float(getattr(connection, "lock_wait", CooperativeConnection.lock_wait))
+    wait = _wait_override.get()
+    if wait is None:
+        wait = float(getattr(connection, "lock_wait", CooperativeConnection.lock_wait))
     deadline = None
     pause = FIRST_PAUSE
     tries = 0

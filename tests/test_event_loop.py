@@ -36,7 +36,7 @@ from sqlalchemy import select, text
 
 from app import create_app
 from app.auth.models import Role
-from app.db_sqlite import DatabaseBusy, connection_factory
+from app.db_sqlite import DatabaseBusy, connection_factory, lock_wait
 from app.documents import files
 from app.extensions import db
 from app.media import ImageRejected, header_dimensions, save_uploaded_image
@@ -135,6 +135,26 @@ def test_a_write_that_cannot_get_the_lock_gives_up_whole(database):
 
     assert in_transaction is False
     assert bodies(database) == ["đầu tiên", "lần sau"]
+
+
+def test_a_shorter_wait_can_be_asked_for_one_block_of_work(database):
+    # A write with a fallback of its own (e.g. a click spooled for later) should not keep a
+    # reader waiting for the full deadline. The lock is released after 2 s: a write still
+    # waiting then would succeed instead of being refused.
+    connection = sqlite3.connect(database, factory=connection_factory(60.0))
+    holder = LockHolder(database)
+    timer = threading.Timer(2.0, holder.release)
+    timer.start()
+    try:
+        with lock_wait(0.1), pytest.raises(DatabaseBusy):
+            connection.execute("INSERT INTO notes (body) VALUES ('không chờ lâu')")
+    finally:
+        timer.join()
+    connection.execute("INSERT INTO notes (body) VALUES ('chờ bình thường')")
+    connection.commit()
+    connection.close()
+
+    assert bodies(database) == ["đầu tiên", "chờ bình thường"]
 
 
 def test_a_transaction_whose_snapshot_went_stale_is_refused_not_retried(database):
