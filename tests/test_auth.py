@@ -1265,8 +1265,9 @@ def test_logins_are_refused_with_503_and_no_hashing_when_redis_is_down(make_app,
 
 
 def test_hashing_runs_in_the_heavy_thread_pool_under_gevent():
-    """Under a gevent worker argon2 leaves the event loop: run where gevent has patched
-    threading, in a fresh interpreter, and see which thread did the hashing."""
+    """Under a gevent worker argon2 leaves the event loop, at a lower CPU priority than the
+    loop: run where gevent has patched threading, in a fresh interpreter, and see which
+    thread did the hashing and at what niceness."""
     import subprocess
     import sys
     import textwrap
@@ -1274,27 +1275,34 @@ def test_hashing_runs_in_the_heavy_thread_pool_under_gevent():
     script = textwrap.dedent(
         """
         from gevent import monkey; monkey.patch_all()
-        import threading
+        import os, threading
         from app.auth import passwords
-        seen = []
+        seen, nice = [], set()
         real = passwords.hasher
         class Spy:
             def hash(self, p):
-                seen.append(threading.get_native_id()); return real.hash(p)
+                seen.append(threading.get_native_id())
+                nice.add(os.getpriority(os.PRIO_PROCESS, 0))
+                return real.hash(p)
             def verify(self, h, p):
-                seen.append(threading.get_native_id()); return real.verify(h, p)
+                seen.append(threading.get_native_id())
+                nice.add(os.getpriority(os.PRIO_PROCESS, 0))
+                return real.verify(h, p)
         passwords.hasher = Spy()
         stored = passwords.hash_password("mây-trắng bay 27 lần")
         ok = passwords.verify_password(stored, "mây-trắng bay 27 lần")
         bad = passwords.verify_password(None, "x")
         loop = threading.get_native_id()
-        print(ok, bad, len(seen), loop in seen)
+        print(ok, bad, len(seen), loop in seen, sorted(nice),
+              os.getpriority(os.PRIO_PROCESS, 0))
         """
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "False", "4", "False"], done.stdout
+    ok, unknown, hashed, on_the_loop, *niceness = done.stdout.split()
+    assert (ok, unknown, hashed, on_the_loop) == ("True", "False", "4", "False"), done.stdout
+    assert niceness == ["[10]", "0"], done.stdout  # pool threads niced, the loop untouched
 
 
 # Device cookies ---------------------------------------------------------------------------

@@ -8,18 +8,22 @@ threads kept for CPU-heavy work.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
-from app.offload import offload
+from app.offload import gevent_active, offload
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 # argon2id, RFC 9106's second recommended profile (64 MiB, 3 passes): above OWASP ASVS L2.
 hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+# Niceness of the threads that hash under gevent (0 = normal priority, 19 = lowest).
+HASH_NICENESS = 10
 
 
 @cache
@@ -29,7 +33,24 @@ def _dummy_hash() -> str:
     return hash_password("not-a-real-password-for-timing")
 
 
+def _yield_to_the_loop() -> None:
+    """Lower this pool thread's CPU priority (Linux: nice is per thread; the threads argon2
+    starts for its lanes inherit it). Offloading keeps the event loop free, but on a
+    machine with few cores a flood of hashes would still starve it of CPU time: pages and
+    live statistics must win over logins. Only in a gevent worker, where offload() runs us
+    in a pool thread: elsewhere this is the main thread and keeps its priority."""
+    if gevent_active() and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, 0, HASH_NICENESS)
+
+
+def _hash(password: str) -> str:
+    _yield_to_the_loop()
+    return hasher.hash(password)
+
+
 def _verify(stored_hash: str, password: str) -> bool:
+    _yield_to_the_loop()
     try:
         return hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -37,7 +58,7 @@ def _verify(stored_hash: str, password: str) -> bool:
 
 
 def hash_password(password: str) -> str:
-    return offload(hasher.hash, password, heavy=True)
+    return offload(_hash, password, heavy=True)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:

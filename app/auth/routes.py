@@ -10,6 +10,7 @@ from flask import (
     flash,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -35,7 +36,14 @@ def login():
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data)
+        try:
+            result = services.authenticate(form.username.data, form.password.data)
+        except services.TooManyAttempts as exc:
+            # The login page itself (no sidebar): a flood of refusals stays cheap to answer.
+            flash(exc.message, "error")
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         if result.user is None:
             flash(result.message, "error")
             return render_template("auth/login.html", form=form), result.status

@@ -12,7 +12,6 @@ import redis
 from flask import current_app, request, session
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import TooManyRequests
 
 from app.audit.services import record as audit
 from app.auth import devices
@@ -108,6 +107,15 @@ SESSION_UNAVAILABLE = (
 )
 
 
+class TooManyAttempts(Exception):
+    """Over the per-IP limit: answered 429 with Retry-After, before any hashing."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+        self.message = TOO_MANY.format(retry_after)
+
+
 class LoginUnavailable(Exception):
     """The login cannot be recorded (database read-only, full or locked): a 503."""
 
@@ -143,7 +151,7 @@ def check_ip_rate(guard: LoginThrottle, ip: str) -> None:
     level = logging.WARNING if verdict.refusals == 1 else logging.DEBUG
     log.log(level, "login flood: ip=%s refused (%d refusals this window, retry in %d s)",
             ip, verdict.refusals, verdict.retry_after)  # fmt: skip
-    raise TooManyRequests(TOO_MANY.format(verdict.retry_after), retry_after=verdict.retry_after)
+    raise TooManyAttempts(verdict.retry_after)
 
 
 def _authenticate(username: str, password: str) -> LoginResult:
