@@ -2079,3 +2079,21 @@ def test_an_editor_with_the_publish_right_changes_a_published_article_directly(
 
     assert "Lịch tiếp dân đã sửa" in visitor.get(f"/tin-tuc/{published.slug}").text
     assert [r.state for r in revisions_of(published.id)] == [RevisionState.SAVED]
+
+
+def test_a_new_illustration_in_a_pending_change_reaches_readers_only_once_applied(
+    admin_client, editor_client, published, visitor
+):
+    propose(editor_client, published, image=(png_bytes(), "anh-moi.png"), image_caption="Ảnh mới")
+    pending = revisions_of(published.id)[-1]
+    before = visitor.get(f"/tin-tuc/{published.slug}").text
+    assert parse(before).find("figure", cls="article-image") is None
+    # Saved again from the reopened form: the caption comes back, the file is not re-sent.
+    propose(editor_client, published, title="Tiêu đề sửa lần hai", image_caption="Ảnh mới")
+
+    review(admin_client, published.id, revisions_of(published.id)[-1].id, "apply")
+
+    after = visitor.get(f"/tin-tuc/{published.slug}").text
+    assert shown_image(after).startswith("/media/")
+    assert "Ảnh mới" in squash(parse(after).find("figure", cls="article-image").text())
+    assert revisions_of(published.id)[0].id == pending.id
