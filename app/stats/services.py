@@ -178,9 +178,12 @@ class StatsService:
     def replay_spool(self, limit: int = REPLAY_PER_TICK) -> int:
         """Send spooled records (hits, clicks) to Redis and SQL, oldest first; stop at the
         first failure of either, to go on from there later."""
-        if not self.redis_available():
+        if not self.redis_available() or not self.spool.files():
             return 0
         try:
+            # Only a Redis that answers gets the spool: a replay that fails at once would
+            # still finish this process' file and start a new one on every try.
+            self.store.client.ping()
             sent = self.spool.replay(limit, stop_on=(redis.RedisError, OSError, OperationalError))
         except (redis.RedisError, OSError) as exc:
             self._trip(exc)
@@ -196,10 +199,11 @@ class StatsService:
     def shutdown(self) -> None:
         """The process is stopping: finish this process' spool file, so that whoever runs
         next replays it (nothing is kept in memory that could be lost)."""
-        if self.spool.close():
+        self.spool.close()
+        pending = self.spool.pending()
+        if pending:
             log.warning("statistics still spooled in %s (%d records); the next process to "
-                        "reach Redis replays them", self.spool.directory,
-                        self.spool.pending())  # fmt: skip
+                        "reach Redis replays them", self.spool.directory, pending)  # fmt: skip
 
     # Reading
     def current(self) -> Snapshot:
