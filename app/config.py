@@ -38,6 +38,12 @@ class Defaults:
     STATS_STREAM_PER_VISITOR = 4
     # Seconds between comment heartbeats on an idle live-stats stream (HTML spec: <= 15).
     STATS_STREAM_HEARTBEAT = 15
+    # Hits and clicks Redis or SQL could not take wait in instance/spool/ for their replay;
+    # past this size (all processes together) new ones are dropped, with an ERROR log line.
+    # About 230 bytes a hit: 256 MB hold over a million. (The embedded Redis' memory limit is
+    # the environment variable EMBEDDED_REDIS_MAXMEMORY, default 256mb: the gunicorn master
+    # starts it before any app config is read.)
+    STATS_SPOOL_MAX_MB = 256
     ARTICLES_PER_PAGE = 10
     # Readers' pages are reused for at most this long (0: never), live numbers filled in.
     PAGE_CACHE_SECONDS = 30
