@@ -47,19 +47,30 @@ def content_security_policy(external_images: bool) -> str:
     )
 
 
+# Sent unless the response set its own; lower-case names for the membership test.
+FIXED_HEADERS = (
+    ("x-content-type-options", "X-Content-Type-Options", "nosniff"),
+    # For browsers that predate frame-ancestors.
+    ("x-frame-options", "X-Frame-Options", "SAMEORIGIN"),
+    ("referrer-policy", "Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("permissions-policy", "Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def add_headers(response):
     headers = response.headers
-    if "Content-Security-Policy" not in headers:
+    # One pass over the few headers there are: Werkzeug's `in`/setdefault scan them per call.
+    present = {name.lower() for name, _ in headers.items()}
+    if "content-security-policy" not in present:
         policy = current_app.extensions["csp_policy"]
-        headers["Content-Security-Policy"] = policy.replace("{nonce}", current_nonce())
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "SAMEORIGIN")  # for browsers without frame-ancestors
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.add("Content-Security-Policy", policy.replace("{nonce}", current_nonce()))
+    for key, name, value in FIXED_HEADERS:
+        if key not in present:
+            headers.add(name, value)
     seconds = current_app.config["HSTS_SECONDS"]
-    if seconds and request.is_secure:
+    if seconds and "strict-transport-security" not in present and request.is_secure:
         # No includeSubDomains: an agency's other subdomains may still be plain HTTP.
-        headers.setdefault("Strict-Transport-Security", f"max-age={int(seconds)}")
+        headers.add("Strict-Transport-Security", f"max-age={int(seconds)}")
     return response
 
 

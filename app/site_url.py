@@ -90,6 +90,8 @@ def absolute_url(endpoint: str, **values) -> Markup:
 def keep_redirects_on_site(response):
     """A Location that Werkzeug built from the request's Host (strict-slash redirects) becomes
     relative, or goes to SITE_URL: a redirect never names a host the client made up."""
+    if not 300 <= response.status_code < 400:
+        return response
     location = response.headers.get("Location")
     if not location:
         return response
