@@ -247,3 +247,17 @@ def test_a_refused_host_answer_is_json_for_api_clients(build):
     body = json.loads(response.data)
     assert body["title"] == "Yêu cầu không hợp lệ"
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_behind_a_trusted_proxy_the_forwarded_host_is_the_one_checked(build):
+    app = build(SITE_URL=SITE, TRUSTED_PROXIES=1)
+    proxy = app.test_client()
+    internal = {"Host": "portal-backend:8000", "X-Forwarded-For": "203.0.113.9"}
+
+    forwarded = {"X-Forwarded-Host": "congthongtin.example.gov.vn", "X-Forwarded-Proto": "https"}
+    site = proxy.get("/", headers={**internal, **UA, **forwarded})
+    forged = proxy.get("/", headers={**internal, **UA, "X-Forwarded-Host": EVIL})
+
+    assert site.status_code == 200
+    assert site.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert forged.status_code == 400
