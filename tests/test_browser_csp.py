@@ -123,8 +123,8 @@ def public_pages(server, context) -> list[tuple[str, int]]:
 
 def test_public_pages_show_no_console_error_and_no_csp_violation(server, browser, context):
     problems = []
-    # Each page in a browser of its own: one reader clicking through ten pages in two seconds
-    # is the stream caps' business, not the policy's.
+    # Each page as a new reader (a context of its own), so that what one page leaves behind
+    # (a stream still open, a cookie) never hides or causes another page's problem.
     for path, status in public_pages(server, context):
         reader = desktop_context(browser)
         watched = Watched(reader.new_page())
