@@ -209,7 +209,7 @@ class Probes:
             "api_stats": summary(self.stats.samples["/api/stats"]),
             "article": summary(next(iter(self.article.samples.values()))),
             "readers": summary(readers),
-            "readers_by_path": {p: summary(s)["statuses"] for p, s in self.readers.samples.items()},
+            "readers_by_path": {p: summary(s) for p, s in self.readers.samples.items()},
             "probe_errors": dict(self.stats.errors + self.article.errors + self.readers.errors),
         }
 
@@ -520,8 +520,9 @@ def print_probes(title: str, report: dict) -> list[str]:
     print(f"  {title}")
     print(f"    /api/stats        p50/p99/max {fmt(report['api_stats'])}")
     print(f"    cached article    p50/p99/max {fmt(report['article'])}")
-    print(f"    reader pages      p50/p99/max {fmt(report['readers'])}; statuses by path: "
-          f"{report['readers_by_path']}")  # fmt: skip
+    print(f"    reader pages      p50/p99/max {fmt(report['readers'])}")
+    for path, by_path in report["readers_by_path"].items():
+        print(f"      {path[:40]:<40} p50/p99/max {fmt(by_path)} {by_path['statuses']}")
     if report["probe_errors"]:
         print(f"    probe socket errors: {report['probe_errors']}")
     if report["readers"]["500"] or report["api_stats"]["500"] or report["article"]["500"]:
