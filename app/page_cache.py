@@ -138,9 +138,9 @@ def live_values(hit) -> dict[str, str]:
 
 
 def _cacheable() -> bool:
-    # Readers only: no login, no pending flash message, nothing but a GET.
+    # Readers only: no login, no pending flash message, nothing but a GET (or its HEAD).
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and current_app.config["PAGE_CACHE_SECONDS"] > 0
         and "_user_id" not in session
         and "_flashes" not in session
@@ -187,6 +187,10 @@ def _cached(view, args: dict[str, Callable[[], object]]):
 
         cache: PageCache = current_app.extensions["page_cache"]
         entry = cache.get(key)
+        if request.method == "HEAD" and entry is not None:
+            # No page view to count, and no body goes out: any entry of the page will do, so
+            # a HEAD flood costs a lookup, not a render.
+            return fill(entry.html, {}, entry.defaults)
         if entry is not None:
             hit = track_page_view(entry.item, watch=entry.watch)
             if hit is not None and hit.version == entry.version:

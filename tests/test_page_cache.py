@@ -146,3 +146,28 @@ def test_a_cached_page_gets_a_fresh_nonce_matching_its_own_policy(cached_app):
         nonces.append(nonce)
     assert cached_app.extensions["page_cache"].get("/thu-nonce?") is not None
     assert len(set(nonces)) == 3
+
+
+def test_a_head_request_for_a_cached_page_renders_nothing(cached_app):
+    from sqlalchemy import event
+
+    article = make(cached_app)
+    url = f"/tin-tuc/{article.slug}"
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    first_head = reader(cached_app, 1).head(url, headers=UA)  # nothing cached yet: rendered
+    reader(cached_app, 1).get(url, headers=UA)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        heads = [reader(cached_app, n).head(url, headers=UA) for n in range(2, 22)]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert first_head.status_code == 200
+    assert [h.status_code for h in heads] == [200] * 20
+    assert all(h.data == b"" for h in heads)
+    assert statements == []
+    assert numbers(reader(cached_app, 30).get(url, headers=UA).text)["views"] == 2
