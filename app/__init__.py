@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security_headers, site_url
 from app.config import load_config
+from app.converters import register_converters
 from app.db_sqlite import cooperative_sqlite
 from app.extensions import csrf, db, migrate, redis_store
 
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     redis_store.init_app(app)
     security_headers.init_app(app)
 
+    register_converters(app)  # before any route: <int:...> is a bounded record id
     register_blueprints(app)
     register_template_helpers(app)
     register_cli(app)

@@ -65,6 +65,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = False  # also Secure whenever a request arrives over HTTPS
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # "remember me" never outlives the 12 h limit
     WTF_CSRF_TIME_LIMIT = None
+    # /healthz calls the disk "full" below this much free space in instance/ (0: only when a
+    # write fails); a disk that fills during the night should page someone before it is.
+    HEALTH_MIN_FREE_BYTES = 64 * 1024 * 1024
     # --- Logins and sessions (app/auth) ---
     # Login attempts one IP address may make within LOGIN_IP_WINDOW seconds before 429, checked
     # before any password hashing; room for an agency's editors behind one NAT address.
@@ -135,6 +138,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("MAX_CONTENT_LENGTH"):
         largest = max(int(app.config["DOCUMENT_MAX_BYTES"]), int(app.config["IMAGE_MAX_BYTES"]))
         app.config["MAX_CONTENT_LENGTH"] = largest + 1024 * 1024  # room for the form around it
+    # instance/ holds the database, uploads, keys and Redis data: the server's user only.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
@@ -154,7 +159,7 @@ def database_uri(app: Flask) -> str:
 
 def instance_secret(instance: Path) -> str:
     """Read the secret key kept in instance/, creating it on first run."""
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = instance / "secret_key"
     try:
         return path.read_text().strip()

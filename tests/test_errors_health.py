@@ -101,11 +101,11 @@ def test_unhandled_exception_is_logged(make_app, caplog):
 # --- health check ------------------------------------------------------------------------------
 
 
-def test_healthz_reports_database_and_redis_ok(client):
+def test_healthz_reports_database_redis_and_disk_ok(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.get_json() == {"db": "ok", "redis": "ok"}
+    assert response.get_json() == {"db": "ok", "redis": "ok", "disk": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -115,7 +115,9 @@ def test_healthz_is_503_naming_redis_when_redis_is_unreachable(make_app):
     response = app.test_client().get("/healthz")
 
     assert response.status_code == 503
-    assert response.get_json() == {"db": "ok", "redis": "down"}
+    assert response.get_json() == {
+        "db": "ok", "redis": "down", "disk": "ok", "problems": ["Redis does not answer"]
+    }
 
 
 def test_healthz_is_503_naming_the_database_when_it_is_unreachable(make_app):
@@ -124,7 +126,12 @@ def test_healthz_is_503_naming_the_database_when_it_is_unreachable(make_app):
     response = app.test_client().get("/healthz")
 
     assert response.status_code == 503
-    assert response.get_json() == {"db": "down", "redis": "ok"}
+    body = response.get_json()
+    assert (body["db"], body["redis"], body["disk"]) == ("down", "ok", "error")
+    assert body["problems"] == [
+        "the database cannot be used: unable to open database file",
+        "folder /nonexistent/dir does not exist",
+    ]
 
 
 # --- media -------------------------------------------------------------------------------------

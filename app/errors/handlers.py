@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.db_sqlite import DatabaseBusy, busy_cause
 from app.extensions import db
+from app.health import storage_problem
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -90,5 +91,28 @@ def server_error(error: Exception):
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return http_error(error)
     db.session.rollback()
+    problem = storage_problem(error)
+    if problem is not None:
+        return storage_error(error, problem)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500)
+
+
+STORAGE_MESSAGES = {
+    "read-only": "ổ đĩa của máy chủ đang ở chế độ chỉ đọc",
+    "full": "ổ đĩa của máy chủ đã đầy",
+}
+
+
+def storage_error(error: Exception, problem: str):
+    """The disk or the database cannot be written (app/health.py tells which): a 503 that
+    says so, instead of a 500 that says nothing; the operator gets the traceback."""
+    log.error("cannot write (%s) on %s %s", problem, request.method, request.path,
+              exc_info=error)  # fmt: skip
+    response = error_response(503, f"Hệ thống tạm thời không lưu được dữ liệu "
+                                   f"({STORAGE_MESSAGES[problem]}), nên thao tác của bạn chưa "
+                                   "được thực hiện. Quản trị viên đã được báo; vui lòng thử lại "
+                                   "sau.")  # fmt: skip
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = "no-store"
+    return response
