@@ -1463,6 +1463,15 @@ def test_a_read_only_database_serves_logged_in_pages_and_answers_logins_503(
     assert any("could not record idle clock" in m for m in caplog.messages), caplog.messages
     assert last_active(app, editor) == earlier
 
+    # Logging out still logs this browser out, and says the server could not record it.
+    out = reader.post("/auth/logout", data={"csrf_token": token})
+    assert out.status_code == 302 and location_path(out) == "/auth/login"
+    assert flashes(reader.get("/auth/login").text) == [
+        "Bạn đã đăng xuất trên trình duyệt này. Hệ thống tạm thời không ghi được dữ liệu, "
+        "phiên đăng nhập sẽ tự hết hạn khi không sử dụng."
+    ]
+    assert is_login_redirect(reader.get(ADMIN_HOME))
+
     response = login(read_only.test_client(), editor.username, PASSWORD)
     assert response.status_code == 503
     assert SESSION_UNAVAILABLE_TEXT in flashes(response.text)[0]

@@ -70,12 +70,15 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         return redirect(url_for("news.home"))
+    recorded = True
     if current_user.is_authenticated:
         audit("auth.logout", current_user, commit=False)
-        services.end_session(current_user.session_token, "logout")
+        recorded = services.end_session(current_user.session_token, "logout")
+    # This browser is logged out whatever the database says (a shared computer must not stay
+    # logged in); a session that could not be ended server-side still ends when idle.
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất.", "info")
+    flash("Bạn đã đăng xuất." if recorded else services.LOGOUT_NOT_RECORDED, "info")
     return redirect(url_for("auth.login"))
 
 

@@ -106,6 +106,11 @@ SESSION_UNAVAILABLE = (
     "hoặc báo cho quản trị viên."
 )
 
+LOGOUT_NOT_RECORDED = (
+    "Bạn đã đăng xuất trên trình duyệt này. Hệ thống tạm thời không ghi được dữ liệu, "
+    "phiên đăng nhập sẽ tự hết hạn khi không sử dụng."
+)
+
 
 class TooManyAttempts(Exception):
     """Over the per-IP limit: answered 429 with Retry-After, before any hashing."""
@@ -313,13 +318,14 @@ def session_deadline(token: str) -> float | None:
     return deadline.replace(tzinfo=UTC).timestamp()
 
 
-def end_session(token: str, reason: str = "logout") -> None:
-    db.session.execute(
+def end_session(token: str, reason: str = "logout") -> bool:
+    """End the session of `token`; False (logged) when the database refused the write."""
+    statement = (
         update(UserSession)
         .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
         .values(ended_at=utcnow(), ended_reason=reason)
     )
-    db.session.commit()
+    return _commit_or_log(f"end of a session ({reason})", statement)
 
 
 def end_sessions(
