@@ -1498,13 +1498,15 @@ def not_use_requests(client):
                                                                      "X-Activity": "0"}),
         "json": lambda: client.get("/api/stats", headers={"Accept": "application/json"}),
         "head": lambda: client.head(ADMIN_HOME, headers=NAVIGATE),
+        "prefetch": lambda: client.get(ADMIN_HOME, headers={**NAVIGATE,
+                                                            "Sec-Purpose": "prefetch"}),
     }
 
 
 @pytest.mark.parametrize(
     "kind",
     ["feed", "sitemap", "404", "bad-csrf-post", "fetch-of-a-page", "marked-background", "json",
-     "head"],
+     "head", "prefetch"],
 )  # fmt: skip
 def test_requests_that_are_not_real_use_do_not_extend_the_idle_clock(
     app, client, auth, editor, kind

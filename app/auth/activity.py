@@ -27,6 +27,9 @@ def counts_as_activity(response: Response) -> bool:
         return bool(g.get("csrf_valid"))
     if request.method != "GET" or response.mimetype != "text/html":
         return False
+    # A page the browser fetched ahead of a click that may never come (link prefetching).
+    if "prefetch" in (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")):
+        return False
     mode = request.headers.get("Sec-Fetch-Mode")
     if mode is not None:
         return mode == "navigate"
