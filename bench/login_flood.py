@@ -135,7 +135,10 @@ def phase(server: Server, seconds: float, threads: int, mode: str) -> dict:
     else:
         done = subprocess.run(  # noqa: S603 - this very script
             [PYTHON, __file__, "_flood", str(server.port), str(seconds), str(threads), mode],
-            capture_output=True, text=True, timeout=seconds + 300, check=False,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 300,
+            check=False,
         )
         line = next((x for x in done.stdout.splitlines() if x.startswith("FLOOD_JSON ")), None)
         if line is None:

@@ -1450,7 +1450,9 @@ def test_a_read_only_database_serves_logged_in_pages_and_answers_logins_503(
     backdate_sessions(app, editor.id, last_active_at=earlier)  # a write is due
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     read_only = make_contextless_app(
-        flush=False, AUTH_CLOCK=clock, SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{path}?mode=ro&uri=true"
+        flush=False,
+        AUTH_CLOCK=clock,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{path}?mode=ro&uri=true",
     )
     reader = read_only.test_client()
     reader.set_cookie("session", browser.get_cookie("session").value)
@@ -1490,16 +1492,19 @@ def not_use_requests(client):
         "sitemap": lambda: client.get("/sitemap.xml", headers=NAVIGATE),
         "404": lambda: client.get("/khong-co-trang-nay", headers=NAVIGATE),
         "bad-csrf-post": lambda: client.post(
-            "/auth/profile", data={"csrf_token": stranger, "current": "x", "new": "y"},
-            headers=NAVIGATE),  # fmt: skip
+            "/auth/profile",
+            data={"csrf_token": stranger, "current": "x", "new": "y"},
+            headers=NAVIGATE,
+        ),
         "fetch-of-a-page": lambda: client.get(
-            ADMIN_HOME, headers={"Sec-Fetch-Mode": "cors", "Accept": "*/*"}),  # fmt: skip
-        "marked-background": lambda: client.get(ADMIN_HOME, headers={**NAVIGATE,
-                                                                     "X-Activity": "0"}),
+            ADMIN_HOME, headers={"Sec-Fetch-Mode": "cors", "Accept": "*/*"}
+        ),
+        "marked-background": lambda: client.get(
+            ADMIN_HOME, headers={**NAVIGATE, "X-Activity": "0"}
+        ),
         "json": lambda: client.get("/api/stats", headers={"Accept": "application/json"}),
         "head": lambda: client.head(ADMIN_HOME, headers=NAVIGATE),
-        "prefetch": lambda: client.get(ADMIN_HOME, headers={**NAVIGATE,
-                                                            "Sec-Purpose": "prefetch"}),
+        "prefetch": lambda: client.get(ADMIN_HOME, headers={**NAVIGATE, "Sec-Purpose": "prefetch"}),
     }
 
 
@@ -1529,10 +1534,12 @@ def test_real_use_extends_the_idle_clock(app, client, auth, editor, make_article
         "navigation to an admin page": lambda: client.get(ADMIN_HOME, headers=NAVIGATE),
         "navigation to a public page": lambda: client.get("/", headers=NAVIGATE),
         "a page in a browser without Fetch Metadata": lambda: client.get(
-            ADMIN_HOME, headers={"Accept": "text/html"}),  # fmt: skip
+            ADMIN_HOME, headers={"Accept": "text/html"}
+        ),
         "a valid form post": lambda: client.post(
-            "/auth/profile", data={"csrf_token": token, "current": "doan", "new": "x",
-                                   "confirm": "y"}),  # fmt: skip
+            "/auth/profile",
+            data={"csrf_token": token, "current": "doan", "new": "x", "confirm": "y"},
+        ),
         "the keepalive": lambda: keepalive(client, token),
     }
     for what, use in uses.items():

@@ -105,7 +105,6 @@ SESSION_UNAVAILABLE = (
     "Hệ thống tạm thời không ghi được phiên đăng nhập. Vui lòng thử lại sau ít phút "
     "hoặc báo cho quản trị viên."
 )
-
 LOGOUT_NOT_RECORDED = (
     "Bạn đã đăng xuất trên trình duyệt này. Hệ thống tạm thời không ghi được dữ liệu, "
     "phiên đăng nhập sẽ tự hết hạn khi không sử dụng."
@@ -165,8 +164,8 @@ def _authenticate(username: str, password: str) -> LoginResult:
     guard = throttle()
     check_ip_rate(guard, ip)
     device = devices.presented(username)
-    who = f"user={username!r} ip={ip} " + (f"device={devices.label(device)}" if device else
-                                             "untrusted")  # fmt: skip
+    trust = f"device={devices.label(device)}" if device else "untrusted"
+    who = f"user={username!r} ip={ip} {trust}"
     # A locked client gets its answer without a verification: the message already says it is
     # locked, so skipping the work tells nothing, and an attack costs no argon2 time.
     if guard.device_blocked(device) if device else guard.blocked(username, ip):
