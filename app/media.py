@@ -8,6 +8,7 @@ import re
 import secrets
 import struct
 import threading
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -100,11 +101,16 @@ def check_dimensions(size: tuple[int, int] | None, max_pixels: int) -> None:
 def header_dimensions(data: bytes) -> tuple[int, int] | None:
     """(width, height) read from a PNG, GIF, JPEG or WebP header without decoding, or None
     when the bytes are none of those (Pillow then decides, and refuses)."""
+    # Each format's own consistency check comes first, so that bytes merely starting like an
+    # image ("GIF89a<script>…") are left to Pillow and refused as not an image.
     try:
         if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+            (crc,) = struct.unpack(">I", data[29:33])
+            if zlib.crc32(data[12:29]) != crc:
+                return None
             return struct.unpack(">II", data[16:24])
         if data[:6] in (b"GIF87a", b"GIF89a"):
-            return struct.unpack("<HH", data[6:10])
+            return _gif_dimensions(data)
         if data.startswith(b"\xff\xd8"):
             return _jpeg_dimensions(data)
         if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
@@ -112,6 +118,15 @@ def header_dimensions(data: bytes) -> tuple[int, int] | None:
     except struct.error:
         return None
     return None
+
+
+def _gif_dimensions(data: bytes) -> tuple[int, int] | None:
+    flags = data[10]
+    first_block = 13 + (3 << ((flags & 0x07) + 1) if flags & 0x80 else 0)
+    # After the screen descriptor and its color table: an extension, an image or the end.
+    if len(data) <= first_block or data[first_block] not in (0x21, 0x2C, 0x3B):
+        return None
+    return struct.unpack("<HH", data[6:10])
 
 
 # JPEG start-of-frame markers (baseline, progressive, lossless, arithmetic): not DHT (C4),
