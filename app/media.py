@@ -186,7 +186,10 @@ def _reencode(data: bytes, max_pixels: int) -> tuple[bytes, bytes, str]:
     format allows, scaled down in place; no full-size copy is ever made."""
     try:
         with Image.open(io.BytesIO(data), formats=list(FORMATS)) as probe:
-            kind = probe.format  # one of FORMATS: Pillow tried no other format
+            # Cameras' multi-picture JPEGs (MPO) are JPEGs: the first picture is kept.
+            kind = "JPEG" if probe.format == "MPO" else probe.format
+            if kind not in FORMATS:
+                raise ImageRejected(NOT_AN_IMAGE)
             # Pillow's own reading of the header is the one that decides what it decodes.
             check_dimensions(probe.size, max_pixels)
             probe.verify()

@@ -336,6 +336,19 @@ def test_header_dimensions_agree_with_pillow(kind, options):
     assert header_dimensions(data) == (1234, 567) == Image.open(io.BytesIO(data)).size
 
 
+def test_a_cameras_multi_picture_jpeg_is_stored_as_its_first_picture(app):
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (300, 200), (200, 0, 0)), Image.new("RGB", (300, 200))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+
+    name = save_uploaded_image(io.BytesIO(out.getvalue()))
+    with Image.open(Path(app.instance_path) / "uploads" / "images" / name) as stored:
+        kind, size, pixel = stored.format, stored.size, stored.getpixel((150, 100))
+
+    assert name.endswith(".jpg") and kind == "JPEG" and size == (300, 200)
+    assert pixel[0] > 150 and pixel[1] < 50  # the red first picture, not the black second
+
+
 def test_a_large_jpeg_is_decoded_at_a_reduced_scale(app, decodes):
     data = encoded("JPEG", (4000, 3000), quality=50)
 
