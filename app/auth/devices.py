@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+log = logging.getLogger("app.auth")
 
 SALT = "auth-device-cookie"
 COOKIE_PATH = "/auth/"
@@ -69,6 +72,7 @@ def issue(response: Response, username: str) -> str:
         httponly=True,
         samesite="Strict",
     )
+    log.info("device cookie issued user=%r device=%s", username, label(nonce))
     return nonce
 
 
