@@ -1245,6 +1245,7 @@ def test_the_per_address_limit_is_a_sliding_minute_with_retry_after(app, clock, 
     assert response.status_code == 429
     assert response.headers["Retry-After"] == "40"  # the first attempt leaves the minute then
     assert TOO_MANY_TEXT in response.text and "40 giây" in response.text
+    assert 'href="/auth/login"' in response.text  # the way back to the form
     assert login(app.test_client(), editor.username, PASSWORD, ip=elsewhere).status_code == 302
 
     clock.advance(41)

@@ -39,9 +39,12 @@ def login():
         try:
             result = services.authenticate(form.username.data, form.password.data)
         except services.TooManyAttempts as exc:
-            # The login page itself (no sidebar): a flood of refusals stays cheap to answer.
-            flash(exc.message, "error")
-            response = make_response(render_template("auth/login.html", form=form), 429)
+            # A standalone page (no menu, no query, no session write): a flood of refusals
+            # stays cheap to answer.
+            page = render_template(
+                "auth/too_many.html", message=exc.message, next_path=request.args.get("next")
+            )
+            response = make_response(page, 429)
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         if result.user is None:
