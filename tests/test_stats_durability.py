@@ -375,6 +375,17 @@ def test_pages_keep_rendering_with_last_known_numbers_while_redis_is_down(
     assert spooled(app) == 4  # the page views, not the API call
 
 
+def test_nothing_is_written_to_the_spool_while_redis_answers(app, tmp_path):
+    article = publish(app, "Bài viết")
+    view(app, n=3)
+    view(app, article.url, first_ip=10)
+    with app.app_context():
+        assert service_of(app).replay_spool() == 0
+
+    assert spooled(app) == 0
+    assert not (tmp_path / "instance" / "spool").exists()
+
+
 def test_hits_spooled_while_redis_was_down_are_replayed_when_it_is_back(
     make_stats_app, own_redis, quick_breaker
 ):
