@@ -486,6 +486,28 @@ def test_a_spool_file_replayed_again_after_a_crash_counts_once(
     assert daily_rows(app)[DAY][2] == 5  # page views, once each
 
 
+def test_hits_replayed_days_later_reach_the_history_of_their_own_day(
+    make_stats_app, own_redis, quick_breaker, clock
+):
+    """An outage longer than a day: the replayed hits belong to a day the regular checkpoint
+    (today and yesterday) no longer looks at; it writes that day too."""
+    app = make_stats_app(REDIS_URL=own_redis.url)
+    view(app, n=2)
+    checkpoint(app)
+    own_redis.stop()
+    view(app, n=3, first_ip=10)
+
+    clock.now = local_time(DAY + timedelta(days=2), 9)
+    own_redis.ensure_running(stop_at_exit=False)
+    time.sleep(quick_breaker)
+    with app.app_context():
+        app.extensions["stats_runner"].tick()  # replays, then checkpoints
+    checkpoint(app)
+
+    assert daily_rows(app)[DAY][0] == 5
+    assert redis_store.client.exists("st:days:late") == 0
+
+
 def test_replayed_hits_keep_their_own_visit_boundaries(
     make_stats_app, own_redis, quick_breaker, clock
 ):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.dates import utcnow
 from app.extensions import db
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
-from app.stats.services import StatsService
+from app.stats.services import LATE_DAYS_KEY, StatsService
 from app.stats.store import PREFIX
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,9 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
         return []  # an emptied Redis must be restored from SQL, never copied over it
     today = store.local(now).date()
     written = []
-    for day in (today - timedelta(days=1), today):
+    late = sorted(store.client.smembers(LATE_DAYS_KEY))  # days an outage's replay reached
+    late_days = [date.fromisoformat(day) for day in late]
+    for day in [*late_days, today - timedelta(days=1), today]:
         key = f"{day:%Y-%m-%d}"
         counters = store.day_counters(key)
         if not counters["day"]:
@@ -55,6 +57,8 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
             # TTL first): today's counters must never be evicted before they reach SQL.
             store.expire_day(key, DAY_KEY_TTL)
     db.session.commit()
+    if late:
+        store.client.srem(LATE_DAYS_KEY, *late)
     return written
 
 

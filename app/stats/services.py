@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import redis
@@ -284,8 +285,18 @@ def get_service() -> StatsService:
     return current_app.extensions["stats"]
 
 
+# Local days whose counters a replay changed after they left the regular checkpoint (today
+# and yesterday): an outage longer than a day. The checkpoint writes them to SQL as well.
+LATE_DAYS_KEY = "st:days:late"
+
+
 def _replay_hit(record: dict) -> None:
-    get_service().record(record)
+    service = get_service()
+    service.record(record)
+    store = service.store
+    day = store.local(float(record["now"])).date()
+    if day < store.local(store.now()).date() - timedelta(days=1):
+        store.client.sadd(LATE_DAYS_KEY, f"{day:%Y-%m-%d}")
 
 
 register_replayer("hit", _replay_hit)
