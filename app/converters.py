@@ -9,6 +9,8 @@ which used to become 500s).
   page past the last one is the paginator's 404.
 - Optional numeric filters (`?loai=3`) are read by `id_arg()`: a value that is no id is
   ignored, as the lists ignore other unknown filter values.
+- Select fields holding ids use `coerce=record_id` (or `record_id_or_zero` where 0 means
+  "none"): anything else is the field's Vietnamese "invalid choice", never a query.
 """
 
 from __future__ import annotations
@@ -41,6 +43,24 @@ def parse_id(raw: str | None) -> int | None:
         return None
     value = int(raw)
     return value if 1 <= value <= MAX_ID else None
+
+
+def record_id(value) -> int:
+    """WTForms `coerce=` for a record id: ValueError (the field's error) for anything else."""
+    if isinstance(value, bool):
+        raise ValueError("not a record id")
+    if isinstance(value, int):
+        found = value if 1 <= value <= MAX_ID else None
+    else:
+        found = parse_id(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError("not a record id")
+    return found
+
+
+def record_id_or_zero(value) -> int:
+    """`record_id`, also accepting 0 (a select's "none" choice, such as "no parent")."""
+    return 0 if value in (0, "0") else record_id(value)
 
 
 def id_arg(name: str) -> int | None:

@@ -12,6 +12,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import Role, User
 from app.auth.policies import admin_required, staff_required
 from app.auth.services import AccountError, create_user
+from app.converters import page_number
 from app.extensions import db
 from app.news.queries import all_categories
 
@@ -109,7 +110,7 @@ def user_edit(user_id: int):
 @bp.get("/audit")
 @admin_required
 def audit_log():
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     pagination = db.paginate(
         select(AuditEntry).order_by(AuditEntry.id.desc()), page=page, per_page=50
     )

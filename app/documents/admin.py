@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from app.admin import NavItem, register_nav
 from app.auth.policies import admin_required, may_publish, staff_required
+from app.converters import id_arg, page_number
 from app.documents import admin_services as services
 from app.documents.admin_forms import (
     ActionForm,
@@ -117,7 +118,7 @@ def index():
         args["q"] = q
         for word in fold(q).split():
             stmt = stmt.where(Document.search_text.like(_like(word), escape="\\"))
-    type_id = request.args.get("loai", type=int)
+    type_id = id_arg("loai")
     if type_id:
         args["loai"] = str(type_id)
         stmt = stmt.where(Document.type_id == type_id)
@@ -125,7 +126,7 @@ def index():
     if status in STATUSES:
         args["trang-thai"] = status
         stmt = stmt.where(Document.published.is_(status == "da-cong-bo"))
-    pagination = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    pagination = db.paginate(stmt, page=page_number(), per_page=PER_PAGE)
     types = db.session.scalars(
         select(DocumentType).order_by(DocumentType.position, DocumentType.name)
     )

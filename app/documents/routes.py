@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
+from app.converters import page_number
 from app.dates import to_local, utcnow
 from app.documents import files, filters, queries
 from app.extensions import db
@@ -21,13 +22,7 @@ def local_today():
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        abort(400, description="Số trang không hợp lệ.")
-    page = int(raw)
-    if page < 1:
-        abort(404)
-    return page
+    return page_number()  # malformed or absurd: 400; 0 or past the last page: 404
 
 
 @bp.get("/")

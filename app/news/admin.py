@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select
 
 from app.admin import NavItem, register_nav
 from app.auth.policies import may_edit_category, may_publish, staff_required
+from app.converters import id_arg, page_number
 from app.dates import local_to_utc, utc_to_local_naive, utcnow
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
@@ -112,7 +113,7 @@ def articles():
     q = request.args.get("q", "").strip()[:200]
     if q:
         query = query.where(Article.title.ilike(f"%{q}%"))
-    category = request.args.get("chuyen-muc", type=int)
+    category = id_arg("chuyen-muc")
     if category:
         query = query.where(Article.category_id == category)
     status = request.args.get("trang-thai", "")
@@ -123,7 +124,7 @@ def articles():
         query = query.where(Article.author.ilike(f"%{author}%"))
     sort = request.args.get("sap-xep", "moi-nhat")
     query = query.order_by(*SORTS.get(sort, SORTS["moi-nhat"]))
-    pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
+    pagination = db.paginate(query, page=page_number(), per_page=25)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     pending_ids = set(
         db.session.scalars(

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.admin import NavItem, register_nav
 from app.auth.policies import admin_required
+from app.converters import id_arg
 from app.extensions import db
 from app.news.category_forms import ROOT, ActionForm, CategoryForm
 from app.news.category_services import (
@@ -67,7 +68,7 @@ def _form_page(category: Category | None):
         if category is not None:
             form.parent.data = category.parent_id or ROOT
         else:
-            form.parent.data = request.args.get("cha", ROOT, type=int)
+            form.parent.data = id_arg("cha") or ROOT
     exclude = {category.id} | descendant_ids(category) if category is not None else set()
     form.parent.choices = _parent_choices(exclude)
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.converters import record_id_or_zero
 from app.form_base import PortalForm, strip
 
 ROOT = 0  # the "no parent" choice
@@ -26,7 +27,7 @@ class CategoryForm(PortalForm):
     # service's call (no cycles), so a forged value gets a Vietnamese answer too.
     parent = SelectField(
         "Chuyên mục cha",
-        coerce=int,
+        coerce=record_id_or_zero,
         default=ROOT,
         validate_choice=False,
         invalid_value_message="Chuyên mục cha không hợp lệ.",

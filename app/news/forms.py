@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.converters import record_id
 from app.form_base import PortalForm
 from app.news.models import ArticleStatus, ImagePosition
 
@@ -30,6 +31,16 @@ POSITION_LABELS = {
 MAX_BODY = 500_000
 
 
+class TagsField(StringField):
+    """Tags typed as "a, b, c". Built from an article (obj=), it gets the Tag objects: it
+    shows their names, and a POST without the field keeps them (it used to fail on a list)."""
+
+    def process_data(self, value) -> None:
+        if isinstance(value, list | tuple):
+            value = ", ".join(tag.name for tag in value)
+        super().process_data(value)
+
+
 class ArticleForm(PortalForm):
     title = StringField("Tiêu đề", validators=[DataRequired("Nhập tiêu đề."), Length(max=300)])
     slug = StringField(
@@ -38,8 +49,10 @@ class ArticleForm(PortalForm):
         description="Để trống để tạo tự động từ tiêu đề.",
     )
     # Choices are narrowed per editor; the view refuses other values with a clear message.
-    category = SelectField("Chuyên mục chính", coerce=int, validate_choice=False)
-    extra_categories = SelectMultipleField("Chuyên mục khác", coerce=int, validate_choice=False)
+    category = SelectField("Chuyên mục chính", coerce=record_id, validate_choice=False)
+    extra_categories = SelectMultipleField(
+        "Chuyên mục khác", coerce=record_id, validate_choice=False
+    )
     lead = TextAreaField(
         "Tóm tắt (phần in đậm đầu bài)",
         validators=[DataRequired("Nhập tóm tắt."), Length(max=2000)],
@@ -53,9 +66,7 @@ class ArticleForm(PortalForm):
     )
     author = StringField("Tác giả", validators=[Length(max=200)])
     source = StringField("Nguồn tin", validators=[Length(max=200)])
-    tags = StringField(
-        "Từ khóa", validators=[Length(max=500)], description="Cách nhau bởi dấu phẩy."
-    )
+    tags = TagsField("Từ khóa", validators=[Length(max=500)], description="Cách nhau bởi dấu phẩy.")
     status = SelectField(
         "Trạng thái",
         choices={k.value: v for k, v in STATUS_LABELS.items()},

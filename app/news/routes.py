@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
+from app.converters import page_number
 from app.extensions import db
 from app.news import queries
 from app.news.models import Article
@@ -14,10 +15,7 @@ bp = Blueprint("news", __name__)
 
 
 def _page() -> int:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    return page
+    return page_number()  # malformed or absurd: 400; 0 or past the last page: 404
 
 
 def _page_key() -> int | None:
