@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import sqlite3
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from app.extensions import db
 from app.media import save_image_bytes
 
 # --- error pages -------------------------------------------------------------------------------
@@ -116,7 +123,10 @@ def test_healthz_is_503_naming_redis_when_redis_is_unreachable(make_app):
 
     assert response.status_code == 503
     assert response.get_json() == {
-        "db": "ok", "redis": "down", "disk": "ok", "problems": ["Redis does not answer"]
+        "db": "ok",
+        "redis": "down",
+        "disk": "ok",
+        "problems": ["Redis does not answer"],
     }
 
 
@@ -218,3 +228,181 @@ def test_configured_secret_key_is_used_and_nothing_is_written(make_app, tmp_path
 
     assert app.secret_key == "configured-key"
     assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+# --- a read-only or full disk --------------------------------------------------------------------
+# Tests run as root, whom file permissions never stop: the failures here are real ones, a
+# read-only bind mount, a full tmpfs, a database opened read-only by SQLite itself.
+
+
+@pytest.fixture
+def mounts(tmp_path):
+    """Make tmpfs and read-only bind mounts under tmp_path (needs root and mount rights);
+    everything is unmounted at the end."""
+    made: list[Path] = []
+
+    def mount(*args: str) -> None:
+        result = subprocess.run(["mount", *args], capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount here: {result.stderr.strip()}")
+
+    class Mounts:
+        @staticmethod
+        def tmpfs(path: Path, size: str) -> Path:
+            path.mkdir()
+            mount("-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path))
+            made.append(path)
+            return path
+
+        @staticmethod
+        def read_only_view(source: Path, path: Path) -> Path:
+            path.mkdir()
+            mount("--bind", str(source), str(path))
+            made.append(path)
+            mount("-o", "remount,bind,ro", str(path))
+            return path
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting needs root")
+    yield Mounts()
+    for path in reversed(made):
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def close_database(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def read_only_instance(make_app, tmp_path, mounts):
+    """An app whose whole instance/ (database, WAL files, uploads) is on a read-only mount."""
+    writable = make_app()
+    with writable.app_context():
+        db.session.execute(text("SELECT count(*) FROM alembic_version"))  # WAL files exist
+    close_database(writable)
+    view = mounts.read_only_view(tmp_path / "instance", tmp_path / "read-only")
+    return make_app(INSTANCE_PATH=str(view), SQLALCHEMY_DATABASE_URI=f"sqlite:///{view}/portal.db")
+
+
+def test_healthz_names_a_read_only_instance_folder(make_app, tmp_path, mounts):
+    app = read_only_instance(make_app, tmp_path, mounts)
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.get_json()
+    assert (body["db"], body["redis"], body["disk"]) == ("read-only", "ok", "read-only")
+    view = tmp_path / "read-only"
+    assert any(p.startswith("the database cannot be written") for p in body["problems"])
+    assert f"folder {view} cannot be written: Read-only file system" in body["problems"]
+    assert response.headers["Cache-Control"] == "no-store"
+    close_database(app)
+
+
+def test_logins_and_pages_on_a_read_only_instance_say_so_instead_of_500(make_app, tmp_path, mounts):
+    app = read_only_instance(make_app, tmp_path, mounts)
+    client = app.test_client()
+
+    responses = [
+        client.get("/"),
+        client.get("/auth/login"),
+        client.post("/auth/login", data={"username": "a", "password": "b"}),
+    ]
+
+    for response in responses:
+        assert response.status_code != 500, response.text
+        if response.status_code == 503:
+            assert "ổ đĩa của máy chủ đang ở chế độ chỉ đọc" in response.text
+            assert response.headers["Retry-After"] == "60"
+    assert responses[0].status_code == 503  # the home page needs the database
+    close_database(app)
+
+
+def test_healthz_names_a_database_sqlite_opens_read_only(make_app, tmp_path):
+    database = tmp_path / "instance" / "portal.db"
+    make_app()  # the database file, copied from the migrated template
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{database}?mode=ro&uri=true")
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.get_json()
+    assert (body["db"], body["redis"], body["disk"]) == ("read-only", "ok", "ok")
+    assert body["problems"] == [
+        "the database cannot be written: attempt to write a readonly database"
+    ]
+    close_database(app)
+
+
+def test_healthz_names_a_full_disk(make_app, tmp_path, migrated_db, mounts):
+    instance = mounts.tmpfs(tmp_path / "small-disk", "4m")
+    shutil.copy(migrated_db, instance / "portal.db")
+    app = make_app(INSTANCE_PATH=str(instance), HEALTH_MIN_FREE_BYTES=0,
+                   SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance}/portal.db")  # fmt: skip
+    assert app.test_client().get("/healthz").status_code == 200
+    filler = os.open(instance / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    with pytest.raises(OSError, match="No space left on device"):  # write until the disk is full
+        while True:
+            os.write(filler, b"\0" * 4096)
+    os.close(filler)
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["disk"] == "full"
+    assert f"disk of folder {instance} is full: No space left on device" in body["problems"]
+    close_database(app)
+
+
+def test_healthz_calls_the_disk_full_below_the_free_space_required(make_app, tmp_path):
+    app = make_app(HEALTH_MIN_FREE_BYTES=2**60)
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.get_json()
+    assert (body["db"], body["redis"], body["disk"]) == ("ok", "ok", "full")
+    assert "MiB free, less than the" in body["problems"][0]
+    assert "(HEALTH_MIN_FREE_BYTES)" in body["problems"][0]
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "ổ đĩa của máy chủ đã đầy"),
+        (OSError(errno.EROFS, "Read-only file system"), "ổ đĩa của máy chủ đang ở chế độ chỉ đọc"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "chế độ chỉ đọc"),
+        (sqlite3.OperationalError("database or disk is full"), "ổ đĩa của máy chủ đã đầy"),
+    ],
+)
+def test_a_write_the_disk_refuses_is_a_clear_503_not_a_500(make_app, caplog, error, words):
+    app = make_app()
+
+    def write():
+        raise error
+
+    app.add_url_rule("/ghi", "write", write)
+
+    with caplog.at_level("ERROR"):
+        response = app.test_client().get("/ghi")
+
+    assert response.status_code == 503
+    assert '<html lang="vi">' in response.text
+    assert words in response.text
+    assert "thao tác của bạn chưa được thực hiện" in response.text
+    assert response.headers["Retry-After"] == "60"
+    assert any("cannot write" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+# --- private files -----------------------------------------------------------------------------
+
+
+def test_the_instance_folder_the_app_creates_is_private(make_app, tmp_path):
+    folder = tmp_path / "new" / "instance"
+
+    make_app(INSTANCE_PATH=str(folder), SECRET_KEY="")
+
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "secret_key").stat().st_mode) == 0o600

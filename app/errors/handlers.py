@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app.db_sqlite import DatabaseBusy, busy_cause
 from app.extensions import db
 from app.health import storage_problem
+from app.health import storage_problem
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -43,11 +44,19 @@ def error_response(code: int, detail: str | None = None):
     if wants_json():
         response = jsonify(error=code, title=title, message=message)
     else:
-        response = make_response(
-            render_template("errors/error.html", code=code, title=title, message=message)
-        )
+        response = make_response(error_page(code, title, message))
     response.status_code = code
     return response
+
+
+def error_page(code: int, title: str, message: str) -> str:
+    page = {"code": code, "title": title, "message": message}
+    try:
+        return render_template("errors/error.html", **page)
+    except Exception:  # noqa: BLE001 - menu and sidebar need the database, which may be down
+        db.session.rollback()
+        log.warning("error page %s shown without menu and sidebar", code, exc_info=True)
+        return render_template("errors/error.html", **page, bare=True)
 
 
 @bp.app_errorhandler(CSRFError)
