@@ -16,6 +16,7 @@ from flask import Blueprint, abort, current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.offload import offload
+from app.private_files import private_dir, write_private
 
 bp = Blueprint("media", __name__)
 
@@ -24,8 +25,7 @@ IMAGE_NAME = re.compile(r"^[0-9a-f]{31}[0-9a-ft]\.(?:jpg|png|webp|gif)$")
 
 def image_dir() -> Path:
     path = Path(current_app.instance_path) / "uploads" / "images"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)  # 0700: drafts' images are not for other local users
 
 
 def save_image_bytes(data: bytes, extension: str) -> str:
@@ -177,7 +177,7 @@ def _webp_dimensions(data: bytes) -> tuple[int, int] | None:
 def _process_and_store(data: bytes, max_pixels: int, folder: Path) -> str:
     stored, thumb, extension = _reencode(data, max_pixels)
     name = _write_new(folder, extension, stored)
-    (folder / thumbnail_name(name)).write_bytes(thumb)
+    write_private(folder / thumbnail_name(name), thumb)
     return name
 
 
@@ -227,7 +227,7 @@ def _fitted(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
 def _write_new(folder: Path, extension: str, data: bytes) -> str:
     # 31 random hex digits and an "0"; the thumbnail has the same name ending in "t".
     name = f"{secrets.token_hex(16)[:31]}0.{extension}"
-    (folder / name).write_bytes(data)
+    write_private(folder / name, data)
     return name
 
 

@@ -406,3 +406,18 @@ def test_the_instance_folder_the_app_creates_is_private(make_app, tmp_path):
 
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "secret_key").stat().st_mode) == 0o600
+
+
+def test_uploaded_images_and_documents_are_private(app, tmp_path):
+    import io
+
+    from app.documents.files import store
+
+    image = save_image_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "png")
+    document, _size = store(io.BytesIO(b"%PDF-1.4\n%%EOF"))
+
+    uploads = Path(app.instance_path) / "uploads"
+    for folder in (uploads, uploads / "images", uploads / "documents"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for path in (uploads / "images" / image, uploads / "documents" / document):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

@@ -13,6 +13,7 @@ from typing import BinaryIO
 from flask import current_app
 
 from app.offload import offload
+from app.private_files import create_private, private_dir
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls compound files
 ZIP = b"PK\x03\x04"
@@ -153,8 +154,7 @@ def check_unpacked_size(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]
 
 def storage_dir() -> Path:
     path = Path(current_app.instance_path) / "uploads" / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)  # 0700: unpublished documents are not for other local users
 
 
 def store(stream: BinaryIO) -> tuple[str, int]:
@@ -167,7 +167,7 @@ def _store(stream: BinaryIO, folder: Path) -> tuple[str, int]:
     name = secrets.token_hex(16)
     stream.seek(0)
     size = 0
-    with open(folder / name, "xb") as out:
+    with create_private(folder / name) as out:
         while chunk := stream.read(1024 * 1024):
             out.write(chunk)
             size += len(chunk)
