@@ -73,6 +73,9 @@ class Defaults:
     # before any password hashing; room for an agency's editors behind one NAT address.
     LOGIN_IP_LIMIT = 30
     LOGIN_IP_WINDOW = 60
+    # Seconds a gevent worker waits before answering such a 429 (a parked greenlet): a flood
+    # gets its refusals slowly instead of as fast as the server can write them.
+    LOGIN_REFUSAL_DELAY = 1.0
     # Days a browser that logged in keeps its device cookie: its own allowance of failed
     # logins, untouched by lockouts that others cause (app/auth/devices.py).
     LOGIN_DEVICE_COOKIE_DAYS = 90

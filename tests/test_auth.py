@@ -1549,3 +1549,20 @@ def test_real_use_extends_the_idle_clock(app, client, auth, editor, make_article
         response = use()
         assert response.status_code < 400, (what, response.status_code)
         assert last_active(app, editor) > earlier + timedelta(minutes=9), what
+
+
+@pytest.mark.parametrize("app", [{"LOGIN_IP_LIMIT": 2}], indirect=True)
+def test_under_gevent_refused_attempts_are_answered_after_a_pause(app, monkeypatch):
+    """A flooding connection waits LOGIN_REFUSAL_DELAY (a cooperative sleep under gevent)
+    for each refusal; attempts within the limit are not delayed. Recorded, not timed."""
+    from app.auth import services
+
+    pauses = []
+    monkeypatch.setattr(services, "gevent_active", lambda: True)
+    monkeypatch.setattr(services, "_pause", pauses.append)
+    for _ in range(2):
+        assert fail(app, "khach", "198.51.100.7").status_code == 401
+    assert pauses == []
+
+    assert fail(app, "khach", "198.51.100.7").status_code == 429
+    assert pauses == [1.0]

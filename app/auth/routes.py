@@ -39,6 +39,7 @@ def login():
         try:
             result = services.authenticate(form.username.data, form.password.data)
         except services.TooManyAttempts as exc:
+            services.slow_down_refusal()
             # A standalone page (no menu, no query, no session write): a flood of refusals
             # stays cheap to answer.
             page = render_template(

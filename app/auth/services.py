@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -20,6 +21,7 @@ from app.auth.passwords import hash_password, needs_rehash, policy_errors, verif
 from app.auth.throttle import LoginThrottle
 from app.dates import utcnow
 from app.extensions import db, redis_store
+from app.offload import gevent_active
 
 log = logging.getLogger("app.auth")
 
@@ -156,6 +158,21 @@ def check_ip_rate(guard: LoginThrottle, ip: str) -> None:
     log.log(level, "login flood: ip=%s refused (%d refusals this window, retry in %d s)",
             ip, verdict.refusals, verdict.retry_after)  # fmt: skip
     raise TooManyAttempts(verdict.retry_after)
+
+
+def slow_down_refusal() -> None:
+    """Under gevent workers, answer a refused attempt only after LOGIN_REFUSAL_DELAY
+    seconds: a flooding client waits on each of its connections instead of getting
+    refusals as fast as the server can write them, and the wait costs a parked greenlet,
+    not a thread nor CPU. Elsewhere (dev server, tests, CLI) a sleep would hold a thread:
+    no delay."""
+    delay = float(current_app.config["LOGIN_REFUSAL_DELAY"])
+    if delay > 0 and gevent_active():
+        _pause(delay)
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)  # looked up at call time: gevent's cooperative sleep once patched
 
 
 def _authenticate(username: str, password: str) -> LoginResult:
