@@ -415,7 +415,7 @@ def test_an_entry_that_unpacks_to_less_than_its_header_says_is_refused():
         files.detect(io.BytesIO(short), "a.docx")
 
 
-def test_a_lying_docx_upload_is_not_stored(app, make_article):
+def test_a_lying_docx_upload_is_not_stored(app):
     from datetime import date
 
     from app.documents.services import (
