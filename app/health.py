@@ -80,7 +80,7 @@ def storage_problem(exc: BaseException) -> str | None:
         if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in message:
             # The same error for a missing folder (down) and one that cannot be written.
             database = _sqlite_file()
-            if database and database.parent.is_dir() and not _writable(database):
+            if database and offload(_exists_but_unwritable, database):
                 return "read-only"
         return None
     found = _os_error(exc)
@@ -92,13 +92,15 @@ def storage_problem(exc: BaseException) -> str | None:
     return None
 
 
-def _writable(path: Path) -> bool:
-    """Whether the file (or, if it does not exist, its folder) and its folder can be written.
+def _exists_but_unwritable(path: Path) -> bool:
+    """The database's folder exists, but it or the file cannot be written.
 
     os.access() reports a read-only file system even to root, whom permissions never stop.
     """
-    folder_ok = os.access(path.parent, os.W_OK)
-    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+    if not path.parent.is_dir():
+        return False
+    writable = os.access(path.parent, os.W_OK)
+    return not (writable and (not path.exists() or os.access(path, os.W_OK)))
 
 
 def _sqlite_file() -> Path | None:
@@ -108,7 +110,7 @@ def _sqlite_file() -> Path | None:
     name = url.database
     if name.startswith("file:"):
         name = name[5:].split("?", 1)[0]
-    return Path(name).resolve()
+    return Path(os.path.abspath(name))  # not resolve(): no file-system call here
 
 
 # --- the probes --------------------------------------------------------------------------------
