@@ -421,3 +421,31 @@ def test_uploaded_images_and_documents_are_private(app, tmp_path):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     for path in (uploads / "images" / image, uploads / "documents" / document):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_a_logged_in_editor_on_a_read_only_instance_gets_a_clear_page(make_app, tmp_path, mounts):
+    from auth_helpers import logged_in_client, new_account
+
+    from app.auth.models import Role
+
+    writable = make_app()
+    with writable.app_context():
+        account = new_account("bien-tap", role=Role.ADMIN)
+        db.session.commit()
+    editor = logged_in_client(writable, account)
+    cookies = {name: editor.get_cookie(name) for name in ("session", "remember_token")}
+    close_database(writable)
+    view = mounts.read_only_view(tmp_path / "instance", tmp_path / "read-only")
+    app = make_app(INSTANCE_PATH=str(view), SQLALCHEMY_DATABASE_URI=f"sqlite:///{view}/portal.db")
+    client = app.test_client()
+    for name, cookie in cookies.items():
+        if cookie is not None:
+            client.set_cookie(name, cookie.value, domain=cookie.domain)
+
+    for path in ("/admin/", "/admin/news/articles", "/auth/profile"):
+        response = client.get(path)
+        # The session cannot even be read (SQLite's WAL needs a writable folder): 503.
+        assert response.status_code == 503, (path, response.text)
+        assert '<html lang="vi">' in response.text
+        assert "ổ đĩa của máy chủ đang ở chế độ chỉ đọc" in response.text
+    close_database(app)

@@ -13,6 +13,7 @@ from app.db_sqlite import DatabaseBusy, busy_cause
 from app.extensions import db
 from app.health import storage_problem
 from app.health import storage_problem
+from app.health import storage_problem
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ def error_page(code: int, title: str, message: str) -> str:
     except Exception:  # noqa: BLE001 - menu and sidebar need the database, which may be down
         db.session.rollback()
         log.warning("error page %s shown without menu and sidebar", code, exc_info=True)
-        return render_template("errors/error.html", **page, bare=True)
+        # Straight from Jinja: context processors may need the database too (the user).
+        template = current_app.jinja_env.get_template("errors/error.html")
+        return template.render(**page, bare=True, site_name=current_app.config["SITE_NAME"])
 
 
 @bp.app_errorhandler(CSRFError)
