@@ -12,8 +12,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app.db_sqlite import DatabaseBusy, busy_cause
 from app.extensions import db
 from app.health import storage_problem
-from app.health import storage_problem
-from app.health import storage_problem
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
