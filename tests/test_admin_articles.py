@@ -1086,9 +1086,7 @@ def test_images_from_other_hosts_are_dropped_and_the_sites_own_kept(admin_client
 
 
 @pytest.mark.parametrize("app", [{"ARTICLE_EXTERNAL_IMAGES": True}], indirect=True)
-def test_images_from_other_hosts_are_kept_when_the_setting_allows_them(
-    admin_client, cats, visitor
-):
+def test_images_from_other_hosts_are_kept_when_the_setting_allows_them(admin_client, cats, visitor):
     save(
         admin_client,
         form_data(cats.a, title="Bài ảnh ngoài", status="published", body=EXTERNAL_IMAGES),

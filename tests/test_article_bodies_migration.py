@@ -60,9 +60,7 @@ def test_bodies_stored_before_are_cleaned_like_new_saves(tmp_path, redis_url):
 
         with db.engine.connect() as conn:
             bodies = conn.execute(sa.text("SELECT body FROM articles")).scalars().all()
-            revisions = conn.execute(
-                sa.text("SELECT body, state FROM article_revisions")
-            ).all()
+            revisions = conn.execute(sa.text("SELECT body, state FROM article_revisions")).all()
         db.engine.dispose()
     assert bodies == [CLEAN]
     assert [tuple(r) for r in revisions] == [(CLEAN, "saved")]
