@@ -449,3 +449,21 @@ def test_a_logged_in_editor_on_a_read_only_instance_gets_a_clear_page(make_app, 
         assert '<html lang="vi">' in response.text
         assert "ổ đĩa của máy chủ đang ở chế độ chỉ đọc" in response.text
     close_database(app)
+
+
+def test_healthz_names_a_database_whose_write_lock_someone_else_holds(make_app, tmp_path):
+    app = make_app(SQLITE_LOCK_WAIT_SECONDS=0.2)
+    outside = sqlite3.connect(tmp_path / "instance" / "portal.db", isolation_level=None)
+    outside.execute("BEGIN IMMEDIATE")  # another writer, as an operator's sqlite3 session
+    try:
+        response = app.test_client().get("/healthz")
+    finally:
+        outside.execute("ROLLBACK")
+        outside.close()
+
+    assert response.status_code == 503
+    body = response.get_json()
+    assert (body["db"], body["redis"], body["disk"]) == ("locked", "ok", "ok")
+    assert body["problems"][0].startswith("the database's write lock is held by someone else")
+    assert app.test_client().get("/healthz").status_code == 200  # and ok once it is released
+    close_database(app)
