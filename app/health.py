@@ -56,6 +56,18 @@ def _sqlite_error(exc: BaseException | None) -> sqlite3.Error | None:
     return None
 
 
+def _sqlstate(exc: BaseException | None) -> str | None:
+    """The SQLSTATE of a PostgreSQL (psycopg) error behind `exc`, if any."""
+    seen = 0
+    while exc is not None and seen < 5:
+        state = getattr(exc, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+        exc = getattr(exc, "orig", None) or exc.__cause__
+        seen += 1
+    return None
+
+
 def _os_error(exc: BaseException | None) -> OSError | None:
     seen = 0
     while exc is not None and seen < 5:
@@ -83,6 +95,11 @@ def storage_problem(exc: BaseException) -> str | None:
             if database and offload(_exists_but_unwritable, database):
                 return "read-only"
         return None
+    state = _sqlstate(exc)
+    if state is not None:
+        # PostgreSQL: 25006 read_only_sql_transaction; class 53 insufficient resources
+        # (53100 disk_full).
+        return {"25006": "read-only", "53100": "full"}.get(state)
     found = _os_error(exc)
     if found is not None:
         if found.errno in FULL_ERRNOS:
