@@ -13,6 +13,7 @@ from app.config import load_config
 from app.converters import register_converters
 from app.db_sqlite import cooperative_sqlite
 from app.extensions import csrf, db, migrate, redis_store
+from app.input_guard import refuse_nul_bytes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     security_headers.init_app(app)
 
     register_converters(app)  # before any route: <int:...> is a bounded record id
+    app.before_request(refuse_nul_bytes)  # no NUL in paths, queries, forms (PostgreSQL)
     register_blueprints(app)
     register_template_helpers(app)
     register_cli(app)

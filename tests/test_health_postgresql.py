@@ -75,3 +75,16 @@ def test_a_page_past_postgresql_integers_is_a_400(pg_app):
 
     assert response.status_code == 400
     assert "Số trang không hợp lệ." in response.text
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/van-ban/?q=%00", 400), ("/van-ban/?loai=%00", 400), ("/van-ban/?co-quan=a%00", 400),
+     ("/tin-tuc/a%00b", 404), ("/chuyen-muc/a%00b", 404), ("/tu-khoa/%00", 404),
+     ("/van-ban/a%00", 404)],
+)  # fmt: skip
+def test_a_nul_byte_is_refused_not_a_postgresql_error(pg_app, url, status):
+    response = pg_app.test_client().get(url)
+
+    assert response.status_code == status
+    assert '<html lang="vi">' in response.text

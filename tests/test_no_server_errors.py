@@ -100,3 +100,26 @@ def test_an_article_category_too_large_for_the_database_is_a_field_error(app, ma
     response = editor.post(path, data=data)
 
     assert_vietnamese_page(response, 400, "Lựa chọn không hợp lệ.")
+
+
+@pytest.mark.parametrize("url", ["/tin-tuc/a%00b", "/van-ban/a%00", "/media/a%00.png"])
+def test_a_nul_byte_in_the_path_is_not_found(client, url):
+    assert_vietnamese_page(client.get(url), 404, "Không tìm thấy trang")
+
+
+@pytest.mark.parametrize("url", ["/van-ban/?q=%00", "/chuyen-muc/x?page=1&q=a%00", "/?%00=1"])
+def test_a_nul_byte_in_the_query_string_is_a_400(client, url):
+    response = client.get(url)
+
+    assert_vietnamese_page(response, 400, "Dữ liệu gửi lên chứa ký tự không hợp lệ.")
+
+
+def test_a_nul_byte_in_a_form_field_is_a_400(app):
+    admin = logged_in_client(app, new_account("quan-tri", role=Role.ADMIN))
+    token = page_token(admin, "/admin/news/categories/new")
+
+    data = {"csrf_token": token, "name": "Tin\x00tức", "parent": "0"}
+
+    response = admin.post("/admin/news/categories/new", data=data)
+
+    assert_vietnamese_page(response, 400, "Dữ liệu gửi lên chứa ký tự không hợp lệ.")
