@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from app.audit.services import record as audit
 from app.blocks.models import Banner, BannerBlock
 from app.dates import site_zone
+from app.db_sqlite import lock_wait
 from app.extensions import db
 from app.stats.models import CounterFlush
 from app.stats.spool import register_replayer
@@ -28,6 +29,8 @@ BANNER_FIELDS = ("title", "target_url", "block", "position", "image", "active_fr
                  "active_until")  # fmt: skip
 # A click key outlives its local day wherever the day falls in UTC.
 CLICK_KEY_TTL = 2 * 24 * 3600
+# Seconds a click's SQL write waits for a locked SQLite database before it is spooled.
+CLICK_LOCK_WAIT = 0.2
 
 
 class BannerError(ValueError):
@@ -156,10 +159,12 @@ def count_click(banner_id: int, request: Request) -> bool:
     if not first:
         return False
     try:
-        db.session.execute(
-            update(Banner).where(Banner.id == banner_id).values(clicks=Banner.clicks + 1)
-        )
-        db.session.commit()
+        # The reader waits for a redirect: a locked database gets a short wait, then the spool.
+        with lock_wait(CLICK_LOCK_WAIT):
+            db.session.execute(
+                update(Banner).where(Banner.id == banner_id).values(clicks=Banner.clicks + 1)
+            )
+            db.session.commit()
     except SQLAlchemyError as exc:  # "database is locked", the busy deadline, a lost server
         db.session.rollback()
         log.warning("banner click spooled, the database did not take it: %s", exc)

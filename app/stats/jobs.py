@@ -20,6 +20,7 @@ import time
 import redis
 from flask import Flask
 
+from app.db_sqlite import busy_cause
 from app.stats import durability
 from app.stats.hub import Hub
 from app.stats.services import StatsService
@@ -94,8 +95,11 @@ class Runner:
             try:
                 with self.app.app_context():
                     self.tick()
-            except Exception:  # keep the loop alive whatever one job does
-                log.exception("stats background tick failed")
+            except Exception as exc:  # keep the loop alive whatever one job does
+                if busy_cause(exc) is None:
+                    log.exception("stats background tick failed")
+                else:  # an outside writer holds SQLite: the next tick tries again
+                    log.warning("stats background tick postponed: %s", busy_cause(exc))
 
     def tick(self) -> None:
         service = self.service
