@@ -416,8 +416,16 @@ REFUSED_URLS = [
     "https://dichvucong.example.gov.vn@evil.example/",
     "https://exa mple.vn/",
     "https://example.vn:99999/",
-    "https://example.vn/\x00",
 ]
+
+
+def test_an_address_with_a_nul_byte_is_refused_before_the_form(admin):
+    response = send(admin, BASE + "new", form_data(target_url="https://example.vn/\x00"))
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.text
+    assert banners() == []
+    with pytest.raises(BannerError):  # the service refuses it too, whoever calls it
+        create_banner(title="x", target_url="https://example.vn/\x00", block="links", by=None)
 
 
 @pytest.mark.parametrize("url", REFUSED_URLS)
