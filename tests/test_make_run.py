@@ -110,7 +110,7 @@ def test_make_run_serves_the_demo_site_and_stops_cleanly(run_env, tmp_path):
         status, content_type, body = fetch(f"{base}/healthz")
         assert status == 200, log_path.read_text()[-4000:]
         assert content_type.startswith("application/json")
-        assert json.loads(body) == {"db": "ok", "redis": "ok"}
+        assert json.loads(body) == {"db": "ok", "redis": "ok", "disk": "ok"}
 
         assert (redis_dir / "redis.sock").exists()
         redis_pid = int((redis_dir / "redis.pid").read_text().strip())
