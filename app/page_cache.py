@@ -116,10 +116,14 @@ def per_request(key: str) -> Markup:
 
 
 def fill(html: str, values: dict[str, str], defaults: dict[str, str]) -> str:
+    computed: dict[str, str] = {}  # each per-request value once, however often it appears
+
     def value(match: re.Match) -> str:
         key = match.group(1)
         if key in _request_values:
-            return str(escape(_request_values[key]()))
+            if key not in computed:
+                computed[key] = str(escape(_request_values[key]()))
+            return computed[key]
         return values.get(key, defaults.get(key, "0"))
 
     return _MARK.sub(value, html)

@@ -74,7 +74,8 @@ def site_origin() -> str:
 
 def request_origin() -> str:
     """SITE_URL, or else this request's own `scheme://host` (per request: never cache it)."""
-    return site_origin() or request.host_url.rstrip("/")
+    # Not `request.host_url`: it rebuilds a whole URL (IRI decoding included) per call.
+    return site_origin() or f"{request.scheme}://{request.host}"
 
 
 def absolute_url(endpoint: str, **values) -> Markup:
