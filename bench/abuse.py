@@ -45,10 +45,12 @@ from benchlib import (
     PYTHON,
     ROOT,
     CpuAccount,
+    FloodTally,
     Server,
     percentile,
     portal_env,
     prepare_instance,
+    read_flood,
     wait_quiet,
 )
 
@@ -220,9 +222,7 @@ class Probes:
 def flood_main(port: int, seconds: float, concurrency: int) -> None:
     """30 threads (by default), each with its own session and valid CSRF token, POST logins
     with random usernames as fast as they are answered; prints a JSON line of statuses."""
-    statuses = Counter()
-    errors = Counter()
-    lock = threading.Lock()
+    tally = FloodTally()
     deadline = time.monotonic() + seconds
 
     def attacker(n: int) -> None:
@@ -230,8 +230,7 @@ def flood_main(port: int, seconds: float, concurrency: int) -> None:
         try:
             token = client.token("/auth/login")
         except (OSError, RuntimeError) as exc:
-            with lock:
-                errors[f"token: {type(exc).__name__}"] += 1
+            tally.failed(f"token: {type(exc).__name__}")
             return
         while time.monotonic() < deadline:
             fields = {"csrf_token": token, "username": f"u{random.getrandbits(40):x}",
@@ -239,20 +238,13 @@ def flood_main(port: int, seconds: float, concurrency: int) -> None:
             try:
                 status, _, _ = client.post_form("/auth/login", fields)
             except OSError as exc:
-                with lock:
-                    errors[type(exc).__name__] += 1
+                tally.failed(type(exc).__name__)
                 client.close()
                 continue
-            with lock:
-                statuses[status] += 1
+            tally.answered(status)
         client.close()
 
-    threads = [threading.Thread(target=attacker, args=(n,)) for n in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    print("FLOOD_JSON " + json.dumps({"statuses": statuses, "errors": errors}), flush=True)
+    tally.run([threading.Thread(target=attacker, args=(n,)) for n in range(concurrency)])
 
 
 def scenario_login(server: Server, probes_args, seconds: float, concurrency: int) -> dict:
@@ -263,11 +255,7 @@ def scenario_login(server: Server, probes_args, seconds: float, concurrency: int
             capture_output=True, text=True, timeout=seconds + 120,
         )  # fmt: skip
         time.sleep(0.5)
-    line = next((x for x in done.stdout.splitlines() if x.startswith("FLOOD_JSON ")), None)
-    if line is None:
-        raise RuntimeError("login flood failed:\n" + done.stderr[-2000:])
-    flood = json.loads(line[len("FLOOD_JSON ") :])
-    return {"probes": probes.report(), "flood": flood}
+    return {"probes": probes.report(), "flood": read_flood(done, "login flood")}
 
 
 # --- Scenario (b): an outside process holds SQLite's lock ----------------------------------------
@@ -283,55 +271,67 @@ print("released", flush=True)
 """
 
 
-class Writer(threading.Thread):
+class Every(threading.Thread):
+    """A daemon thread doing `once()` every `interval` seconds (after each is done) until
+    `stop` is set."""
+
+    def __init__(self, interval: float) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.stop = threading.Event()
+
+    def once(self) -> None:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.once()
+            self.stop.wait(self.interval)
+
+
+class Writer(Every):
     """The logged-in editor saving a new category every `interval` seconds."""
 
     def __init__(self, editor: Client, interval: float, tag: str) -> None:
-        super().__init__(daemon=True)
+        super().__init__(interval)
         self.editor = editor
-        self.interval = interval
         self.tag = tag
-        self.stop = threading.Event()
+        self.token = ""
         self.results: list[tuple[str, int, float]] = []  # (name, status, ms)
 
     def run(self) -> None:
-        token = self.editor.token("/admin/news/categories/new")
-        n = 0
-        while not self.stop.is_set():
-            n += 1
-            name = f"Bench {self.tag} {n}"
-            fields = {"csrf_token": token, "name": name, "slug": "", "parent": "0"}
-            start = time.perf_counter()
-            try:
-                status, _, _ = self.editor.post_form("/admin/news/categories/new", fields)
-            except OSError:
-                status = 0
-                self.editor.close()
-            self.results.append((name, status, (time.perf_counter() - start) * 1000))
-            self.stop.wait(self.interval)
+        self.token = self.editor.token("/admin/news/categories/new")
+        super().run()
+
+    def once(self) -> None:
+        name = f"Bench {self.tag} {len(self.results) + 1}"
+        fields = {"csrf_token": self.token, "name": name, "slug": "", "parent": "0"}
+        start = time.perf_counter()
+        try:
+            status, _, _ = self.editor.post_form("/admin/news/categories/new", fields)
+        except OSError:
+            status = 0
+            self.editor.close()
+        self.results.append((name, status, (time.perf_counter() - start) * 1000))
 
 
-class Clicker(threading.Thread):
+class Clicker(Every):
     """New visitors clicking one banner; records how many redirects (acknowledged clicks)."""
 
     def __init__(self, port: int, path: str, interval: float) -> None:
-        super().__init__(daemon=True)
+        super().__init__(interval)
         self.port = port
         self.path = path
-        self.interval = interval
-        self.stop = threading.Event()
         self.statuses = Counter()
 
-    def run(self) -> None:
-        while not self.stop.is_set():
-            client = Client(self.port, user_agent=visitor_ua())
-            try:
-                status, _, _ = client.get(self.path)
-            except OSError:
-                status = 0
-            client.close()
-            self.statuses[status] += 1
-            self.stop.wait(self.interval)
+    def once(self) -> None:
+        client = Client(self.port, user_agent=visitor_ua())
+        try:
+            status, _, _ = client.get(self.path)
+        except OSError:
+            status = 0
+        client.close()
+        self.statuses[status] += 1
 
 
 def sql_one(database: Path, query: str, args=()) -> int:
@@ -426,6 +426,19 @@ def multipart(field: str, filename: str, data: bytes, content_type: str) -> tupl
     return body, f"multipart/form-data; boundary={boundary}"
 
 
+def upload_png(editor: Client, token: str, filename: str, png: bytes) -> tuple[int, float, bytes]:
+    """The article editor's image upload of one PNG: (status, ms, body)."""
+    body, ctype = multipart("image", filename, png, "image/png")
+    start = time.perf_counter()
+    status, _, data = editor.request(
+        "POST",
+        "/admin/news/images",
+        body,
+        {"Content-Type": ctype, "X-CSRFToken": token, "Accept": "application/json"},
+    )
+    return status, (time.perf_counter() - start) * 1000, data
+
+
 def scenario_image(server: Server, probes_args, seconds: float, editor: Client,
                    pixels: int) -> dict:  # fmt: skip
     side = int(pixels**0.5)
@@ -448,28 +461,13 @@ def scenario_image(server: Server, probes_args, seconds: float, editor: Client,
         sampler.start()
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            body, ctype = multipart("image", "anh-lon.png", png, "image/png")
-            start = time.perf_counter()
-            status, _, data = editor.request(
-                "POST",
-                "/admin/news/images",
-                body,
-                {"Content-Type": ctype, "X-CSRFToken": token, "Accept": "application/json"},
-            )
-            uploads.append((status, (time.perf_counter() - start) * 1000, data.decode()[:200]))
+            status, ms, data = upload_png(editor, token, "anh-lon.png", png)
+            uploads.append((status, ms, data.decode()[:200]))
         stop.set()
         sampler.join(timeout=5)
     # The old limit's picture (6324 x 6324, the issue's) is refused now, from its header.
     old = big_png(6324, 6324)
-    body, ctype = multipart("image", "anh-qua-lon.png", old, "image/png")
-    start = time.perf_counter()
-    status, _, data = editor.request(
-        "POST",
-        "/admin/news/images",
-        body,
-        {"Content-Type": ctype, "X-CSRFToken": token, "Accept": "application/json"},
-    )
-    refused_ms = (time.perf_counter() - start) * 1000
+    status, refused_ms, data = upload_png(editor, token, "anh-qua-lon.png", old)
     return {
         "image": f"{width}x{height} PNG ({width * height / 1e6:.1f} MP, {len(png) / 1e6:.1f} MB)",
         "probes": probes.report(),

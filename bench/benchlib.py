@@ -15,9 +15,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import psutil
@@ -352,3 +354,45 @@ def parse_bench_json(text: str) -> dict:
         if line.startswith("BENCH_JSON "):
             return json.loads(line[len("BENCH_JSON ") :])
     raise RuntimeError("no BENCH_JSON line in the load generator's output:\n" + text[-2000:])
+
+
+# --- login floods (abuse.py, login_flood.py): attacker threads in a process of their own ----------
+
+FLOOD_JSON = "FLOOD_JSON "
+
+
+class FloodTally:
+    """What a flood's threads were answered (statuses) and what failed (errors), counted under
+    a lock. The flooding process prints them as a FLOOD_JSON line (`run`); the benchmark
+    reads them back from its output (`read_flood`)."""
+
+    def __init__(self) -> None:
+        self.statuses: Counter = Counter()
+        self.errors: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def answered(self, status: int) -> None:
+        with self._lock:
+            self.statuses[status] += 1
+
+    def failed(self, what: str) -> None:
+        with self._lock:
+            self.errors[what] += 1
+
+    def run(self, threads: list[threading.Thread]) -> None:
+        """Start the attacker threads, wait for all of them, print the FLOOD_JSON line."""
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(FLOOD_JSON + json.dumps({"statuses": self.statuses, "errors": self.errors}),
+              flush=True)  # fmt: skip
+
+
+def read_flood(done: subprocess.CompletedProcess, what: str) -> dict:
+    """The statuses and errors a flooding process printed (FloodTally.run); RuntimeError
+    "`what` failed" with the end of its stderr when it printed none."""
+    line = next((x for x in done.stdout.splitlines() if x.startswith(FLOOD_JSON)), None)
+    if line is None:
+        raise RuntimeError(f"{what} failed:\n" + done.stderr[-2000:])
+    return json.loads(line[len(FLOOD_JSON) :])

@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -155,86 +156,84 @@ class OutsideRedis:
         self.embedded.stop()
 
 
-def scenario_restart(workdir: Path, rate: float, appendfsync: str) -> dict:
-    instance = workdir / "restart" / "instance"
+def step(steps: list[str], message: str) -> None:
+    """A scenario's step: kept for the report and said now."""
+    steps.append(message)
+    say(message)
+
+
+def settle(
+    server: Server, instance: Path, load: Load, before: int, back: float
+) -> tuple[float | None, int]:
+    """Once Redis is back (since monotonic time `back`): waits until the spool is empty, keeps
+    the load on until 5 s after `back`, stops it and waits for the counts (wait_counted).
+    Returns (seconds until the spool was empty or None, the total counted)."""
+    replayed = spool_emptied(instance)
+    time.sleep(max(0.0, 5 - (time.monotonic() - back)))
+    load.stop()
+    counted, _ = wait_counted(server, before + load.answered)
+    return replayed, counted
+
+
+Note = Callable[[], str]  # the report's note, made once the scenario is over
+
+
+def scenario_outside(name: str, workdir: Path, rate: float, appendfsync: str,
+                     while_down: Callable[[Server, list[str]], Note]) -> dict:  # fmt: skip
+    """A portal on an outside Redis under load: Redis killed after 5 s; 5 s later
+    `while_down(server, steps)`; 5 s later Redis started again (its AOF); the counts settled."""
+    instance = workdir / name / "instance"
     redis_server = OutsideRedis(Path(tempfile.mkdtemp(prefix="r", dir="/tmp")), appendfsync)
     redis_server.start()
     prepare_instance_with(instance, redis_server)
     env = portal_env(instance) | {"REDIS_URL": redis_server.embedded.url}
-    server = Server("restart", "wsgi:app", workdir, workers=2, env=env, instance=instance)
+    server = Server(name, "wsgi:app", workdir, workers=2, env=env, instance=instance)
     server.start()
-    steps = []
+    steps: list[str] = []
     try:
         before = total(server)
         load = Load(server, rate)
         load.start()
         time.sleep(5)
         redis_server.kill()
-        steps.append("Redis killed (SIGKILL) after 5 s of load")
-        say(steps[-1])
+        step(steps, "Redis killed (SIGKILL) after 5 s of load")
         time.sleep(5)
-        old_pids = [p.pid for p in server.worker_procs()]
-        server.stop()
-        steps.append("portal stopped (SIGTERM) after 5 s without Redis")
-        say(steps[-1])
-        server.start(ready_path="/")  # /healthz is 503 while Redis is down
-        steps.append("portal started again, Redis still down")
-        say(steps[-1])
+        note = while_down(server, steps)
         time.sleep(5)
         redis_server.start()
         back = time.monotonic()
-        steps.append("Redis started again (its AOF) 5 s later")
-        say(steps[-1])
-        replayed = spool_emptied(instance)
-        time.sleep(max(0.0, 5 - (time.monotonic() - back)))
-        load.stop()
-        expected = before + load.answered
-        counted, _ = wait_counted(server, expected)
-        return result("restart", steps, load, before, counted, replayed, instance,
-                      f"old workers {old_pids}; {server.log_count('still spooled')} "
-                      "'still spooled' log lines at their exit")  # fmt: skip
+        step(steps, "Redis started again (its AOF) 5 s later")
+        replayed, counted = settle(server, instance, load, before, back)
+        return result(name, steps, load, before, counted, replayed, instance, note())
     finally:
         server.stop()
         redis_server.stop()
+
+
+def restart_portal(server: Server, steps: list[str]) -> Note:
+    old_pids = [p.pid for p in server.worker_procs()]
+    server.stop()
+    step(steps, "portal stopped (SIGTERM) after 5 s without Redis")
+    server.start(ready_path="/")  # /healthz is 503 while Redis is down
+    step(steps, "portal started again, Redis still down")
+    return lambda: (f"old workers {old_pids}; {server.log_count('still spooled')} "
+                    "'still spooled' log lines at their exit")  # fmt: skip
+
+
+def kill_workers(server: Server, steps: list[str]) -> Note:
+    killed = [p.pid for p in server.worker_procs()]
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
+    step(steps, f"every worker killed with SIGKILL after 5 s without Redis ({killed})")
+    return lambda: ""
+
+
+def scenario_restart(workdir: Path, rate: float, appendfsync: str) -> dict:
+    return scenario_outside("restart", workdir, rate, appendfsync, restart_portal)
 
 
 def scenario_kill9(workdir: Path, rate: float, appendfsync: str) -> dict:
-    instance = workdir / "kill9" / "instance"
-    redis_server = OutsideRedis(Path(tempfile.mkdtemp(prefix="r", dir="/tmp")), appendfsync)
-    redis_server.start()
-    prepare_instance_with(instance, redis_server)
-    env = portal_env(instance) | {"REDIS_URL": redis_server.embedded.url}
-    server = Server("kill9", "wsgi:app", workdir, workers=2, env=env, instance=instance)
-    server.start()
-    steps = []
-    try:
-        before = total(server)
-        load = Load(server, rate)
-        load.start()
-        time.sleep(5)
-        redis_server.kill()
-        steps.append("Redis killed (SIGKILL) after 5 s of load")
-        say(steps[-1])
-        time.sleep(5)
-        killed = [p.pid for p in server.worker_procs()]
-        for pid in killed:
-            os.kill(pid, signal.SIGKILL)
-        steps.append(f"every worker killed with SIGKILL after 5 s without Redis ({killed})")
-        say(steps[-1])
-        time.sleep(5)
-        redis_server.start()
-        back = time.monotonic()
-        steps.append("Redis started again (its AOF) 5 s later")
-        say(steps[-1])
-        replayed = spool_emptied(instance)
-        time.sleep(max(0.0, 5 - (time.monotonic() - back)))
-        load.stop()
-        expected = before + load.answered
-        counted, _ = wait_counted(server, expected)
-        return result("kill9", steps, load, before, counted, replayed, instance, "")
-    finally:
-        server.stop()
-        redis_server.stop()
+    return scenario_outside("kill9", workdir, rate, appendfsync, kill_workers)
 
 
 def scenario_embedded(workdir: Path, rate: float) -> dict:
@@ -252,8 +251,7 @@ def scenario_embedded(workdir: Path, rate: float) -> dict:
         pid = int((instance / "redis" / "redis.pid").read_text())
         os.kill(pid, signal.SIGKILL)
         killed_at = time.monotonic()
-        steps.append(f"embedded Redis (pid {pid}) killed with SIGKILL after 5 s of load")
-        say(steps[-1])
+        step(steps, f"embedded Redis (pid {pid}) killed with SIGKILL after 5 s of load")
         back = None
         while time.monotonic() - killed_at < 30:
             try:
@@ -263,15 +261,9 @@ def scenario_embedded(workdir: Path, rate: float) -> dict:
             except OSError:
                 pass
             time.sleep(0.05)
-        steps.append(f"/healthz 200 again {back:.2f} s later" if back is not None
-                     else "/healthz still not 200 after 30 s")  # fmt: skip
-        say(steps[-1])
-        back_at = time.monotonic()
-        replayed = spool_emptied(instance)
-        time.sleep(max(0.0, 5 - (time.monotonic() - back_at)))
-        load.stop()
-        expected = before + load.answered
-        counted, _ = wait_counted(server, expected)
+        step(steps, f"/healthz 200 again {back:.2f} s later" if back is not None
+                    else "/healthz still not 200 after 30 s")  # fmt: skip
+        replayed, counted = settle(server, instance, load, before, time.monotonic())
         note = server.log_lines("embedded Redis is down")
         return result("embedded", steps, load, before, counted, replayed, instance,
                       note[0].split("] ", 3)[-1] if note else "no restart line in the log",

@@ -29,17 +29,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 from benchlib import (
     BROWSER_UA,
     PYTHON,
     CpuAccount,
+    FloodTally,
     Server,
     percentile,
     portal_env,
     prepare_instance,
+    read_flood,
 )
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -51,9 +52,7 @@ def random_address() -> str:
 
 def flood_main(port: int, seconds: float, threads: int, many: bool) -> None:
     """Attackers, each with its own session and CSRF token; prints a JSON line of statuses."""
-    statuses: Counter = Counter()
-    errors: Counter = Counter()
-    lock = threading.Lock()
+    tally = FloodTally()
     deadline = time.monotonic() + seconds
 
     def attacker() -> None:
@@ -77,20 +76,13 @@ def flood_main(port: int, seconds: float, threads: int, many: bool) -> None:
                 response = conn.getresponse()
                 response.read()
             except OSError as exc:
-                with lock:
-                    errors[type(exc).__name__] += 1
+                tally.failed(type(exc).__name__)
                 conn.close()
                 continue
-            with lock:
-                statuses[response.status] += 1
+            tally.answered(response.status)
         conn.close()
 
-    workers = [threading.Thread(target=attacker) for _ in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    print("FLOOD_JSON " + json.dumps({"statuses": statuses, "errors": errors}), flush=True)
+    tally.run([threading.Thread(target=attacker) for _ in range(threads)])
 
 
 class Probe(threading.Thread):
@@ -140,10 +132,7 @@ def phase(server: Server, seconds: float, threads: int, mode: str) -> dict:
             timeout=seconds + 300,
             check=False,
         )
-        line = next((x for x in done.stdout.splitlines() if x.startswith("FLOOD_JSON ")), None)
-        if line is None:
-            raise RuntimeError("flood failed:\n" + done.stderr[-2000:])
-        flood = json.loads(line[len("FLOOD_JSON ") :])
+        flood = read_flood(done, "flood")
     probe.stop.set()
     probe.join()
     return {"api_stats": probe.report(), "flood": flood,

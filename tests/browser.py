@@ -1,7 +1,9 @@
 """Helpers for tests in a real browser: Debian's Chromium driven by Playwright, a desktop
 browser context, the administrator of a live server and logging in through its form.
 
-Not a test module: the test_browser_*.py files import it.
+Not a test module: the test_browser_*.py files import it. Their fixtures `server` (a live
+server with the administrator), `browser` (one Chromium per module) and `context` (a desktop
+context per test) are in conftest.py.
 """
 
 from __future__ import annotations

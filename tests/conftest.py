@@ -195,3 +195,36 @@ def make_article(app, make_category):
                               **fields)  # fmt: skip
 
     return factory
+
+
+# --- tests in a real browser (tests/browser.py) ---------------------------------------------------
+# Imported where used: Playwright only for the modules that start a browser.
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A live gunicorn server (one gevent worker) with the administrator of tests/browser.py,
+    for the test module; a module that needs another server defines its own `server`."""
+    from browser import live_server_with_admin
+
+    with live_server_with_admin(1) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, one for the test module."""
+    from browser import chromium
+
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture
+def context(browser):
+    """A desktop context of its own for each test (no cookie or storage of another test)."""
+    from browser import desktop_context
+
+    made = desktop_context(browser)
+    yield made
+    made.close()

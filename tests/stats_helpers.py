@@ -1,13 +1,13 @@
 """Helpers for tests of the live statistics through the test client: a published article,
 separate visitors, what /api/stats answers and what a page shows.
 
-Not a test module: test_stats_counting.py and test_stats_durability.py import it.
+Not a test module: test_stats_counting.py, test_stats_durability.py and others import it.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -21,6 +21,9 @@ BROWSER = (
     "Chrome/120.0 Safari/537.36"
 )
 GOOGLEBOT = "Googlebot/2.1 (+http://www.google.com/bot.html)"
+# Wednesday 12 June 2024, 09:00 in Hanoi (UTC+7, no daylight saving time): where the tests'
+# clock starts.
+T0 = datetime(2024, 6, 12, 2, 0, tzinfo=UTC).timestamp()
 
 
 def publish(app, title: str) -> SimpleNamespace:
@@ -50,6 +53,12 @@ def stats(app) -> dict:
     response = app.test_client().get("/api/stats")
     assert response.status_code == 200
     return response.get_json()
+
+
+def headline(app) -> tuple[int, int, int]:
+    """Online, today and total, as /api/stats answers them."""
+    numbers = stats(app)
+    return numbers["online"], numbers["today"], numbers["total"]
 
 
 def sidebar(html: str) -> dict[str, int]:

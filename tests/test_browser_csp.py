@@ -12,9 +12,7 @@ import pytest
 from browser import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
-    chromium,
     desktop_context,
-    live_server_with_admin,
     login,
     requires_chromium,
 )
@@ -68,25 +66,6 @@ class Watched:
 
     def problems(self) -> list[str]:
         return self.console + self.violations()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with live_server_with_admin(1) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def context(browser):
-    context = desktop_context(browser)
-    yield context
-    context.close()
 
 
 def first_link(page, prefix: str) -> str:

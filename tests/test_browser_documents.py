@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from browser import desktop_session, requires_chromium
+from browser import requires_chromium
 from live_server import live_server, unique_browser_ua
 
 FIRST_ROW = ".block-documents .doc-list li:first-child"
@@ -26,9 +26,8 @@ def server():
 
 
 @pytest.fixture
-def page():
-    with desktop_session() as context:
-        yield context.new_page()
+def page(context):
+    return context.new_page()
 
 
 def number(text: str | None) -> int:

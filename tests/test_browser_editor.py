@@ -13,8 +13,6 @@ from browser import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     desktop_context,
-    desktop_session,
-    live_server_with_admin,
     login,
     requires_chromium,
 )
@@ -31,16 +29,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with live_server_with_admin(1) as running:
-        yield running
-
-
 @pytest.fixture
-def page():
-    with desktop_session() as context:
-        yield context.new_page()
+def page(context):
+    return context.new_page()
 
 
 def photo_png() -> bytes:

@@ -14,8 +14,6 @@ import pytest
 from browser import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
-    chromium,
-    desktop_context,
     live_server_with_admin,
     login,
     requires_chromium,
@@ -43,19 +41,6 @@ def server():
     env = {"FLASK_IDLE_TIMEOUT_SECONDS": str(IDLE), "FLASK_IDLE_WARNING_SECONDS": str(WARNING)}
     with live_server_with_admin(2, env) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def context(browser):
-    context = desktop_context(browser)
-    yield context
-    context.close()
 
 
 def log_in(page, server, next_path: str = "/admin/") -> None:

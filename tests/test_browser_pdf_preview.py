@@ -14,8 +14,6 @@ from browser import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     desktop_context,
-    desktop_session,
-    live_server_with_admin,
     login,
     requires_chromium,
 )
@@ -67,18 +65,6 @@ def hostile_pdf() -> bytes:
     return bytes(out)
 
 
-@pytest.fixture(scope="module")
-def server():
-    with live_server_with_admin(1) as running:
-        yield running
-
-
-@pytest.fixture
-def context():
-    with desktop_session() as made:
-        yield made
-
-
 def attach_as_administrator(page, server) -> None:
     login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/documents/new")
     page.fill("#code", CODE)
@@ -92,39 +78,54 @@ def attach_as_administrator(page, server) -> None:
     assert "Đã lưu văn bản" in page.locator("main").inner_text()
 
 
-def painted_blue_pixels(page) -> int:
-    """How many pixels of the first preview canvas carry the page's blue fill."""
+def preview_pixels(page, condition: str) -> int:
+    """How many pixels of the first preview canvas meet `condition`, a JavaScript expression
+    of their `r`, `g` and `b`."""
     return page.evaluate(
-        """([r, g, b]) => {
+        """() => {
             const canvas = document.querySelector('.pdf-preview canvas');
             const context = canvas.getContext('2d');
             const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
             let n = 0;
             for (let i = 0; i < data.length; i += 4) {
-              if (Math.abs(data[i] - r) < 8 && Math.abs(data[i + 1] - g) < 8
-                  && Math.abs(data[i + 2] - b) < 8) n++;
+              const r = data[i], g = data[i + 1], b = data[i + 2];
+              if (CONDITION) n++;
             }
             return n;
-        }""",
-        list(FILL),
+        }""".replace("CONDITION", condition)
     )
+
+
+def painted_blue_pixels(page) -> int:
+    """How many pixels of the first preview canvas carry the page's blue fill."""
+    r, g, b = FILL
+    return preview_pixels(
+        page, f"Math.abs(r - {r}) < 8 && Math.abs(g - {g}) < 8 && Math.abs(b - {b}) < 8"
+    )
+
+
+def record_problems(page) -> list[str]:
+    """The console errors and uncaught exceptions of `page` from now on, in the list returned;
+    its CSP violations in `window.__violations` of each document it loads."""
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e => "
+        "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    return errors
 
 
 def test_a_pdf_with_javascript_is_drawn_by_pdfjs_and_its_script_never_runs(server, context):
     attach_as_administrator(context.new_page(), server)
     reader = desktop_context(context.browser)
     dialogs: list[str] = []
-    errors: list[str] = []
     try:
         page = reader.new_page()
         page.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.add_init_script(
-            "window.__violations = [];"
-            "document.addEventListener('securitypolicyviolation', e => "
-            "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-        )
+        errors = record_problems(page)
 
         response = page.goto(server.url(f"/van-ban/{SLUG}"))
 
@@ -144,15 +145,8 @@ def test_a_pdf_with_javascript_is_drawn_by_pdfjs_and_its_script_never_runs(serve
 
 def test_a_seeded_document_with_an_embedded_vietnamese_font_is_drawn_cleanly(server, context):
     """The demo documents embed DejaVu Sans (pdf.js loads it as a FontFace under the CSP)."""
-    errors: list[str] = []
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.add_init_script(
-        "window.__violations = [];"
-        "document.addEventListener('securitypolicyviolation', e => "
-        "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    errors = record_problems(page)
     listing = server.get("/van-ban/", BOT).text
     paths = [p for p in dict.fromkeys(re.findall(r'href="(/van-ban/[a-z0-9-]+)"', listing))]
     paths = [p for p in paths if p != f"/van-ban/{SLUG}"]
@@ -162,16 +156,7 @@ def test_a_seeded_document_with_an_embedded_vietnamese_font_is_drawn_cleanly(ser
     page.goto(server.url(with_pdf))
 
     page.wait_for_selector(".pdf-preview[data-state=ready]")
-    ink = page.evaluate(
-        """() => {
-            const canvas = document.querySelector('.pdf-preview canvas');
-            const context = canvas.getContext('2d');
-            const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-            let n = 0;
-            for (let i = 0; i < data.length; i += 4) if (data[i] < 100 && data[i + 1] < 100) n++;
-            return n;
-        }"""
-    )
+    ink = preview_pixels(page, "r < 100 && g < 100")
     assert ink > 500, "no text was drawn"
     assert page.evaluate("window.__violations") == []
     assert errors == []

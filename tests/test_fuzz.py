@@ -332,25 +332,34 @@ class Seeded:
     admin: Account
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory, migrated_db, redis_url) -> Seeded:
-    """The demo site plus an administrator, crawled once as that administrator."""
+def seed_and_crawl(app, *editors: str) -> tuple[SiteMap, Account, object]:
+    """Seed the demo content, the administrator ADMIN and `editors` into the app's database,
+    then crawl the site as a visitor and as the administrator: the site map, the
+    administrator, and the administrator's logged-in client."""
     from app.demo.seed import seed_demo
 
-    instance = tmp_path_factory.mktemp("fuzz") / "instance"
-    instance.mkdir()
-    shutil.copy(migrated_db, instance / "portal.db")
-    app = create_app(base_config(instance, redis_url))
     with app.app_context():
         with app.test_request_context("/"):
             seed_demo()
         admin = new_account(ADMIN, role=Role.ADMIN)
-        new_account("fuzz-editor")  # an account the fuzz may edit other than its own
+        for username in editors:
+            new_account(username)
         db.session.commit()
     redis_store.client.flushdb()
     site = crawl(app, app.test_client(), ["/auth/login"])
     client = logged_in_client(app, admin)
     crawl(app, client, ["/", "/admin/", "/van-ban/", "/auth/profile"], site)
+    return site, admin, client
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, migrated_db, redis_url) -> Seeded:
+    """The demo site plus an administrator, crawled once as that administrator."""
+    instance = tmp_path_factory.mktemp("fuzz") / "instance"
+    instance.mkdir()
+    shutil.copy(migrated_db, instance / "portal.db")
+    app = create_app(base_config(instance, redis_url))
+    site, admin, _ = seed_and_crawl(app, "fuzz-editor")  # an account the fuzz may edit
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -393,11 +402,21 @@ def site_copy(seeded: Seeded, folder: Path, redis_url: str):
     shutil.copytree(seeded.instance, instance)
     app = create_app(base_config(instance, redis_url))
     redis_store.client.flushdb()
+    with targeting(app, seeded.site, seeded.admin) as target:
+        yield target
+
+
+@contextmanager
+def targeting(app, site: SiteMap, admin: Account, client=None):
+    """A Target for the app: `client`, or a new one logged in as `admin`; the errors the app
+    logs meanwhile collected. Afterwards the app's runner stopped, its database connections
+    closed and the Redis DB emptied."""
     errors = Errors()
     logging.getLogger("app").addHandler(errors)
     try:
-        client = logged_in_client(app, seeded.admin)
-        yield Target(app, client, seeded.site, errors, seeded.admin)
+        if client is None:
+            client = logged_in_client(app, admin)
+        yield Target(app, client, site, errors, admin)
     finally:
         logging.getLogger("app").removeHandler(errors)
         app.extensions["stats_runner"].stop()

@@ -15,12 +15,20 @@ from datetime import UTC, date, datetime
 import pytest
 import redis
 from auth_helpers import Clock
-from stats_helpers import BROWSER, GOOGLEBOT, publish, sidebar, stats, views_shown, visitor
+from stats_helpers import (
+    BROWSER,
+    GOOGLEBOT,
+    T0,
+    headline,
+    publish,
+    sidebar,
+    stats,
+    views_shown,
+    visitor,
+)
 
 from app.extensions import db
 
-# Wednesday 12 June 2024, 09:00 in Hanoi (UTC+7, no daylight saving time).
-T0 = datetime(2024, 6, 12, 2, 0, tzinfo=UTC).timestamp()
 MINUTE = 60.0
 
 
@@ -33,11 +41,6 @@ def clock() -> Clock:
 def app(make_stats_app):
     """Overrides conftest's `app`: the test's clock, no background threads, no context."""
     return make_stats_app()
-
-
-def headline(app) -> tuple[int, int, int]:
-    numbers = stats(app)
-    return numbers["online"], numbers["today"], numbers["total"]
 
 
 # --- visits ------------------------------------------------------------------------------------

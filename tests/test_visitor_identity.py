@@ -12,18 +12,16 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from auth_helpers import Clock
-from stats_helpers import BROWSER, GOOGLEBOT, publish, stats, visitor
+from stats_helpers import BROWSER, GOOGLEBOT, T0, headline, publish, visitor
 
 from app.extensions import db, redis_store
 from app.stats.store import PREFIX
 from app.stats.visitor import COOKIE_NAME, sign, verify
 
-# Wednesday 12 June 2024, 09:00 in Hanoi (UTC+7).
-T0 = datetime(2024, 6, 12, 2, 0, tzinfo=UTC).timestamp()
 MINUTE = 60.0
 ATTACKER = "198.51.100.66"
 
@@ -36,11 +34,6 @@ def clock() -> Clock:
 @pytest.fixture
 def app(make_stats_app):
     return make_stats_app()
-
-
-def headline(app) -> tuple[int, int, int]:
-    numbers = stats(app)
-    return numbers["online"], numbers["today"], numbers["total"]
 
 
 def issued_cookie(response) -> str:
