@@ -32,6 +32,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
+from app.db_sqlite import lock_wait
 from app.extensions import db, redis_store
 from app.offload import offload
 
@@ -39,6 +40,8 @@ bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
 PROBE_BYTES = 4096
+# Seconds the database probe waits for SQLite's write lock before saying "locked".
+HEALTH_LOCK_WAIT = 0.5
 READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
 FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 
@@ -229,7 +232,8 @@ def _database_error(exc: Exception) -> tuple[str, str]:
 def healthz():
     status: dict[str, str] = {}
     problems: list[str] = []
-    status["db"], problem = probe_database(db.engine)
+    with lock_wait(HEALTH_LOCK_WAIT):  # a held lock is a finding, not a reason to hang
+        status["db"], problem = probe_database(db.engine)
     problems += [problem] if problem else []
     try:
         redis_store.client.ping()
