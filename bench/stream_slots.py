@@ -42,7 +42,7 @@ from benchlib import (  # noqa: E402
 )
 
 from app.stats.hub import page_reserve  # noqa: E402
-from app.stats.visitor import sign  # noqa: E402
+from app.visitor import sign  # noqa: E402
 
 PER_IP, PER_VISITOR = 200, 4  # the shipped defaults
 

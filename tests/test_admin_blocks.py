@@ -33,7 +33,7 @@ from app.blocks.models import Banner, BannerBlock
 from app.blocks.services import BannerError, create_banner, target_url_error
 from app.dates import utcnow
 from app.extensions import db, redis_store
-from app.stats.visitor import sign
+from app.visitor import sign
 
 BASE = "/admin/blocks/"
 ZONE_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, the default SITE_TIMEZONE (no DST)

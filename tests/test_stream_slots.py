@@ -25,7 +25,7 @@ from stats_helpers import BROWSER, visitor
 from app.extensions import redis_store
 from app.stats.hub import client_gone, page_reserve, stream_cap
 from app.stats.store import PREFIX
-from app.stats.visitor import COOKIE_NAME, sign, verify
+from app.visitor import COOKIE_NAME, sign, verify
 
 VIETNAMESE_BUSY = "quá nhiều kết nối"
 

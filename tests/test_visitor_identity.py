@@ -20,7 +20,7 @@ from stats_helpers import BROWSER, GOOGLEBOT, T0, headline, publish, visitor
 
 from app.extensions import db, redis_store
 from app.stats.store import PREFIX
-from app.stats.visitor import COOKIE_NAME, sign, verify
+from app.visitor import COOKIE_NAME, sign, verify
 
 MINUTE = 60.0
 ATTACKER = "198.51.100.66"

@@ -1,11 +1,11 @@
-"""Sidebar blocks: the registry, banners and partner links."""
+"""Sidebar blocks: banners and partner links (the sidebar registry is `app.sidebar`)."""
 
 from flask import Flask
 from sqlalchemy import select
 
 from app.blocks.models import Banner, BannerBlock
-from app.blocks.registry import POSITIONS, Block, register_block, render_sidebar
 from app.extensions import db
+from app.sidebar import POSITIONS, Block, register_block, render_sidebar
 
 
 def active_banners(block: BannerBlock) -> list[Banner]:

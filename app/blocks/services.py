@@ -20,7 +20,7 @@ from app.db_sqlite import lock_wait
 from app.extensions import db
 from app.stats.models import CounterFlush
 from app.stats.spool import register_replayer
-from app.stats.visitor import identify, is_prefetch
+from app.visitor import identify, is_prefetch
 
 log = logging.getLogger(__name__)
 

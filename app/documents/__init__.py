@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 
-from app.blocks.registry import POSITIONS, Block, register_block
 from app.documents.models import Document
 from app.documents.queries import NewestIds, newest, recently_issued
 from app.documents.routes import bp, local_today
+from app.sidebar import POSITIONS, Block, register_block
 
 
 def _watched(app: Flask, cache: NewestIds):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 
-from app.blocks.registry import POSITIONS, Block, register_block
+from app.sidebar import POSITIONS, Block, register_block
 from app.stats.hub import Hub
 from app.stats.jobs import Runner
 from app.stats.services import StatsService, buffered_views, get_service
-from app.stats.visitor import COOKIE_MAX_AGE, COOKIE_NAME
+from app.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 
 
 def track_page_view(

@@ -17,7 +17,7 @@ from app.stats.hub import (
     stream_cap,
 )
 from app.stats.services import get_service
-from app.stats.visitor import address_key, fallback_id, stream_identity, user_agent_of
+from app.visitor import address_key, fallback_id, stream_identity, user_agent_of
 
 bp = Blueprint("stats", __name__)
 

@@ -27,7 +27,7 @@ from app.extensions import db, redis_store
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
-from app.stats.visitor import identify, is_prefetch
+from app.visitor import identify, is_prefetch
 
 log = logging.getLogger(__name__)
 
