@@ -963,6 +963,26 @@ def test_admin_pages_are_forbidden_to_editors(app, client, auth, admin, editor, 
     assert client.get(ADMIN_HOME).status_code == 200  # editors do have the dashboard
 
 
+def test_dashboard_counts_articles_documents_comments_and_accounts(
+    app, client, auth, admin, editor, make_article
+):
+    with app.app_context():
+        make_article(title="Một")
+        make_article(title="Hai")
+    auth.login(editor)
+
+    html = client.get(ADMIN_HOME).text
+
+    assert (
+        '<div class="dash-cards">\n'
+        '  <div class="dash-card"><span class="dash-number">2</span> bài viết</div>\n'
+        '  <div class="dash-card"><span class="dash-number">0</span> văn bản</div>\n'
+        '  <div class="dash-card"><span class="dash-number">0</span> ý kiến chờ duyệt</div>\n'
+        '  <div class="dash-card"><span class="dash-number">2</span> tài khoản</div>\n'
+        "</div>"
+    ) in html
+
+
 @pytest.mark.parametrize("path", [*ADMIN_ONLY, ADMIN_HOME, "/auth/profile"])
 def test_admin_pages_send_anonymous_visitors_to_login(app, client, path):
     response = client.get(path)

@@ -1,36 +1,20 @@
-"""Administration shell: what belongs to no single feature (dashboard, users, audit), and
-the admin menu that features add their sections to."""
+"""Administration shell: what belongs to no single feature (dashboard, users, audit). Features
+add their menu entries and dashboard counts through `app.admin_menu`; the shell imports none."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import Flask, current_app, url_for
-from flask_login import current_user
+from flask import Flask
 
 from app.admin.routes import bp
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    endpoint: str
-    position: int = 50
-    admin_only: bool = False
-
-
-def register_nav(app: Flask, item: NavItem) -> None:
-    app.extensions.setdefault("admin_nav", []).append(item)
-
-
-def nav_items() -> list[dict]:
-    """The admin menu entries the current user may open."""
-    items = sorted(current_app.extensions.get("admin_nav", []), key=lambda i: i.position)
-    return [
-        {"label": i.label, "url": url_for(i.endpoint)}
-        for i in items
-        if current_user.is_authenticated and (current_user.is_admin or not i.admin_only)
-    ]
+from app.admin_menu import (
+    DashboardCount,
+    NavItem,
+    nav_items,
+    register_count,
+    register_nav,
+    row_count,
+)
+from app.auth.models import User
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +23,9 @@ def init_app(app: Flask) -> None:
     register_nav(app, NavItem("Tổng quan", "admin.dashboard", 0))
     register_nav(app, NavItem("Tài khoản", "admin.users", 90, admin_only=True))
     register_nav(app, NavItem("Nhật ký quản trị", "admin.audit_log", 95, admin_only=True))
+    # No feature takes comments yet; the card stays so the dashboard keeps its shape.
+    register_count(app, DashboardCount("ý kiến chờ duyệt", lambda: 0, 30))
+    register_count(app, DashboardCount("tài khoản", row_count(User), 90))
 
 
-__all__ = ["NavItem", "bp", "init_app", "register_nav"]
+__all__ = ["bp", "init_app"]

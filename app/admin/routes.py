@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.admin.forms import UserForm
 from app.admin.services import categories_by_ids, update_user
+from app.admin_menu import dashboard_counts
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
 from app.auth.policies import admin_required, staff_required
@@ -19,23 +20,10 @@ from app.news.queries import all_categories
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
 @bp.get("/")
 @staff_required
 def dashboard():
-    from app.documents.models import Document
-    from app.news.models import Article
-
-    counts = {
-        "articles": _count(Article),
-        "documents": _count(Document),
-        "comments_pending": 0,
-        "users": _count(User),
-    }
-    return render_template("admin/dashboard.html", counts=counts)
+    return render_template("admin/dashboard.html", cards=dashboard_counts())
 
 
 def _user_form(user: User | None = None) -> UserForm:

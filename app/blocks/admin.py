@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.admin import NavItem, register_nav
+from app.admin_menu import NavItem, register_nav
 from app.auth.policies import admin_required
 from app.blocks.forms import ActionForm, BannerForm
 from app.blocks.models import Banner, BannerBlock

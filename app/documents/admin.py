@@ -30,7 +30,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.admin import NavItem, register_nav
+from app.admin_menu import DashboardCount, NavItem, register_count, register_nav, row_count
 from app.auth.policies import admin_required, may_publish, staff_required
 from app.converters import id_arg, page_number
 from app.documents import admin_services as services
@@ -429,6 +429,7 @@ def list_entry_delete(kind: str, entry_id: int):
 def init_admin(app: Flask) -> None:
     app.register_blueprint(bp)
     register_nav(app, NavItem("Văn bản", "documents_admin.index", 20))
+    register_count(app, DashboardCount("văn bản", row_count(Document), 20))
     register_nav(
         app, NavItem("Danh mục văn bản", "documents_admin.lists_index", 21, admin_only=True)
     )

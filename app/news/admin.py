@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
-from app.admin import NavItem, register_nav
+from app.admin_menu import DashboardCount, NavItem, register_count, register_nav, row_count
 from app.auth.policies import may_edit_category, may_publish, staff_required
 from app.converters import id_arg, page_number
 from app.dates import local_to_utc, utc_to_local_naive, utcnow
@@ -385,6 +385,7 @@ def upload_image():
 def init_admin(app: Flask) -> None:
     app.register_blueprint(bp)
     register_nav(app, NavItem("Bài viết", "news_admin.articles", 10))
+    register_count(app, DashboardCount("bài viết", row_count(Article), 10))
 
 
 __all__ = ["bp", "init_admin"]

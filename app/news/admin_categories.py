@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.admin import NavItem, register_nav
+from app.admin_menu import NavItem, register_nav
 from app.auth.policies import admin_required
 from app.converters import id_arg
 from app.extensions import db
