@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
 from app.dates import utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:  # a name for the type checker only: auth records audit entries, not back
+    from app.auth.models import User
 
 
 class AuditEntry(db.Model):

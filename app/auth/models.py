@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dates import utcnow
 from app.extensions import db
-from app.news.models import Category
+
+if TYPE_CHECKING:  # a name for the type checker only: news depends on auth, not back
+    from app.news.models import Category
 
 
 class Role(enum.StrEnum):
