@@ -52,27 +52,21 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Each feature's init_app registers its public and admin blueprints and its hooks.
+
+    stats comes before news and documents, which register their counters with it.
+    """
     from app import admin, auth, blocks, documents, errors, health, media, news, page_cache, stats
-    from app.blocks import admin as blocks_admin
-    from app.blocks import routes as blocks_routes
-    from app.documents import admin as documents_admin
-    from app.news import admin as news_admin
-    from app.news import admin_categories
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(media.bp)
     blocks.init_app(app)
-    app.register_blueprint(blocks_routes.bp)
     stats.init_app(app)
     news.init_app(app)
     documents.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
-    news_admin.init_admin(app)
-    admin_categories.init_admin(app)
-    blocks_admin.init_admin(app)
-    documents_admin.init_admin(app)
     page_cache.init_app(app, content_models())
 
 

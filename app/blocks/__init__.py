@@ -26,6 +26,10 @@ def _context(block: BannerBlock):
 
 
 def init_app(app: Flask) -> None:
+    from app.blocks import admin, routes
+
+    app.register_blueprint(routes.bp)
+    admin.init_admin(app)
     register_block(
         app,
         Block("banners", "blocks/banners.html", _context(BannerBlock.BANNERS),

@@ -38,7 +38,10 @@ def _block_context() -> dict | None:
 
 
 def init_app(app: Flask) -> None:
+    from app.documents import admin
+
     app.register_blueprint(bp)
+    admin.init_admin(app)
     stats = app.extensions["stats"]
     stats.register_counter("document", Document, "views")
     stats.register_counter("document_download", Document, "downloads")

@@ -7,7 +7,11 @@ from app.news.routes import bp
 
 
 def init_app(app: Flask) -> None:
+    from app.news import admin, admin_categories
+
     app.register_blueprint(bp)
+    admin.init_admin(app)
+    admin_categories.init_admin(app)
     app.extensions["stats"].register_counter("article", Article, "views")
 
 
