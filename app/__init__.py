@@ -54,7 +54,9 @@ def create_app(config: dict | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     """Each feature's init_app registers its public and admin blueprints and its hooks.
 
-    stats comes before news and documents, which register their counters with it.
+    Features declare through neutral registries (app.sidebar, app.admin_menu,
+    app.live_counters), so none needs another initialised first; the order below is kept
+    because it orders the request hooks.
     """
     from app import admin, auth, blocks, documents, errors, health, media, news, page_cache, stats
 

@@ -7,6 +7,7 @@ from flask import Flask, current_app, g
 from app.documents.models import Document
 from app.documents.queries import NewestIds, newest, recently_issued
 from app.documents.routes import bp, local_today
+from app.live_counters import add_watch_provider, register_counter
 from app.sidebar import POSITIONS, Block, register_block
 
 
@@ -42,12 +43,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     admin.init_admin(app)
-    stats = app.extensions["stats"]
-    stats.register_counter("document", Document, "views")
-    stats.register_counter("document_download", Document, "downloads")
+    register_counter(app, "document", Document, "views")
+    register_counter(app, "document_download", Document, "downloads")
     cache = NewestIds()
     app.extensions["documents_newest"] = cache
-    stats.watch_providers.append(_watched(app, cache))
+    add_watch_provider(app, _watched(app, cache))
     register_block(
         app,
         Block("new_documents", "documents/block.html", _block_context, POSITIONS["new_documents"]),

@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from app.live_counters import register_counter
 from app.news.models import Article
 from app.news.routes import bp
 
@@ -12,7 +13,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     admin.init_admin(app)
     admin_categories.init_admin(app)
-    app.extensions["stats"].register_counter("article", Article, "views")
+    register_counter(app, "article", Article, "views")
 
 
 __all__ = ["bp", "init_app"]

@@ -14,7 +14,6 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +22,9 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from app import live_counters
 from app.extensions import db, redis_store
+from app.live_counters import Counter
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
@@ -36,19 +37,12 @@ BREAKER_SECONDS = 2.0
 REPLAY_PER_TICK = 2000
 
 
-@dataclass(frozen=True)
-class Counter:
-    """An item counter buffered in Redis and flushed into `model.column`."""
-
-    model: type
-    column: str
-
-
 class StatsService:
     def __init__(self, app: Flask) -> None:
         self.config = app.config
         self.clock = app.config.get("STATS_CLOCK") or time.time
-        self.counters: dict[str, Counter] = {}
+        # Filled by the features through app.live_counters, before or after this exists.
+        self.counters: dict[str, Counter] = live_counters.counters(app)
         self.spool = Spool(
             Path(app.instance_path) / "spool",
             max_bytes=int(app.config.get("STATS_SPOOL_MAX_MB", 256)) * 1024 * 1024,
@@ -59,8 +53,7 @@ class StatsService:
         self._store_key: tuple | None = None
         self._lock = threading.Lock()
         self.on_trail = None  # set by the background runner: schedules trailing publishes
-        # Functions naming the items ("kind:id") whose counters pages show live.
-        self.watch_providers: list = []
+        self.watch_providers = live_counters.watch_providers(app)
 
     # Redis access
     @property
@@ -87,9 +80,6 @@ class StatsService:
             log.warning("Redis unavailable for statistics: %s", exc)
             redis_store.revive()  # an embedded server that died starts again (dev, CLI)
         self._down_until = time.monotonic() + BREAKER_SECONDS
-
-    def register_counter(self, kind: str, model: type, column: str) -> None:
-        self.counters[kind] = Counter(model, column)
 
     def watch(self) -> str:
         """The live item counters pages show, as "kind:id,kind:id"."""

@@ -1,0 +1,42 @@
+"""What features declare to the statistics: the items they count and those pages show live.
+
+Declarations go into the app's extensions, which the statistics service reads when it runs,
+so a feature may declare before or after the service exists and imports no `app.stats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class Counter:
+    """An item counter buffered in Redis and flushed into `model.column`."""
+
+    model: type
+    column: str
+
+
+def counters(app: Flask) -> dict[str, Counter]:
+    """The app's counted item kinds ("article", "document", ...), by kind."""
+    return app.extensions.setdefault("stats_counters", {})
+
+
+def watch_providers(app: Flask) -> list[Callable[[], list[str]]]:
+    """Functions naming the items ("kind:id") whose counters pages show live."""
+    return app.extensions.setdefault("stats_watch_providers", [])
+
+
+def register_counter(app: Flask, kind: str, model: type, column: str) -> None:
+    """Count views of `kind:<id>` items, flushed into `model.column` of the row `id`."""
+    counters(app)[kind] = Counter(model, column)
+
+
+def add_watch_provider(app: Flask, provider: Callable[[], list[str]]) -> None:
+    watch_providers(app).append(provider)
+
+
+__all__ = ["Counter", "add_watch_provider", "counters", "register_counter", "watch_providers"]
