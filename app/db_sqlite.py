@@ -81,15 +81,17 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "database is locked" in str(exc)
 
 
+def wrapped_chain(error: BaseException | None, depth: int = 5) -> Iterator[BaseException]:
+    """`error`, then what it wraps (SQLAlchemy's `orig`, else `__cause__`), `depth` at most."""
+    while error is not None and depth > 0:
+        yield error
+        error = getattr(error, "orig", None) or error.__cause__
+        depth -= 1
+
+
 def busy_cause(error: BaseException | None) -> DatabaseBusy | None:
     """The DatabaseBusy behind `error` (itself, or what SQLAlchemy wrapped), else None."""
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, DatabaseBusy):
-            return error
-        error = getattr(error, "orig", None) or error.__cause__
-        seen += 1
-    return None
+    return next((e for e in wrapped_chain(error) if isinstance(e, DatabaseBusy)), None)
 
 
 class CooperativeConnection(sqlite3.Connection):

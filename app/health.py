@@ -32,7 +32,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
-from app.db_sqlite import lock_wait
+from app.db_sqlite import lock_wait, wrapped_chain
 from app.extensions import db, redis_store
 from app.offload import offload
 
@@ -50,25 +50,13 @@ FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 
 
 def _sqlite_error(exc: BaseException | None) -> sqlite3.Error | None:
-    seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, sqlite3.Error):
-            return exc
-        exc = getattr(exc, "orig", None) or exc.__cause__
-        seen += 1
-    return None
+    return next((e for e in wrapped_chain(exc) if isinstance(e, sqlite3.Error)), None)
 
 
 def _sqlstate(exc: BaseException | None) -> str | None:
     """The SQLSTATE of a PostgreSQL (psycopg) error behind `exc`, if any."""
-    seen = 0
-    while exc is not None and seen < 5:
-        state = getattr(exc, "sqlstate", None)
-        if isinstance(state, str):
-            return state
-        exc = getattr(exc, "orig", None) or exc.__cause__
-        seen += 1
-    return None
+    states = (getattr(e, "sqlstate", None) for e in wrapped_chain(exc))
+    return next((state for state in states if isinstance(state, str)), None)
 
 
 def _os_error(exc: BaseException | None) -> OSError | None:

@@ -96,10 +96,11 @@ class Runner:
                 with self.app.app_context():
                     self.tick()
             except Exception as exc:  # keep the loop alive whatever one job does
-                if busy_cause(exc) is None:
+                busy = busy_cause(exc)
+                if busy is None:
                     log.exception("stats background tick failed")
                 else:  # an outside writer holds SQLite: the next tick tries again
-                    log.warning("stats background tick postponed: %s", busy_cause(exc))
+                    log.warning("stats background tick postponed: %s", busy)
 
     def tick(self) -> None:
         service = self.service
