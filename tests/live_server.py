@@ -80,7 +80,7 @@ def pid_alive(pid: int) -> bool:
         return True
     try:  # a zombie is dead for our purpose
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
+    except (OSError, IndexError):  # gone between the two looks (ENOENT, or ESRCH while reaped)
         return False
 
 
