@@ -139,7 +139,7 @@ class EmbeddedRedis:
         log.warning("embedded Redis is down (%s); restarting it", reason)
         started = self.process
         self.ensure_running(stop_at_exit=self._stop_at_exit_registered)
-        if self.process is not started:  # not someone else's start in the meantime
+        if self.process is not None and self.process is not started:  # not someone else's start
             self.restarts += 1
             log.warning("embedded Redis restarted, pid %s (restart %d by this process)",
                         self.process.pid, self.restarts)  # fmt: skip
@@ -212,7 +212,21 @@ class EmbeddedRedis:
                     if os.stat(path).st_mode & 0o077:
                         os.chmod(path, 0o600)
 
+    def _reap_predecessor(self) -> None:
+        """The process this object started before, found dead: collect its exit status (no
+        zombie), and make sure it is gone before another server opens the same files."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        try:
+            process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            log.warning("embedded Redis (pid %s) found dead still runs; killing it", process.pid)
+            process.kill()
+            process.wait()
+
     def _start(self) -> None:
+        self._reap_predecessor()
         self.socket.unlink(missing_ok=True)
         args = [
             REDIS_SERVER,

@@ -95,6 +95,7 @@ def test_a_dead_server_is_restarted_on_next_need_without_gunicorn(server_dir, ca
         client.set("st:total", 41)
         time.sleep(1.2)  # AOF everysec
         old = holder.embedded.live_pid()
+        first = holder.embedded.process
         os.kill(old, signal.SIGKILL)
         assert wait_until(lambda: not pid_alive(old), 10)
 
@@ -105,6 +106,7 @@ def test_a_dead_server_is_restarted_on_next_need_without_gunicorn(server_dir, ca
         assert holder.embedded.live_pid() not in (None, old)
         assert client.get("st:total") == "41"
         assert "killed by SIGKILL" in caplog.text or "process is gone" in caplog.text
+        assert first.returncode == -signal.SIGKILL  # the dead server was reaped, not leaked
         client.close()
     finally:
         holder.embedded.stop()
