@@ -15,13 +15,13 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from conftest import csrf_token_from
 
 from app.auth.models import Role
-from app.auth.services import create_user
+from app.auth.operations import create_user
 
 # A password zxcvbn accepts and that contains none of the test usernames.
 PASSWORD = "mây-trắng bay 27 lần"
 OTHER_PASSWORD = "Lúa vàng 2024 trên đồi"
 
-# What the login page says (app/auth/services.py): the same for unknown users and bad passwords.
+# What the login page says (app/auth/operations.py): the same for unknown users and bad passwords.
 GENERIC_FAILURE = "Tên đăng nhập hoặc mật khẩu không đúng."
 BLOCKED = "Đăng nhập tạm thời bị khóa do nhập sai nhiều lần."
 IDLE_BAR_TEXT = (

@@ -160,12 +160,12 @@ def csrf_token_from(html: str) -> str:
 
 @pytest.fixture
 def make_category(app):
-    from app.news.services import create_category
+    from app.news.operations import create_category
 
     counter = iter(range(1, 10_000))
 
     def factory(name: str | None = None, **fields):
-        return create_category(name or f"Chuyên mục {next(counter)}", **fields)
+        return create_category(name or f"Chuyên mục {next(counter)}", by=None, **fields)
 
     return factory
 
@@ -176,7 +176,7 @@ def make_article(app, make_category):
 
     from app.dates import utcnow
     from app.news.models import ArticleStatus
-    from app.news.services import create_article
+    from app.news.operations import create_article
 
     counter = iter(range(1, 10_000))
     default_category = []

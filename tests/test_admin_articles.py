@@ -52,7 +52,7 @@ from app.html_sanitizer import (
     sanitize_html,
 )
 from app.news.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
-from app.news.services import create_category
+from app.news.operations import create_category
 
 ARTICLES = "/admin/news/articles"
 NEW = "/admin/news/articles/new"
@@ -276,7 +276,7 @@ class Categories:
 
 @pytest.fixture
 def cats(app) -> Categories:
-    a, b = create_category("Giáo dục"), create_category("Y tế")
+    a, b = create_category("Giáo dục", by=None), create_category("Y tế", by=None)
     return Categories(a.id, b.id, a.slug, b.slug)
 
 

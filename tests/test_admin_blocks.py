@@ -30,7 +30,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.auth.models import Role
 from app.blocks.models import Banner, BannerBlock
-from app.blocks.services import BannerError, create_banner, target_url_error
+from app.blocks.operations import BannerError, create_banner, target_url_error
 from app.dates import utcnow
 from app.extensions import db, redis_store
 from app.visitor import sign

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role
-from app.auth.services import create_user
+from app.auth.operations import create_user
 from app.extensions import db
 from app.news.models import Category
 
@@ -505,10 +505,10 @@ def test_a_slug_taken_between_the_check_and_the_save_is_a_field_error(
     admin, make_category, monkeypatch
 ):
     """Two admins saving the same slug at once: the unique constraint decides, politely."""
-    import app.news.category_services as services
+    import app.news.queries as queries
 
     make_category("Tin tức")
-    monkeypatch.setattr(services, "slug_owner", lambda slug: None)  # the check saw it free
+    monkeypatch.setattr(queries, "slug_owner", lambda slug: None)  # the check saw it free
     response = send(admin, BASE + "new", {"name": "Tin mới", "slug": "tin-tuc", "parent": "0"})
     assert response.status_code == 200
     assert field_errors(response.text) == ["Đường dẫn “tin-tuc” đã được dùng cho chuyên mục khác."]

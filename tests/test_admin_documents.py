@@ -39,7 +39,7 @@ from app.documents.models import (
     Issuer,
     Signer,
 )
-from app.documents.services import (
+from app.documents.operations import (
     attach_file,
     create_document,
     get_or_create_field,

@@ -45,7 +45,7 @@ from sqlalchemy import func, select, update
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User, UserSession
-from app.auth.services import AccountError, create_user
+from app.auth.operations import AccountError, create_user
 from app.dates import utcnow
 from app.extensions import db
 
@@ -183,10 +183,10 @@ def audit_rows(app, action: str | None = None) -> list[AuditEntry]:
 
 
 def categories(app, *names: str) -> list[int]:
-    from app.news.services import create_category
+    from app.news.operations import create_category
 
     with app.app_context():
-        return [create_category(name).id for name in names]
+        return [create_category(name, by=None).id for name in names]
 
 
 def change_password(client, current: str, new: str):
@@ -447,7 +447,7 @@ def test_failures_spread_over_more_than_five_minutes_do_not_lock(app, clock, edi
 
 
 def test_an_account_takes_at_most_100_failures_an_hour_from_anywhere(app, clock, editor):
-    from app.auth.services import throttle
+    from app.auth.operations import throttle
 
     # 99 failures from 99 addresses, recorded by the throttle the login form uses (each one
     # through the form would cost an argon2 verification: ~15 s).
@@ -1352,7 +1352,7 @@ def lock_out_untrusted_clients(app, account: Account) -> None:
     """What the attack of issue 9 did: 5 wrong passwords from each of 21 addresses. The first
     address goes through the form; the other 100 failures are recorded by the throttle the
     form uses (each through the form would cost an argon2 verification)."""
-    from app.auth.services import throttle
+    from app.auth.operations import throttle
 
     for _ in range(5):
         fail(app, account.username, "10.9.0.1")
@@ -1575,11 +1575,11 @@ def test_real_use_extends_the_idle_clock(app, client, auth, editor, make_article
 def test_under_gevent_refused_attempts_are_answered_after_a_pause(app, monkeypatch):
     """A flooding connection waits LOGIN_REFUSAL_DELAY (a cooperative sleep under gevent)
     for each refusal; attempts within the limit are not delayed. Recorded, not timed."""
-    from app.auth import services
+    from app.auth import operations
 
     pauses = []
-    monkeypatch.setattr(services, "gevent_active", lambda: True)
-    monkeypatch.setattr(services, "_pause", pauses.append)
+    monkeypatch.setattr(operations, "gevent_active", lambda: True)
+    monkeypatch.setattr(operations, "_pause", pauses.append)
     for _ in range(2):
         assert fail(app, "khach", "198.51.100.7").status_code == 401
     assert pauses == []

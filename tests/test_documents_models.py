@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.documents import files
 from app.documents.filters import Filters, query
 from app.documents.models import Document, DocumentFile
-from app.documents.services import (
+from app.documents.operations import (
     attach_file,
     create_document,
     get_or_create_issuer,

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from app.demo.pdf import document_pdf
 from app.documents.models import Document, DocumentFile, Field
-from app.documents.services import (
+from app.documents.operations import (
     attach_file,
     create_document,
     get_or_create_field,

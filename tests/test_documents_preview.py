@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from app.demo.pdf import document_pdf
-from app.documents.services import (
+from app.documents.operations import (
     attach_file,
     create_document,
     get_or_create_issuer,

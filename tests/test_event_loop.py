@@ -418,7 +418,7 @@ def test_an_entry_that_unpacks_to_less_than_its_header_says_is_refused():
 def test_a_lying_docx_upload_is_not_stored(app):
     from datetime import date
 
-    from app.documents.services import (
+    from app.documents.operations import (
         attach_file,
         create_document,
         get_or_create_issuer,

@@ -42,12 +42,12 @@ def content(app):
     from datetime import date, timedelta
 
     from app.dates import utcnow
-    from app.documents.services import create_document, get_or_create_issuer, get_or_create_type
+    from app.documents.operations import create_document, get_or_create_issuer, get_or_create_type
     from app.news.models import ArticleStatus
-    from app.news.services import create_article, create_category
+    from app.news.operations import create_article, create_category
 
     with app.app_context():
-        category = create_category("Tin tức")
+        category = create_category("Tin tức", by=None)
         article = create_article(
             title="Hội nghị tổng kết năm", category=category, lead="Tóm tắt.",
             body="<p>Nội dung.</p>", status=ArticleStatus.PUBLISHED,

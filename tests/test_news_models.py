@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.dates import utcnow
 from app.extensions import db
 from app.news.models import Article, ArticleSlug, ArticleStatus
-from app.news.services import update_article
+from app.news.operations import update_article
 from app.slugs import slugify
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.news.models import Article
-from app.news.services import update_article
+from app.news.operations import update_article
 
 UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0"}
 
@@ -43,9 +43,10 @@ def make(app, title="Bài viết được lưu đệm"):
 
     from app.dates import utcnow
     from app.news.models import ArticleStatus
-    from app.news.services import create_article, create_category
+    from app.news.operations import create_article, create_category
 
-    return create_article(title=title, category=create_category("Tin tức"), lead="Tóm tắt.",
+    category = create_category("Tin tức", by=None)
+    return create_article(title=title, category=category, lead="Tóm tắt.",
                           body="<p>Nội dung.</p>", status=ArticleStatus.PUBLISHED,
                           published_at=utcnow() - timedelta(hours=1))  # fmt: skip
 
@@ -103,7 +104,7 @@ def test_query_parameters_a_page_does_not_read_share_one_cache_entry(cached_app)
 
 
 def test_a_declared_page_parameter_is_normalised_before_it_keys_the_cache(cached_app):
-    from app.news.services import create_article
+    from app.news.operations import create_article
 
     first = make(cached_app)
     for n in range(12):  # two pages of ARTICLES_PER_PAGE = 10

@@ -75,12 +75,12 @@ def test_demo_content_and_public_pages_on_postgresql(pg_app):
 
 def test_checkpoint_upserts_and_flush_counts_once_on_postgresql(pg_app):
     from app.news.models import ArticleStatus
-    from app.news.services import create_article, create_category
+    from app.news.operations import create_article, create_category
     from app.stats import durability
     from app.stats.models import DailyStat
 
     article = create_article(
-        title="Bài viết trên PostgreSQL", category=create_category("Tin tức"),
+        title="Bài viết trên PostgreSQL", category=create_category("Tin tức", by=None),
         lead="Tóm tắt.", body="<p>Nội dung.</p>", status=ArticleStatus.PUBLISHED,
     )  # fmt: skip
     service = pg_app.extensions["stats"]

@@ -105,7 +105,7 @@ def test_a_response_with_its_own_policy_keeps_it(app, client):
     from datetime import date
 
     from app.demo.pdf import document_pdf
-    from app.documents.services import (
+    from app.documents.operations import (
         attach_file,
         create_document,
         get_or_create_issuer,

@@ -511,7 +511,7 @@ def test_a_returning_visitors_page_view_costs_one_redis_round_trip(app, redis_ro
 
 
 def test_live_document_counts_in_the_sidebar_come_in_the_same_round_trip(app, redis_round_trips):
-    from app.documents.services import create_document, get_or_create_issuer, get_or_create_type
+    from app.documents.operations import create_document, get_or_create_issuer, get_or_create_type
 
     with app.app_context():
         document = create_document(

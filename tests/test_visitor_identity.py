@@ -209,7 +209,7 @@ def test_a_cookie_signed_with_a_key_no_longer_configured_counts_as_no_cookie(mak
 
 def make_document_with_file(app) -> tuple[int, int, str]:
     """A published document with one PDF; (document id, file id, page URL)."""
-    from app.documents.services import (
+    from app.documents.operations import (
         attach_file,
         create_document,
         get_or_create_issuer,

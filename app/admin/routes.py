@@ -7,12 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin.forms import UserForm
-from app.admin.services import categories_by_ids, update_user
+from app.admin.operations import categories_by_ids, update_user
 from app.admin_menu import dashboard_counts
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
+from app.auth.operations import AccountError, create_user
 from app.auth.policies import admin_required, staff_required
-from app.auth.services import AccountError, create_user
 from app.converters import page_number
 from app.extensions import db
 from app.news.queries import all_categories

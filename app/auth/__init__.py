@@ -18,7 +18,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    from app.auth.services import load_session
+    from app.auth.operations import load_session
 
     # Loading writes nothing; real use moves the idle clock after the response
     # (app/auth/activity.py).

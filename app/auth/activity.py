@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, request, session
 from flask_login import current_user
 
-from app.auth.services import touch_session
+from app.auth.operations import touch_session
 
 
 def counts_as_activity(response: Response) -> bool:

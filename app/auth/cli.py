@@ -23,7 +23,7 @@ from app.auth.models import Role
 @with_appcontext
 def create_admin(username: str, display_name: str, email: str, password: str) -> None:
     """Create an administrator account."""
-    from app.auth.services import AccountError, create_user
+    from app.auth.operations import AccountError, create_user
 
     try:
         user = create_user(
@@ -46,8 +46,8 @@ def create_admin(username: str, display_name: str, email: str, password: str) ->
 @with_appcontext
 def set_password(username: str, password: str) -> None:
     """Set a user's password (ends that user's sessions)."""
-    from app.auth.services import AccountError, find_user
-    from app.auth.services import set_password as change
+    from app.auth.operations import AccountError, find_user
+    from app.auth.operations import set_password as change
 
     user = find_user(username)
     if user is None:

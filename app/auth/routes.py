@@ -19,8 +19,8 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.audit.services import record as audit
-from app.auth import devices, services
+from app.audit.operations import record as audit
+from app.auth import devices, operations
 from app.auth.forms import ChangePasswordForm, EmptyForm, LoginForm
 from app.auth.passwords import verify_password
 from app.auth.safety import safe_next
@@ -37,9 +37,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            result = services.authenticate(form.username.data, form.password.data)
-        except services.TooManyAttempts as exc:
-            services.slow_down_refusal()
+            result = operations.authenticate(form.username.data, form.password.data)
+        except operations.TooManyAttempts as exc:
+            operations.slow_down_refusal()
             # A standalone page (no menu, no query, no session write): a flood of refusals
             # stays cheap to answer.
             page = render_template(
@@ -53,9 +53,9 @@ def login():
             return render_template("auth/login.html", form=form), result.status
         user = result.user
         try:
-            services.start_session(user)
-        except services.LoginUnavailable:
-            flash(services.SESSION_UNAVAILABLE, "error")
+            operations.start_session(user)
+        except operations.LoginUnavailable:
+            flash(operations.SESSION_UNAVAILABLE, "error")
             return render_template("auth/login.html", form=form), 503
         login_user(user, remember=False)
         # A permanent cookie survives a browser restart; never for administrators.
@@ -77,12 +77,12 @@ def logout():
     recorded = True
     if current_user.is_authenticated:
         audit("auth.logout", current_user, commit=False)
-        recorded = services.end_session(current_user.session_token, "logout")
+        recorded = operations.end_session(current_user.session_token, "logout")
     # This browser is logged out whatever the database says (a shared computer must not stay
     # logged in); a session that could not be ended server-side still ends when idle.
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất." if recorded else services.LOGOUT_NOT_RECORDED, "info")
+    flash("Bạn đã đăng xuất." if recorded else operations.LOGOUT_NOT_RECORDED, "info")
     return redirect(url_for("auth.login"))
 
 
@@ -95,10 +95,10 @@ def profile():
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
         else:
             try:
-                services.set_password(
+                operations.set_password(
                     current_user, form.new.data, keep_session=current_user.session_token
                 )
-            except services.AccountError as exc:
+            except operations.AccountError as exc:
                 form.new.errors.append(str(exc))
             else:
                 flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất.", "info")
@@ -107,7 +107,7 @@ def profile():
 
 
 def _session_state(status: int = 200):
-    deadline = services.session_deadline(current_user.session_token)
+    deadline = operations.session_deadline(current_user.session_token)
     if deadline is None:
         return _expired()
     response = jsonify(
@@ -138,7 +138,7 @@ def keepalive():
     apart at least: a double click is one keepalive)."""
     if not current_user.is_authenticated:
         return _expired()
-    services.touch_session(current_user, min_interval=1.0)
+    operations.touch_session(current_user, min_interval=1.0)
     g.activity_recorded = True
     return _session_state()
 

@@ -10,7 +10,7 @@ from app.admin_menu import NavItem, register_nav
 from app.auth.policies import admin_required
 from app.blocks.forms import ActionForm, BannerForm
 from app.blocks.models import Banner, BannerBlock
-from app.blocks.services import (
+from app.blocks.operations import (
     BLOCK_LABELS,
     BannerError,
     create_banner,

@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField,
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.blocks.models import BannerBlock
-from app.blocks.services import BLOCK_LABELS, target_url_error
+from app.blocks.operations import BLOCK_LABELS, target_url_error
 from app.form_base import PortalForm, strip
 
 # What <input type="datetime-local"> sends (with or without seconds).

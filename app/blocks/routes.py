@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, request
 from sqlalchemy import select
 
 from app.blocks.models import Banner
-from app.blocks.services import count_click, is_http_url
+from app.blocks.operations import count_click, is_http_url
 from app.extensions import db
 
 bp = Blueprint("blocks", __name__)

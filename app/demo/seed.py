@@ -14,7 +14,7 @@ from app.demo import content
 from app.demo.images import banner_png, landscape_jpeg
 from app.demo.pdf import document_pdf
 from app.documents.models import Document, Field
-from app.documents.services import (
+from app.documents.operations import (
     attach_file,
     create_document,
     get_or_create_field,
@@ -25,7 +25,7 @@ from app.documents.services import (
 from app.extensions import db
 from app.media import save_image_bytes, save_uploaded_image
 from app.news.models import Article, ArticleStatus, Category, ImagePosition
-from app.news.services import create_article
+from app.news.operations import create_article
 
 
 def seed_categories() -> tuple[dict[str, Category], int]:

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from app.admin_menu import DashboardCount, NavItem, register_count, register_nav, row_count
 from app.auth.policies import admin_required, may_publish, staff_required
 from app.converters import id_arg, page_number
-from app.documents import admin_services as services
+from app.documents import operations, queries
 from app.documents.admin_forms import (
     ActionForm,
     DocumentForm,
@@ -213,7 +213,7 @@ def _editor(document: Document | None):
         values = _values_from(form)
         if values is not None:
             try:
-                saved = services.save_document(
+                saved = operations.save_document(
                     document,
                     by=current_user,
                     values=values,
@@ -222,7 +222,7 @@ def _editor(document: Document | None):
                     related=_by_ids(Document, form.related.data),
                     uploads=form.files.data or [],
                 )
-            except services.Refused as exc:
+            except operations.Refused as exc:
                 form[exc.field].errors.append(str(exc))
             else:
                 flash(f"Đã lưu văn bản {saved.code}.", "info")
@@ -263,7 +263,7 @@ def remove_file(document_id: int, file_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     name = attached.original_name
-    services.remove_document_file(attached, by=current_user)
+    operations.remove_document_file(attached, by=current_user)
     flash(f"Đã gỡ tệp {name}.", "info")
     return redirect(url_for(".edit", document_id=document.id))
 
@@ -276,7 +276,7 @@ def delete(document_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         code = document.code
-        services.delete_document(document, by=current_user)
+        operations.delete_document(document, by=current_user)
         flash(f"Đã xóa văn bản {code}.", "info")
         return redirect(url_for(".index"))
     if request.method == "POST":
@@ -347,17 +347,17 @@ def _list_form(kind: ListKind, entry=None):
 
 def _save_from(kind: ListKind, form, entry):
     if kind.model is DocumentType:
-        return services.save_type(
+        return operations.save_type(
             entry, name=form.name.data, by=current_user, position=form.position.data or 0
         )
     if kind.model is Issuer:
-        return services.save_issuer(entry, name=form.name.data, by=current_user)
+        return operations.save_issuer(entry, name=form.name.data, by=current_user)
     if kind.model is Signer:
-        return services.save_signer(
+        return operations.save_signer(
             entry, name=form.name.data, by=current_user, position=form.position.data or ""
         )
     parent = db.session.get(Field, form.parent.data) if form.parent.data else None
-    return services.save_field(entry, name=form.name.data, parent=parent, by=current_user)
+    return operations.save_field(entry, name=form.name.data, parent=parent, by=current_user)
 
 
 @bp.get("/lists")
@@ -375,7 +375,7 @@ def lists(kind: str):
     if form.validate_on_submit():
         try:
             entry = _save_from(spec, form, None)
-        except services.Refused as exc:
+        except operations.Refused as exc:
             form[exc.field].errors.append(str(exc))
         else:
             flash(f"Đã thêm “{entry.name}”.", "info")
@@ -385,7 +385,7 @@ def lists(kind: str):
         kind=spec,
         kinds=KINDS,
         rows=_rows(spec),
-        used=services.usage_counts(spec.model),
+        used=queries.usage_counts(spec.model),
         form=form,
     ), (400 if form.errors else 200)
 
@@ -399,7 +399,7 @@ def list_entry(kind: str, entry_id: int):
     if form.validate_on_submit():
         try:
             _save_from(spec, form, entry)
-        except services.Refused as exc:
+        except operations.Refused as exc:
             form[exc.field].errors.append(str(exc))
         else:
             flash(f"Đã lưu “{entry.name}”.", "info")
@@ -418,8 +418,8 @@ def list_entry_delete(kind: str, entry_id: int):
         abort(400)
     name = entry.name
     try:
-        services.delete_entry(entry, by=current_user)
-    except services.Refused as exc:
+        operations.delete_entry(entry, by=current_user)
+    except operations.Refused as exc:
         flash(str(exc), "error")
     else:
         flash(f"Đã xóa “{name}”.", "info")

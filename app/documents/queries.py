@@ -1,4 +1,5 @@
-"""Reads for the documents pages and the sidebar block."""
+"""Reads of the documents feature: the public pages, the sidebar block, and the checks and
+counts the administration shows."""
 
 from __future__ import annotations
 
@@ -6,10 +7,19 @@ import threading
 import time
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.documents.models import Document, DocumentFile, DocumentType, Field, Issuer, Signer
+from app.documents.models import (
+    Document,
+    DocumentFile,
+    DocumentType,
+    Field,
+    Issuer,
+    Signer,
+    document_fields,
+)
 from app.extensions import db
+from app.slugs import slugify
 
 
 def by_slug(slug: str) -> Document | None:
@@ -97,3 +107,28 @@ class NewestIds:
 
 def recently_issued(document: Document, today: date, days: int) -> bool:
     return 0 <= (today - document.issued_on).days <= days
+
+
+def code_owner(code: str, exclude: Document | None = None) -> Document | None:
+    """Another document with this code, or one whose code differs only in what its address
+    drops (case, diacritics, punctuation): both would have the same slug."""
+    code = " ".join(code.split())
+    stmt = select(Document).where((Document.code == code) | (Document.slug == slugify(code)))
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(Document.id != exclude.id)
+    return db.session.scalar(stmt.limit(1))
+
+
+def usage_counts(model) -> dict[int, int]:
+    """How many documents (published or not) use each entry of a list."""
+    if model is Field:
+        column = document_fields.c.field_id
+        stmt = select(column, func.count()).group_by(column)
+    else:
+        column = {
+            DocumentType: Document.type_id,
+            Issuer: Document.issuer_id,
+            Signer: Document.signer_id,
+        }[model]
+        stmt = select(column, func.count()).where(column.is_not(None)).group_by(column)
+    return {entry_id: count for entry_id, count in db.session.execute(stmt)}

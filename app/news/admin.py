@@ -35,19 +35,17 @@ from app.news.models import (
     ImagePosition,
     RevisionState,
 )
-from app.news.queries import all_categories
-from app.news.services import (
+from app.news.operations import (
     NotApplicable,
     apply_revision,
     delete_articles,
     discard_revision,
     needs_approval,
-    own_pending_revision,
-    pending_revisions,
     propose_changes,
     save_article,
     set_status,
 )
+from app.news.queries import all_categories, own_pending_revision, pending_revisions
 
 bp = Blueprint("news_admin", __name__, url_prefix="/admin/news")
 

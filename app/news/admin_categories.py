@@ -10,17 +10,15 @@ from app.auth.policies import admin_required
 from app.converters import id_arg
 from app.extensions import db
 from app.news.category_forms import ROOT, ActionForm, CategoryForm
-from app.news.category_services import (
+from app.news.models import Category
+from app.news.operations import (
     CategoryError,
-    article_counts,
-    category_tree,
     create_category,
     delete_category,
-    descendant_ids,
     move_category,
     update_category,
 )
-from app.news.models import Category
+from app.news.queries import article_counts, category_tree, descendant_ids
 
 bp = Blueprint("category_admin", __name__, url_prefix="/admin/news/categories")
 

@@ -1,12 +1,24 @@
-"""Reads for the public pages: what readers may see, in the order they see it."""
+"""Reads of the news feature: what readers may see, in the order they see it, and the views
+editors get of the category tree and of pending revisions."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.news.models import Article, ArticleSlug, Category, Tag, article_extra_categories
+from app.news.models import (
+    Article,
+    ArticleRevision,
+    ArticleSlug,
+    Category,
+    RevisionState,
+    Tag,
+    article_extra_categories,
+)
+from app.slugs import slugify
 
 
 def visible_articles() -> Select[tuple[Article]]:
@@ -99,3 +111,111 @@ def latest(limit: int = 20) -> list[Article]:
 
 def all_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+# --- The category tree and the editors' views of it ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    category: Category
+    depth: int
+    first: bool  # first among its siblings: cannot move up
+    last: bool  # last among its siblings: cannot move down
+
+
+def _all() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def category_tree() -> list[TreeRow]:
+    """Every category in display order, parents before their children."""
+    categories = _all()
+    known = {c.id for c in categories}
+    by_parent: dict[int | None, list[Category]] = {}
+    for c in categories:
+        parent = c.parent_id if c.parent_id in known else None
+        by_parent.setdefault(parent, []).append(c)
+    rows: list[TreeRow] = []
+    seen: set[int] = set()
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        siblings = by_parent.get(parent_id, [])
+        for i, c in enumerate(siblings):
+            if c.id in seen:  # a damaged tree must not loop forever
+                continue
+            seen.add(c.id)
+            rows.append(TreeRow(c, depth, i == 0, i == len(siblings) - 1))
+            walk(c.id, depth + 1)
+
+    walk(None, 0)
+    # Anything unreachable (a cycle written outside this module) still shows, at the root.
+    for c in categories:
+        if c.id not in seen:
+            seen.add(c.id)
+            rows.append(TreeRow(c, 0, True, True))
+    return rows
+
+
+def descendant_ids(category: Category) -> set[int]:
+    """The ids below `category` (not its own), from the parent links in the database."""
+    children: dict[int | None, list[int]] = {}
+    for cid, parent_id in db.session.execute(select(Category.id, Category.parent_id)):
+        children.setdefault(parent_id, []).append(cid)
+    found: set[int] = set()
+    todo = list(children.get(category.id, []))
+    while todo:
+        cid = todo.pop()
+        if cid not in found and cid != category.id:
+            found.add(cid)
+            todo.extend(children.get(cid, []))
+    return found
+
+
+def slug_owner(slug: str) -> int | None:
+    return db.session.scalar(select(Category.id).where(Category.slug == slug))
+
+
+def proposed_slug(name: str, category_id: int | None = None) -> str:
+    """A slug from `name` no other category uses (a number is added when needed)."""
+    base = slugify(name)
+    slug, n = base, 2
+    while (owner := slug_owner(slug)) is not None and owner != category_id:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def article_counts() -> dict[int, int]:
+    """How many articles each category holds as their main category."""
+    query = select(Article.category_id, func.count(Article.id)).group_by(Article.category_id)
+    return {cid: n for cid, n in db.session.execute(query)}
+
+
+def article_count(category_ids: set[int]) -> int:
+    """Articles whose main or extra category is one of `category_ids`."""
+    if not category_ids:
+        return 0
+    extra = select(article_extra_categories.c.article_id).where(
+        article_extra_categories.c.category_id.in_(category_ids)
+    )
+    query = select(func.count(Article.id)).where(
+        or_(Article.category_id.in_(category_ids), Article.id.in_(extra))
+    )
+    return db.session.scalar(query) or 0
+
+
+def pending_revisions(article: Article) -> list[ArticleRevision]:
+    return list(
+        db.session.scalars(
+            select(ArticleRevision)
+            .where(ArticleRevision.article_id == article.id)
+            .where(ArticleRevision.state == RevisionState.PENDING)
+            .order_by(ArticleRevision.id.desc())
+        )
+    )
+
+
+def own_pending_revision(article: Article, user) -> ArticleRevision | None:
+    """The newest change `user` proposed for `article` that is still waiting."""
+    mine = [r for r in pending_revisions(article) if r.user_id == getattr(user, "id", None)]
+    return mine[0] if mine else None

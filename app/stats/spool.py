@@ -45,7 +45,7 @@ REMEASURE_EVERY = 1024 * 1024
 _last_micros = 0  # file names of one process sort in creation order even within a microsecond
 
 # kind -> function applying one record (inside an app context). Features register theirs at
-# import: app.stats.services the page views ("hit"), app.blocks.services the banner clicks.
+# import: app.stats.services the page views ("hit"), app.blocks.operations the banner clicks.
 REPLAYERS: dict[str, Callable[[dict], None]] = {}
 
 

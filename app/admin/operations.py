@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.audit.services import record as audit
+from app.audit.operations import record as audit
 from app.auth.models import Role, User
+from app.auth.operations import AccountError, end_sessions, set_password
 from app.auth.passwords import policy_errors
-from app.auth.services import AccountError, end_sessions, set_password
 from app.extensions import db
 from app.news.models import Category
 

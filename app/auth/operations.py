@@ -14,7 +14,7 @@ from flask import current_app, request, session
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.audit.services import record as audit
+from app.audit.operations import record as audit
 from app.auth import devices
 from app.auth.models import Role, User, UserSession
 from app.auth.passwords import hash_password, needs_rehash, policy_errors, verify_password

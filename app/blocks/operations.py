@@ -13,7 +13,7 @@ from flask import Request, current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from app.audit.services import record as audit
+from app.audit.operations import record as audit
 from app.blocks.models import Banner, BannerBlock
 from app.dates import site_zone
 from app.db_sqlite import lock_wait

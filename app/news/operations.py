@@ -1,17 +1,23 @@
-"""Writes for categories and articles: slugs, sanitising, tags, history of slugs."""
+"""Writes of the news feature: articles, their revisions and the category tree. A function
+here changes state, audits what a person did and commits; views call it and redirect."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
-from app.audit.services import record as audit
+from app.audit.operations import record as audit
+from app.auth.models import user_categories
 from app.dates import utcnow
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
+from app.news import queries
 from app.news.models import (
     Article,
     ArticleRevision,
@@ -23,6 +29,9 @@ from app.news.models import (
     Tag,
 )
 from app.slugs import slugify
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +72,6 @@ def get_or_create_tags(names: Iterable[str]) -> list[Tag]:
         if tag not in tags:
             tags.append(tag)
     return tags
-
-
-def create_category(
-    name: str, slug: str | None = None, parent: Category | None = None, **fields
-) -> Category:
-    category = Category(name=name, slug=slugify(slug or name), parent=parent, **fields)
-    db.session.add(category)
-    db.session.commit()
-    log.info("category created: %s", category.slug)
-    return category
 
 
 def create_article(
@@ -234,29 +233,12 @@ def needs_approval(article: Article | None, may_publish: bool) -> bool:
     return article is not None and article.status != ArticleStatus.DRAFT and not may_publish
 
 
-def pending_revisions(article: Article) -> list[ArticleRevision]:
-    return list(
-        db.session.scalars(
-            select(ArticleRevision)
-            .where(ArticleRevision.article_id == article.id)
-            .where(ArticleRevision.state == RevisionState.PENDING)
-            .order_by(ArticleRevision.id.desc())
-        )
-    )
-
-
-def own_pending_revision(article: Article, user) -> ArticleRevision | None:
-    """The newest change `user` proposed for `article` that is still waiting."""
-    mine = [r for r in pending_revisions(article) if r.user_id == getattr(user, "id", None)]
-    return mine[0] if mine else None
-
-
 def propose_changes(article: Article, *, user, values: dict, tags: list[str],
                     extra_categories: list[Category]) -> ArticleRevision:  # fmt: skip
     """Keep a save of a published article as a pending revision; the article (what readers
     see) is left untouched. The user's earlier pending revision of it is replaced: the
     editor was shown it and saved on top of it."""
-    earlier = own_pending_revision(article, user)
+    earlier = queries.own_pending_revision(article, user)
     proposed = {name: values[name] for name in PROPOSABLE_FIELDS if name in values}
     if "image" not in proposed:  # no new upload, no removal: keep what was there
         proposed["image"] = (
@@ -361,3 +343,176 @@ def discard_revision(revision: ArticleRevision, *, user) -> None:
     db.session.commit()
     log.info("article.propose.discard %s revision %s by %s", revision.article_id, revision.id,
              getattr(user, "username", "?"))  # fmt: skip
+
+
+# --- The category tree ---------------------------------------------------------------------------
+
+SLUG_TAKEN = "Đường dẫn “{}” đã được dùng cho chuyên mục khác."
+
+
+class CategoryError(ValueError):
+    """A change the tree refuses; the message is for the editor, `field` the form field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _resolve_slug(typed: str, name: str, category_id: int | None) -> str:
+    """The slug typed (normalised), which must be free, or one proposed from the name."""
+    if not typed.strip():
+        return queries.proposed_slug(name, category_id)
+    slug = slugify(typed)
+    owner = queries.slug_owner(slug)
+    if owner is not None and owner != category_id:
+        raise CategoryError(SLUG_TAKEN.format(slug), "slug")
+    return slug
+
+
+def _check_parent(category: Category | None, parent: Category | None) -> None:
+    if parent is None or category is None:
+        return
+    if parent.id == category.id or parent.id in queries.descendant_ids(category):
+        raise CategoryError(
+            "Không thể chọn chính chuyên mục này hoặc một chuyên mục con của nó "
+            "làm chuyên mục cha.",
+            "parent",
+        )
+
+
+def _parent_is(parent_id: int | None):
+    return Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id
+
+
+def _next_position(parent_id: int | None, exclude: int | None = None) -> int:
+    query = select(func.max(Category.position)).where(_parent_is(parent_id))
+    if exclude is not None:
+        query = query.where(Category.id != exclude)
+    highest = db.session.scalar(query)
+    return 0 if highest is None else highest + 1
+
+
+@contextmanager
+def _slug_guard(slug: str):
+    """A slug taken by a concurrent save after it was checked becomes a field error."""
+    try:
+        yield
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise CategoryError(SLUG_TAKEN.format(slug), "slug") from exc
+
+
+def create_category(
+    name: str,
+    *,
+    slug: str = "",
+    parent: Category | None = None,
+    description: str = "",
+    position: int | None = None,
+    by: User | None,
+) -> Category:
+    """A new category, last among its siblings unless `position` is given. A slug typed must
+    be free (CategoryError otherwise); none typed, one is proposed from the name. Audited when
+    a person made it; `by=None` is the system (demo seed, fixtures) and leaves no audit row."""
+    name = " ".join(name.split())
+    slug = _resolve_slug(slug, name, None)
+    category = Category(
+        name=name,
+        slug=slug,
+        parent=parent,
+        description=description.strip(),
+        position=_next_position(parent.id if parent else None) if position is None else position,
+    )
+    with _slug_guard(slug):
+        db.session.add(category)
+        db.session.flush()
+        if by is not None:
+            audit("category.create", category, f"{name} ({slug})", user=by, commit=False)
+        db.session.commit()
+    log.info("category created: %s", slug)
+    return category
+
+
+def update_category(
+    category: Category, *, name: str, slug: str, parent: Category | None, description: str, by
+) -> Category:
+    """Change a category; a new parent puts it last among its new siblings."""
+    _check_parent(category, parent)
+    name = " ".join(name.split())
+    slug = _resolve_slug(slug, name, category.id)
+    values = {"name": name, "slug": slug, "description": description.strip()}
+    with _slug_guard(slug):
+        changes = []
+        for field, value in values.items():
+            if getattr(category, field) != value:
+                changes.append(f"{field}={value}")
+                setattr(category, field, value)
+        new_parent_id = parent.id if parent else None
+        if category.parent_id != new_parent_id:
+            old_parent_id = category.parent_id
+            position = _next_position(new_parent_id, exclude=category.id)
+            category.parent = parent
+            category.position = position
+            db.session.flush()
+            _renumber(old_parent_id)
+            changes.append(f"parent={new_parent_id or '-'}")
+        audit("category.update", category, "; ".join(changes), user=by, commit=False)
+        db.session.commit()
+    return category
+
+
+def _siblings(parent_id: int | None) -> list[Category]:
+    query = select(Category).where(_parent_is(parent_id)).order_by(Category.position, Category.id)
+    return list(db.session.scalars(query))
+
+
+def _renumber(parent_id: int | None) -> list[Category]:
+    siblings = _siblings(parent_id)
+    for i, c in enumerate(siblings):
+        c.position = i
+    return siblings
+
+
+def move_category(category: Category, direction: str, *, by) -> bool:
+    """Swap with the previous ("up") or next ("down") sibling; False at either end."""
+    if direction not in ("up", "down"):
+        raise ValueError(direction)
+    siblings = _renumber(category.parent_id)
+    i = siblings.index(category)
+    j = i - 1 if direction == "up" else i + 1
+    if not 0 <= j < len(siblings):
+        db.session.rollback()
+        return False
+    other = siblings[j]
+    category.position, other.position = other.position, category.position
+    audit(f"category.move.{direction}", category, f"position={category.position}", user=by,
+          commit=False)  # fmt: skip
+    db.session.commit()
+    return True
+
+
+def delete_category(category: Category, *, by) -> None:
+    """Delete an empty leaf category; refuse one that holds articles or has children."""
+    below = queries.descendant_ids(category)
+    articles = queries.article_count(below | {category.id})
+    children = len(_siblings(category.id))
+    if articles:
+        where = "trong chuyên mục này" if not below else "trong chuyên mục này và các mục con"
+        raise CategoryError(
+            f"Không thể xóa chuyên mục “{category.name}”: còn {articles} bài viết {where}. "
+            "Hãy chuyển các bài viết sang chuyên mục khác trước."
+        )
+    if children:
+        raise CategoryError(
+            f"Không thể xóa chuyên mục “{category.name}”: còn {children} chuyên mục con. "
+            "Hãy chuyển hoặc xóa các chuyên mục con trước."
+        )
+    parent_id = category.parent_id
+    audit("category.delete", category, f"{category.name} ({category.slug})", user=by, commit=False)
+    # SQLite does not enforce ON DELETE CASCADE here: detach editors explicitly.
+    db.session.execute(delete(user_categories).where(user_categories.c.category_id == category.id))
+    db.session.delete(category)
+    db.session.flush()
+    _renumber(parent_id)
+    db.session.commit()
+    log.info("category deleted: %s", category.slug)
