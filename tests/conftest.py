@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -10,12 +11,16 @@ import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.embedded_redis import EmbeddedRedis
 from app.extensions import db, redis_store
 
 TEST_REDIS_DB = 1
+# A PostgreSQL database that may be wiped (.ci/run sets one up); without it the PostgreSQL
+# tests skip and the rest of the suite runs on SQLite.
+POSTGRESQL_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +143,40 @@ def make_stats_app(make_contextless_app, clock):
         return make_contextless_app(flush, **overrides)
 
     return factory
+
+
+@pytest.fixture(scope="module")
+def pg_url(redis_url, tmp_path_factory):
+    """TEST_DATABASE_URL with a wiped public schema, then every migration, once per test module
+    (skips the test when it names no PostgreSQL database)."""
+    if not POSTGRESQL_URL.startswith("postgresql"):
+        pytest.skip("TEST_DATABASE_URL names no PostgreSQL database")
+    engine = create_engine(POSTGRESQL_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    folder = tmp_path_factory.mktemp("pg")
+    app = create_app({"INSTANCE_PATH": str(folder), "DATABASE_URL": POSTGRESQL_URL,
+                      "REDIS_URL": redis_url, "SECRET_KEY": "test", "TESTING": True})  # fmt: skip
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return POSTGRESQL_URL
+
+
+@pytest.fixture
+def pg_app(make_app, pg_url):
+    """As `app`, on the migrated PostgreSQL database of `pg_url`, emptied of rows."""
+    app = make_app(DATABASE_URL=pg_url, SQLALCHEMY_DATABASE_URI=None)
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name != "alembic_version":
+                db.session.execute(table.delete())
+        db.session.commit()
+        redis_store.client.flushdb()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.skipif(
     not test_postgresql.URL.startswith("postgresql"),
     reason="TEST_DATABASE_URL names no PostgreSQL database",
 )
-pg_url = test_postgresql.pg_url  # that module's fixture: a wiped, migrated database
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,6 @@ from app.blocks.models import Banner, BannerBlock
 from app.extensions import db
 
 URL = test_postgresql.URL
-pg_url = test_postgresql.pg_url  # that module's fixtures: a wiped, migrated database
-pg_app = test_postgresql.pg_app
 
 pytestmark = pytest.mark.skipif(
     not URL.startswith("postgresql"), reason="TEST_DATABASE_URL names no PostgreSQL database"

@@ -1,7 +1,8 @@
 """The same behaviour on PostgreSQL: migrations, upserts, search, flushes, demo content.
 
 Runs when TEST_DATABASE_URL names a PostgreSQL database that may be wiped (.ci/run sets
-one up); the rest of the suite runs on SQLite.
+one up); the rest of the suite runs on SQLite. The database comes from conftest's `pg_url` and
+`pg_app`.
 """
 
 from __future__ import annotations
@@ -10,48 +11,15 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
-from app.extensions import db, redis_store
+from app.extensions import db
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(
     not URL.startswith("postgresql"), reason="TEST_DATABASE_URL names no PostgreSQL database"
 )
 UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"}
-
-
-@pytest.fixture(scope="module")
-def pg_url(redis_url, tmp_path_factory):
-    """A wiped public schema, then every migration, once for this module."""
-    from app import create_app
-
-    engine = create_engine(URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    folder = tmp_path_factory.mktemp("pg")
-    app = create_app({"INSTANCE_PATH": str(folder), "DATABASE_URL": URL, "REDIS_URL": redis_url,
-                      "SECRET_KEY": "test", "TESTING": True})  # fmt: skip
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    return URL
-
-
-@pytest.fixture
-def pg_app(make_app, pg_url):
-    app = make_app(DATABASE_URL=pg_url, SQLALCHEMY_DATABASE_URI=None)
-    with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name != "alembic_version":
-                db.session.execute(table.delete())
-        db.session.commit()
-        redis_store.client.flushdb()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_migrations_reach_postgresql(pg_app):
