@@ -12,15 +12,20 @@ from app.extensions import db
 @click.option("--if-empty", is_flag=True, help="Only seed when the site has no article yet.")
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
-    """Create the demo categories, articles, banners and links (idempotent)."""
+    """Create the demo categories, articles, banners, links and documents (idempotent)."""
+    from app.demo.loader import DemoDataError, load
     from app.demo.seed import seed_demo as run
     from app.news.models import Article
 
     if if_empty and db.session.scalar(select(func.count(Article.id))):
         click.echo("The site already has content; nothing seeded.")
         return
+    try:
+        content = load()  # every file checked before anything is written
+    except DemoDataError as error:
+        raise click.ClickException(f"demo data refused: {error}") from None
     with current_app.test_request_context("/"):
-        counts = run()
+        counts = run(content)
     if not any(counts.values()):
         click.echo("Demo content is already present; nothing added.")
         return
