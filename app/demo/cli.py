@@ -1,5 +1,7 @@
 """`flask seed-demo`: fill an empty site with demo content."""
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,8 +12,13 @@ from app.extensions import db
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only seed when the site has no article yet.")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Read the demo content from this folder instead of app/demo/data (an edited copy).",
+)
 @with_appcontext
-def seed_demo(if_empty: bool) -> None:
+def seed_demo(if_empty: bool, data: Path | None) -> None:
     """Create the demo categories, articles, banners, links and documents (idempotent)."""
     from app.demo.loader import DemoDataError, load
     from app.demo.seed import seed_demo as run
@@ -21,7 +28,7 @@ def seed_demo(if_empty: bool) -> None:
         click.echo("The site already has content; nothing seeded.")
         return
     try:
-        content = load()  # every file checked before anything is written
+        content = load(data) if data else load()  # every file checked before any write
     except DemoDataError as error:
         raise click.ClickException(f"demo data refused: {error}") from None
     with current_app.test_request_context("/"):
