@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+import shutil
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from app.blocks.models import Banner, BannerBlock
+from app.dates import to_local
+from app.demo.loader import DATA_DIR, DemoDataError, load
 from app.extensions import db
+from app.html_sanitizer import sanitize_html
 from app.news.models import Article, ArticleStatus, Category
 
 
@@ -165,3 +171,160 @@ def test_seed_demo_fills_in_missing_parts(app, runner, seeded):
     assert "1 articles" in again.output
     assert counts() == before
     assert db.session.scalar(select(Article).where(Article.title == title)) is not None
+
+
+# --- The data files: what they list is what gets seeded --------------------------------------
+
+
+def test_seed_demo_creates_exactly_what_the_data_files_list(seeded):
+    data = load()
+
+    assert {c.slug: (c.name, c.parent) for c in data.categories} == {
+        c.slug: (c.name, c.parent.slug if c.parent else None)
+        for c in db.session.scalars(select(Category))
+    }
+    articles = {a.title: a for a in db.session.scalars(select(Article))}
+    assert set(articles) == {a.title for a in data.articles}
+    for item in data.articles:
+        article = articles[item.title]
+        assert article.lead == item.lead
+        assert article.category.slug == item.category
+        assert sorted(t.name for t in article.tags) == sorted(item.tags)
+        assert (article.author, article.source, article.featured, article.status) == (
+            item.author, item.source, item.featured, item.status
+        )  # fmt: skip
+        # The file's body as the sanitiser keeps it, {image} replaced by a stored picture.
+        body = re.sub(r'<img src="/media/[^"]+" alt="">', "{image}", article.body)
+        assert body == sanitize_html(item.body), item.title
+    banners = {(b.block, b.title) for b in db.session.scalars(select(Banner))}
+    assert banners == {(BannerBlock.BANNERS, b.title) for b in data.banners} | {
+        (BannerBlock.LINKS, link.title) for link in data.links
+    }
+
+
+def local_today(zone: str) -> date:
+    return datetime.now(ZoneInfo(zone)).date()
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "Europe/Paris"])
+def test_seeded_articles_are_published_at_their_local_time_in_the_site_time_zone(make_app, zone):
+    app = make_app(SITE_TIMEZONE=zone)
+    days = {local_today(zone)}
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    days.add(local_today(zone))  # the test may straddle midnight there
+    assert result.exit_code == 0, result.output
+
+    checked = 0
+    with app.app_context():
+        published = {a.title: a.published_at for a in db.session.scalars(select(Article))}
+        for item in load().articles:
+            if item.published_days_ago <= 0 and item.status != ArticleStatus.SCHEDULED:
+                continue  # today's may be moved back to the moment of seeding
+            local = to_local(published[item.title])
+            assert local.time() == item.published_time, item.title
+            wanted = {day - timedelta(days=item.published_days_ago) for day in days}
+            assert local.date() in wanted, item.title
+            checked += 1
+        db.session.remove()
+        db.engine.dispose()
+    assert checked >= 30
+
+
+# --- Broken data files are refused, naming the file ------------------------------------------
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A copy of the shipped demo data to break."""
+    copy = tmp_path / "demo-data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def first_article(folder: Path) -> Path:
+    return sorted((folder / "articles").glob("*.md"))[0]
+
+
+BREAKAGES = {
+    "an unknown key": (
+        lambda d: edit(first_article(d), "\nauthor = ", '\nsubtitle = "Phụ đề"\nauthor = '),
+        first_article,
+        "unknown key subtitle",
+    ),
+    "a missing key": (
+        lambda d: edit(d / "categories.toml", 'slug = "tin-tuc-su-kien"\n', ""),
+        lambda d: d / "categories.toml",
+        "[[category]] #1: missing slug",
+    ),
+    "a value of the wrong type": (
+        lambda d: edit(d / "banners.toml", "order = 1", 'order = "1"'),
+        lambda d: d / "banners.toml",
+        "order: expected int, got '1'",
+    ),
+    "an unknown status": (
+        lambda d: edit(first_article(d), "\nauthor = ", '\nstatus = "hidden"\nauthor = '),
+        first_article,
+        "status: 'hidden' is not one of",
+    ),
+    "an unknown category": (
+        lambda d: edit(first_article(d), 'category = "chuyen-doi-so"', 'category = "khong-co"'),
+        first_article,
+        "unknown category 'khong-co'",
+    ),
+    "an unknown related document": (
+        lambda d: edit(d / "documents.toml", 'related = ["45-KH/BTGTU"]', 'related = ["1/XX"]'),
+        lambda d: d / "documents.toml",
+        "refers to unknown document '1/XX'",
+    ),
+    "invalid TOML": (
+        lambda d: edit(d / "links.toml", "order = 1", "order = "),
+        lambda d: d / "links.toml",
+        "not valid TOML",
+    ),
+    "no front matter": (
+        lambda d: edit(first_article(d), "+++\n", ""),
+        first_article,
+        "front matter between two '+++' lines",
+    ),
+}
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
+def test_a_broken_data_file_is_refused_with_a_message_naming_it(data_copy, breakage):
+    break_it, broken_file, message = breakage
+    path = broken_file(data_copy)
+    break_it(data_copy)
+
+    with pytest.raises(DemoDataError) as refused:
+        load(data_copy)
+
+    assert str(refused.value).startswith(f"{path}: ")
+    assert message in str(refused.value)
+
+
+def test_the_shipped_data_files_load_and_an_unbroken_copy_seeds_the_same(runner, data_copy):
+    assert load(data_copy) == load()
+
+    result = runner.invoke(args=["seed-demo", "--data", str(data_copy)])
+
+    assert result.exit_code == 0, result.output
+    assert counts() == {"categories": 7, "articles": 35, "banners": 4, "links": 6}
+
+
+def test_seed_demo_refuses_broken_data_and_writes_nothing(app, runner, data_copy):
+    article = first_article(data_copy)
+    edit(article, "\nauthor = ", '\nsubtitle = "Phụ đề"\nauthor = ')
+
+    result = runner.invoke(args=["seed-demo", "--data", str(data_copy)])
+
+    assert result.exit_code == 1
+    assert f"demo data refused: {article}: " in result.output
+    assert "unknown key subtitle" in result.output
+    assert counts() == {"categories": 0, "articles": 0, "banners": 0, "links": 0}
+    assert image_files(app) == set()
