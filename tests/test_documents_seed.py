@@ -4,11 +4,14 @@ replacement chain and related documents; running it again adds nothing."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
+from app.demo.loader import load
 from app.documents.models import (
     Document,
     DocumentFile,
@@ -201,3 +204,37 @@ def test_seed_adds_documents_deleted_since_and_keeps_the_rest(app, seeded):
     after = library_counts(app)
     assert after["documents"] == before["documents"] + 1
     assert after["files"] == before["files"] + 1
+
+
+def test_seeded_documents_are_the_data_files_with_dates_from_the_local_day(app):
+    zone = ZoneInfo(app.config["SITE_TIMEZONE"])
+    days = {datetime.now(zone).date()}
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    days.add(datetime.now(zone).date())  # the test may straddle midnight there
+    assert result.exit_code == 0, result.output
+    data = load()
+
+    with app.app_context():
+        seeded = {d.code: d for d in db.session.scalars(select(Document))}
+        assert set(seeded) == {item.code for item in data.documents}
+        assert [t.name for t in db.session.scalars(select(DocumentType).order_by(
+            DocumentType.position))] == data.document_types  # fmt: skip
+        for item in data.documents:
+            document = seeded[item.code]
+            assert (document.title, document.summary, document.body) == (
+                item.title, item.summary, item.body
+            ), item.code  # fmt: skip
+            assert (document.type.name, document.issuer.name) == (item.type, item.issuer)
+            assert (document.signer.name, document.signer.position) == (
+                item.signer, item.signer_position
+            )  # fmt: skip
+            assert sorted(f.slug for f in document.fields) == sorted(item.fields)
+            issued = document.issued_on
+            assert issued in {day - timedelta(days=item.issued_days_ago) for day in days}
+            assert document.in_force_on == issued + timedelta(days=item.in_force_days_after_issue)
+            after = item.expires_days_after_issue
+            assert document.expires_on == (None if after is None else issued + timedelta(after))
+            assert [d.code for d in document.replaces] == ([item.replaces] if item.replaces else [])
+            assert [f.original_name for f in document.files] == [item.file_name]
+        related = {frozenset((d.code, r.code)) for d in seeded.values() for r in d.related_to}
+    assert related == {frozenset((d.code, c)) for d in data.documents for c in d.related}
