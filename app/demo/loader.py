@@ -118,7 +118,9 @@ def load(folder: Path = DATA_DIR) -> DemoContent:
     documents_file = folder / "documents.toml"
     documents_data = _read_toml(documents_file)
     _refuse_unknown(documents_file, "", documents_data, {"types", "field", "document"})
-    document_types = _value(documents_file, "types", documents_data.get("types"), list[str])
+    if "types" not in documents_data:
+        raise DemoDataError(f"{documents_file}: missing types (the list of document types)")
+    document_types = _value(documents_file, "types", documents_data["types"], list[str])
     fields = _table_list(documents_file, documents_data, "field", DemoField)
     documents = _table_list(documents_file, documents_data, "document", DemoDocument)
     articles = [_article(path) for path in sorted((folder / "articles").glob("*.md"))]
@@ -134,10 +136,13 @@ def load(folder: Path = DATA_DIR) -> DemoContent:
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark left by a Windows editor is not an error
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DemoDataError(f"{path}: file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise DemoDataError(f"{path}: not UTF-8 text: {error}") from None
+    except tomllib.TOMLDecodeError as error:
         raise DemoDataError(f"{path}: not valid TOML: {error}") from None
 
 
@@ -155,7 +160,10 @@ def _table_list(path: Path, data: dict, name: str, cls: type) -> list:
 
 
 def _article(path: Path) -> DemoArticle:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DemoDataError(f"{path}: not UTF-8 text: {error}") from None
     lines = text.split("\n")
     if lines[0].strip() != FRONT_MATTER or FRONT_MATTER not in (s.strip() for s in lines[1:]):
         raise DemoDataError(
