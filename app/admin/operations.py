@@ -53,7 +53,7 @@ def update_user(
         changes.append("categories=" + ",".join(str(c.id) for c in categories))
     if not active:
         end_sessions(user, reason="deactivated", commit=False)
-    audit("user.update", user, "; ".join(changes), user=by, commit=False)
+    audit("user.update", user, "; ".join(changes), by=by, commit=False)
     db.session.commit()
     if password:
         set_password(user, password, by=by)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
 from flask_login import current_user
 
 from app.audit.models import AuditEntry
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger("app.audit")
 
@@ -19,21 +23,21 @@ def record(
     obj=None,
     detail: str = "",
     *,
-    user=None,
+    by: User | None = None,
     commit: bool = True,
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEntry:
-    """Add an audit row for `action` on `obj` by `user` (default: the current user)."""
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user
+    """Add an audit row for `action` on `obj` by `by` (default: the logged-in user, if any)."""
+    if by is None and has_request_context() and current_user.is_authenticated:
+        by = current_user
     if obj is not None:
         # __class__, not type(): current_user is a proxy that forwards __class__.
         object_type = object_type or obj.__class__.__name__.lower()
         object_id = object_id or str(getattr(obj, "id", "") or "")
     entry = AuditEntry(
-        user_id=getattr(user, "id", None),
-        username=getattr(user, "username", "") or "",
+        user_id=getattr(by, "id", None),
+        username=getattr(by, "username", "") or "",
         action=action,
         object_type=object_type,
         object_id=object_id,

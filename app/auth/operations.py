@@ -70,7 +70,7 @@ def create_user(
     user.categories = list(categories)
     db.session.add(user)
     db.session.flush()
-    audit("user.create", user, f"role={role}", user=by, commit=False)
+    audit("user.create", user, f"role={role}", by=by, commit=False)
     db.session.commit()
     return user
 
@@ -84,7 +84,7 @@ def set_password(
         raise AccountError(errors[0])
     user.password_hash = hash_password(password)
     end_sessions(user, reason="password", except_token=keep_session, commit=False)
-    audit("user.password", user, user=by or user, commit=False)
+    audit("user.password", user, by=by or user, commit=False)
     db.session.commit()
 
 
@@ -226,7 +226,7 @@ def start_session(user: User) -> str:
         )
     )
     user.last_login_at = now
-    audit("auth.login", user, user=user, commit=False)
+    audit("auth.login", user, by=user, commit=False)
     try:
         db.session.commit()
     except SQLAlchemyError as exc:

@@ -6,6 +6,7 @@ import logging
 import secrets
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import redis
@@ -21,6 +22,9 @@ from app.extensions import db
 from app.stats.models import CounterFlush
 from app.stats.spool import register_replayer
 from app.visitor import identify, is_prefetch
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +88,7 @@ def _describe(banner: Banner) -> str:
     return f"{banner.block}: {banner.title} -> {banner.target_url}"
 
 
-def create_banner(*, by, **values) -> Banner:
+def create_banner(*, by: User, **values) -> Banner:
     """A new banner or link; `values` are BANNER_FIELDS, times in naive UTC."""
     unknown = set(values) - set(BANNER_FIELDS)
     if unknown:
@@ -93,12 +97,12 @@ def create_banner(*, by, **values) -> Banner:
     banner = Banner(**values)
     db.session.add(banner)
     db.session.flush()
-    audit("banner.create", banner, _describe(banner), user=by, commit=False)
+    audit("banner.create", banner, _describe(banner), by=by, commit=False)
     db.session.commit()
     return banner
 
 
-def update_banner(banner: Banner, *, by, **values) -> Banner:
+def update_banner(banner: Banner, *, by: User, **values) -> Banner:
     """Change the given fields (checked together with the ones kept); audited."""
     unknown = set(values) - set(BANNER_FIELDS)
     if unknown:
@@ -111,14 +115,14 @@ def update_banner(banner: Banner, *, by, **values) -> Banner:
         if getattr(banner, name) != value:
             changes.append(f"{name}={value}")
             setattr(banner, name, value)
-    audit("banner.update", banner, "; ".join(changes), user=by, commit=False)
+    audit("banner.update", banner, "; ".join(changes), by=by, commit=False)
     db.session.commit()
     return banner
 
 
-def delete_banner(banner: Banner, *, by) -> None:
+def delete_banner(banner: Banner, *, by: User) -> None:
     """Delete the row; its uploaded image file stays on disk."""
-    audit("banner.delete", banner, _describe(banner), user=by, commit=False)
+    audit("banner.delete", banner, _describe(banner), by=by, commit=False)
     db.session.delete(banner)
     db.session.commit()
 

@@ -13,8 +13,7 @@ Who may do what (checked here, on the server, whatever the menu shows):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import (
     Blueprint,
@@ -44,6 +43,7 @@ from app.documents.admin_forms import (
 )
 from app.documents.models import Document, DocumentFile, DocumentType, Field, Issuer, Signer
 from app.extensions import db
+from app.form_base import PortalForm
 from app.slugs import fold
 
 bp = Blueprint("documents_admin", __name__, url_prefix="/admin/documents")
@@ -287,77 +287,115 @@ def delete(document_id: int):
 # --- the managed lists ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ListKind:
-    key: str
-    title: str
-    model: type
-    form: type
-    headers: tuple[str, ...]
+    """One managed list (types, issuers, signers, fields): what differs between them is
+    declared once here, in a subclass, so the views below never ask which list they serve."""
+
+    key: ClassVar[str]
+    title: ClassVar[str]  # what editors read
+    model: ClassVar[type]
+    form: ClassVar[type[PortalForm]]
+    headers: ClassVar[tuple[str, ...]]
+    order: ClassVar[tuple]  # columns the list is sorted by
+
+    def rows(self) -> list[tuple[Any, list[str]]]:
+        """Each entry with the cells shown under `headers`."""
+        entries = db.session.scalars(select(self.model).order_by(*self.order))
+        return [(entry, self.cells(entry)) for entry in entries]
+
+    def cells(self, entry) -> list[str]:
+        return [entry.name]
+
+    def initial(self, entry) -> dict[str, Any]:
+        """The form's values for editing `entry`."""
+        return {"name": entry.name}
+
+    def make_form(self, entry=None) -> PortalForm:
+        data = self.initial(entry) if entry is not None and request.method == "GET" else None
+        return self.form(data=data)
+
+    def save(self, form, entry):
+        """Create (entry None) or change an entry from a validated form; raises Refused."""
+        raise NotImplementedError
 
 
-KINDS = {
-    "types": ListKind("types", "Thể loại", DocumentType, TypeForm, ("Tên thể loại", "Thứ tự")),
-    "issuers": ListKind("issuers", "Cơ quan ban hành", Issuer, IssuerForm, ("Tên cơ quan",)),
-    "signers": ListKind("signers", "Người ký", Signer, SignerForm, ("Họ và tên", "Chức vụ")),
-    "fields": ListKind("fields", "Lĩnh vực", Field, FieldForm, ("Tên lĩnh vực",)),
+class TypeList(ListKind):
+    key, title, model, form = "types", "Thể loại", DocumentType, TypeForm
+    headers = ("Tên thể loại", "Thứ tự")
+    order = (DocumentType.position, DocumentType.name)
+
+    def cells(self, entry: DocumentType) -> list[str]:
+        return [entry.name, str(entry.position)]
+
+    def initial(self, entry: DocumentType) -> dict[str, Any]:
+        return {"name": entry.name, "position": entry.position}
+
+    def save(self, form, entry: DocumentType | None) -> DocumentType:
+        return operations.save_type(
+            entry, name=form.name.data, position=form.position.data or 0, by=current_user
+        )
+
+
+class IssuerList(ListKind):
+    key, title, model, form = "issuers", "Cơ quan ban hành", Issuer, IssuerForm
+    headers = ("Tên cơ quan",)
+    order = (Issuer.name,)
+
+    def save(self, form, entry: Issuer | None) -> Issuer:
+        return operations.save_issuer(entry, name=form.name.data, by=current_user)
+
+
+class SignerList(ListKind):
+    key, title, model, form = "signers", "Người ký", Signer, SignerForm
+    headers = ("Họ và tên", "Chức vụ")
+    order = (Signer.name, Signer.position)
+
+    def cells(self, entry: Signer) -> list[str]:
+        return [entry.name, entry.position]
+
+    def initial(self, entry: Signer) -> dict[str, Any]:
+        return {"name": entry.name, "position": entry.position}
+
+    def save(self, form, entry: Signer | None) -> Signer:
+        return operations.save_signer(
+            entry, name=form.name.data, position=form.position.data or "", by=current_user
+        )
+
+
+class FieldList(ListKind):
+    """A tree: shown indented under its parents; a parent is chosen outside its own subtree."""
+
+    key, title, model, form = "fields", "Lĩnh vực", Field, FieldForm
+    headers = ("Tên lĩnh vực",)
+    order = (Field.name,)
+
+    def rows(self) -> list[tuple[Any, list[str]]]:
+        return [(f, [_tree_label(f, depth)]) for f, depth in field_tree()]
+
+    def initial(self, entry: Field) -> dict[str, Any]:
+        return {"name": entry.name, "parent": entry.parent_id or 0}
+
+    def make_form(self, entry: Field | None = None) -> PortalForm:
+        form = super().make_form(entry)
+        excluded = entry.subtree_ids() if entry is not None else set()
+        form.parent.choices = {
+            0: "— Không (lĩnh vực cấp cao nhất) —",
+            **{f.id: _tree_label(f, d) for f, d in field_tree() if f.id not in excluded},
+        }
+        return form
+
+    def save(self, form, entry: Field | None) -> Field:
+        parent = db.session.get(Field, form.parent.data) if form.parent.data else None
+        return operations.save_field(entry, name=form.name.data, parent=parent, by=current_user)
+
+
+KINDS: dict[str, ListKind] = {
+    kind.key: kind for kind in (TypeList(), IssuerList(), SignerList(), FieldList())
 }
 
 
 def _kind(key: str) -> ListKind:
     return KINDS.get(key) or abort(404)
-
-
-def _rows(kind: ListKind) -> list[tuple[Any, list[str]]]:
-    if kind.model is Field:
-        return [(f, [_tree_label(f, depth)]) for f, depth in field_tree()]
-    if kind.model is DocumentType:
-        order = (DocumentType.position, DocumentType.name)
-    elif kind.model is Signer:
-        order = (Signer.name, Signer.position)
-    else:
-        order = (Issuer.name,)
-    entries = db.session.scalars(select(kind.model).order_by(*order))
-    if kind.model is DocumentType:
-        return [(e, [e.name, str(e.position)]) for e in entries]
-    if kind.model is Signer:
-        return [(e, [e.name, e.position]) for e in entries]
-    return [(e, [e.name]) for e in entries]
-
-
-def _list_form(kind: ListKind, entry=None):
-    data = None
-    if entry is not None and request.method == "GET":
-        data = {"name": entry.name}
-        if kind.model is DocumentType:
-            data["position"] = entry.position
-        elif kind.model is Signer:
-            data["position"] = entry.position
-        elif kind.model is Field:
-            data["parent"] = entry.parent_id or 0
-    form = kind.form(data=data)
-    if kind.model is Field:
-        excluded = set(entry.descendant_ids()) if entry is not None else set()
-        form.parent.choices = {
-            0: "— Không (lĩnh vực cấp cao nhất) —",
-            **{f.id: _tree_label(f, d) for f, d in field_tree() if f.id not in excluded},
-        }
-    return form
-
-
-def _save_from(kind: ListKind, form, entry):
-    if kind.model is DocumentType:
-        return operations.save_type(
-            entry, name=form.name.data, by=current_user, position=form.position.data or 0
-        )
-    if kind.model is Issuer:
-        return operations.save_issuer(entry, name=form.name.data, by=current_user)
-    if kind.model is Signer:
-        return operations.save_signer(
-            entry, name=form.name.data, by=current_user, position=form.position.data or ""
-        )
-    parent = db.session.get(Field, form.parent.data) if form.parent.data else None
-    return operations.save_field(entry, name=form.name.data, parent=parent, by=current_user)
 
 
 @bp.get("/lists")
@@ -371,10 +409,10 @@ def lists_index():
 def lists(kind: str):
     """One list with its entries, and the form that adds one."""
     spec = _kind(kind)
-    form = _list_form(spec)
+    form = spec.make_form()
     if form.validate_on_submit():
         try:
-            entry = _save_from(spec, form, None)
+            entry = spec.save(form, None)
         except operations.Refused as exc:
             form[exc.field].errors.append(str(exc))
         else:
@@ -384,7 +422,7 @@ def lists(kind: str):
         "documents/admin/lists.html",
         kind=spec,
         kinds=KINDS,
-        rows=_rows(spec),
+        rows=spec.rows(),
         used=queries.usage_counts(spec.model),
         form=form,
     ), (400 if form.errors else 200)
@@ -395,10 +433,10 @@ def lists(kind: str):
 def list_entry(kind: str, entry_id: int):
     spec = _kind(kind)
     entry = db.session.get(spec.model, entry_id) or abort(404)
-    form = _list_form(spec, entry)
+    form = spec.make_form(entry)
     if form.validate_on_submit():
         try:
-            _save_from(spec, form, entry)
+            spec.save(form, entry)
         except operations.Refused as exc:
             form[exc.field].errors.append(str(exc))
         else:

@@ -130,7 +130,7 @@ def query(filters: Filters, today: date) -> Select[tuple[Document]]:
         stmt = stmt.where(Document.signer_id == filters.signer.id)
     if filters.field:
         in_field = select(document_fields.c.document_id).where(
-            document_fields.c.field_id.in_(filters.field.descendant_ids())
+            document_fields.c.field_id.in_(filters.field.subtree_ids())
         )
         stmt = stmt.where(Document.id.in_(in_field))
     if filters.year:

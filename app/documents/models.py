@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dates import utcnow
 from app.extensions import db
+from app.trees import TreeNode
 
 document_fields = Table(
     "document_fields",
@@ -75,7 +76,7 @@ class Signer(db.Model):
         return f"<Signer {self.name}>"
 
 
-class Field(db.Model):
+class Field(TreeNode, db.Model):
     """Lĩnh vực: a tree; a document may belong to several."""
 
     __tablename__ = "document_field_list"
@@ -90,12 +91,6 @@ class Field(db.Model):
 
     def __repr__(self) -> str:
         return f"<Field {self.slug}>"
-
-    def descendant_ids(self) -> list[int]:
-        ids = [self.id]
-        for child in self.children:
-            ids.extend(child.descendant_ids())
-        return ids
 
 
 class Document(db.Model):

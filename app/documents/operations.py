@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from flask import current_app
 from sqlalchemy import select
@@ -28,6 +28,9 @@ from app.documents.models import (
 from app.documents.queries import code_owner, usage_counts
 from app.extensions import db
 from app.slugs import fold, slugify
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +260,7 @@ def _forget_stored(stored_names: list[str]) -> None:
 
 
 def _attach_all(
-    document: Document, uploads: Sequence[FileStorage], by, stored_names: list[str]
+    document: Document, uploads: Sequence[FileStorage], by: User, stored_names: list[str]
 ) -> None:
     """Attach every upload (checked by content in attach_file), auditing each; nothing is
     committed. Each stored file's name goes into `stored_names`, so that a failure later in
@@ -281,7 +284,7 @@ def _attach_all(
             "document.file_attach",
             item,
             f"document={document.id}; name={item.original_name}; size={item.size}",
-            user=by,
+            by=by,
             commit=False,
         )
 
@@ -289,7 +292,7 @@ def _attach_all(
 def save_document(
     document: Document | None,
     *,
-    by,
+    by: User,
     values: dict,
     fields: Sequence[Field] = (),
     replaces: Sequence[Document] = (),
@@ -335,7 +338,7 @@ def save_document(
                 "document.create",
                 document,
                 f"code={document.code}; published={document.published}",
-                user=by,
+                by=by,
                 commit=False,
             )
             _attach_all(document, uploads, by, stored_names)
@@ -353,7 +356,7 @@ def save_document(
                 else:
                     other.related_to.remove(document)
             if changes:
-                audit("document.update", document, "; ".join(changes), user=by, commit=False)
+                audit("document.update", document, "; ".join(changes), by=by, commit=False)
             update_document(
                 document,
                 fields=fields,
@@ -369,19 +372,19 @@ def save_document(
     return document
 
 
-def remove_document_file(attached: DocumentFile, *, by) -> None:
+def remove_document_file(attached: DocumentFile, *, by: User) -> None:
     """Detach a file and delete it from disk."""
     audit(
         "document.file_remove",
         attached,
         f"document={attached.document_id}; name={attached.original_name}",
-        user=by,
+        by=by,
         commit=False,
     )
     remove_file(attached)
 
 
-def delete_document(document: Document, *, by) -> None:
+def delete_document(document: Document, *, by: User) -> None:
     """Delete a document, its links to other documents and its files on disk."""
     code = document.code
     stored_names = [item.stored_name for item in document.files]
@@ -389,7 +392,7 @@ def delete_document(document: Document, *, by) -> None:
         "document.delete",
         document,
         f"code={document.code}; title={document.title}",
-        user=by,
+        by=by,
         commit=False,
     )
     # SQLite does not enforce ON DELETE CASCADE here: every link row goes through the ORM.
@@ -417,14 +420,14 @@ def _same_slug(model, slug: str, entry) -> object | None:
     return db.session.scalar(stmt.limit(1))
 
 
-def _save_entry(model, entry, by, values: dict, make) -> object:
+def _save_entry(model, entry, by: User, values: dict, make) -> object:
     prefix, noun = LIST_NAMES[model]
     if entry is None:
         entry = make()
         db.session.add(entry)
         db.session.flush()
         detail = "; ".join(f"{k}={v}" for k, v in values.items())
-        audit(f"{prefix}.create", entry, detail, user=by, commit=False)
+        audit(f"{prefix}.create", entry, detail, by=by, commit=False)
     else:
         changes = []
         for name, value in values.items():
@@ -434,7 +437,7 @@ def _save_entry(model, entry, by, values: dict, make) -> object:
                 setattr(entry, name, value)
         if not changes:
             return entry
-        audit(f"{prefix}.update", entry, "; ".join(changes), user=by, commit=False)
+        audit(f"{prefix}.update", entry, "; ".join(changes), by=by, commit=False)
     try:
         db.session.commit()
     except IntegrityError:
@@ -443,7 +446,9 @@ def _save_entry(model, entry, by, values: dict, make) -> object:
     return entry
 
 
-def save_type(entry: DocumentType | None, *, name: str, position: int, by) -> DocumentType:
+def save_type(
+    entry: DocumentType | None, *, name: str, position: int, by: User
+) -> DocumentType:
     name = _squeeze(name)
     slug = slugify(name)
     if other := _same_slug(DocumentType, slug, entry):
@@ -452,7 +457,7 @@ def save_type(entry: DocumentType | None, *, name: str, position: int, by) -> Do
     return _save_entry(DocumentType, entry, by, values, lambda: DocumentType(**values))
 
 
-def save_issuer(entry: Issuer | None, *, name: str, by) -> Issuer:
+def save_issuer(entry: Issuer | None, *, name: str, by: User) -> Issuer:
     name = _squeeze(name)
     slug = slugify(name)
     if other := _same_slug(Issuer, slug, entry):
@@ -461,7 +466,7 @@ def save_issuer(entry: Issuer | None, *, name: str, by) -> Issuer:
     return _save_entry(Issuer, entry, by, values, lambda: Issuer(**values))
 
 
-def save_signer(entry: Signer | None, *, name: str, position: str, by) -> Signer:
+def save_signer(entry: Signer | None, *, name: str, position: str, by: User) -> Signer:
     name, position = _squeeze(name), _squeeze(position)
     stmt = select(Signer).where(Signer.name == name, Signer.position == position)
     if entry is not None:
@@ -477,18 +482,18 @@ def save_signer(entry: Signer | None, *, name: str, position: str, by) -> Signer
     return _save_entry(Signer, entry, by, values, lambda: Signer(**values))
 
 
-def save_field(entry: Field | None, *, name: str, parent: Field | None, by) -> Field:
+def save_field(entry: Field | None, *, name: str, parent: Field | None, by: User) -> Field:
     name = _squeeze(name)
     slug = slugify(name)
     if other := _same_slug(Field, slug, entry):
         raise Refused("name", f"Đã có lĩnh vực “{other.name}”.")
-    if entry is not None and parent is not None and parent.id in entry.descendant_ids():
+    if entry is not None and parent is not None and parent.id in entry.subtree_ids():
         raise Refused("parent", "Không thể đặt lĩnh vực vào chính nó hoặc một lĩnh vực con của nó.")
     values = {"name": name, "slug": slug, "parent": parent}
     return _save_entry(Field, entry, by, values, lambda: Field(**values))
 
 
-def delete_entry(entry, *, by) -> None:
+def delete_entry(entry, *, by: User) -> None:
     """Delete an entry of a list, unless documents (or child fields) still use it."""
     model = entry.__class__
     prefix, noun = LIST_NAMES[model]
@@ -506,6 +511,6 @@ def delete_entry(entry, *, by) -> None:
             f"{len(entry.children)} lĩnh vực con. Hãy chuyển hoặc xóa các "
             "lĩnh vực con trước.",
         )
-    audit(f"{prefix}.delete", entry, f"name={entry.name}", user=by, commit=False)
+    audit(f"{prefix}.delete", entry, f"name={entry.name}", by=by, commit=False)
     db.session.delete(entry)
     db.session.commit()

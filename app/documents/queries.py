@@ -121,14 +121,11 @@ def code_owner(code: str, exclude: Document | None = None) -> Document | None:
 
 def usage_counts(model) -> dict[int, int]:
     """How many documents (published or not) use each entry of a list."""
-    if model is Field:
-        column = document_fields.c.field_id
-        stmt = select(column, func.count()).group_by(column)
-    else:
-        column = {
-            DocumentType: Document.type_id,
-            Issuer: Document.issuer_id,
-            Signer: Document.signer_id,
-        }[model]
-        stmt = select(column, func.count()).where(column.is_not(None)).group_by(column)
+    column = {
+        DocumentType: Document.type_id,
+        Issuer: Document.issuer_id,
+        Signer: Document.signer_id,
+        Field: document_fields.c.field_id,  # a document may have several fields
+    }[model]
+    stmt = select(column, func.count()).where(column.is_not(None)).group_by(column)
     return {entry_id: count for entry_id, count in db.session.execute(stmt)}

@@ -151,16 +151,13 @@ def bulk():
     if not chosen:
         flash("Chưa chọn bài viết nào.", "error")
     elif form.action.data == "publish":
-        flash(
-            f"Đã xuất bản {set_status(chosen, ArticleStatus.PUBLISHED, current_user)} bài.", "info"
-        )
+        count = set_status(chosen, ArticleStatus.PUBLISHED, by=current_user)
+        flash(f"Đã xuất bản {count} bài.", "info")
     elif form.action.data == "unpublish":
-        flash(
-            f"Đã chuyển {set_status(chosen, ArticleStatus.DRAFT, current_user)} bài về nháp.",
-            "info",
-        )
+        count = set_status(chosen, ArticleStatus.DRAFT, by=current_user)
+        flash(f"Đã chuyển {count} bài về nháp.", "info")
     else:
-        flash(f"Đã xóa {delete_articles(chosen, current_user)} bài.", "info")
+        flash(f"Đã xóa {delete_articles(chosen, by=current_user)} bài.", "info")
     return redirect(url_for(".articles"))
 
 
@@ -263,11 +260,11 @@ def _editor(article: Article | None):
             ]
             extras = list(db.session.scalars(select(Category).where(Category.id.in_(extra_ids))))
             if locked:
-                propose_changes(article, user=current_user, values=values,
+                propose_changes(article, by=current_user, values=values,
                                 tags=form.tag_list(), extra_categories=extras)  # fmt: skip
                 flash(PROPOSED, "info")
                 return redirect(url_for(".edit", article_id=article.id))
-            saved = save_article(article, user=current_user, values=values,
+            saved = save_article(article, by=current_user, values=values,
                                  tags=form.tag_list(), extra_categories=extras)  # fmt: skip
             flash("Đã lưu bài viết.", "info")
             return redirect(url_for(".edit", article_id=saved.id))
@@ -355,10 +352,10 @@ def review(article_id: int, revision_id: int):
     try:
         if form.action.data == "apply":
             allowed = lambda i: may_edit_category(current_user, i)  # noqa: E731
-            apply_revision(rev, user=current_user, allowed_category=allowed)
+            apply_revision(rev, by=current_user, allowed_category=allowed)
             flash("Đã áp dụng bản sửa; bài viết trên trang đã được cập nhật.", "info")
         else:
-            discard_revision(rev, user=current_user)
+            discard_revision(rev, by=current_user)
             flash("Đã bỏ bản sửa; bài viết giữ nguyên.", "info")
     except NotApplicable as exc:
         flash(str(exc), "error")

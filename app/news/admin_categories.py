@@ -18,7 +18,7 @@ from app.news.operations import (
     move_category,
     update_category,
 )
-from app.news.queries import article_counts, category_tree, descendant_ids
+from app.news.queries import article_counts, category_tree
 
 bp = Blueprint("category_admin", __name__, url_prefix="/admin/news/categories")
 
@@ -67,7 +67,7 @@ def _form_page(category: Category | None):
             form.parent.data = category.parent_id or ROOT
         else:
             form.parent.data = id_arg("cha") or ROOT
-    exclude = {category.id} | descendant_ids(category) if category is not None else set()
+    exclude = category.subtree_ids() if category is not None else set()
     form.parent.choices = _parent_choices(exclude)
     if form.validate_on_submit():
         ok, parent = _chosen_parent(form)

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dates import utcnow
 from app.extensions import db
+from app.trees import TreeNode
 
 
-class Category(db.Model):
+class Category(TreeNode, db.Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,13 +32,6 @@ class Category(db.Model):
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
-
-    def descendant_ids(self) -> list[int]:
-        """This category's id and those of every category below it."""
-        ids = [self.id]
-        for child in self.children:
-            ids.extend(child.descendant_ids())
-        return ids
 
     def breadcrumb(self) -> list[Category]:
         chain: list[Category] = []

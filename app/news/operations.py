@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -159,13 +159,13 @@ def snapshot_fields(article: Article) -> dict:
 
 
 def record_revision(
-    article: Article, user, state: RevisionState = RevisionState.SAVED
+    article: Article, *, by: User, state: RevisionState = RevisionState.SAVED
 ) -> ArticleRevision:
     revision = ArticleRevision(
         state=state,
         article_id=article.id,
-        user_id=getattr(user, "id", None),
-        username=getattr(user, "username", "") or "",
+        user_id=by.id,
+        username=by.username,
         title=article.title,
         lead=article.lead,
         body=article.body,
@@ -175,7 +175,7 @@ def record_revision(
     return revision
 
 
-def save_article(article: Article | None, *, user, values: dict, tags: list[str],
+def save_article(article: Article | None, *, by: User, values: dict, tags: list[str],
                  extra_categories: list[Category]) -> Article:  # fmt: skip
     """Create or update from the editor form: sanitised, revision kept, audited."""
     slug = values.pop("slug", None) or values["title"]
@@ -193,27 +193,27 @@ def save_article(article: Article | None, *, user, values: dict, tags: list[str]
             action = f"article.status.{article.status}"
     if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
         article.published_at = utcnow()
-    record_revision(article, user)
-    audit(action, article, article.title, user=user, commit=False)
+    record_revision(article, by=by)
+    audit(action, article, article.title, by=by, commit=False)
     db.session.commit()
-    log.info("%s %s by %s", action, article.id, getattr(user, "username", "?"))
+    log.info("%s %s by %s", action, article.id, by.username)
     return article
 
 
-def set_status(articles: list[Article], status: ArticleStatus, user) -> int:
+def set_status(articles: list[Article], status: ArticleStatus, *, by: User) -> int:
     for article in articles:
         article.status = status
         if status == ArticleStatus.PUBLISHED and article.published_at is None:
             article.published_at = utcnow()
-        record_revision(article, user)
-        audit(f"article.status.{status}", article, article.title, user=user, commit=False)
+        record_revision(article, by=by)
+        audit(f"article.status.{status}", article, article.title, by=by, commit=False)
     db.session.commit()
     return len(articles)
 
 
-def delete_articles(articles: list[Article], user) -> int:
+def delete_articles(articles: list[Article], *, by: User) -> int:
     for article in articles:
-        audit("article.delete", article, article.title, user=user, commit=False)
+        audit("article.delete", article, article.title, by=by, commit=False)
         db.session.delete(article)
     db.session.commit()
     return len(articles)
@@ -233,12 +233,12 @@ def needs_approval(article: Article | None, may_publish: bool) -> bool:
     return article is not None and article.status != ArticleStatus.DRAFT and not may_publish
 
 
-def propose_changes(article: Article, *, user, values: dict, tags: list[str],
+def propose_changes(article: Article, *, by: User, values: dict, tags: list[str],
                     extra_categories: list[Category]) -> ArticleRevision:  # fmt: skip
     """Keep a save of a published article as a pending revision; the article (what readers
-    see) is left untouched. The user's earlier pending revision of it is replaced: the
+    see) is left untouched. The editor's earlier pending revision of it is replaced: the
     editor was shown it and saved on top of it."""
-    earlier = queries.own_pending_revision(article, user)
+    earlier = queries.own_pending_revision(article, by)
     proposed = {name: values[name] for name in PROPOSABLE_FIELDS if name in values}
     if "image" not in proposed:  # no new upload, no removal: keep what was there
         proposed["image"] = (
@@ -259,8 +259,8 @@ def propose_changes(article: Article, *, user, values: dict, tags: list[str],
     )
     revision = ArticleRevision(
         article_id=article.id,
-        user_id=getattr(user, "id", None),
-        username=getattr(user, "username", "") or "",
+        user_id=by.id,
+        username=by.username,
         title=proposed["title"],
         lead=proposed["lead"],
         body=sanitize_html(proposed.get("body") or ""),
@@ -272,10 +272,10 @@ def propose_changes(article: Article, *, user, values: dict, tags: list[str],
         earlier.state = RevisionState.DISCARDED
     db.session.flush()
     audit("article.propose", article, f"revision={revision.id}; {revision.title}",
-          user=user, commit=False)  # fmt: skip
+          by=by, commit=False)  # fmt: skip
     db.session.commit()
     log.info("article.propose %s revision %s by %s", article.id, revision.id,
-             getattr(user, "username", "?"))  # fmt: skip
+             by.username)  # fmt: skip
     return revision
 
 
@@ -283,9 +283,11 @@ class NotApplicable(ValueError):
     """A pending revision that cannot be applied; the message is for the publisher."""
 
 
-def apply_revision(revision: ArticleRevision, *, user, allowed_category) -> Article:
+def apply_revision(
+    revision: ArticleRevision, *, by: User, allowed_category: Callable[[int], bool]
+) -> Article:
     """Put a pending revision on its article (status, slug and dates unchanged), keep the
-    result as a revision, audit. `allowed_category(id)` says whether `user` may publish in
+    result as a revision, audit. `allowed_category(id)` says whether `by` may publish in
     a category."""
     if revision.state != RevisionState.PENDING:
         raise NotApplicable("Bản sửa này không còn chờ duyệt.")
@@ -323,26 +325,26 @@ def apply_revision(revision: ArticleRevision, *, user, allowed_category) -> Arti
         source=fields.get("source", ""),
     )
     revision.state = RevisionState.APPLIED
-    record_revision(article, user)
+    record_revision(article, by=by)
     audit("article.propose.apply", article, f"revision={revision.id} by {revision.username}",
-          user=user, commit=False)  # fmt: skip
+          by=by, commit=False)  # fmt: skip
     db.session.commit()
     log.info("article.propose.apply %s revision %s by %s", article.id, revision.id,
-             getattr(user, "username", "?"))  # fmt: skip
+             by.username)  # fmt: skip
     return article
 
 
-def discard_revision(revision: ArticleRevision, *, user) -> None:
+def discard_revision(revision: ArticleRevision, *, by: User) -> None:
     """Turn down a pending revision; the article stays as it is."""
     if revision.state != RevisionState.PENDING:
         raise NotApplicable("Bản sửa này không còn chờ duyệt.")
     revision.state = RevisionState.DISCARDED
     audit("article.propose.discard", None, f"revision={revision.id} by {revision.username}",
-          user=user, commit=False, object_type="article",
+          by=by, commit=False, object_type="article",
           object_id=str(revision.article_id))  # fmt: skip
     db.session.commit()
     log.info("article.propose.discard %s revision %s by %s", revision.article_id, revision.id,
-             getattr(user, "username", "?"))  # fmt: skip
+             by.username)  # fmt: skip
 
 
 # --- The category tree ---------------------------------------------------------------------------
@@ -372,7 +374,7 @@ def _resolve_slug(typed: str, name: str, category_id: int | None) -> str:
 def _check_parent(category: Category | None, parent: Category | None) -> None:
     if parent is None or category is None:
         return
-    if parent.id == category.id or parent.id in queries.descendant_ids(category):
+    if parent.id in category.subtree_ids():
         raise CategoryError(
             "Không thể chọn chính chuyên mục này hoặc một chuyên mục con của nó "
             "làm chuyên mục cha.",
@@ -427,14 +429,20 @@ def create_category(
         db.session.add(category)
         db.session.flush()
         if by is not None:
-            audit("category.create", category, f"{name} ({slug})", user=by, commit=False)
+            audit("category.create", category, f"{name} ({slug})", by=by, commit=False)
         db.session.commit()
     log.info("category created: %s", slug)
     return category
 
 
 def update_category(
-    category: Category, *, name: str, slug: str, parent: Category | None, description: str, by
+    category: Category,
+    *,
+    name: str,
+    slug: str,
+    parent: Category | None,
+    description: str,
+    by: User,
 ) -> Category:
     """Change a category; a new parent puts it last among its new siblings."""
     _check_parent(category, parent)
@@ -456,7 +464,7 @@ def update_category(
             db.session.flush()
             _renumber(old_parent_id)
             changes.append(f"parent={new_parent_id or '-'}")
-        audit("category.update", category, "; ".join(changes), user=by, commit=False)
+        audit("category.update", category, "; ".join(changes), by=by, commit=False)
         db.session.commit()
     return category
 
@@ -473,7 +481,7 @@ def _renumber(parent_id: int | None) -> list[Category]:
     return siblings
 
 
-def move_category(category: Category, direction: str, *, by) -> bool:
+def move_category(category: Category, direction: str, *, by: User) -> bool:
     """Swap with the previous ("up") or next ("down") sibling; False at either end."""
     if direction not in ("up", "down"):
         raise ValueError(direction)
@@ -485,15 +493,15 @@ def move_category(category: Category, direction: str, *, by) -> bool:
         return False
     other = siblings[j]
     category.position, other.position = other.position, category.position
-    audit(f"category.move.{direction}", category, f"position={category.position}", user=by,
+    audit(f"category.move.{direction}", category, f"position={category.position}", by=by,
           commit=False)  # fmt: skip
     db.session.commit()
     return True
 
 
-def delete_category(category: Category, *, by) -> None:
+def delete_category(category: Category, *, by: User) -> None:
     """Delete an empty leaf category; refuse one that holds articles or has children."""
-    below = queries.descendant_ids(category)
+    below = category.subtree_ids() - {category.id}
     articles = queries.article_count(below | {category.id})
     children = len(_siblings(category.id))
     if articles:
@@ -508,7 +516,7 @@ def delete_category(category: Category, *, by) -> None:
             "Hãy chuyển hoặc xóa các chuyên mục con trước."
         )
     parent_id = category.parent_id
-    audit("category.delete", category, f"{category.name} ({category.slug})", user=by, commit=False)
+    audit("category.delete", category, f"{category.name} ({category.slug})", by=by, commit=False)
     # SQLite does not enforce ON DELETE CASCADE here: detach editors explicitly.
     db.session.execute(delete(user_categories).where(user_categories.c.category_id == category.id))
     db.session.delete(category)

@@ -3,6 +3,7 @@ editors get of the category tree and of pending revisions."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
@@ -31,7 +32,7 @@ def visible_articles() -> Select[tuple[Article]]:
     )
 
 
-def in_categories(query: Select, category_ids: list[int]) -> Select:
+def in_categories(query: Select, category_ids: Collection[int]) -> Select:
     """Articles whose main or extra category is one of `category_ids`."""
     extra = select(article_extra_categories.c.article_id).where(
         article_extra_categories.c.category_id.in_(category_ids)
@@ -60,7 +61,7 @@ def home_page(newest_count: int = 8, per_section: int = 4) -> dict:
     for category in top_categories():
         articles = list(
             db.session.scalars(
-                in_categories(visible_articles(), category.descendant_ids()).limit(per_section)
+                in_categories(visible_articles(), category.subtree_ids()).limit(per_section)
             )
         )
         if articles:
@@ -155,21 +156,6 @@ def category_tree() -> list[TreeRow]:
             seen.add(c.id)
             rows.append(TreeRow(c, 0, True, True))
     return rows
-
-
-def descendant_ids(category: Category) -> set[int]:
-    """The ids below `category` (not its own), from the parent links in the database."""
-    children: dict[int | None, list[int]] = {}
-    for cid, parent_id in db.session.execute(select(Category.id, Category.parent_id)):
-        children.setdefault(parent_id, []).append(cid)
-    found: set[int] = set()
-    todo = list(children.get(category.id, []))
-    while todo:
-        cid = todo.pop()
-        if cid not in found and cid != category.id:
-            found.add(cid)
-            todo.extend(children.get(cid, []))
-    return found
 
 
 def slug_owner(slug: str) -> int | None:

@@ -35,7 +35,7 @@ def home():
 @cached_page(args={"page": _page_key})
 def category(slug: str):
     category = queries.category_by_slug(slug) or abort(404)
-    query = queries.in_categories(queries.visible_articles(), category.descendant_ids())
+    query = queries.in_categories(queries.visible_articles(), category.subtree_ids())
     pagination = db.paginate(
         query, page=_page(), per_page=current_app.config["ARTICLES_PER_PAGE"], error_out=True
     )
