@@ -8,7 +8,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import security_headers, site_url
+from app import page_cache, security_headers, site_url
 from app.config import load_config
 from app.converters import register_converters
 from app.db_sqlite import cooperative_sqlite
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
     )
     load_config(app, config)
+    page_cache.wrap_wsgi(app)  # innermost: the Host check and ProxyFix wrap the fast path
     site_url.init_app(app)  # before ProxyFix: the Host check sees the forwarded host
     if app.config["TRUSTED_PROXIES"]:
         n = int(app.config["TRUSTED_PROXIES"])
@@ -69,28 +70,16 @@ def register_blueprints(app: Flask) -> None:
     documents.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
-    page_cache.init_app(app, content_models())
-
-
-def content_models() -> tuple[type, ...]:
-    """What readers' pages show: a commit touching one makes cached pages stale."""
-    from app.blocks.models import Banner
-    from app.documents import models as documents
-    from app.news import models as news
-
-    return (news.Article, news.ArticleSlug, news.Category, news.Tag, Banner,
-            documents.Document, documents.DocumentFile, documents.DocumentType,
-            documents.Issuer, documents.Signer, documents.Field)  # fmt: skip
+    page_cache.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import dates, media, page_cache
+    from app import dates, media
 
     app.add_template_filter(media.thumbnail_or_image, "thumb")
     app.add_template_filter(dates.format_long, "long_datetime")
     app.add_template_filter(dates.format_date, "date")
     app.add_template_filter(dates.format_datetime, "datetime")
-    app.add_template_filter(page_cache.format_count, "thousands")
 
     @app.context_processor
     def site():

@@ -1,5 +1,12 @@
 """Rendered public pages kept per process, with the live numbers left as blanks.
 
+A reader's request for a page already in the cache is answered by `CachedPages`, a WSGI
+layer in front of Flask: it counts the page view (the one Redis round trip, which also says
+whether the content changed), fills the blanks and adds the headers features declared with
+`add_response_hook`, without Flask's request machinery. Anything else (a query string, a
+session cookie, a page not cached, a changed content version, Redis away) goes on to Flask,
+with the page view already counted if it was.
+
 A cached page is reused while the content version in Redis is the one it was rendered
 under (every content commit bumps it; the page view's own Redis call reads it back) and for
 at most PAGE_CACHE_SECONDS (scheduled and expiring content changes with the clock). The
@@ -27,17 +34,20 @@ from functools import wraps
 from urllib.parse import urlencode
 
 import redis
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, current_app, make_response, request, session
 from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
 
+from app import page_view as page_views
 from app.extensions import redis_store
+from app.page_view import PageView, format_count, marker
+from app.redis_keys import CONTENT_VERSION
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "st:content:version"
 _MARK = re.compile("\x00([a-z_:0-9]+)\x00")
 
 
@@ -84,25 +94,13 @@ class PageCache:
         return len(self._entries)
 
 
-def format_count(value) -> str:
-    """`10232037` -> `10,232,037`, as the original sites show counts."""
-    return f"{int(value or 0):,}"
+# Per-request values (key -> provider of plain text from the request): never recorded, never
+# defaulted (the site's origin, the CSP nonce).
+RequestValue = Callable[[Request], str]
+_request_values: dict[str, RequestValue] = {}
 
 
-def live(key: str, value) -> Markup | str:
-    """A number that changes between requests: a blank while recording a cacheable page."""
-    text = format_count(value)
-    if g.get("page_recording"):
-        g.page_defaults[key] = text
-        return Markup(f"\x00{key}\x00")  # noqa: S704 - a fixed marker around [a-z_:0-9]
-    return text
-
-
-# Per-request values (key -> provider returning plain text): never recorded, never defaulted.
-_request_values: dict[str, Callable[[], str]] = {}
-
-
-def register_request_value(key: str, provider: Callable[[], str]) -> None:
+def register_request_value(key: str, provider: RequestValue) -> None:
     """Make `key` a value of the request itself, e.g. the CSP nonce: `per_request(key)`
     renders it, as a blank while a cacheable page is being recorded."""
     _request_values[key] = provider
@@ -110,35 +108,50 @@ def register_request_value(key: str, provider: Callable[[], str]) -> None:
 
 def per_request(key: str) -> Markup:
     """A registered per-request value, HTML-escaped; a blank while recording."""
-    if g.get("page_recording"):
-        return Markup(f"\x00{key}\x00")  # noqa: S704 - a fixed marker around [a-z_:0-9]
-    return escape(_request_values[key]())
+    view = page_views.current()
+    if view is not None and view.recording:
+        return marker(key)
+    return escape(_request_values[key](request))
 
 
-def fill(html: str, values: dict[str, str], defaults: dict[str, str]) -> str:
+def fill(html: str, values: dict[str, str], defaults: dict[str, str], req: Request) -> str:
     computed: dict[str, str] = {}  # each per-request value once, however often it appears
 
     def value(match: re.Match) -> str:
         key = match.group(1)
         if key in _request_values:
             if key not in computed:
-                computed[key] = str(escape(_request_values[key]()))
+                computed[key] = str(escape(_request_values[key](req)))
             return computed[key]
         return values.get(key, defaults.get(key, "0"))
 
     return _MARK.sub(value, html)
 
 
-def live_values(hit) -> dict[str, str]:
-    snapshot = hit.snapshot
-    values = {
-        "online": format_count(snapshot.online),
-        "today": format_count(snapshot.today),
-        "total": format_count(snapshot.total),
-        "bots_online": format_count(snapshot.bots_online),
-    }
-    values.update({f"item:{k}": format_count(v) for k, v in snapshot.items.items()})
-    return values
+# Headers and cookies every reader's page gets, whichever path served it: hooks taking
+# (response, request, page view or None), declared by the features that own them.
+ResponseHook = Callable[[Response, Request, "PageView | None"], Response]
+
+
+def add_response_hook(app: Flask, hook: ResponseHook) -> None:
+    app.extensions.setdefault("page_response_hooks", []).append(hook)
+
+
+def _run_response_hooks(response):
+    hooks = current_app.extensions.get("page_response_hooks", ())
+    req = request._get_current_object()
+    view = page_views.current()
+    for hook in hooks:
+        response = hook(response, req, view)
+    return response
+
+
+# How a page view is counted: set by the statistics (the cache imports no feature).
+Counter = Callable[[PageView, str, tuple[str, ...]], object]
+
+
+def set_counter(app: Flask, counter: Counter) -> None:
+    app.extensions["page_view_counter"] = counter
 
 
 def _cacheable() -> bool:
@@ -170,7 +183,8 @@ def cache_key(args: ArgParsers) -> str | None:
 
 
 def cached_page(view=None, *, args: ArgParsers | None = None):
-    """Serve a reader's page from the cache when its content version still holds.
+    """A reader's page: the view receives the request's `page_view` (PageView) and is served
+    from the cache when its content version still holds.
 
     `@cached_page` for a page that reads no query parameter; `@cached_page(args={"page":
     page_number})` names each one the view reads with the function that parses it from the
@@ -182,49 +196,113 @@ def cached_page(view=None, *, args: ArgParsers | None = None):
     return _cached(view, dict(args or {}))
 
 
+def reader_page(view):
+    """A reader's page that is never cached (its query has too many forms): the view still
+    receives its `page_view`."""
+
+    @wraps(view)
+    def wrapper(*view_args, **kwargs):
+        return view(*view_args, page_view=page_views.of(request._get_current_object()),
+                    **kwargs)  # fmt: skip
+
+    return wrapper
+
+
 def _cached(view, args: dict[str, Callable[[], object]]):
     @wraps(view)
     def wrapper(*view_args, **kwargs):
+        page_view = page_views.of(request._get_current_object())
         if not _cacheable() or (key := cache_key(args)) is None:
-            return view(*view_args, **kwargs)
-        from app.stats import track_page_view
-
+            return view(*view_args, page_view=page_view, **kwargs)
         cache: PageCache = current_app.extensions["page_cache"]
         entry = cache.get(key)
         if request.method == "HEAD" and entry is not None:
             # No page view to count, and no body goes out: any entry of the page will do, so
             # a HEAD flood costs a lookup, not a render.
-            return fill(entry.html, {}, entry.defaults)
+            return fill(entry.html, {}, entry.defaults, request)
         if entry is not None:
-            hit = track_page_view(entry.item, watch=entry.watch)
-            if hit is not None and hit.version == entry.version:
-                return fill(entry.html, live_values(hit), entry.defaults)
-        g.page_recording, g.page_defaults = True, {}
+            count = current_app.extensions["page_view_counter"]
+            count(page_view, entry.item, entry.watch)
+            if page_view.hit is not None and page_view.version == entry.version:
+                return fill(entry.html, page_view.live_values(), entry.defaults, request)
+        page_view.recording, page_view.defaults = True, {}
         try:
-            response = make_response(view(*view_args, **kwargs))
+            response = make_response(view(*view_args, page_view=page_view, **kwargs))
         finally:
-            g.page_recording = False
-        hit = g.get("stats_hit")
+            page_view.recording = False
         if response.direct_passthrough or response.is_streamed:
             return response
         # Blanks are filled in whatever the status, only a 200 is kept.
         html = response.get_data(as_text=True)
-        values = live_values(hit) if hit is not None else {}
-        if response.status_code == 200 and hit is not None and hit.version:
-            cache.put(key, Entry(html, hit.version, g.get("stats_item", ""),
-                                 g.get("stats_watch", ()), dict(g.page_defaults)))  # fmt: skip
-        response.set_data(fill(html, values, g.page_defaults))
+        if response.status_code == 200 and page_view.version:
+            cache.put(key, Entry(html, page_view.version, page_view.item, page_view.watch,
+                                 dict(page_view.defaults)))  # fmt: skip
+        response.set_data(fill(html, page_view.live_values(), page_view.defaults, request))
         return response
 
     return wrapper
 
 
-# Content versions: any commit that changed a content model makes cached pages stale.
-_content_classes: tuple[type, ...] = ()
+class CachedPages:
+    """WSGI layer in front of Flask: a reader's GET of a cached page without query string or
+    session cookie is counted and answered here, with the same bytes and headers Flask's
+    path gives (tests/test_page_cache.py compares them). Everything else goes to Flask."""
+
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.session_cookie = app.config["SESSION_COOKIE_NAME"] + "="
+
+    def __call__(self, environ, start_response):
+        method = environ["REQUEST_METHOD"]
+        if (
+            (method != "GET" and method != "HEAD")
+            or environ.get("QUERY_STRING")
+            or self.session_cookie in environ.get("HTTP_COOKIE", "")
+            or environ.get(page_views.ENVIRON_KEY) is not None
+        ):
+            return self.wsgi_app(environ, start_response)
+        cache: PageCache | None = self.app.extensions.get("page_cache")
+        if cache is None or self.app.config["PAGE_CACHE_SECONDS"] <= 0:
+            return self.wsgi_app(environ, start_response)
+        try:
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode()
+        except UnicodeError:
+            return self.wsgi_app(environ, start_response)
+        entry = cache.get(path + "?")
+        if entry is None:
+            return self.wsgi_app(environ, start_response)
+        req = Request(environ)
+        with self.app.app_context():
+            if method == "HEAD":
+                return self._answer(entry, fill(entry.html, {}, entry.defaults, req), req, None,
+                                    environ, start_response)  # fmt: skip
+            view = page_views.of(req)
+            self.app.extensions["page_view_counter"](view, entry.item, entry.watch)
+            if view.hit is None or view.version != entry.version:
+                return self.wsgi_app(environ, start_response)  # counted: Flask renders
+            html = fill(entry.html, view.live_values(), entry.defaults, req)
+            return self._answer(entry, html, req, view, environ, start_response)
+
+    def _answer(self, entry, html, req, view, environ, start_response):
+        response = Response(html, mimetype="text/html")
+        response.vary.add("Cookie")  # as Flask's path says: it looked at the session
+        for hook in self.app.extensions.get("page_response_hooks", ()):
+            response = hook(response, req, view)
+        return response(environ, start_response)
+
+
+# Content versions: any commit that changed a model that readers' pages show (a model
+# class with `invalidates_pages = True`, see PageContent) makes cached pages stale.
+class PageContent:
+    """Mixin for models whose rows readers' pages show: committing a change to one makes
+    every cached page stale (in every process, through the content version in Redis)."""
+
+    invalidates_pages = True
 
 
 def _note_changes(session_: Session, flush_context, instances) -> None:
-    if any(isinstance(obj, _content_classes)
+    if any(getattr(obj, "invalidates_pages", False)
            for obj in (*session_.new, *session_.dirty, *session_.deleted)):  # fmt: skip
         session_.info["content_changed"] = True
 
@@ -235,7 +313,7 @@ def _after_commit(session_: Session) -> None:
     for cache in list(_caches):
         cache.clear()
     try:
-        redis_store.client.incr(VERSION_KEY)
+        redis_store.client.incr(CONTENT_VERSION)
     except (redis.RedisError, OSError) as exc:
         log.warning("could not mark cached pages stale in Redis: %s", exc)
 
@@ -243,14 +321,24 @@ def _after_commit(session_: Session) -> None:
 _caches: list[PageCache] = []
 
 
-def init_app(app: Flask, content_classes: tuple[type, ...]) -> None:
-    global _content_classes
+def init_app(app: Flask) -> None:
+    """The cache, its template helpers and the Flask-path hooks. The WSGI layer is put in
+    by `wrap_wsgi` (the factory does it first, so Host checks and ProxyFix wrap it)."""
     cache = PageCache(ttl=float(app.config["PAGE_CACHE_SECONDS"]))
     app.extensions["page_cache"] = cache
     _caches.append(cache)
-    _content_classes = tuple({*_content_classes, *content_classes})
-    app.add_template_global(live, "live")
+    app.add_template_global(page_views.live, "live")
+    app.add_template_global(page_views.item_key, "item_key")
     app.add_template_global(per_request, "per_request")
+    app.add_template_filter(format_count, "thousands")
+    app.after_request(_run_response_hooks)
+    # Pages that are no page view (admin, errors outside one) render with page_view=None;
+    # a view's explicit page_view wins over this default.
+    app.context_processor(lambda: {"page_view": page_views.current()})
     if not event.contains(Session, "before_flush", _note_changes):
         event.listen(Session, "before_flush", _note_changes)
         event.listen(Session, "after_commit", _after_commit)
+
+
+def wrap_wsgi(app: Flask) -> None:
+    app.wsgi_app = CachedPages(app, app.wsgi_app)

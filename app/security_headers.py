@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from markupsafe import Markup
+from werkzeug.wrappers import Request, Response
 
 from app import page_cache
 
 NONCE_KEY = "nonce"
 
 
-def current_nonce() -> str:
-    """This response's nonce, made on first use."""
-    nonce = g.get("csp_nonce")
+def current_nonce(req: Request | None = None) -> str:
+    """This response's nonce, made on first use (kept in the request's environ, so the page
+    cache's fast path and Flask's path share it)."""
+    environ = (req if req is not None else request).environ
+    nonce = environ.get("portal.csp_nonce")
     if nonce is None:
-        nonce = g.csp_nonce = secrets.token_urlsafe(16)
+        nonce = environ["portal.csp_nonce"] = secrets.token_urlsafe(16)
     return nonce
 
 
@@ -57,18 +60,18 @@ FIXED_HEADERS = (
 )
 
 
-def add_headers(response):
+def add_headers(response: Response, req: Request, view=None) -> Response:
     headers = response.headers
     # One pass over the few headers there are: Werkzeug's `in`/setdefault scan them per call.
     present = {name.lower() for name, _ in headers.items()}
     if "content-security-policy" not in present:
         policy = current_app.extensions["csp_policy"]
-        headers.add("Content-Security-Policy", policy.replace("{nonce}", current_nonce()))
+        headers.add("Content-Security-Policy", policy.replace("{nonce}", current_nonce(req)))
     for key, name, value in FIXED_HEADERS:
         if key not in present:
             headers.add(name, value)
     seconds = current_app.config["HSTS_SECONDS"]
-    if seconds and "strict-transport-security" not in present and request.is_secure:
+    if seconds and "strict-transport-security" not in present and req.is_secure:
         # No includeSubDomains: an agency's other subdomains may still be plain HTTP.
         headers.add("Strict-Transport-Security", f"max-age={int(seconds)}")
     return response
@@ -80,4 +83,4 @@ def init_app(app: Flask) -> None:
     )
     page_cache.register_request_value(NONCE_KEY, current_nonce)
     app.add_template_global(csp_nonce, "csp_nonce")
-    app.after_request(add_headers)
+    page_cache.add_response_hook(app, add_headers)

@@ -1,7 +1,9 @@
 """The sidebar as a list of blocks that features contribute to.
 
 A feature registers a block once per app (name, position, template, context function);
-base.html renders whatever is registered, so adding a block never touches the layout.
+base.html renders whatever is registered, so adding a block never touches the layout. Each
+block's context function receives the request's page view (or None on pages that are none),
+and its template gets it as `page_view` for live numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from flask import Flask, current_app, render_template
 from markupsafe import Markup
 
+from app.page_view import PageView
+
 # Where the known blocks go, top to bottom.
 POSITIONS = {"banners": 10, "new_documents": 20, "stats": 30, "links": 40}
 
@@ -20,7 +24,7 @@ POSITIONS = {"banners": 10, "new_documents": 20, "stats": 30, "links": 40}
 class Block:
     name: str
     template: str
-    context: Callable[[], dict | None]
+    context: Callable[[PageView | None], dict | None]
     position: int = 50
 
 
@@ -29,7 +33,7 @@ def register_block(app: Flask, block: Block) -> None:
     blocks[block.name] = block
 
 
-def render_sidebar() -> Markup:
+def render_sidebar(page_view: PageView | None = None) -> Markup:
     """Every registered block in position order; a block whose context is None is hidden."""
     blocks = sorted(
         current_app.extensions.get("sidebar_blocks", {}).values(),
@@ -37,7 +41,9 @@ def render_sidebar() -> Markup:
     )
     parts = []
     for block in blocks:
-        context = block.context()
+        context = block.context(page_view)
         if context is not None:
-            parts.append(render_template(block.template, block=block, **context))
+            parts.append(
+                render_template(block.template, block=block, page_view=page_view, **context)
+            )
     return Markup("\n".join(parts))  # noqa: S704 - rendered by autoescaping templates

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import SecurityError
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import get_host
 
 from app import page_cache
@@ -72,10 +72,10 @@ def site_origin() -> str:
     return current_app.extensions["site_url"]
 
 
-def request_origin() -> str:
+def request_origin(req: Request) -> str:
     """SITE_URL, or else this request's own `scheme://host` (per request: never cache it)."""
     # Not `request.host_url`: it rebuilds a whole URL (IRI decoding included) per call.
-    return site_origin() or f"{request.scheme}://{request.host}"
+    return site_origin() or f"{req.scheme}://{req.host}"
 
 
 def absolute_url(endpoint: str, **values) -> Markup:

@@ -98,8 +98,13 @@ def is_prefetch(request: Request) -> bool:
     return "prefetch" in purpose.lower() or "preview" in request.headers.get("X-Moz", "")
 
 
+@lru_cache(maxsize=8)
+def _daily_salt(secret: str, day: str) -> bytes:
+    return hmac.new(secret.encode(), f"visitor-salt:{day}".encode(), hashlib.sha256).digest()
+
+
 def fallback_id(secret: str, day: str, ip: str, user_agent: str) -> str:
-    salt = hmac.new(secret.encode(), f"visitor-salt:{day}".encode(), hashlib.sha256).digest()
+    salt = _daily_salt(secret, day)
     digest = hmac.new(salt, f"{ip}\n{user_agent}".encode(), hashlib.sha256).hexdigest()
     return "h:" + digest[:32]
 

@@ -131,11 +131,11 @@ def test_a_cached_page_gets_a_fresh_nonce_matching_its_own_policy(cached_app):
     from flask import render_template_string
 
     from app.page_cache import cached_page
-    from app.stats import track_page_view
+    from app.stats import count_page_view
 
     @cached_page
-    def inline_script():
-        track_page_view()
+    def inline_script(page_view):
+        count_page_view(page_view)
         return render_template_string('<script nonce="{{ csp_nonce() }}">var a = 1;</script>')
 
     cached_app.add_url_rule("/thu-nonce", view_func=inline_script)

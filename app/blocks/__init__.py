@@ -18,7 +18,7 @@ def active_banners(block: BannerBlock) -> list[Banner]:
 
 
 def _context(block: BannerBlock):
-    def context() -> dict | None:
+    def context(page_view=None) -> dict | None:  # banners and links have no live number
         items = active_banners(block)
         return {"items": items} if items else None
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dates import utcnow
 from app.extensions import db
+from app.page_cache import PageContent
 
 
 class BannerBlock(enum.StrEnum):
@@ -17,7 +18,7 @@ class BannerBlock(enum.StrEnum):
     LINKS = "links"
 
 
-class Banner(db.Model):
+class Banner(PageContent, db.Model):
     __tablename__ = "banners"
 
     id: Mapped[int] = mapped_column(primary_key=True)

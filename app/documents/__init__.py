@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, request
 
 from app.documents.models import Document
 from app.documents.queries import NewestIds, newest, recently_issued
 from app.documents.routes import bp, local_today
 from app.live_counters import add_watch_provider, register_counter
+from app.page_view import PageView, item_key
 from app.sidebar import POSITIONS, Block, register_block
 
 
 def _watched(app: Flask, cache: NewestIds):
     def provider() -> list[str]:
         ids = cache.get(app.config["DOCUMENTS_SIDEBAR_COUNT"])
-        return [f"{kind}:{i}" for i in ids for kind in ("document", "document_download")]
+        return [item_key(kind, i) for i in ids for kind in ("document", "document_download")]
 
     return provider
 
 
-def _block_context() -> dict | None:
+def _block_context(page_view: PageView | None) -> dict | None:
     documents = newest(current_app.config["DOCUMENTS_SIDEBAR_COUNT"])
     if not documents:
         return None
-    stats = g.get("stats")
-    live = stats.items if stats is not None else {}
+    view = page_view or PageView(request)  # no page view: the numbers SQL has
     today = local_today()
     rows = [
         {
             "document": d,
-            "views": live.get(f"document:{d.id}", d.views),
-            "downloads": live.get(f"document_download:{d.id}", d.downloads),
+            "views": view.count_of(item_key("document", d.id), d.views),
+            "downloads": view.count_of(item_key("document_download", d.id), d.downloads),
             "is_new": recently_issued(d, today, current_app.config["DOCUMENTS_NEW_DAYS"]),
         }
         for d in documents

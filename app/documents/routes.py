@@ -6,13 +6,15 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
+from app import page_view as page_views
 from app.converters import page_number
 from app.dates import to_local, utcnow
 from app.documents import files, filters, queries
 from app.extensions import db
-from app.page_cache import cached_page
+from app.page_cache import cached_page, reader_page
+from app.page_view import PageView, item_key
 from app.slugs import strip_diacritics
-from app.stats import buffered_views, track_page_view
+from app.stats import count_page_view
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban")
 
@@ -26,7 +28,8 @@ def _page() -> int:
 
 
 @bp.get("/")
-def index():
+@reader_page
+def index(page_view: PageView):
     chosen = filters.parse(request.args)
     page = _page()
     today = local_today()
@@ -36,9 +39,10 @@ def index():
         per_page=current_app.config["DOCUMENTS_PER_PAGE"],
         error_out=True,
     )
-    track_page_view()
+    count_page_view(page_view)
     return render_template(
         "documents/index.html",
+        page_view=page_view,
         pagination=pagination,
         filters=chosen,
         today=today,
@@ -49,19 +53,18 @@ def index():
 
 @bp.get("/<slug>")
 @cached_page
-def detail(slug: str):
+def detail(slug: str, page_view: PageView):
     document = queries.by_slug(slug) or abort(404)
-    views_key, downloads_key = f"document:{document.id}", f"document_download:{document.id}"
-    hit = track_page_view(views_key, watch=(views_key, downloads_key), base=document.views)
-    live = hit.snapshot.items if hit else {}
-    views = live.get(views_key, document.views + buffered_views(hit))
-    downloads = live.get(downloads_key, document.downloads)
+    views_key = item_key("document", document.id)
+    downloads_key = item_key("document_download", document.id)
+    count_page_view(page_view, views_key, watch=(views_key, downloads_key), base=document.views)
     older, newer, related = queries.public_relations(document)
     return render_template(
         "documents/detail.html",
+        page_view=page_view,
         document=document,
-        views=views,
-        downloads=downloads,
+        views=page_view.count_of(views_key, document.views),
+        downloads=page_view.count_of(downloads_key, document.downloads),
         older=older,
         newer=newer,
         related=related,
@@ -84,7 +87,11 @@ def _send(file_id: int, inline: bool):
     if not path.is_file():
         abort(404, description="Tệp đính kèm không còn tồn tại trên máy chủ.")
     if not inline:
-        track_page_view(f"document_download:{attached.document_id}", page=False)
+        count_page_view(
+            page_views.of(request._get_current_object()),
+            item_key("document_download", attached.document_id),
+            page=False,
+        )
     response = send_file(
         path,
         mimetype=attached.content_type,

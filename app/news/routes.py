@@ -9,7 +9,8 @@ from app.extensions import db
 from app.news import queries
 from app.news.models import Article
 from app.page_cache import cached_page
-from app.stats import buffered_views, track_page_view
+from app.page_view import PageView, item_key
+from app.stats import count_page_view
 
 bp = Blueprint("news", __name__)
 
@@ -26,51 +27,55 @@ def _page_key() -> int | None:
 
 @bp.get("/")
 @cached_page
-def home():
-    track_page_view()
-    return render_template("news/home.html", **queries.home_page())
+def home(page_view: PageView):
+    count_page_view(page_view)
+    return render_template("news/home.html", page_view=page_view, **queries.home_page())
 
 
 @bp.get("/chuyen-muc/<slug>")
 @cached_page(args={"page": _page_key})
-def category(slug: str):
+def category(slug: str, page_view: PageView):
     category = queries.category_by_slug(slug) or abort(404)
     query = queries.in_categories(queries.visible_articles(), category.subtree_ids())
     pagination = db.paginate(
         query, page=_page(), per_page=current_app.config["ARTICLES_PER_PAGE"], error_out=True
     )
-    track_page_view()
-    return render_template("news/category.html", category=category, pagination=pagination)
+    count_page_view(page_view)
+    return render_template(
+        "news/category.html", page_view=page_view, category=category, pagination=pagination
+    )
 
 
 @bp.get("/tu-khoa/<slug>")
 @cached_page(args={"page": _page_key})
-def tag(slug: str):
+def tag(slug: str, page_view: PageView):
     tag = queries.tag_by_slug(slug) or abort(404)
     query = queries.visible_articles().where(Article.tags.contains(tag))
     pagination = db.paginate(
         query, page=_page(), per_page=current_app.config["ARTICLES_PER_PAGE"], error_out=True
     )
-    track_page_view()
-    return render_template("news/tag.html", tag=tag, pagination=pagination)
+    count_page_view(page_view)
+    return render_template("news/tag.html", page_view=page_view, tag=tag, pagination=pagination)
 
 
 @bp.get("/tin-tuc/<slug>")
 @cached_page
-def article(slug: str):
+def article(slug: str, page_view: PageView):
     article, moved = queries.article_by_slug(slug)
     if article is None or not article.is_visible():
         abort(404)
     if moved:
         return redirect(url_for(".article", slug=article.slug), 301)
     newer, older = queries.neighbours(article)
-    key = f"article:{article.id}"
-    hit = track_page_view(key, watch=(key,), base=article.views)
-    views = hit.snapshot.items.get(key) if hit else None
-    if views is None:
-        views = article.views + buffered_views(hit)
+    key = item_key("article", article.id)
+    count_page_view(page_view, key, watch=(key,), base=article.views)
     return render_template(
-        "news/article.html", article=article, views=views, newer=newer, older=older
+        "news/article.html",
+        page_view=page_view,
+        article=article,
+        views=page_view.count_of(key, article.views),
+        newer=newer,
+        older=older,
     )
 
 

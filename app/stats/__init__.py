@@ -2,33 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app
+from werkzeug.wrappers import Request, Response
 
+from app import page_cache
+from app.page_view import PageView
 from app.sidebar import POSITIONS, Block, register_block
 from app.stats.hub import Hub
 from app.stats.jobs import Runner
-from app.stats.services import StatsService, buffered_views, get_service
+from app.stats.services import StatsService, get_service
+from app.stats.store import HitResult
 from app.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 
 
-def track_page_view(
-    item: str = "", page: bool = True, watch: tuple[str, ...] = (), base: int | None = None
-):
-    """Count the current request as a public page view; see StatsService.track_page_view."""
-    return get_service().track_page_view(item, page=page, watch=watch, base=base)
+def count_page_view(
+    view: PageView,
+    item: str = "",
+    *,
+    page: bool = True,
+    watch: tuple[str, ...] = (),
+    base: int | None = None,
+) -> HitResult | None:
+    """Count a reader's page view; see StatsService.count."""
+    return get_service().count(view, item, page=page, watch=watch, base=base)
 
 
-def _block_context() -> dict:
-    return {"stats": get_service().current()}
+def _block_context(view: PageView | None) -> dict:
+    return {"stats": get_service().current(view)}
 
 
-def _set_visitor_cookie(response):
-    visitor = g.get("stats_visitor")
-    # A new visitor, or one whose cookie was signed with a key now in SECRET_KEY_FALLBACKS.
+def visitor_cookie(response: Response, req: Request, view: PageView | None) -> Response:
+    """A new visitor, or one whose cookie was signed with a key now in SECRET_KEY_FALLBACKS,
+    gets its (re)signed cookie."""
+    visitor = view.visitor if view is not None else None
     if visitor is not None and visitor.signed:
         response.set_cookie(
             COOKIE_NAME, visitor.signed, max_age=COOKIE_MAX_AGE, httponly=True,
-            samesite="Lax", secure=request.is_secure,
+            samesite="Lax", secure=req.is_secure,
         )  # fmt: skip
     return response
 
@@ -45,10 +55,11 @@ def init_app(app: Flask) -> None:
     app.extensions["stats"] = service
     app.extensions["stats_runner"] = Runner(app, service, Hub())
     app.register_blueprint(bp)
-    app.after_request(_set_visitor_cookie)
+    page_cache.add_response_hook(app, visitor_cookie)
+    page_cache.set_counter(app, lambda view, item, watch: service.count(view, item, watch=watch))
     app.before_request(_start_background)
     register_block(app, Block("stats", "stats/block.html", _block_context, POSITIONS["stats"]))
-    app.add_template_global(lambda: get_service().current(), "stats_now")
+    app.add_template_global(lambda view=None: get_service().current(view), "stats_now")
 
 
-__all__ = ["buffered_views", "init_app", "track_page_view"]
+__all__ = ["count_page_view", "init_app"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import redis
 
 from app.extensions import redis_store
-from app.stats.store import CHANNEL
+from app.redis_keys import CHANNEL
 
 log = logging.getLogger(__name__)
 

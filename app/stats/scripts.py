@@ -1,6 +1,7 @@
 """Lua scripts: each page view, read, publish and flush step is one atomic round trip.
 
-Every script takes the key prefix as ARGV[1] and builds its key names from it.
+Every script takes the key prefix as ARGV[1] and builds its key names from it, spelled
+`@name@` for the suffixes of app/redis_keys.py.
 
 Keys and memory: Redis runs with a `maxmemory` and a `volatile-*` eviction policy, which
 evicts only keys that have a TTL. So every per-visitor key has one (visit:, seen:, hlink:,
@@ -10,15 +11,17 @@ pending:/flushing:/live:, content:version, online, pub:*): those must never be e
 (A past day's day:/hour:/uv: keys get a TTL from the checkpoint once SQL holds them.)
 """
 
+from app.redis_keys import lua
+
 # Shared by the scripts below: current numbers, and the throttled publish.
 _COMMON = r"""
 -- Counting the window is O(log n); the periodic refresh trims what fell out of it.
 local function snapshot(p, now, window, offset, day)
   return {
-    redis.call('ZCOUNT', p .. 'online', '(' .. (now - window), '+inf'),
-    tonumber(redis.call('HGET', p .. 'day:' .. day, 'visits') or '0'),
-    tonumber(redis.call('GET', p .. 'total') or '0') + offset,
-    redis.call('ZCOUNT', p .. 'online:bots', '(' .. (now - window), '+inf'),
+    redis.call('ZCOUNT', p .. '@online@', '(' .. (now - window), '+inf'),
+    tonumber(redis.call('HGET', p .. '@day@' .. day, 'visits') or '0'),
+    tonumber(redis.call('GET', p .. '@total@') or '0') + offset,
+    redis.call('ZCOUNT', p .. '@online_bots@', '(' .. (now - window), '+inf'),
   }
 end
 
@@ -28,7 +31,7 @@ local function live_items(p, watch)
   local parts, missing, pairs = {}, {}, {}
   for item in string.gmatch(watch, '[^,]+') do
     local kind, id = string.match(item, '^([^:]+):(.+)$')
-    local value = redis.call('HGET', p .. 'live:' .. kind, id)
+    local value = redis.call('HGET', p .. '@live@' .. kind, id)
     if value then
       table.insert(parts, '"' .. item .. '":' .. value)
       table.insert(pairs, item)
@@ -50,33 +53,34 @@ local function publish(p, now, interval, snap, updated, items, pairs)
   local extra = ''
   if items ~= '{}' then extra = ',"items":' .. items end
   local state = table.concat(snap, ',')
-  local changed = redis.call('GET', p .. 'pub:state') ~= state
+  local changed = redis.call('GET', p .. '@pub_state@') ~= state
   for i = 1, #pairs, 2 do
     if changed then break end
-    changed = redis.call('HGET', p .. 'pub:items', pairs[i]) ~= pairs[i + 1]
+    changed = redis.call('HGET', p .. '@pub_items@', pairs[i]) ~= pairs[i + 1]
   end
   if not changed then return 0 end
-  local last = tonumber(redis.call('GET', p .. 'pub:last') or '0')
+  local last = tonumber(redis.call('GET', p .. '@pub_last@') or '0')
   if now - last >= interval then
     local payload = '{"online":' .. snap[1] .. ',"today":' .. snap[2] .. ',"total":' .. snap[3]
       .. ',"bots_online":' .. snap[4] .. ',"updated":"' .. updated .. '"' .. extra .. '}'
-    redis.call('SET', p .. 'pub:last', now)
-    redis.call('SET', p .. 'pub:state', state)
+    redis.call('SET', p .. '@pub_last@', now)
+    redis.call('SET', p .. '@pub_state@', state)
     if #pairs > 0 then
       -- Values of every item any page watched: bounded by a reset (costs one extra
       -- message), not by a TTL that would make the key evictable.
-      if redis.call('HLEN', p .. 'pub:items') > 5000 then redis.call('DEL', p .. 'pub:items') end
-      redis.call('HSET', p .. 'pub:items', unpack(pairs))
+      local seen = p .. '@pub_items@'
+      if redis.call('HLEN', seen) > 5000 then redis.call('DEL', seen) end
+      redis.call('HSET', seen, unpack(pairs))
     end
-    redis.call('DEL', p .. 'pub:trail')
-    redis.call('PUBLISH', p .. 'channel', payload)
+    redis.call('DEL', p .. '@pub_trail@')
+    redis.call('PUBLISH', p .. '@channel@', payload)
     return 1
   end
   local due = last + interval
   -- A mark nobody served (its process died, no tick ran since) is replaced, not waited on.
-  local mark = tonumber(redis.call('GET', p .. 'pub:trail') or '0')
+  local mark = tonumber(redis.call('GET', p .. '@pub_trail@') or '0')
   if mark == 0 or mark + 5000 < now then
-    redis.call('SET', p .. 'pub:trail', due)
+    redis.call('SET', p .. '@pub_trail@', due)
     return due
   end
   return 0
@@ -95,18 +99,18 @@ end
 # Visits are cut by the hit's own time, not by Redis' clock, so hits replayed after an
 # outage keep their boundaries; key TTLs only collect garbage. A hit id seen before (a
 # replay of a hit whose first try timed out but ran) counts nothing.
-RECORD_HIT = (
+RECORD_HIT = lua(
     _COMMON
     + r"""
 local p = ARGV[1]
-if redis.call('EXISTS', p .. 'init') == 0 then return {-1} end
+if redis.call('EXISTS', p .. '@init@') == 0 then return {-1} end
 local now, day, vt = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[7])
-local dkey, hkey = p .. 'day:' .. day, p .. 'hour:' .. ARGV[6]
+local dkey, hkey = p .. '@day@' .. day, p .. '@hour@' .. ARGV[6]
 local new_visit = 0
 local page = ARGV[16] == '1'
 local fresh = true
 if ARGV[17] ~= '' then
-  local bucket = p .. 'hits:' .. math.floor(now / 60000)
+  local bucket = p .. '@hits@' .. math.floor(now / 60000)
   fresh = redis.call('SADD', bucket, ARGV[17]) == 1
   redis.call('EXPIRE', bucket, 900)
 end
@@ -114,7 +118,7 @@ if not fresh then
   -- already counted
 elseif ARGV[9] == '1' then
   if page then
-    redis.call('ZADD', p .. 'online:bots', now, ARGV[3])
+    redis.call('ZADD', p .. '@online_bots@', now, ARGV[3])
     redis.call('HINCRBY', dkey, 'bot_views', 1)
     redis.call('HINCRBY', hkey, 'bot_views', 1)
   end
@@ -124,7 +128,7 @@ else
   -- (counted as that first cookie), not a second browser behind the same address.
   local vid = ARGV[3]
   if ARGV[2] ~= '' then
-    local link = p .. 'hlink:' .. ARGV[3]
+    local link = p .. '@hlink@' .. ARGV[3]
     if ARGV[12] == '1' then
       local linked = redis.call('HMGET', link, 'c', 'ok')
       if linked[1] and linked[2] ~= '1' then
@@ -139,28 +143,28 @@ else
       if redis.call('HGET', link, 'c') == ARGV[2] then redis.call('HSET', link, 'ok', '1') end
     end
   end
-  local vkey, seen = p .. 'visit:' .. vid, p .. 'seen:' .. vid
+  local vkey, seen = p .. '@visit@' .. vid, p .. '@seen@' .. vid
   if page then
     local last = tonumber(redis.call('GET', vkey) or '-1')
     if last < 0 or now - last >= vt * 1000 then
       new_visit = 1
       redis.call('DEL', seen)
-      redis.call('INCR', p .. 'total')
+      redis.call('INCR', p .. '@total@')
       redis.call('HINCRBY', dkey, 'visits', 1)
       redis.call('HINCRBY', hkey, 'visits', 1)
     end
     redis.call('SET', vkey, math.max(last, now), 'EX', vt + 600)
     redis.call('HINCRBY', dkey, 'views', 1)
     redis.call('HINCRBY', hkey, 'views', 1)
-    redis.call('PFADD', p .. 'uv:' .. day, vid)
-    redis.call('ZADD', p .. 'online', now, vid)
+    redis.call('PFADD', p .. '@uv@' .. day, vid)
+    redis.call('ZADD', p .. '@online@', now, vid)
   end
   if ARGV[10] ~= '' then
     local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
     if redis.call('SADD', seen, ARGV[10]) == 1 then
-      redis.call('HINCRBY', p .. 'pending:' .. kind, id, 1)
-      if redis.call('HEXISTS', p .. 'live:' .. kind, id) == 1 then
-        redis.call('HINCRBY', p .. 'live:' .. kind, id, 1)
+      redis.call('HINCRBY', p .. '@pending@' .. kind, id, 1)
+      if redis.call('HEXISTS', p .. '@live@' .. kind, id) == 1 then
+        redis.call('HINCRBY', p .. '@live@' .. kind, id, 1)
       end
     end
     if redis.call('TTL', seen) < 0 or page then redis.call('EXPIRE', seen, vt + 600) end
@@ -169,20 +173,22 @@ end
 local pending, flushing, batch = 0, 0, ''
 if ARGV[10] ~= '' then
   local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
-  pending = tonumber(redis.call('HGET', p .. 'pending:' .. kind, id) or '0')
-  flushing = tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
-  if flushing > 0 then batch = redis.call('GET', p .. 'flushing:' .. kind .. ':id') or '' end
+  pending = tonumber(redis.call('HGET', p .. '@pending@' .. kind, id) or '0')
+  flushing = tonumber(redis.call('HGET', p .. '@flushing@' .. kind, id) or '0')
+  if flushing > 0 then
+    batch = redis.call('GET', p .. '@flushing@' .. kind .. '@flush_id@') or ''
+  end
   -- The item's live counter starts here, atomically, from its SQL value (ARGV[18]) and
   -- what is buffered; with a flush batch in the air the caller decides instead.
   if ARGV[18] ~= '' and flushing == 0 then
-    redis.call('HSETNX', p .. 'live:' .. kind, id, tonumber(ARGV[18]) + pending)
+    redis.call('HSETNX', p .. '@live@' .. kind, id, tonumber(ARGV[18]) + pending)
   end
 end
 local snap = snapshot(p, now, tonumber(ARGV[8]), tonumber(ARGV[14]), day)
 local items, missing, pairs = live_items(p, ARGV[15])
 local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], items, pairs)
 return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items, missing,
-        flushing, batch, redis.call('GET', p .. 'content:version') or '0'}
+        flushing, batch, redis.call('GET', p .. '@content_version@') or '0'}
 """
 )
 
@@ -190,16 +196,16 @@ return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items
 #       watch list, mode ("read", "refresh" or "trail")
 # Returns {online, today, total, bots_online, published, live items JSON, {missing}}
 # "refresh" publishes if anything changed; "trail" only when a trail mark is due.
-SNAPSHOT = (
+SNAPSHOT = lua(
     _COMMON
     + r"""
 local p = ARGV[1]
-if redis.call('EXISTS', p .. 'init') == 0 then return {-1} end
+if redis.call('EXISTS', p .. '@init@') == 0 then return {-1} end
 local now = tonumber(ARGV[2])
 local mode = ARGV[9]
 if mode == 'refresh' then
-  redis.call('ZREMRANGEBYSCORE', p .. 'online', '-inf', now - tonumber(ARGV[3]))
-  redis.call('ZREMRANGEBYSCORE', p .. 'online:bots', '-inf', now - tonumber(ARGV[3]))
+  redis.call('ZREMRANGEBYSCORE', p .. '@online@', '-inf', now - tonumber(ARGV[3]))
+  redis.call('ZREMRANGEBYSCORE', p .. '@online_bots@', '-inf', now - tonumber(ARGV[3]))
 end
 local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
 local items, missing, pairs = live_items(p, ARGV[8])
@@ -207,10 +213,10 @@ local published = 0
 if mode == 'refresh' then
   published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items, pairs)
 elseif mode == 'trail' then
-  local due = redis.call('GET', p .. 'pub:trail')
+  local due = redis.call('GET', p .. '@pub_trail@')
   if due and tonumber(due) <= now then
-    redis.call('DEL', p .. 'pub:trail')
-    redis.call('DEL', p .. 'pub:last')
+    redis.call('DEL', p .. '@pub_trail@')
+    redis.call('DEL', p .. '@pub_last@')
     published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items, pairs)
   end
 end
@@ -220,77 +226,86 @@ return {snap[1], snap[2], snap[3], snap[4], published, items, missing}
 
 # ARGV: prefix, total, day, visits, views, bot_views, then hour key/visits/views/bot_views
 # groups. Restores counters from SQL once, and only into a Redis that lost them.
-RESTORE = r"""
+RESTORE = lua(
+    r"""
 local p = ARGV[1]
-if redis.call('EXISTS', p .. 'init') == 1 then return 0 end
-redis.call('INCRBY', p .. 'total', ARGV[2])
-local dkey = p .. 'day:' .. ARGV[3]
+if redis.call('EXISTS', p .. '@init@') == 1 then return 0 end
+redis.call('INCRBY', p .. '@total@', ARGV[2])
+local dkey = p .. '@day@' .. ARGV[3]
 redis.call('HINCRBY', dkey, 'visits', ARGV[4])
 redis.call('HINCRBY', dkey, 'views', ARGV[5])
 redis.call('HINCRBY', dkey, 'bot_views', ARGV[6])
 for i = 7, #ARGV, 4 do
-  local hkey = p .. 'hour:' .. ARGV[i]
+  local hkey = p .. '@hour@' .. ARGV[i]
   redis.call('HINCRBY', hkey, 'visits', ARGV[i + 1])
   redis.call('HINCRBY', hkey, 'views', ARGV[i + 2])
   redis.call('HINCRBY', hkey, 'bot_views', ARGV[i + 3])
 end
-redis.call('SET', p .. 'init', '1')
+redis.call('SET', p .. '@init@', '1')
 return 1
 """
+)
 
 # ARGV: prefix, kind, new batch id. Moves the pending counters of `kind` aside under a batch
 # id, unless an earlier batch is still there (a flush that died half-way): then that one.
 # Returns {batch id, field, value, field, value, ...} or {} when there is nothing to flush.
-TAKE_BATCH = r"""
+TAKE_BATCH = lua(
+    r"""
 local p, kind = ARGV[1], ARGV[2]
-local flushing, idkey = p .. 'flushing:' .. kind, p .. 'flushing:' .. kind .. ':id'
+local flushing, idkey = p .. '@flushing@' .. kind, p .. '@flushing@' .. kind .. '@flush_id@'
 if redis.call('EXISTS', flushing) == 0 then
-  if redis.call('EXISTS', p .. 'pending:' .. kind) == 0 then return {} end
-  redis.call('RENAME', p .. 'pending:' .. kind, flushing)
+  if redis.call('EXISTS', p .. '@pending@' .. kind) == 0 then return {} end
+  redis.call('RENAME', p .. '@pending@' .. kind, flushing)
   redis.call('SET', idkey, ARGV[3])
 end
 local result = {redis.call('GET', idkey)}
 for _, v in ipairs(redis.call('HGETALL', flushing)) do table.insert(result, v) end
 return result
 """
+)
 
 # ARGV: prefix, kind, batch id. Forgets a batch once SQL has it.
-DROP_BATCH = r"""
+DROP_BATCH = lua(
+    r"""
 local p, kind = ARGV[1], ARGV[2]
-local idkey = p .. 'flushing:' .. kind .. ':id'
+local idkey = p .. '@flushing@' .. kind .. '@flush_id@'
 if redis.call('GET', idkey) == ARGV[3] then
-  redis.call('DEL', p .. 'flushing:' .. kind, idkey)
+  redis.call('DEL', p .. '@flushing@' .. kind, idkey)
   return 1
 end
 return 0
 """
+)
 
 # ARGV: prefix, now ms, then the (signed) cookie ids of open live-stats connections. Keeps
 # those visitors online without counting a page view; XX: only visitors a page view already
 # put in the online set, so a stream never creates an online visitor. Returns how many
 # scores moved.
-HEARTBEAT = r"""
+HEARTBEAT = lua(
+    r"""
 local p, now = ARGV[1], tonumber(ARGV[2])
 local kept = 0
 for i = 3, #ARGV do
-  kept = kept + redis.call('ZADD', p .. 'online', 'XX', 'CH', now, 'c:' .. ARGV[i])
+  kept = kept + redis.call('ZADD', p .. '@online@', 'XX', 'CH', now, 'c:' .. ARGV[i])
 end
 return kept
 """
+)
 
 # ARGV: prefix, then item ("kind:id") / SQL count pairs. Starts the live counters Redis
 # lacks from SQL plus what is buffered, atomically, so no concurrent hit slips between.
-INIT_LIVE = r"""
+INIT_LIVE = lua(
+    r"""
 local p = ARGV[1]
 local result = {}
 for i = 2, #ARGV, 2 do
   local kind, id = string.match(ARGV[i], '^([^:]+):(.+)$')
-  local live = p .. 'live:' .. kind
+  local live = p .. '@live@' .. kind
   local value = redis.call('HGET', live, id)
   if not value then
     value = tonumber(ARGV[i + 1])
-      + tonumber(redis.call('HGET', p .. 'pending:' .. kind, id) or '0')
-      + tonumber(redis.call('HGET', p .. 'flushing:' .. kind, id) or '0')
+      + tonumber(redis.call('HGET', p .. '@pending@' .. kind, id) or '0')
+      + tonumber(redis.call('HGET', p .. '@flushing@' .. kind, id) or '0')
     redis.call('HSET', live, id, value)
   end
   table.insert(result, ARGV[i])
@@ -298,3 +313,4 @@ for i = 2, #ARGV, 2 do
 end
 return result
 """
+)

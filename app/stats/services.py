@@ -18,13 +18,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import redis
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app import live_counters
 from app.extensions import db, redis_store
 from app.live_counters import Counter
+from app.page_view import PageView
+from app.redis_keys import DAYS_LATE
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
@@ -117,25 +119,29 @@ class StatsService:
             self.on_trail(result.published)
         return result
 
-    def track_page_view(
+    def count(
         self,
+        view: PageView,
         item: str = "",
+        *,
         page: bool = True,
         watch: tuple[str, ...] = (),
         base: int | None = None,
     ) -> HitResult | None:
-        """Count this request as a public page view (and `item` as viewed) unless it should
-        not be. With page=False only the item counts: a download is no page view. `watch`
-        names more live counters ("kind:id") this page shows; `base` is the item's SQL count,
-        which starts its live counter if Redis has none."""
-        if "stats_hit" in g:  # once per request, whoever asks (the page cache, the view)
-            return g.stats_hit
-        g.stats_hit, g.stats_item, g.stats_watch = None, item, watch
+        """Count `view` as a public page view (and `item` as viewed) unless it should not
+        be; fill in its numbers. Once per request, whoever asks first (the page cache's fast
+        path, the view). With page=False only the item counts: a download is no page view.
+        `watch` names more live counters ("kind:id") the page shows; `base` is the item's
+        SQL count, which starts its live counter if Redis has none."""
+        if view.counted:
+            return view.hit
+        view.counted, view.item, view.watch = True, item, watch
+        request = view.request
         if request.method != "GET" or is_prefetch(request):
             return None
         now = self.clock()
         visitor = identify(request, current_app.secret_key, self.store.day_key(now))
-        g.stats_visitor = visitor
+        view.visitor = visitor
         # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
                "new_cookie": visitor.new_cookie, "item": item, "now": now, "page": page,
@@ -157,8 +163,9 @@ class StatsService:
             log.warning("page view spooled, SQL unavailable for the restore: %s", exc)
             self.spool_hit(hit)
             return None
-        g.stats = result.snapshot
-        g.stats_hit = result
+        view.hit, view.snapshot = result, result.snapshot
+        if item and item not in result.snapshot.items:
+            view.pending = buffered_views(result)  # the page falls back on SQL's count
         return result
 
     def spool_hit(self, hit: dict) -> bool:
@@ -197,15 +204,15 @@ class StatsService:
                         "reach Redis replays them", self.spool.directory, pending)  # fmt: skip
 
     # Reading
-    def current(self) -> Snapshot:
-        """Numbers for a page or the API: this request's, Redis', the last known, or SQL's."""
-        snapshot = g.get("stats")
-        if snapshot is not None:
-            return snapshot
+    def current(self, view: PageView | None = None) -> Snapshot:
+        """Numbers for a page or the API: the page view's, Redis', the last known, or SQL's."""
+        if view is not None and view.snapshot is not None:
+            return view.snapshot
         if self.redis_available():
             try:
                 snapshot = self.read()
-                g.stats = snapshot
+                if view is not None:
+                    view.snapshot = snapshot
                 return snapshot
             except (redis.RedisError, OSError) as exc:
                 self._trip(exc)
@@ -276,8 +283,8 @@ def get_service() -> StatsService:
 
 
 # Local days whose counters a replay changed after they left the regular checkpoint (today
-# and yesterday): an outage longer than a day. The checkpoint writes them to SQL as well.
-LATE_DAYS_KEY = "st:days:late"
+# and yesterday), kept in redis_keys.DAYS_LATE: an outage longer than a day. The checkpoint
+# writes them to SQL as well.
 
 
 def _replay_hit(record: dict) -> None:
@@ -286,7 +293,7 @@ def _replay_hit(record: dict) -> None:
     store = service.store
     day = store.local(float(record["now"])).date()
     if day < store.local(store.now()).date() - timedelta(days=1):
-        store.client.sadd(LATE_DAYS_KEY, f"{day:%Y-%m-%d}")
+        store.client.sadd(DAYS_LATE, f"{day:%Y-%m-%d}")
 
 
 register_replayer("hit", _replay_hit)

@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 
 import redis
 
+from app.redis_keys import PREFIX, PUB_TRAIL, key
 from app.stats import scripts
 
-PREFIX = "st:"
-CHANNEL = PREFIX + "channel"
 PUBLISH_INTERVAL_MS = 1000
 
 
@@ -179,7 +178,7 @@ class StatsStore:
         return int(self._heartbeat(args=[PREFIX, int(now * 1000), *cookies]))
 
     def trail_due(self) -> int | None:
-        value = self.client.get(PREFIX + "pub:trail")
+        value = self.client.get(PUB_TRAIL)
         return int(value) if value else None
 
     # Durability
@@ -203,22 +202,22 @@ class StatsStore:
     def day_counters(self, day: str) -> dict:
         """Redis' counters for one local day: totals, unique visitors, and each hour."""
         pipe = self.client.pipeline(transaction=False)
-        pipe.hgetall(PREFIX + "day:" + day)
-        pipe.pfcount(PREFIX + "uv:" + day)
+        pipe.hgetall(key("day", day))
+        pipe.pfcount(key("uv", day))
         for hour in range(24):
-            pipe.hgetall(f"{PREFIX}hour:{day}T{hour:02d}")
+            pipe.hgetall(key("hour", f"{day}T{hour:02d}"))
         results = pipe.execute()
         return {"day": results[0], "visitors": results[1], "hours": results[2:]}
 
     def expire_day(self, day: str, seconds: int) -> None:
         pipe = self.client.pipeline(transaction=False)
-        pipe.expire(PREFIX + "day:" + day, seconds)
-        pipe.expire(PREFIX + "uv:" + day, seconds)
+        pipe.expire(key("day", day), seconds)
+        pipe.expire(key("uv", day), seconds)
         for hour in range(24):
-            pipe.expire(f"{PREFIX}hour:{day}T{hour:02d}", seconds)
+            pipe.expire(key("hour", f"{day}T{hour:02d}"), seconds)
         pipe.execute()
 
     def try_lock(self, name: str, owner: str, ttl_ms: int) -> bool:
         """At most one holder per deployment for `ttl_ms`: periodic jobs run once, not per
         process."""
-        return bool(self.client.set(f"{PREFIX}lock:{name}", owner, nx=True, px=ttl_ms))
+        return bool(self.client.set(key("lock", name), owner, nx=True, px=ttl_ms))
