@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dates import utcnow
 from app.extensions import db
+from app.page_cache import PageContent
 from app.trees import TreeNode
 
 document_fields = Table(
@@ -35,7 +36,7 @@ document_relations = Table(
 )
 
 
-class DocumentType(db.Model):
+class DocumentType(PageContent, db.Model):
     """Thể loại: Hướng dẫn, Công văn, Kế hoạch, Quyết định…"""
 
     __tablename__ = "document_types"
@@ -49,7 +50,7 @@ class DocumentType(db.Model):
         return f"<DocumentType {self.slug}>"
 
 
-class Issuer(db.Model):
+class Issuer(PageContent, db.Model):
     """Cơ quan ban hành."""
 
     __tablename__ = "document_issuers"
@@ -62,7 +63,7 @@ class Issuer(db.Model):
         return f"<Issuer {self.slug}>"
 
 
-class Signer(db.Model):
+class Signer(PageContent, db.Model):
     """Người ký, with the position they signed in."""
 
     __tablename__ = "document_signers"
@@ -76,7 +77,7 @@ class Signer(db.Model):
         return f"<Signer {self.name}>"
 
 
-class Field(TreeNode, db.Model):
+class Field(PageContent, TreeNode, db.Model):
     """Lĩnh vực: a tree; a document may belong to several."""
 
     __tablename__ = "document_field_list"
@@ -93,7 +94,7 @@ class Field(TreeNode, db.Model):
         return f"<Field {self.slug}>"
 
 
-class Document(db.Model):
+class Document(PageContent, db.Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,7 +189,7 @@ class Document(db.Model):
         return older, newer
 
 
-class DocumentFile(db.Model):
+class DocumentFile(PageContent, db.Model):
     """An attached file, stored under instance/ by a generated name."""
 
     __tablename__ = "document_files"
