@@ -1,18 +1,16 @@
 """Helpers for tests of accounts and logins: a controllable clock, users, logging in and out
-through the real forms (with their CSRF tokens), reading what the pages say.
+through the real forms (with their CSRF tokens); reading the pages is tests/pages.py.
 
 Not a test module: test_auth.py, the test_admin_*.py files and the statistics tests import it.
 """
 
 from __future__ import annotations
 
-import html
-import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from conftest import csrf_token_from
+from pages import csrf_token_from
 
 from app.auth.models import Role
 from app.auth.operations import create_user
@@ -56,17 +54,6 @@ def new_account(
     """Create a user (in the app context the caller holds); `fields` go to create_user."""
     user = create_user(username, password, role=role, **fields)
     return Account(user.id, user.username, password)
-
-
-def flashes(page: str) -> list[str]:
-    """The flash messages a page shows, as text."""
-    found = re.findall(r'<p class="flash flash-\w+" role="status">(.*?)</p>', page, re.S)
-    return [html.unescape(text) for text in found]
-
-
-def field_errors(page: str) -> list[str]:
-    found = re.findall(r'<p class="field-error" role="alert">(.*?)</p>', page, re.S)
-    return [html.unescape(text) for text in found]
 
 
 def location_path(response) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -187,14 +186,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'<meta name="csrf-token" content="([^"]+)"', html
-    )
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 @pytest.fixture

@@ -18,23 +18,32 @@ import mimetypes
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from auth_helpers import (
     Account,
-    flashes,
     is_login_redirect,
     logged_in_client,
     new_account,
     page_token,
 )
 from image_helpers import SVG_WITH_SCRIPT, noise_png
+from pages import (
+    CONTROLS,
+    Node,
+    all_field_errors,
+    errors_next_to,
+    flashes,
+    options_of,
+    parse,
+    squash,
+    value_of,
+)
 from PIL import Image, PngImagePlugin
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -68,149 +77,7 @@ NOT_AN_IMAGE = "Tệp không phải là ảnh hợp lệ (JPEG, PNG, WebP, GIF).
 EDITING_WARNING = "cũng đang mở bài viết này"
 
 
-# --- Reading pages -------------------------------------------------------------------------------
-
-VOID_TAGS = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "param",
-    "source",
-    "track",
-    "wbr",
-    "keygen",
-    "frame",
-    "isindex",
-}
-
-
-@dataclass(eq=False)
-class Node:
-    """An element of a parsed page; `attrs` keeps duplicates, in order."""
-
-    tag: str
-    attrs: list[tuple[str, str]]
-    children: list = field(default_factory=list)  # Node or text
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        for key, value in self.attrs:
-            if key == name:
-                return value
-        return default
-
-    def classes(self) -> list[str]:
-        return (self.get("class") or "").split()
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.iter()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list[Node]:
-        found = []
-        for node in self.iter():
-            if node is self or (tag and node.tag != tag) or (cls and cls not in node.classes()):
-                continue
-            if all(node.get(k.rstrip("_")) == v for k, v in attrs.items()):
-                found.append(node)
-        return found
-
-    def find(self, tag: str | None = None, cls: str | None = None, **attrs) -> Node | None:
-        found = self.find_all(tag, cls, **attrs)
-        return found[0] if found else None
-
-    def text(self) -> str:
-        parts = []
-        for child in self.children:
-            parts.append(child.text() if isinstance(child, Node) else child)
-        return "".join(parts)
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", [])
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, [(k, v or "") for k, v in attrs])
-        self.stack[-1].children.append(node)
-        if tag not in VOID_TAGS:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        self.stack[-1].children.append(Node(tag, [(k, v or "") for k, v in attrs]))
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def parse(page: str) -> Node:
-    builder = _TreeBuilder()
-    builder.feed(page)
-    builder.close()
-    return builder.root
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def form_field(page: str, name: str) -> Node:
-    """The `.form-field` block holding the control called `name`."""
-    for block in parse(page).find_all("div", cls="form-field"):
-        if any(n.get("name") == name for n in block.iter() if n.tag in CONTROLS):
-            return block
-    raise AssertionError(f"no form field named {name!r} on the page")
-
-
-CONTROLS = {"input", "select", "textarea"}
-
-
-def errors_next_to(page: str, name: str) -> list[str]:
-    """The error messages shown in the field block of `name`."""
-    return [squash(p.text()) for p in form_field(page, name).find_all("p", cls="field-error")]
-
-
-def all_field_errors(page: str) -> list[str]:
-    return [squash(p.text()) for p in parse(page).find_all("p", cls="field-error")]
-
-
-def control(page: str, name: str) -> Node:
-    node = next(
-        (n for n in parse(page).iter() if n.tag in CONTROLS and n.get("name") == name), None
-    )
-    assert node is not None, f"no control named {name!r}"
-    return node
-
-
-def value_of(page: str, name: str) -> str:
-    """What the editor sees in a field: input value, textarea text or selected option."""
-    node = control(page, name)
-    if node.tag == "textarea":
-        return node.text().removeprefix("\r\n").removeprefix("\n")  # as browsers read it
-    if node.tag == "select":
-        chosen = [o.get("value") for o in node.find_all("option") if o.get("selected") is not None]
-        return chosen[0] if chosen else ""
-    return node.get("value", "")
-
-
-def options_of(page: str, name: str) -> list[str]:
-    return [o.get("value") for o in control(page, name).find_all("option")]
+# --- Reading pages (the generic readers are tests/pages.py) ---------------------------------------
 
 
 def article_body(page: str) -> Node:

@@ -16,14 +16,13 @@ from pathlib import Path
 import pytest
 from auth_helpers import (
     Clock,
-    field_errors,
-    flashes,
     is_login_redirect,
     logged_in_client,
     new_account,
     page_token,
 )
 from image_helpers import SVG_WITH_SCRIPT, noise_png
+from pages import field_errors, flashes
 from PIL import Image
 from sqlalchemy import select
 

@@ -10,13 +10,12 @@ import re
 import pytest
 from auth_helpers import (
     PASSWORD,
-    field_errors,
-    flashes,
     is_login_redirect,
     logged_in_client,
     new_account,
     page_token,
 )
+from pages import field_errors, flashes
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry

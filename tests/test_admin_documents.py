@@ -20,13 +20,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from auth_helpers import (
     Account,
-    flashes,
     is_login_redirect,
     location_path,
     logged_in_client,
     new_account,
 )
-from conftest import csrf_token_from
+from pages import csrf_token_from, flashes
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry

@@ -27,8 +27,6 @@ from auth_helpers import (
     Account,
     Clock,
     cookie_attributes,
-    field_errors,
-    flashes,
     is_login_redirect,
     keepalive,
     location_path,
@@ -39,8 +37,8 @@ from auth_helpers import (
     page_token,
     session_cookie_header,
 )
-from conftest import csrf_token_from
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from pages import csrf_token_from, field_errors, flashes
 from sqlalchemy import func, select, update
 
 from app.audit.models import AuditEntry

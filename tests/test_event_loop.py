@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 from auth_helpers import PASSWORD, logged_in_client, new_account
-from conftest import csrf_token_from
 from live_server import live_server, unique_browser_ua
+from pages import csrf_token_from
 from PIL import Image, ImageFile
 from sqlalchemy import select, text
 

@@ -23,15 +23,14 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from auth_helpers import Account, logged_in_client, new_account
-from conftest import csrf_token_from
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from pages import Form, csrf_token_from, forms_on, links_on
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter
 
@@ -175,85 +174,6 @@ def path_value(converter, known: list[str]):
 
 
 @dataclass
-class Form:
-    action: str
-    method: str
-    multipart: bool
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-
-
-class PageParser(HTMLParser):
-    def __init__(self, url: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.url = url
-        self.links: list[str] = []
-        self.forms: list[Form] = []
-        self._select: str | None = None
-        self._select_first: str | None = None
-        self._select_chosen = False
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or "" for k, v in attrs}
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        elif tag == "form":
-            self.forms.append(
-                Form(
-                    action=a.get("action") or self.url,
-                    method=(a.get("method") or "get").lower(),
-                    multipart="multipart" in a.get("enctype", ""),
-                )
-            )
-        elif tag == "option":
-            self.handle_option(a)
-        elif not self.forms or not a.get("name"):
-            return
-        elif tag == "input":
-            kind = a.get("type", "text").lower()
-            if kind == "file":
-                self.forms[-1].files.append(a["name"])
-            elif kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            elif kind not in ("submit", "button", "image", "reset"):
-                self.forms[-1].fields.append((a["name"], a.get("value", "")))
-        elif tag == "button" and a.get("value"):
-            self.forms[-1].fields.append((a["name"], a["value"]))
-        elif tag == "select":
-            self._select, self._select_first, self._select_chosen = a["name"], None, False
-        elif tag == "textarea":
-            self._textarea, self._text = a["name"], []
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea is not None and self.forms:
-            self.forms[-1].fields.append((self._textarea, "".join(self._text)))
-            self._textarea = None
-        elif tag == "select" and self._select is not None and self.forms:
-            if not self._select_chosen and self._select_first is not None:
-                self.forms[-1].fields.append((self._select, self._select_first))
-            self._select = None
-
-    def handle_option(self, a: dict[str, str]) -> None:
-        if self._select is None or not self.forms:
-            return
-        value = a.get("value", "")
-        if self._select_first is None:
-            self._select_first = value
-        if "selected" in a:
-            self.forms[-1].fields.append((self._select, value))
-            self._select_chosen = True
-
-
-@dataclass
 class SiteMap:
     """What the crawl saw: valid URL values per rule, and the forms posted to each endpoint."""
 
@@ -290,9 +210,7 @@ def crawl(app, client, start: list[str], site: SiteMap | None = None) -> SiteMap
         site.pages += 1
         if page is None:
             continue
-        parser = PageParser(parts.path)
-        parser.feed(page)
-        for form in parser.forms:
+        for form in forms_on(page, parts.path):
             if form.method != "post":
                 continue
             action = urlsplit(form.action).path
@@ -304,7 +222,7 @@ def crawl(app, client, start: list[str], site: SiteMap | None = None) -> SiteMap
             site.forms.setdefault(rule.endpoint, []).append(form)
             for name, value in args.items():
                 site.values.setdefault(rule.rule, {}).setdefault(name, set()).add(str(value))
-        queue.extend(link for link in parser.links if link.startswith("/"))
+        queue.extend(link for link in links_on(page) if link.startswith("/"))
     # Values of GET links count for the POST rules sharing the same argument names too.
     return site
 
