@@ -172,3 +172,73 @@ def test_a_head_request_for_a_cached_page_renders_nothing(cached_app):
     assert all(h.data == b"" for h in heads)
     assert statements == []
     assert numbers(reader(cached_app, 30).get(url, headers=UA).text)["views"] == 2
+
+
+def test_a_cached_page_is_answered_before_flask_with_the_same_response(cached_app):
+    """A reader's GET of a cached page is counted and answered by the WSGI fast path, without
+    Flask's request machinery, and gets the bytes and headers Flask's path gives."""
+    article = make(cached_app)
+    url = f"/tin-tuc/{article.slug}"
+    dispatched = []
+    cached_app.before_request(lambda: dispatched.append(1))
+
+    flask_path = reader(cached_app, 1).get(url, headers=UA)  # renders and caches the page
+    assert dispatched == [1]
+    fast = reader(cached_app, 2).get(url, headers=UA)
+    assert dispatched == [1]  # no Flask dispatch for the second reader
+
+    def normalised(response):
+        text = re.sub(r'nonce="[^"]+"', 'nonce=""', response.text)
+        text = re.sub(r'data-live-item="([\w:]+)">[\d,]+<', r'data-live-item="\1"><', text)
+        return re.sub(r'data-stat="(\w+)">[\d,]+<', r'data-stat="\1"><', text)
+
+    assert fast.status_code == flask_path.status_code == 200
+    assert normalised(fast) == normalised(flask_path)
+    assert sorted(fast.headers.keys()) == sorted(flask_path.headers.keys())
+    for name in ("Content-Type", "Vary", "X-Frame-Options", "Referrer-Policy"):
+        assert fast.headers[name] == flask_path.headers[name]
+    nonce = re.search(r"'nonce-([^']+)'", fast.headers["Content-Security-Policy"]).group(1)
+    assert nonce not in flask_path.headers["Content-Security-Policy"]
+    assert "vid=" in fast.headers["Set-Cookie"]  # a new visitor gets its signed cookie
+    # Both readers counted: the second sees two visitors online and two views.
+    assert numbers(fast.text)["online"] == numbers(flask_path.text)["online"] + 1
+    assert numbers(fast.text)["views"] == numbers(flask_path.text)["views"] + 1
+
+
+def test_readers_with_a_session_or_a_query_go_through_flask(cached_app):
+    article = make(cached_app)
+    url = f"/tin-tuc/{article.slug}"
+    dispatched = []
+    cached_app.before_request(lambda: dispatched.append(1))
+    reader(cached_app, 1).get(url, headers=UA)
+
+    with_query = reader(cached_app, 2).get(url + "?utm_source=zalo", headers=UA)
+    with_session = reader(cached_app, 3)
+    with_session.set_cookie("session", "not-a-real-session")
+    answered = with_session.get(url, headers=UA)
+
+    assert [with_query.status_code, answered.status_code] == [200, 200]
+    assert dispatched == [1, 1, 1]
+    assert numbers(answered.text)["online"] == 3  # each counted once, whichever path
+
+
+def test_a_changed_content_version_sends_the_counted_view_on_to_flask(cached_app):
+    """The fast path counts first; when Redis says the content changed, Flask renders the
+    page again without counting the same view twice."""
+    from app.extensions import redis_store
+    from app.redis_keys import CONTENT_VERSION, key
+
+    article = make(cached_app)
+    url = f"/tin-tuc/{article.slug}"
+    reader(cached_app, 1).get(url, headers=UA)
+    day_views = lambda: sum(  # noqa: E731
+        int(redis_store.client.hget(k, "views") or 0)
+        for k in redis_store.client.scan_iter(key("day", "*"))
+    )
+    before = day_views()
+    redis_store.client.incr(CONTENT_VERSION)  # another process committed content
+
+    again = reader(cached_app, 2).get(url, headers=UA)
+
+    assert again.status_code == 200
+    assert day_views() == before + 1
