@@ -1,0 +1,379 @@
+"""Article administration, the body sanitiser: a list of hostile payloads, checked on the
+public page, and its pinned allowlist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import unescape
+
+import pytest
+from article_admin import ARTICLES, article_body, article_count, form_data, list_rows, save, submit
+from pages import Node, parse, squash, value_of
+
+from app.extensions import db
+from app.html_sanitizer import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    EDITOR_CLASS,
+    sanitize_html,
+)
+from app.news.models import Category
+
+# --- The body sanitiser --------------------------------------------------------------------------
+
+
+# Each is saved as an article body through the editor form, then the public page is checked.
+HOSTILE_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<img src=x onerror=alert(1)>",
+    "<img src=x\x0conerror=alert(1)>",  # form feed before the handler
+    "<img src=x\nonerror=alert(1)>",  # newline before the handler
+    '<img/src="x"/onerror="alert(1)">',  # slashes as attribute separators
+    '<p onmouseover="alert(1)">di chuột vào đây</p>',
+    "<body onload=alert(1)>",
+    "<details open ontoggle=alert(1)>chi tiết</details>",
+    '<a href="https://example.org/" onclick="alert(1)">bấm</a>',
+    '<a href="javascript:alert(1)">bấm</a>',
+    '<a href="JaVaScRiPt:alert(1)">bấm</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">bấm</a>',
+    '<a href="&#x6A;avascript&colon;alert(1)">bấm</a>',
+    '<a href=" java\tscript:alert(1)">bấm</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">bấm</a>',
+    '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<a href="vbscript:msgbox(1)">bấm</a>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<object data="javascript:alert(1)"></object>',
+    '<object type="text/x-scriptlet" data="https://evil.example/x.sct"></object>',
+    '<embed src="data:text/html,<script>alert(1)</script>">',
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
+    '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>',
+    '<math><a xlink:href="javascript:alert(1)">bấm</a></math>',
+    '<base href="https://evil.example/">',
+    '<form action="https://evil.example/"><input name="q"><button>Gửi</button></form>',
+    '<button formaction="javascript:alert(1)">nút</button>',
+    '<input type="image" src="x" onerror="alert(1)" formaction="javascript:alert(1)">',
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    '<p style="width: expression(alert(1))">kiểu cũ của IE</p>',
+    '<div style="background-image: url(javascript:alert(1))">nền</div>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<link rel="import" href="https://evil.example/x.html">',
+    "<template><img src=x onerror=alert(1)></template>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "<!--[if IE]><script>alert(1)</script><![endif]-->",
+    "<!--><img src=x onerror=alert(1)>-->",
+    '<img srcset="javascript:alert(1) 1x, https://example.org/a.jpg 2x">',
+    '<table background="javascript:alert(1)"><tr><td>ô</td></tr></table>',
+    "<div><p><b><i><img src=x onerror=alert(1)",
+    '<a href="https://example.org/"<img src=x onerror=alert(1)>',
+    "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
+    '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">',
+    "<xmp><img src=x onerror=alert(1)></xmp>",
+    "<video><source onerror=alert(1)></video>",
+    '<isindex type="image" src="x" onerror="alert(1)">',
+    "<frameset onload=alert(1)>",
+]
+
+
+DANGEROUS_TAGS = {
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "isindex",
+    "style",
+    "meta",
+    "link",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "xmp",
+    "video",
+    "audio",
+    "source",
+    "details",
+    "body",
+    "html",
+    "head",
+    "title",
+}
+
+
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "longdesc",
+    "dynsrc",
+    "lowsrc",
+    "ping",
+    "content",
+}
+
+
+BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+RAW_HANDLER = re.compile(r"<[a-z][^>]*[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
+
+
+def _as_url(value: str) -> str:
+    """A URL as a browser reads it: entities decoded, control characters and spaces gone."""
+    return re.sub(r"[\x00-\x20]", "", unescape(value)).lower()
+
+
+def execution_vectors(root: Node, *, skip_tags: set[str] = frozenset()) -> Counter:
+    """Everything under `root` that could run script or act as an active document."""
+    found: Counter = Counter()
+    for node in root.iter():
+        if node is root:
+            continue
+        if node.tag in DANGEROUS_TAGS - skip_tags:
+            found[f"<{node.tag}>"] += 1
+        for name, value in node.attrs:
+            if name.startswith("on"):
+                found[f"{name}= on <{node.tag}>"] += 1
+            if name in {"style", "srcdoc", "formaction", "action", "xlink:href", "srcset"}:
+                found[f"{name}= on <{node.tag}>"] += 1
+            if name in URL_ATTRIBUTES and any(s in _as_url(value) for s in BAD_SCHEMES):
+                found[f"{_as_url(value)[:20]} in {name}= on <{node.tag}>"] += 1
+    return found
+
+
+def page_vectors(page: str) -> Counter:
+    """Script execution vectors of a whole page, and raw <script openings."""
+    found = execution_vectors(parse(page), skip_tags=set())
+    # Raw markup too: Python's parser reads some broken markup (`<!-->`) unlike browsers.
+    found["raw <script"] = page.lower().count("<script")
+    found["raw on*= in a tag"] = len(RAW_HANDLER.findall(page))
+    found["raw javascript:"] = page.lower().count("javascript:")
+    return found
+
+
+@pytest.mark.parametrize(
+    "payload", HOSTILE_PAYLOADS, ids=[f"payload{n:02d}" for n in range(len(HOSTILE_PAYLOADS))]
+)
+def test_hostile_body_html_leaves_no_script_vector_on_the_public_page(
+    admin_client, cats, visitor, make_article, payload
+):
+    baseline = make_article(title="Bài đối chứng", category=db.session.get(Category, cats.a))
+    marker = "Đoạn mở đầu an toàn"
+    save(
+        admin_client,
+        form_data(
+            cats.a, title="Bài thử mã độc", status="published", body=f"<p>{marker}</p>{payload}"
+        ),
+    )
+
+    response = visitor.get("/tin-tuc/bai-thu-ma-doc")
+    reference = visitor.get(f"/tin-tuc/{baseline.slug}")
+
+    assert response.status_code == 200 and reference.status_code == 200
+    body = article_body(response.text)
+    assert marker in body.text(), "the saved body is not on the page"
+    assert execution_vectors(body) == Counter(), f"left in the body: {payload!r}"
+    # Nothing escaped the body either: the page has what an article page always has.
+    hostile, normal = page_vectors(response.text), page_vectors(reference.text)
+    assert hostile == normal, f"page differs from a plain article page: {hostile - normal}"
+
+
+def test_the_pinned_allowlist_survives_the_sanitiser(admin_client, cats, visitor):
+    rich = (
+        "<h2>Tiêu đề mục</h2><h3>Tiêu đề nhỏ</h3>"
+        "<p>Đoạn có <strong>chữ đậm</strong> và <em>chữ nghiêng</em>.</p>"
+        "<ul><li>Mục một</li><li>Mục hai</li></ul><ol><li>Bước một</li></ol>"
+        "<blockquote>Lời trích dẫn</blockquote>"
+        '<p><a href="https://example.gov.vn/van-ban">Xem văn bản</a></p>'
+        '<figure><img src="/media/0123456789abcdef0123456789abcde0.jpg" alt="Ảnh hội nghị">'
+        "<figcaption>Toàn cảnh hội nghị</figcaption></figure>"
+    )
+    save(admin_client, form_data(cats.a, title="Bài định dạng", status="published", body=rich))
+
+    body = article_body(visitor.get("/tin-tuc/bai-dinh-dang").text)
+
+    assert squash(body.find("h2").text()) == "Tiêu đề mục"
+    assert squash(body.find("h3").text()) == "Tiêu đề nhỏ"
+    assert body.find("strong").text() == "chữ đậm" and body.find("em").text() == "chữ nghiêng"
+    assert [li.text() for li in body.find("ul").find_all("li")] == ["Mục một", "Mục hai"]
+    assert [li.text() for li in body.find("ol").find_all("li")] == ["Bước một"]
+    assert body.find("blockquote").text() == "Lời trích dẫn"
+    link = body.find("a")
+    assert link.get("href") == "https://example.gov.vn/van-ban" and link.text() == "Xem văn bản"
+    assert set(link.get("rel").split()) >= {"noopener", "noreferrer", "nofollow"}
+    figure = body.find("figure")
+    assert figure.find("img").get("src") == "/media/0123456789abcdef0123456789abcde0.jpg"
+    assert figure.find("img").get("alt") == "Ảnh hội nghị"
+    assert figure.find("figcaption").text() == "Toàn cảnh hội nghị"
+    assert execution_vectors(body) == Counter()
+
+
+def test_the_sanitiser_allowlist_is_pinned():
+    """Widening what article bodies may contain is a decision: change this test with it."""
+    assert ALLOWED_TAGS == {
+        "p",
+        "br",
+        "hr",
+        "h2",
+        "h3",
+        "h4",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "sub",
+        "sup",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "img",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "span",
+        "div",
+        "pre",
+        "code",
+    }
+    assert ALLOWED_ATTRIBUTES == {
+        "a": {"href", "title"},
+        "img": {"src", "alt", "width", "height", "title"},
+        "td": {"colspan", "rowspan"},
+        "th": {"colspan", "rowspan", "scope"},
+        "*": {"class"},
+    }
+    assert ALLOWED_URL_SCHEMES == {"http", "https", "mailto"}
+    # `class` is allowed above, then narrowed to the classes the editor (Quill) writes.
+    assert EDITOR_CLASS.pattern == (
+        r"ql-(?:align-(?:center|right|justify)|indent-[1-8]|size-(?:small|large|huge)"
+        r"|direction-rtl|font-(?:serif|monospace))"
+    )
+
+
+def test_a_body_keeps_the_editors_classes_and_loses_the_sites_own(admin_client, cats, visitor):
+    body = (
+        '<p class="flash flash-error ql-align-center">Thông báo giả mạo căn giữa</p>'
+        '<ul><li class="ql-indent-1 idle-bar">Mục thụt lề</li></ul>'
+        '<p class="button">Nút giả</p>'
+    )
+    save(admin_client, form_data(cats.a, title="Bài có lớp", status="published", body=body))
+
+    shown = article_body(visitor.get("/tin-tuc/bai-co-lop").text)
+
+    classes = {c for node in shown.iter() if node is not shown for c in node.classes()}
+    assert classes == {"ql-align-center", "ql-indent-1"}
+    assert "Thông báo giả mạo căn giữa" in shown.text() and "Nút giả" in shown.text()
+
+
+EXTERNAL_IMAGES = (
+    '<p>Ảnh ngoài:</p><img src="https://tracker.example/pixel.gif" alt="điểm ảnh">'
+    '<img src="//tracker.example/b.gif"><img src="/\\tracker.example/c.gif">'
+    '<img src=" http://tracker.example/d.gif">'
+    '<figure><img src="/media/0123456789abcdef0123456789abcde0.jpg" alt="Ảnh của trang">'
+    "<figcaption>Ảnh của trang</figcaption></figure>"
+)
+
+
+def image_sources(page: str) -> list[str | None]:
+    return [img.get("src") for img in article_body(page).find_all("img")]
+
+
+def test_images_from_other_hosts_are_dropped_and_the_sites_own_kept(admin_client, cats, visitor):
+    save(
+        admin_client,
+        form_data(cats.a, title="Bài ảnh ngoài", status="published", body=EXTERNAL_IMAGES),
+    )
+
+    sources = image_sources(visitor.get("/tin-tuc/bai-anh-ngoai").text)
+
+    assert "/media/0123456789abcdef0123456789abcde0.jpg" in sources
+    assert [s for s in sources if s and "tracker.example" in s] == []
+
+
+@pytest.mark.parametrize("app", [{"ARTICLE_EXTERNAL_IMAGES": True}], indirect=True)
+def test_images_from_other_hosts_are_kept_when_the_setting_allows_them(admin_client, cats, visitor):
+    save(
+        admin_client,
+        form_data(cats.a, title="Bài ảnh ngoài", status="published", body=EXTERNAL_IMAGES),
+    )
+
+    sources = image_sources(visitor.get("/tin-tuc/bai-anh-ngoai").text)
+
+    assert "https://tracker.example/pixel.gif" in sources
+    assert "/media/0123456789abcdef0123456789abcde0.jpg" in sources
+
+
+def test_the_sanitiser_reads_urls_as_browsers_do_before_keeping_a_local_image():
+    kept = ["/media/a.jpg", "media/a.jpg", "  /media/a.jpg"]
+    dropped = ["https://x.example/a.gif", "HTTP://x.example/a.gif", "//x.example/a.gif",
+               "/\\x.example/a.gif", "\\\\x.example/a.gif", "/\t/x.example/a.gif",
+               "\x01//x.example/a.gif", "&#47;/x.example/a.gif"]  # fmt: skip
+    for src in kept:
+        assert 'src="' in sanitize_html(f'<img src="{src}">', external_images=False), src
+    for src in dropped:
+        assert "x.example" not in sanitize_html(f'<img src="{src}">', external_images=False), src
+
+
+def test_a_refused_save_shows_the_body_back_sanitised(admin_client, cats):
+    hostile = '<p>Nội dung</p><img src="x" onerror="window.hacked=1"><script>alert(1)</script>'
+
+    response = submit(admin_client, form_data(cats.a, title="", body=hostile))
+
+    assert response.status_code == 400
+    shown = value_of(response.text, "body")
+    assert "Nội dung" in shown
+    assert "onerror" not in shown and "<script" not in shown
+    assert article_count() == 0
+
+
+def test_a_hostile_title_and_lead_are_shown_as_text(admin_client, cats, visitor):
+    title = '<img src=x onerror=alert(1)> Tin "nóng"'
+    save(
+        admin_client,
+        form_data(
+            cats.a, title=title, status="published", lead="<script>alert(1)</script> tóm tắt"
+        ),
+    )
+    slug = "img-src-x-onerror-alert-1-tin-nong"
+
+    page = visitor.get(f"/tin-tuc/{slug}").text
+    listing = admin_client.get(ARTICLES).text
+
+    assert squash(parse(page).find("h1", cls="article-title").text()) == title
+    assert "<script>alert(1)</script> tóm tắt" in parse(page).find("p", cls="article-lead").text()
+    assert not execution_vectors(parse(page).find("article"))
+    assert [r["title"] for r in list_rows(listing)] == [title]
+    assert "<img src=x onerror" not in listing
