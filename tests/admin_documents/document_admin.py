@@ -1,0 +1,201 @@
+"""Documents administration tests (issue 6, "Documents"): the constants, form builders and
+page readers the test_admin_documents_*.py modules share. Not a test module.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from auth_helpers import Account, new_account
+from pages import csrf_token_from
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEntry
+from app.auth.models import Role
+from app.documents.models import Document
+from app.extensions import db
+
+BTG = "Ban Tuyên giáo Tỉnh ủy"
+
+
+UBND = "UBND tỉnh An Hòa"
+
+
+GUIDE_DISPOSITION = (
+    'attachment; filename="Huong dan so 118.pdf"; '
+    "filename*=UTF-8''H%C6%B0%E1%BB%9Bng%20d%E1%BA%ABn%20s%E1%BB%91%20118.pdf"
+)
+
+
+NOT_A_DOCUMENT = "Chỉ chấp nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS."
+
+
+OLD_OFFICE = "Tệp Office đời cũ phải có đuôi .doc hoặc .xls."
+
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def pdf_bytes(text: str = "Văn bản", size: int = 0) -> bytes:
+    return (b"%PDF-1.4\n" + text.encode() + b"\ntrailer<<>>\n%%EOF\n").ljust(size, b" ")
+
+
+def add_user(app, username: str, role: Role = Role.EDITOR, **fields) -> Account:
+    with app.app_context():
+        return new_account(username, role=role, **fields)
+
+
+def token(client, path: str = "/admin/documents/") -> str:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return csrf_token_from(response.text)
+
+
+@dataclass(frozen=True)
+class Lists:
+    guide: int  # type "Hướng dẫn"
+    dispatch: int  # type "Công văn"
+    btg: int
+    ubnd: int
+    hanh: int  # signer
+    vinh: int
+    media: int  # field "Thông tin và Truyền thông"
+    security: int  # its child "An toàn thông tin"
+    education: int
+
+
+@dataclass(frozen=True)
+class Made:
+    id: int
+    code: str
+    slug: str
+    files: tuple[int, ...]
+
+    @property
+    def url(self) -> str:
+        return f"/van-ban/{self.slug}"
+
+
+def form_data(lists: Lists, **overrides) -> dict:
+    """Everything the document form asks for, as a browser sends it; None leaves a field out
+    (an unticked box, an empty multi-select)."""
+    data = {
+        "code": "118-HD/BTGTU",
+        "title": "Hướng dẫn tuyên truyền kỷ niệm các ngày lễ lớn",
+        "summary": "Hướng dẫn nội dung, hình thức tuyên truyền trong quý.",
+        "body": "Các cơ quan, đơn vị triển khai thực hiện.",
+        "type": str(lists.guide),
+        "issuer": str(lists.btg),
+        "signer": str(lists.hanh),
+        "fields": [str(lists.security), str(lists.education)],
+        "issued_on": "15/03/2024",
+        "in_force_on": "20/03/2024",
+        "expires_on": "31/12/2030",
+        "published": "y",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def send(client, path: str, data: dict, files=None, csrf: bool = True):
+    """POST a form as the browser would: multipart, with the page's CSRF token."""
+    body = dict(data)
+    if csrf:
+        body["csrf_token"] = token(client)
+    if files is not None:
+        body["files"] = [(io.BytesIO(content), name) for content, name in files]
+    return client.post(path, data=body, content_type="multipart/form-data")
+
+
+def errors_of(page: str, name: str) -> list[str]:
+    """The error messages shown next to the form field `name`."""
+    for block in re.findall(r'<div class="form-field[^"]*">(.*?)</div>', page, re.S):
+        if re.search(rf'name="{re.escape(name)}"', block):
+            found = re.findall(r'<p class="field-error" role="alert">(.*?)</p>', block, re.S)
+            return [htmllib.unescape(e) for e in found]
+    raise AssertionError(f"no field {name} on the page")
+
+
+def value_of(page: str, name: str) -> str | None:
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
+    assert tag, f"no input {name}"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return htmllib.unescape(value.group(1)) if value else None
+
+
+def text_of(page: str, name: str) -> str:
+    area = re.search(rf'<textarea[^>]*name="{re.escape(name)}"[^>]*>(.*?)</textarea>', page, re.S)
+    assert area, f"no textarea {name}"
+    return htmllib.unescape(area.group(1)).strip()
+
+
+def options_of(page: str, name: str) -> dict[str, tuple[str, bool]]:
+    """value -> (label, selected) of the select `name`."""
+    select_ = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S)
+    assert select_, f"no select {name}"
+    found = {}
+    for attrs, label in re.findall(r"<option([^>]*)>([^<]*)</option>", select_.group(1)):
+        value = re.search(r'value="([^"]*)"', attrs).group(1)
+        found[value] = (htmllib.unescape(label), bool(re.search(r"\bselected\b", attrs)))
+    return found
+
+
+def chosen(page: str, name: str) -> list[str]:
+    return [value for value, (_, on) in options_of(page, name).items() if on]
+
+
+def is_checked(page: str, name: str) -> bool:
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
+    assert tag, f"no checkbox {name}"
+    return bool(re.search(r"\bchecked\b", tag.group(0)))
+
+
+def sidebar_codes(page: str) -> list[str]:
+    match = re.search(r'<section class="block block-documents">(.*?)</section>', page, re.S)
+    if not match:
+        return []
+    found = re.findall(r'class="doc-code"[^>]*>(.*?)</a>', match.group(1), re.S)
+    return [htmllib.unescape(code).strip() for code in found]
+
+
+def document_by_code(app, code: str) -> Document | None:
+    with app.app_context():
+        document = db.session.scalar(select(Document).where(Document.code == code))
+        if document is not None:
+            for name in ("type", "issuer", "signer", "fields", "replaces", "related", "files"):
+                getattr(document, name)
+            for item in document.related:
+                _ = item.code
+            db.session.expunge_all()
+        return document
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def audit_rows(app, prefix: str = "") -> list[tuple[str, str, str, str]]:
+    """(action, object type, object id, username) of the audit rows, oldest first."""
+    with app.app_context():
+        stmt = select(AuditEntry).order_by(AuditEntry.id)
+        if prefix:
+            stmt = stmt.where(AuditEntry.action.startswith(prefix))
+        return [
+            (r.action, r.object_type, r.object_id, r.username) for r in db.session.scalars(stmt)
+        ]
+
+
+def audit_detail(app, action: str) -> str:
+    with app.app_context():
+        stmt = select(AuditEntry.detail).where(AuditEntry.action == action)
+        return db.session.scalars(stmt.order_by(AuditEntry.id.desc())).first()
+
+
+def stored_files(app) -> list[str]:
+    folder = Path(app.instance_path) / "uploads" / "documents"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
