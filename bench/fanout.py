@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -318,6 +319,76 @@ def wait_subscribers(server: Server, want: int, timeout: float) -> float:
     return time.monotonic() - started
 
 
+def split_cpu(procs) -> tuple[float, float]:
+    """(user, system) CPU seconds of `procs` (psutil or multiprocessing processes)."""
+    user = system = 0.0
+    for proc in procs:
+        try:
+            times = psutil.Process(proc.pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        user, system = user + times.user, system + times.system
+    return user, system
+
+
+class Profiler:
+    """py-spy sampling of the given processes while the page views run (`--profile`): where
+    the CPU goes, as collapsed stacks per process. Sampling is non-blocking (the profiled
+    processes are never paused) and only counts samples where a thread is on the CPU."""
+
+    def __init__(self, pyspy: str, outdir: Path, procs: dict[str, int], seconds: float) -> None:
+        self.runs = []
+        for name, pid in procs.items():
+            path = outdir / f"profile-{name}-{pid}.txt"
+            cmd = [pyspy, "record", "-p", str(pid), "-r", "200", "-f", "raw", "-o", str(path),
+                   "-d", str(max(1, round(seconds))), "--nonblocking"]  # fmt: skip
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.runs.append((name, path, proc))
+
+    def finish(self) -> dict[str, dict]:
+        result = {}
+        for name, path, proc in self.runs:
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if path.exists():
+                result[name] = summarize_profile(path.read_text())
+        return result
+
+
+FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^():]*)(?::\d+)?\)$")
+
+
+def frame_name(frame: str) -> str:
+    """`func (path/to/file.py:12)` → `file.py:func` (lines merged)."""
+    match = FRAME.match(frame.strip())
+    if not match:
+        return frame.strip()
+    return f"{Path(match['file']).name}:{match['func']}"
+
+
+def summarize_profile(raw: str, top: int = 25) -> dict:
+    """Self and inclusive sample counts per function from py-spy's collapsed stacks."""
+    own: Counter = Counter()
+    inclusive: Counter = Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = [frame_name(f) for f in stack.split(";") if f.strip()]
+        if not frames:
+            continue
+        own[frames[-1]] += n
+        for name in set(frames):
+            inclusive[name] += n
+    return {"samples": total, "self": own.most_common(top), "inclusive": inclusive.most_common(top)}
+
+
 def latency_stats(values: list[float]) -> dict:
     values = sorted(values)
     return {"n": len(values), "p50": percentile(values, 50), "p99": percentile(values, 99),
@@ -383,8 +454,14 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
         page_view(server, path, f"{BROWSER_UA} fanout-prime-{token}")  # unmeasured
         time.sleep(args.spacing)
         total0 = api_total(server)
+        profiler = None
+        if args.profile:
+            procs = {f"worker{k}": p.pid for k, p in enumerate(server.worker_procs())}
+            procs.update({f"client{k}": p.pid for k, p in enumerate(clients.procs)})
+            profiler = Profiler(args.profile, workdir, procs, args.hits * args.spacing + 1)
         cpu = CpuAccount()
         cpu_server, cpu_clients = server.cpu_seconds(), clients.cpu_seconds()
+        split0 = split_cpu(server.worker_procs()), split_cpu(clients.procs)
         hits = []
         for i in range(1, args.hits + 1):
             started, finished, status = page_view(server, path, f"{BROWSER_UA} fanout-{token}-{i}")
@@ -403,6 +480,12 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
             "clients": clients.cpu_seconds() - cpu_clients,
             **cpu.result(),
         }
+        split1 = split_cpu(server.worker_procs()), split_cpu(clients.procs)
+        for key, before, after in zip(("server_split", "clients_split"), split0, split1,
+                                      strict=True):  # fmt: skip
+            out["cpu_hits"][key] = (after[0] - before[0], after[1] - before[1])
+        if profiler is not None:
+            out["profile"] = profiler.finish()
         rss2 = server.rss()
         answers = clients.ask("collect", [h["expected"] for h in hits])
         firsts = [times for part, _ in answers for times in part]
@@ -541,9 +624,11 @@ def report(results: list[dict], args, started: dt.datetime, tool_note: str) -> N
               f"connected, {r['rss2'] / 2**20:.0f} MB after the page views, "
               f"{r['rss_after_close'] / 2**20:.0f} MB after the clients left; server sockets "
               f"left 3 s after the clients closed (+1 message): {r['sockets_after_close']}; "
-              f"CPU during the page views: server {cpu['server']:.1f} s, clients "
-              f"{cpu['clients']:.1f} s, other processes {cpu['others_pct']:.0f} % of the "
-              f"machine over {cpu['wall']:.1f} s; connect errors (retried) "
+              f"CPU during the page views: server {cpu['server']:.1f} s "
+              f"{split_note(cpu.get('server_split'))}, clients {cpu['clients']:.1f} s "
+              f"{split_note(cpu.get('clients_split'))}, other processes "
+              f"{cpu['others_pct']:.0f} % of the machine over {cpu['wall']:.1f} s; "
+              f"connect errors (retried) "
               f"{r['connect_errors'] or 'none'}; clients dropped by the server "
               f"{r['lost'] or 'none'}; worker subscribers on Redis during the connect phase "
               f"min {r['subscribers_during_connect'][0]}, "
@@ -562,8 +647,29 @@ def report(results: list[dict], args, started: dt.datetime, tool_note: str) -> N
             print(f"  On SIGTERM at the end: `{r['shutdown'][0][:120]}`.")
         for line in r["log_problems"][:5]:
             print(f"  log: `{line[:200]}`")
+        print_profile(r.get("profile"))
     targets(results)
     print(f"\n{tool_note}")
+
+
+def split_note(split) -> str:
+    return f"(user {split[0]:.1f} s, system {split[1]:.1f} s)" if split else ""
+
+
+def print_profile(profile: dict | None, top: int = 12) -> None:
+    """Where the sampled processes spent their CPU during the page views (py-spy)."""
+    for name, prof in sorted((profile or {}).items()):
+        total = max(1, prof["samples"])
+        print(
+            f"\n  Profile of {name} ({prof['samples']:,} on-CPU samples at 200 Hz), "
+            "self time (the function on top of the stack) and inclusive time:\n"
+        )
+        print("  | self % | function | | inclusive % | function |")
+        print("  |---:|---|---|---:|---|")
+        rows = zip(prof["self"][:top], prof["inclusive"][:top], strict=False)
+        for (own_name, own), (inc_name, inc) in rows:
+            print(f"  | {100 * own / total:.1f} | `{own_name}` | | {100 * inc / total:.1f} | "
+                  f"`{inc_name}` |")  # fmt: skip
 
 
 def targets(results: list[dict]) -> None:
@@ -621,6 +727,10 @@ def main() -> int:
     parser.add_argument("--quiet-wait", type=float, default=120,
                         help="max seconds to wait for other processes to go idle")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, DB)")
+    parser.add_argument("--profile", nargs="?", const=shutil.which("py-spy") or "py-spy",
+                        default=None, metavar="PY_SPY",
+                        help="sample workers and clients with py-spy during the page views "
+                        "(path to py-spy; default: the one on PATH)")  # fmt: skip
     args = parser.parse_args()
     soft, hard = raise_nofile()
     need = max(args.clients) + 1000

@@ -1,8 +1,15 @@
 """Per-process fan-out: ONE Redis subscriber feeds every live-stats stream of the process.
 
 Clients never get a queue of their own: the hub keeps the newest pre-encoded frame and a
-version number, and wakes all waiters at once through a single Event that is replaced on
-each message. A slow client simply skips to the newest numbers.
+version number. A slow client simply skips to the newest numbers.
+
+Under gunicorn's gevent workers the hub writes each message to every stream's socket itself,
+in one loop, one non-blocking send per client (`DirectStream`): waking thousands of
+greenlets to write the same bytes cost more than the writes (profile in bench/README.md,
+"Fan-out after issue 10"). A stream's greenlet sleeps until its heartbeat is due or the
+hub needs it: the rest of a write the client's socket could not take at once, a client
+gone, the server stopping. Elsewhere (the dev server, the test client) streams wait on a
+single Event that is replaced on each message and write their frames themselves.
 
 The hub also counts the streams it serves against three allowances: the process' cap, which
 always leaves part of the worker's connections to pages, and a per-address and per-visitor
@@ -41,6 +48,12 @@ DEFAULT_STREAM_CAP = 1000
 _HUBS: list[Hub] = []
 # gunicorn's worker_connections for this worker process, once post_worker_init has run.
 _worker_connections: int | None = None
+# Whether the hub may write frames to stream sockets itself: only in a gevent worker that
+# speaks plain HTTP/1.x on its sockets (no TLS, no HTTP/2, no uwsgi protocol), the one
+# setup where the bytes gunicorn would write for a frame are known (see `direct_framing`).
+_direct_writes = False
+# Never wait, and no SIGPIPE for a client that has gone.
+SEND_FLAGS = socket.MSG_DONTWAIT | getattr(socket, "MSG_NOSIGNAL", 0)
 
 
 def page_reserve(connections: int) -> int:
@@ -107,11 +120,13 @@ def client_gone(sock) -> bool:
 
 def watch_worker(worker) -> None:
     """Under gunicorn: note the worker's connection limit (the stream cap leaves room under
-    it), and when the worker is told to stop, end its streams at once instead of letting the
-    graceful timeout run out on connections that never finish."""
-    global _worker_connections
+    it) and whether the hub may write to stream sockets itself, and when the worker is told
+    to stop, end its streams at once instead of letting the graceful timeout run out on
+    connections that never finish."""
+    global _worker_connections, _direct_writes
     connections = getattr(worker, "worker_connections", None)
     _worker_connections = int(connections) if connections else None
+    _direct_writes = plain_gevent_http(worker)
 
     def watch() -> None:
         while worker.alive:
@@ -122,8 +137,54 @@ def watch_worker(worker) -> None:
     threading.Thread(target=watch, name="stats-shutdown-watch", daemon=True).start()
 
 
+def plain_gevent_http(worker) -> bool:
+    """A gevent worker whose sockets carry plain HTTP/1.x: gunicorn frames a streamed body
+    there as bare bytes (HTTP/1.0) or HTTP/1.1 chunks, nothing else."""
+    from app.offload import gevent_active
+
+    cfg = getattr(worker, "cfg", None)
+    if cfg is None or not gevent_active():
+        return False
+    protocols = getattr(cfg, "http_protocols", None) or ()
+    return (
+        getattr(cfg, "protocol", "http") == "http"
+        and not getattr(cfg, "is_ssl", True)
+        and "h2" not in protocols
+    )
+
+
+def direct_framing(environ: dict) -> bool | None:
+    """For a stream the hub may write to itself: whether its body goes out in HTTP/1.1
+    chunks (True) or as bare bytes (HTTP/1.0, False). None: the hub must not write to it."""
+    if not _direct_writes or environ.get("gunicorn.socket") is None:
+        return None
+    protocol = environ.get("SERVER_PROTOCOL")
+    if protocol == "HTTP/1.1":
+        return True
+    if protocol == "HTTP/1.0":
+        return False
+    return None
+
+
 def encode_frame(payload: str) -> bytes:
     return f"event: stats\ndata: {payload}\n\n".encode()
+
+
+class DirectStream:
+    """A stream whose frames the hub writes itself. Its greenlet writes only while `busy`
+    (the hub then leaves it alone and the greenlet catches up with the newest frame)."""
+
+    __slots__ = ("busy", "chunked", "dead", "raw", "rest", "seen", "wake", "written")
+
+    def __init__(self, raw, chunked: bool, seen: int) -> None:
+        self.raw = raw  # the OS-level socket: a send that never waits
+        self.chunked = chunked
+        self.seen = seen  # the hub version this client has (or is being sent)
+        self.rest = b""  # bytes of a frame its socket did not take at once
+        self.busy = False
+        self.dead = False
+        self.written = time.monotonic()  # when the greenlet last wrote (for the heartbeat)
+        self.wake = threading.Event()
 
 
 class Hub:
@@ -131,7 +192,9 @@ class Hub:
         self.frame: bytes = b""
         self.payload: str = ""
         self.version = 0
+        self.sent_at = 0.0  # when the newest frame was written to the direct streams
         self._event = threading.Event()
+        self.direct: dict[DirectStream, None] = {}  # an ordered set
         self.clients = 0
         self.visitors: Counter[str] = Counter()  # signed ids, for the online heartbeat
         # Open streams per allowance key, oldest first.
@@ -149,6 +212,8 @@ class Hub:
     def close_streams(self) -> None:
         """Wake every stream so it ends now (the server process is shutting down)."""
         self.closing = True
+        for stream in list(self.direct):
+            stream.wake.set()
         event, self._event = self._event, threading.Event()
         event.set()
 
@@ -156,8 +221,80 @@ class Hub:
         self.payload = payload
         self.frame = encode_frame(payload)
         self.version += 1
+        if self.direct:
+            self._write_direct()
         event, self._event = self._event, threading.Event()
         event.set()
+
+    def _write_direct(self) -> None:
+        """The newest frame to every direct stream, one send each, encoded once for all.
+        Nothing here waits or switches greenlets, so no stream's greenlet can write between
+        the check of `busy` and the send."""
+        frame, version = self.frame, self.version
+        chunk = b"%X\r\n%s\r\n" % (len(frame), frame)  # as gunicorn frames a body write
+        self.sent_at = time.monotonic()
+        for stream in list(self.direct):
+            if stream.busy or stream.rest or stream.dead:
+                continue  # its greenlet writes the newest frame when it is done
+            data = chunk if stream.chunked else frame
+            try:
+                sent = stream.raw.send(data, SEND_FLAGS)
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except OSError:  # the client has gone: its greenlet ends the stream
+                stream.dead = True
+                stream.wake.set()
+                continue
+            stream.seen = version
+            if sent < len(data):  # a full socket buffer: the greenlet waits for the rest
+                stream.rest = data[sent:]
+                stream.wake.set()
+
+    def follow(self, sock, chunked: bool, seen: int, heartbeat: float, slot: Slot, gone=None):
+        """The body of a direct stream after its first frame (a generator of what the
+        stream's greenlet writes itself through the server): the hub writes each message,
+        the greenlet the rest of a partial write, a newer frame it missed while writing,
+        and a comment heartbeat after `heartbeat` seconds without a write."""
+        stream = DirectStream(getattr(sock, "_sock", sock), chunked, seen)
+        self.direct[stream] = None
+        try:
+            while not (self.closing or stream.dead):
+                stream.wake.clear()
+                if stream.rest or stream.seen != self.version:
+                    stream.busy = True
+                    try:
+                        if stream.rest:
+                            rest, stream.rest = stream.rest, b""
+                            try:
+                                sock.sendall(rest)  # the greenlet waits, not the worker
+                            except OSError:
+                                break
+                        if stream.seen != self.version:
+                            stream.seen = self.version
+                            yield self.frame
+                        stream.written = time.monotonic()
+                    finally:
+                        stream.busy = False
+                    continue
+                last = stream.written
+                if self.sent_at > last and stream.seen == self.version:
+                    last = self.sent_at  # the hub wrote the newest frame
+                left = last + heartbeat - time.monotonic()
+                if left > 0:
+                    stream.wake.wait(left)
+                    continue
+                # A client that left is noticed here at once; a write to it would only
+                # fail at the write after next.
+                if slot.released or (gone is not None and gone()):
+                    break
+                stream.busy = True
+                try:
+                    yield b": ping\n\n"
+                finally:
+                    stream.busy = False
+                stream.written = time.monotonic()
+        finally:
+            self.direct.pop(stream, None)
 
     def wait(self, version: int, timeout: float) -> bool:
         """True once a frame newer than `version` exists, False after `timeout`."""

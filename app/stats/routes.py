@@ -13,6 +13,7 @@ from app.stats.hub import (
     StreamClient,
     StreamLimits,
     client_gone,
+    direct_framing,
     initial_frame,
     stream_cap,
 )
@@ -88,6 +89,8 @@ def stream():
     # gunicorn hands us the connection: lets the hub see a client that left (None elsewhere).
     sock = request.environ.get("gunicorn.socket")
     gone = partial(client_gone, sock) if sock is not None else None
+    # Under gunicorn's gevent workers the hub writes the messages to the socket itself.
+    chunked = direct_framing(request.environ)
     reason = hub.refusal(client, limits)
     if reason:
         return refused(reason)
@@ -114,6 +117,10 @@ def stream():
             return
         try:
             yield f"retry: {RETRY_MS}\n\n".encode() + first
+            if chunked is not None:
+                # The server has written the headers and the first frame.
+                yield from hub.follow(sock, chunked, version, heartbeat, slot, gone)
+                return
             seen = version
             while not hub.closing:
                 if hub.wait(seen, heartbeat):
