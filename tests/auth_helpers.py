@@ -14,6 +14,7 @@ from pages import csrf_token_from
 
 from app.auth.models import Role
 from app.auth.operations import create_user
+from app.extensions import db
 
 # A password zxcvbn accepts and that contains none of the test usernames.
 PASSWORD = "mây-trắng bay 27 lần"
@@ -49,10 +50,14 @@ class Account:
 
 
 def new_account(
-    username: str, password: str = PASSWORD, *, role: Role = Role.EDITOR, **fields
+    username: str, password: str = PASSWORD, *, role: Role = Role.EDITOR, categories=(), **fields
 ) -> Account:
-    """Create a user (in the app context the caller holds); `fields` go to create_user."""
+    """Create a user (in the app context the caller holds); `fields` go to create_user,
+    `categories` are the news categories the editor may edit (news keeps that assignment)."""
     user = create_user(username, password, role=role, **fields)
+    if categories:
+        user.categories = list(categories)
+        db.session.commit()
     return Account(user.id, user.username, password)
 
 

@@ -434,10 +434,13 @@ def test_deleting_a_category_with_children_is_refused(admin, make_category):
 
 
 def test_deleting_a_category_detaches_the_editors_assigned_to_it(admin, make_category):
-    from app.auth.models import User, user_categories
+    from app.auth.models import User
+    from app.news.models import user_categories
 
     kept, doomed = make_category("Tin tức"), make_category("Sự kiện")
-    user = create_user("phongvien", PASSWORD, categories=[kept, doomed])
+    user = create_user("phongvien", PASSWORD)
+    user.categories = [kept, doomed]
+    db.session.commit()
     user_id, doomed_id = user.id, doomed.id
     assert send(admin, BASE + f"{doomed_id}/delete").status_code == 302
     db.session.expire_all()

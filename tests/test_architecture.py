@@ -4,7 +4,8 @@ The graph is read from the source with `ast`, not from what happens to be import
 `import` and `from ... import` in a module, at its top or inside a function, is an edge from
 the module's unit to the imported one. A unit is a package under app/ (`app/news/`) or a
 top-level module (`app/page_cache.py`); `app/__init__.py`, the factory, is the unit `app`.
-Imports under `if TYPE_CHECKING:` never run and only name a type, so they are not edges.
+Imports under `if TYPE_CHECKING:` never run and only name a type, so they are not edges of
+the cycle check; the shells (admin, auth) may not name a feature even there.
 """
 
 from __future__ import annotations
@@ -30,16 +31,17 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _imports(tree: ast.AST):
-    """Every import node of `tree`, skipping the bodies of `if TYPE_CHECKING:`."""
+def _imports(tree: ast.AST, type_checking: bool = False):
+    """Every import node of `tree`, skipping the bodies of `if TYPE_CHECKING:` unless
+    `type_checking`."""
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node
-        if isinstance(node, ast.If) and _is_type_checking(node.test):
+        if not type_checking and isinstance(node, ast.If) and _is_type_checking(node.test):
             for child in node.orelse:
                 yield from _imports(ast.Module(body=[child], type_ignores=[]))
             continue
-        yield from _imports(node)
+        yield from _imports(node, type_checking)
 
 
 def _imported_modules(node: ast.Import | ast.ImportFrom, module: str, is_package: bool):
@@ -56,15 +58,17 @@ def _imported_modules(node: ast.Import | ast.ImportFrom, module: str, is_package
     return [target]
 
 
-def import_graph(root: Path = APP) -> Edges:
-    """(from unit, to unit) -> the `file:line` of each import making that edge."""
+def import_graph(root: Path = APP, type_checking: bool = False) -> Edges:
+    """(from unit, to unit) -> the `file:line` of each import making that edge; with
+    `type_checking`, imports under `if TYPE_CHECKING:` count too."""
     edges: Edges = defaultdict(list)
     for path in sorted(root.rglob("*.py")):
         parts = path.relative_to(root.parent).with_suffix("").parts
         is_package = parts[-1] == "__init__"
         module = ".".join(parts[:-1] if is_package else parts)
         source = _unit(module)
-        for node in _imports(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in _imports(tree, type_checking):
             for target in _imported_modules(node, module, is_package):
                 if target == "app" or target.startswith("app."):
                     if _unit(target) != source:
@@ -127,6 +131,25 @@ def test_no_import_cycle_between_packages_of_app():
     )
 
 
+# The shells: a feature plugs into them through a registry (app.admin_menu,
+# app.account_fields, app.sidebar, ...); they never name a feature, not even for a type.
+SHELLS = ("admin", "auth")
+FEATURES = ("news", "documents", "blocks", "stats", "demo")
+
+
+def test_the_shells_import_no_feature_not_even_for_a_type():
+    edges = import_graph(type_checking=True)
+
+    found = {
+        f"{shell} -> {feature}: {', '.join(edges[shell, feature])}"
+        for shell in SHELLS
+        for feature in FEATURES
+        if (shell, feature) in edges
+    }
+
+    assert not found, "a shell imports a feature:\n" + "\n".join(sorted(found))
+
+
 def test_the_graph_sees_function_level_relative_and_type_checking_imports(tmp_path):
     root = tmp_path / "app"
     for name in ("news", "admin", "auth"):
@@ -151,3 +174,4 @@ def test_the_graph_sees_function_level_relative_and_type_checking_imports(tmp_pa
         "  admin -> news: app/admin/__init__.py:1\n"
         "  news -> admin: app/news/models.py:2"
     )
+    assert import_graph(root, type_checking=True)["auth", "news"] == ["app/auth/__init__.py:3"]

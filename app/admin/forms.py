@@ -1,8 +1,10 @@
-"""Forms of the user administration."""
+"""Forms of the user administration; features add fields to the account form through
+`app.account_fields`."""
 
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.account_fields import account_fields
 from app.auth.models import ROLE_LABELS, Role
 from app.form_base import PortalForm
 
@@ -21,6 +23,13 @@ class UserForm(PortalForm):
     )
     role = SelectField("Vai trò", choices=ROLE_CHOICES, default=Role.EDITOR.value)
     can_publish = BooleanField("Được phép xuất bản (không cần duyệt)")
-    categories = SelectMultipleField("Chuyên mục được phụ trách", coerce=int)
     active = BooleanField("Đang hoạt động", default=True)
     password = PasswordField("Mật khẩu", validators=[Optional(), Length(max=128)])
+
+
+def account_form_class() -> type[UserForm]:
+    """UserForm with the fields features added (the template shows them by name)."""
+    added = account_fields()
+    if not added:
+        return UserForm
+    return type("AccountForm", (UserForm,), {field.name: field.make() for field in added})

@@ -1,21 +1,43 @@
-"""User administration: every change is audited."""
+"""User administration: every change is audited. What features add to an account (news: the
+categories an editor may edit) is saved through `app.account_fields`, in the same transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
 
+from app.account_fields import save_account_fields
 from app.audit.operations import record as audit
 from app.auth.models import Role, User
-from app.auth.operations import AccountError, end_sessions, set_password
+from app.auth.operations import AccountError, create_user, end_sessions, set_password
 from app.auth.passwords import policy_errors
 from app.extensions import db
-from app.news.models import Category
 
 
-def categories_by_ids(ids: list[int]) -> list[Category]:
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Category).where(Category.id.in_(ids))))
+def create_account(
+    username: str,
+    password: str,
+    *,
+    by: User,
+    display_name: str,
+    email: str,
+    role: Role,
+    can_publish: bool,
+    added: dict[str, Any],
+) -> User:
+    """A new account with the values of the fields features added (`added`, by field name)."""
+    user = create_user(
+        username,
+        password,
+        display_name=display_name,
+        email=email,
+        role=role,
+        can_publish=can_publish,
+        by=by,
+        commit=False,
+    )
+    save_account_fields(user, added)
+    db.session.commit()
+    return user
 
 
 def update_user(
@@ -26,8 +48,8 @@ def update_user(
     email: str,
     role: str,
     can_publish: bool,
-    category_ids: list[int],
     active: bool,
+    added: dict[str, Any],
     password: str = "",
 ) -> User:
     if user.id == by.id and (not active or role != Role.ADMIN):
@@ -47,10 +69,7 @@ def update_user(
         if getattr(user, name) != value:
             changes.append(f"{name}={value}")
             setattr(user, name, value)
-    categories = categories_by_ids(category_ids)
-    if {c.id for c in categories} != {c.id for c in user.categories}:
-        user.categories = categories
-        changes.append("categories=" + ",".join(str(c.id) for c in categories))
+    changes.extend(save_account_fields(user, added))
     if not active:
         end_sessions(user, reason="deactivated", commit=False)
     audit("user.update", user, "; ".join(changes), by=by, commit=False)

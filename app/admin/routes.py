@@ -6,16 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.admin.forms import UserForm
-from app.admin.operations import categories_by_ids, update_user
+from app.account_fields import account_fields
+from app.admin.forms import UserForm, account_form_class
+from app.admin.operations import create_account, update_user
 from app.admin_menu import dashboard_counts
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
-from app.auth.operations import AccountError, create_user
+from app.auth.operations import AccountError
 from app.auth.policies import admin_required, staff_required
 from app.converters import page_number
 from app.extensions import db
-from app.news.queries import all_categories
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -27,18 +27,24 @@ def dashboard():
 
 
 def _user_form(user: User | None = None) -> UserForm:
-    form = UserForm(obj=user)
-    form.categories.choices = {c.id: c.name for c in all_categories()}
-    if user is not None and request.method == "GET":
-        form.categories.data = [c.id for c in user.categories]
+    form = account_form_class()(obj=user)
+    for added in account_fields():
+        added.prepare(form[added.name])
+        if user is not None and request.method == "GET":
+            form[added.name].data = added.initial(user)
     return form
+
+
+def _added_values(form: UserForm) -> dict:
+    """The submitted values of the fields features added, by name."""
+    return {added.name: form[added.name].data for added in account_fields()}
 
 
 @bp.get("/users")
 @admin_required
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.username))
-    return render_template("admin/users.html", users=list(rows))
+    return render_template("admin/users.html", users=list(rows), added=account_fields())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -50,14 +56,14 @@ def user_new():
             form.password.errors.append("Nhập mật khẩu cho tài khoản mới.")
         else:
             try:
-                user = create_user(
+                user = create_account(
                     form.username.data,
                     form.password.data,
                     display_name=form.display_name.data,
                     email=form.email.data or "",
                     role=Role(form.role.data),
                     can_publish=form.can_publish.data,
-                    categories=categories_by_ids(form.categories.data),
+                    added=_added_values(form),
                     by=current_user,
                 )
             except AccountError as exc:
@@ -65,7 +71,7 @@ def user_new():
             else:
                 flash(f"Đã tạo tài khoản {user.username}.", "info")
                 return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None)
+    return render_template("admin/user_form.html", form=form, user=None, added=account_fields())
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -83,8 +89,8 @@ def user_edit(user_id: int):
                 email=form.email.data or "",
                 role=form.role.data,
                 can_publish=form.can_publish.data,
-                category_ids=form.categories.data,
                 active=form.active.data,
+                added=_added_values(form),
                 password=form.password.data or "",
             )
         except AccountError as exc:
@@ -92,7 +98,7 @@ def user_edit(user_id: int):
         else:
             flash(f"Đã cập nhật tài khoản {user.username}.", "info")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user, added=account_fields())
 
 
 @bp.get("/audit")

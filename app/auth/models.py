@@ -1,19 +1,17 @@
-"""Editors and administrators, and their server-side login sessions."""
+"""Editors and administrators, and their server-side login sessions. Features attach what
+they need to an account from their side (news: `User.categories`, the categories an editor
+may edit); accounts know no feature."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dates import utcnow
 from app.extensions import db
-
-if TYPE_CHECKING:  # a name for the type checker only: news depends on auth, not back
-    from app.news.models import Category
 
 
 class Role(enum.StrEnum):
@@ -22,13 +20,6 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {Role.ADMIN: "Quản trị viên", Role.EDITOR: "Biên tập viên"}
-
-user_categories = Table(
-    "user_categories",
-    db.Model.metadata,
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
-)
 
 
 class User(db.Model):
@@ -45,10 +36,6 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    categories: Mapped[list[Category]] = relationship(
-        secondary=user_categories, order_by="Category.position"
-    )
 
     # Set by the session loader: the token of the session this request runs under, and when
     # that session's idle clock was last stored (to write it at most every few seconds).
@@ -77,9 +64,6 @@ class User(db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(Role(self.role), self.role)
-
-    def may_edit_category(self, category_id: int) -> bool:
-        return self.is_admin or any(c.id == category_id for c in self.categories)
 
 
 class UserSession(db.Model):

@@ -48,9 +48,10 @@ def create_user(
     email: str = "",
     role: Role = Role.EDITOR,
     can_publish: bool = False,
-    categories=(),
     by: User | None = None,
+    commit: bool = True,
 ) -> User:
+    """A new account; `commit=False` lets the caller add to it in the same transaction."""
     username = username.strip().lower()
     if not username or len(username) > 60 or not all(c.isalnum() or c in "._-" for c in username):
         raise AccountError("Tên đăng nhập chỉ gồm chữ, số và các dấu . _ - (tối đa 60 ký tự).")
@@ -67,11 +68,11 @@ def create_user(
         role=role,
         can_publish=can_publish or role == Role.ADMIN,
     )
-    user.categories = list(categories)
     db.session.add(user)
     db.session.flush()
     audit("user.create", user, f"role={role}", by=by, commit=False)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user
 
 

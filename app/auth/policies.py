@@ -26,12 +26,5 @@ def staff_required(view):
     return login_required(view)
 
 
-def may_edit_category(user, category_id: int | None) -> bool:
-    """Administrators everywhere; editors in the categories assigned to them."""
-    if category_id is None:
-        return bool(user.is_admin)
-    return user.is_admin or any(c.id == category_id for c in user.categories)
-
-
 def may_publish(user) -> bool:
     return bool(user.is_admin or user.can_publish)

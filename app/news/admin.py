@@ -19,13 +19,14 @@ from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
 from app.admin_menu import DashboardCount, NavItem, register_count, register_nav, row_count
-from app.auth.policies import may_edit_category, may_publish, staff_required
+from app.auth.policies import may_publish, staff_required
 from app.converters import id_arg, page_number
 from app.dates import local_to_utc, utc_to_local_naive, utcnow
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
 from app.media import ImageRejected, save_uploaded_image
 from app.news import editing
+from app.news.editors import may_edit_category
 from app.news.forms import STATUS_LABELS, ArticleForm, BulkForm, ReviewForm
 from app.news.models import (
     Article,

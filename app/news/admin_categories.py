@@ -9,6 +9,7 @@ from app.admin_menu import NavItem, register_nav
 from app.auth.policies import admin_required
 from app.converters import id_arg
 from app.extensions import db
+from app.news import editors
 from app.news.category_forms import ROOT, ActionForm, CategoryForm
 from app.news.models import Category
 from app.news.operations import (
@@ -133,6 +134,7 @@ def delete(category_id: int):
 def init_admin(app: Flask) -> None:
     app.register_blueprint(bp)
     register_nav(app, NavItem("Chuyên mục", "category_admin.index", 30, admin_only=True))
+    editors.init_app(app)  # the account form's "categories an editor may edit"
 
 
 __all__ = ["bp", "init_admin"]

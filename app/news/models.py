@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, or_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.dates import utcnow
 from app.extensions import db
 from app.trees import TreeNode
+
+if TYPE_CHECKING:  # a name for the type checker only
+    from app.auth.models import User
+
+# Which categories an editor may edit (administrators edit all). News owns the assignment:
+# accounts (app.auth) know nothing of categories, each User gets `categories` from here.
+user_categories = Table(
+    "user_categories",
+    db.Model.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Category(TreeNode, db.Model):
@@ -28,6 +41,10 @@ class Category(TreeNode, db.Model):
     )
     children: Mapped[list[Category]] = relationship(
         back_populates="parent", order_by="Category.position"
+    )
+    editors: Mapped[list[User]] = relationship(
+        secondary=user_categories,
+        backref=backref("categories", order_by="Category.position"),
     )
 
     def __repr__(self) -> str:

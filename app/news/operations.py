@@ -13,7 +13,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.operations import record as audit
-from app.auth.models import user_categories
 from app.dates import utcnow
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
@@ -27,6 +26,7 @@ from app.news.models import (
     ImagePosition,
     RevisionState,
     Tag,
+    user_categories,
 )
 from app.slugs import slugify
 
@@ -345,6 +345,16 @@ def discard_revision(revision: ArticleRevision, *, by: User) -> None:
     db.session.commit()
     log.info("article.propose.discard %s revision %s by %s", revision.article_id, revision.id,
              by.username)  # fmt: skip
+
+
+def assign_categories(user: User, category_ids: list[int]) -> str:
+    """Let `user` edit exactly these categories (unknown ids are ignored); not committed, the
+    account's save commits. The note for the account's audit row, "" when nothing changed."""
+    categories = queries.categories_by_ids(category_ids)
+    if {c.id for c in categories} == {c.id for c in user.categories}:
+        return ""
+    user.categories = categories
+    return "categories=" + ",".join(str(c.id) for c in categories)
 
 
 # --- The category tree ---------------------------------------------------------------------------

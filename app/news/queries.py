@@ -114,6 +114,12 @@ def all_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
 
 
+def categories_by_ids(ids: list[int]) -> list[Category]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Category).where(Category.id.in_(ids))))
+
+
 # --- The category tree and the editors' views of it ------------------------------------------
 
 
