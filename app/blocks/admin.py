@@ -8,15 +8,9 @@ from sqlalchemy import select
 
 from app.admin_menu import NavItem, register_nav
 from app.auth.policies import admin_required
-from app.blocks.forms import ActionForm, BannerForm
+from app.blocks.forms import BLOCK_LABELS, ActionForm, BannerForm
 from app.blocks.models import Banner, BannerBlock
-from app.blocks.operations import (
-    BLOCK_LABELS,
-    BannerError,
-    create_banner,
-    delete_banner,
-    update_banner,
-)
+from app.blocks.operations import BannerError, create_banner, delete_banner, update_banner
 from app.dates import local_to_utc, utc_to_local_naive, utcnow
 from app.extensions import db
 from app.media import ImageRejected, save_uploaded_image

@@ -7,13 +7,15 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField,
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.blocks.models import BannerBlock
-from app.blocks.operations import BLOCK_LABELS, target_url_error
+from app.blocks.operations import target_url_error
 from app.form_base import PortalForm, strip
 
 # What <input type="datetime-local"> sends (with or without seconds).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 BAD_DATETIME = "Ngày giờ không hợp lệ."
 MAX_POSITION = 100_000
+# What editors read for each block, in the form and the list.
+BLOCK_LABELS = {BannerBlock.BANNERS: "Banner (ảnh)", BannerBlock.LINKS: "Liên kết"}
 
 
 class BannerForm(PortalForm):

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BLOCK_LABELS = {BannerBlock.BANNERS: "Banner (ảnh)", BannerBlock.LINKS: "Liên kết"}
 BANNER_FIELDS = ("title", "target_url", "block", "position", "image", "active_from",
                  "active_until")  # fmt: skip
 # A click key outlives its local day wherever the day falls in UTC.
