@@ -75,16 +75,15 @@ def account_data(client, path: str, **values) -> dict:
     }
 
 
-def test_a_field_a_feature_adds_is_shown_filled_and_saved_by_the_account_pages(
-    manager, extensions
-):
+def test_a_field_a_feature_adds_is_shown_filled_and_saved_by_the_account_pages(manager, extensions):
     form_page = manager.get("/admin/users/new").text
     assert "Số máy lẻ" in form_page and 'name="extension"' in form_page
 
     created = manager.post(
         "/admin/users/new",
-        data=account_data(manager, "/admin/users/new", username="phongvien", password=PASSWORD,
-                          extension="204"),  # fmt: skip
+        data=account_data(
+            manager, "/admin/users/new", username="phongvien", password=PASSWORD, extension="204"
+        ),
     )
 
     assert created.status_code == 302, field_errors(created.text)
@@ -116,8 +115,13 @@ def test_news_adds_the_categories_an_editor_may_edit(manager, make_category):
     assert "Chuyên mục được phụ trách" in form_page
     created = manager.post(
         "/admin/users/new",
-        data=account_data(manager, "/admin/users/new", username="phongvien", password=PASSWORD,
-                          categories=[str(news.id)]),  # fmt: skip
+        data=account_data(
+            manager,
+            "/admin/users/new",
+            username="phongvien",
+            password=PASSWORD,
+            categories=[str(news.id)],
+        ),
     )
     assert created.status_code == 302, field_errors(created.text)
     user = user_named("phongvien")

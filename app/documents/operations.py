@@ -446,9 +446,7 @@ def _save_entry(model, entry, by: User, values: dict, make) -> object:
     return entry
 
 
-def save_type(
-    entry: DocumentType | None, *, name: str, position: int, by: User
-) -> DocumentType:
+def save_type(entry: DocumentType | None, *, name: str, position: int, by: User) -> DocumentType:
     name = _squeeze(name)
     slug = slugify(name)
     if other := _same_slug(DocumentType, slug, entry):
