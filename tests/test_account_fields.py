@@ -142,3 +142,18 @@ def test_news_adds_the_categories_an_editor_may_edit(manager, make_category):
     assert "<td>Sự kiện</td>" in row
     admin_row = manager.get("/admin/users").text.split(">quantri<", 1)[1].split("</tr>", 1)[0]
     assert "<td>Tất cả</td>" in admin_row
+
+
+def test_deleting_a_category_detaches_its_editors_even_with_their_lists_loaded(app, make_category):
+    from app.news.operations import delete_category
+
+    kept, doomed = make_category("Tin tức"), make_category("Sự kiện")
+    account = new_account("phongvien", categories=[kept, doomed])
+    admin = db.session.get(User, new_account("quantri", role=Role.ADMIN).id)
+    editor = db.session.get(User, account.id)
+    assert [c.name for c in editor.categories] == ["Tin tức", "Sự kiện"]  # loaded
+    assert [u.username for u in doomed.editors] == ["phongvien"]  # loaded
+
+    delete_category(doomed, by=admin)
+
+    assert [c.name for c in user_named("phongvien").categories] == ["Tin tức"]

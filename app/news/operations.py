@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.operations import record as audit
@@ -26,7 +26,6 @@ from app.news.models import (
     ImagePosition,
     RevisionState,
     Tag,
-    user_categories,
 )
 from app.slugs import slugify
 
@@ -527,8 +526,8 @@ def delete_category(category: Category, *, by: User) -> None:
         )
     parent_id = category.parent_id
     audit("category.delete", category, f"{category.name} ({category.slug})", by=by, commit=False)
-    # SQLite does not enforce ON DELETE CASCADE here: detach editors explicitly.
-    db.session.execute(delete(user_categories).where(user_categories.c.category_id == category.id))
+    # SQLite does not enforce ON DELETE CASCADE here: the ORM removes the category's rows of
+    # user_categories (through Category.editors) with it, so editors are detached.
     db.session.delete(category)
     db.session.flush()
     _renumber(parent_id)
