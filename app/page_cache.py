@@ -59,6 +59,13 @@ class Entry:
     watch: tuple[str, ...]
     defaults: dict[str, str]
     created: float = field(default_factory=time.monotonic)
+    parts: list[str] = field(init=False)  # text, blank's key, text, ... (split once)
+
+    def __post_init__(self) -> None:
+        self.parts = _MARK.split(self.html)
+
+    def fill(self, values: dict[str, str], req: Request) -> str:
+        return fill_parts(self.parts, values, self.defaults, req)
 
 
 class PageCache:
@@ -114,18 +121,25 @@ def per_request(key: str) -> Markup:
     return escape(_request_values[key](request))
 
 
-def fill(html: str, values: dict[str, str], defaults: dict[str, str], req: Request) -> str:
+def fill_parts(parts: list[str], values: dict[str, str], defaults: dict[str, str],
+               req: Request) -> str:  # fmt: skip
+    """Text with its blanks (every odd part is a blank's key) filled: the request's own
+    values, this response's live numbers, or the numbers the page was recorded with."""
+    out = parts[:]
     computed: dict[str, str] = {}  # each per-request value once, however often it appears
-
-    def value(match: re.Match) -> str:
-        key = match.group(1)
+    for i in range(1, len(out), 2):
+        key = out[i]
         if key in _request_values:
             if key not in computed:
                 computed[key] = str(escape(_request_values[key](req)))
-            return computed[key]
-        return values.get(key, defaults.get(key, "0"))
+            out[i] = computed[key]
+        else:
+            out[i] = values.get(key) or defaults.get(key, "0")
+    return "".join(out)
 
-    return _MARK.sub(value, html)
+
+def fill(html: str, values: dict[str, str], defaults: dict[str, str], req: Request) -> str:
+    return fill_parts(_MARK.split(html), values, defaults, req)
 
 
 # Headers and cookies every reader's page gets, whichever path served it: hooks taking
@@ -219,12 +233,12 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         if request.method == "HEAD" and entry is not None:
             # No page view to count, and no body goes out: any entry of the page will do, so
             # a HEAD flood costs a lookup, not a render.
-            return fill(entry.html, {}, entry.defaults, request)
+            return entry.fill({}, request)
         if entry is not None:
             count = current_app.extensions["page_view_counter"]
             count(page_view, entry.item, entry.watch)
             if page_view.hit is not None and page_view.version == entry.version:
-                return fill(entry.html, page_view.live_values(), entry.defaults, request)
+                return entry.fill(page_view.live_values(), request)
         page_view.recording, page_view.defaults = True, {}
         try:
             response = make_response(view(*view_args, page_view=page_view, **kwargs))
@@ -275,16 +289,15 @@ class CachedPages:
         req = Request(environ)
         with self.app.app_context():
             if method == "HEAD":
-                return self._answer(entry, fill(entry.html, {}, entry.defaults, req), req, None,
-                                    environ, start_response)  # fmt: skip
+                return self._answer(entry.fill({}, req), req, None, environ, start_response)
             view = page_views.of(req)
             self.app.extensions["page_view_counter"](view, entry.item, entry.watch)
             if view.hit is None or view.version != entry.version:
                 return self.wsgi_app(environ, start_response)  # counted: Flask renders
-            html = fill(entry.html, view.live_values(), entry.defaults, req)
-            return self._answer(entry, html, req, view, environ, start_response)
+            html = entry.fill(view.live_values(), req)
+            return self._answer(html, req, view, environ, start_response)
 
-    def _answer(self, entry, html, req, view, environ, start_response):
+    def _answer(self, html, req, view, environ, start_response):
         response = Response(html, mimetype="text/html")
         response.vary.add("Cookie")  # as Flask's path says: it looked at the session
         for hook in self.app.extensions.get("page_response_hooks", ()):

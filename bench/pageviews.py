@@ -1,5 +1,7 @@
 """Page-view throughput: our article page against a minimal Flask "hello", both served by
-gunicorn with gevent workers (gunicorn.conf.py, 2 workers), 50 connections, fixed duration.
+gunicorn with gevent workers (gunicorn.conf.py, 2 workers), 50 connections, fixed duration,
+in alternating rounds: hello, the article for one cookie-less visitor, and a realistic mix
+(returning readers with their cookie over 18 articles, every tenth request a new visitor).
 Then checks that the statistics counted exactly the page views served, and how many Redis
 round trips one page view costs.
 
@@ -14,7 +16,6 @@ import argparse
 import datetime as dt
 import hashlib
 import http.client
-import importlib.util
 import json
 import os
 import shutil
@@ -46,27 +47,31 @@ HERE = Path(__file__).resolve().parent
 
 
 def _record_hit_sha() -> str:
-    """SHA1 of the page-view Lua script, read from app/stats/scripts.py without importing
-    the app package (MONITOR shows scripts by SHA)."""
-    spec = importlib.util.spec_from_file_location("_scripts", ROOT / "app/stats/scripts.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return hashlib.sha1(module.RECORD_HIT.encode()).hexdigest()
+    """SHA1 of the page-view Lua script (MONITOR shows scripts by SHA)."""
+    sys.path.insert(0, str(ROOT))
+    from app.stats.scripts import RECORD_HIT
+
+    return hashlib.sha1(RECORD_HIT.encode()).hexdigest()
 
 
 RECORD_HIT_SHA = _record_hit_sha()
 
 
 def run_load(tool: str, url: str, *, connections: int, duration: int, threads: int,
-             headers: list[str]) -> dict:  # fmt: skip
+             headers: list[str], mix: Path | None = None) -> dict:  # fmt: skip
     if tool == "wrk":
+        script = "wrk_mix.lua" if mix else "wrk_report.lua"
         cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-               "-s", str(HERE / "wrk_report.lua")]  # fmt: skip
+               "-s", str(HERE / script)]  # fmt: skip
     else:
+        if mix:
+            raise RuntimeError("the realistic mix needs wrk (apt-get install wrk)")
         cmd = [PYTHON, str(HERE / "loadgen.py"), "-c", str(connections), "-d", str(duration)]
     for header in headers:
         cmd += ["-H", header]
     cmd.append(url)
+    if mix:
+        cmd += ["--", str(mix)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 120)
     if done.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -149,6 +154,32 @@ def monitor_sample(server: Server, path: str, views: int) -> tuple[Counter, Coun
     return during, idle, end - start
 
 
+def write_mix(path: Path, instance: Path, lines: int = 20000, readers: int = 2000) -> Path:
+    """The realistic mix: returning readers (their signed cookie) over the 18 newest
+    articles, every tenth request a new visitor without a cookie."""
+    import random
+    import sqlite3
+
+    sys.path.insert(0, str(ROOT))
+    from app.visitor import new_cookie
+
+    secret = (instance / "secret_key").read_text().strip()
+    cookies = [new_cookie(secret)[1] for _ in range(readers)]
+    db = sqlite3.connect(instance / "portal.db")
+    try:
+        slugs = [row[0] for row in db.execute(
+            "SELECT slug FROM articles WHERE status = 'published' "
+            "AND published_at <= datetime('now') ORDER BY published_at DESC LIMIT 18")]  # fmt: skip
+    finally:
+        db.close()
+    chooser = random.Random(10)
+    with path.open("w") as out:
+        for n in range(lines):
+            cookie = "" if n % 10 == 9 else chooser.choice(cookies)
+            out.write(f"/tin-tuc/{chooser.choice(slugs)}\t{cookie}\n")
+    return path
+
+
 def fmt_ms(us: float) -> str:
     return f"{us / 1000:,.1f}"
 
@@ -168,6 +199,7 @@ def main() -> int:
         default=180,
         help="max seconds to wait for other processes to go idle before a run",
     )
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, DB)")
     args = parser.parse_args()
     tool = args.tool
@@ -203,23 +235,31 @@ def main() -> int:
         if status != 200:
             raise RuntimeError(f"{path} answered {status}")
 
-        print(f"hello: warm-up {args.warmup}s, run {args.duration}s ...", file=sys.stderr)
+        mix = write_mix(workdir / "mix.tsv", instance)
+        print(f"warm-up {args.warmup}s per page ...", file=sys.stderr)
         run_load(tool, hello.base + "/", duration=args.warmup, headers=headers, **load)
-        quiet["hello"] = wait_quiet(args.quiet_wait)
-        cpu = CpuAccount()
-        res_hello = run_load(tool, hello.base + "/", duration=args.duration, headers=headers,
-                             **load)  # fmt: skip
-        res_hello["cpu"] = cpu.result()
-
-        print(f"article: warm-up {args.warmup}s, run {args.duration}s ...", file=sys.stderr)
         warm = run_load(tool, portal.base + path, duration=args.warmup, headers=headers, **load)
-        quiet["article"] = wait_quiet(args.quiet_wait)
+        warm_mix = run_load(tool, portal.base + "/", duration=args.warmup, headers=headers,
+                            mix=mix, **load)  # fmt: skip
         c1 = counters(portal, article_id)
-        cpu = CpuAccount()
-        res_art = run_load(tool, portal.base + path, duration=args.duration, headers=headers,
-                           **load)  # fmt: skip
-        res_art["cpu"] = cpu.result()
-        time.sleep(1.5)  # the requests in flight when the load generator stopped finish
+        runs: dict[str, list[dict]] = {"hello": [], "article": [], "mix": []}
+        for round_ in range(args.rounds):
+            print(f"round {round_ + 1}/{args.rounds}: hello, article, mix, "
+                  f"{args.duration}s each ...", file=sys.stderr)  # fmt: skip
+            for name, base, extra in (("hello", hello.base + "/", {}),
+                                      ("article", portal.base + path, {}),
+                                      ("mix", portal.base + "/", {"mix": mix})):  # fmt: skip
+                quiet[f"{name} {round_ + 1}"] = wait_quiet(args.quiet_wait)
+                before = counters(portal, article_id) if name != "hello" else None
+                cpu = CpuAccount()
+                res = run_load(tool, base, duration=args.duration, headers=headers, **load,
+                               **extra)  # fmt: skip
+                res["cpu"] = cpu.result()
+                if before is not None:
+                    time.sleep(1.5)  # the requests in flight when the generator stopped finish
+                    res["views_counted"] = counters(portal, article_id)["views"] - before["views"]
+                runs[name].append(res)
+        time.sleep(1.5)
         c2 = counters(portal, article_id)
         cmds, idle_cmds, sample_s = monitor_sample(portal, path, args.monitor_views)
         c3 = counters(portal, article_id)
@@ -229,24 +269,49 @@ def main() -> int:
     problems = {s.name: s.log_problems() for s in servers}
 
     # Report
-    ratio = res_art["rps"] / res_hello["rps"]
-    d = {k: c2[k] - c1[k] for k in c1}
+    def median(name: str, key: str) -> float:
+        values = sorted(r[key] for r in runs[name])
+        return values[len(values) // 2]
+
+    ratios = {name: [a["rps"] / h["rps"] for a, h in zip(runs[name], runs["hello"], strict=True)]
+              for name in ("article", "mix")}  # fmt: skip
+    ratio = sorted(ratios["article"])[len(ratios["article"]) // 2]
+    ratio_mix = sorted(ratios["mix"])[len(ratios["mix"]) // 2]
     print(f"\n### Page views — {started:%Y-%m-%d %H:%M %Z}, {os.cpu_count()} CPUs, "
           f"{args.workers} gevent workers each, {args.connections} connections, "
-          f"{args.duration} s per run, load generator: {tool}, code {portal.version}"
-          "\n")  # fmt: skip
-    print("| page | req/s | p50 ms | p90 ms | p99 ms | max ms | responses | non-2xx/3xx "
-          "| socket errors | CPU used by other processes |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    rows = (("hello (`bench/hello_app.py`)", res_hello), (f"article `{path[:32]}…`", res_art))
-    for name, res in rows:
-        print(f"| {name} | {res['rps']:,.0f} | {fmt_ms(res['p50_us'])} | {fmt_ms(res['p90_us'])}"
-              f" | {fmt_ms(res['p99_us'])} | {fmt_ms(res['max_us'])} | {res['requests']:,} | "
-              f"{res['status_errors']} | {res['socket_errors']} | "
-              f"{res['cpu']['others_pct']:.0f} % |")  # fmt: skip
-    print(f"| **article / hello** | **{ratio:.2f} ×** | | | | | | | | |")
+          f"{args.rounds} alternating rounds of {args.duration} s per page, load generator: "
+          f"{tool}, code {portal.version}\n")  # fmt: skip
+    print("| round | page | req/s | p50 ms | p90 ms | p99 ms | max ms | responses | non-2xx/3xx "
+          "| socket errors | views counted / sent | CPU used by other processes |")  # fmt: skip
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    labels = {
+        "hello": "hello (`bench/hello_app.py`)",
+        "article": f"article `{path[:24]}…`, one cookie-less visitor",
+        "mix": "articles, realistic mix (18 articles, returning readers, 1 in 10 new)",
+    }
+    for round_ in range(args.rounds):
+        for name in ("hello", "article", "mix"):
+            res = runs[name][round_]
+            counted = (f"{res['views_counted']:,} / {res['sent']:,}"
+                       if "views_counted" in res else "")  # fmt: skip
+            print(
+                f"| {round_ + 1} | {labels[name]} | {res['rps']:,.0f} | {fmt_ms(res['p50_us'])}"
+                f" | {fmt_ms(res['p90_us'])} | {fmt_ms(res['p99_us'])} | "
+                f"{fmt_ms(res['max_us'])} | {res['requests']:,} | {res['status_errors']} | "
+                f"{res['socket_errors']} | {counted} | {res['cpu']['others_pct']:.0f} % |"
+            )
+    print(
+        f"| | **article / hello** (median of rounds: "
+        f"{', '.join(f'{r:.2f}' for r in ratios['article'])}) | **{ratio:.2f} ×** "
+        "| | | | | | | | | |"
+    )
+    print(
+        f"| | **realistic mix / hello** (median of rounds: "
+        f"{', '.join(f'{r:.2f}' for r in ratios['mix'])}) | **{ratio_mix:.2f} ×** "
+        "| | | | | | | | | |"
+    )
 
-    p99_ms = res_art["p99_us"] / 1000
+    p99_ms = max(median("article", "p99_us"), median("mix", "p99_us")) / 1000
     evalsha = cmds.get("EVALSHA record_hit", 0)
     background = ", ".join(f"{k} {v}" for k, v in sorted(cmds.items()) if k != "EVALSHA record_hit")
     idle_background = ", ".join(f"{k} {v}" for k, v in sorted(idle_cmds.items()))
@@ -260,31 +325,32 @@ def main() -> int:
           f"an idle window as long right after: {idle_background or 'none'}) | "
           f"{'PASS' if evalsha == args.monitor_views else 'FAIL'} |")  # fmt: skip
 
-    sent, done = res_art["sent"], res_art["requests"]
-    ok = done - res_art["status_errors"]
-    exact = d["views"] == sent and ok == done
+    exact = True
     print("\n| counter check | expected | counted | match |")
     print("|---|---|---:|---|")
-    print(f"| page views Δ in Redis (`st:day:<date>` field `views`), timed article run | "
-          f"{sent:,} = requests {tool} sent: {ok:,} answered 2xx before its timer stopped + "
-          f"{sent - done} in flight then | {d['views']:,} | "
-          f"{'yes, exact' if exact else 'NO'} |")  # fmt: skip
+    for name in ("article", "mix"):
+        for round_, res in enumerate(runs[name], 1):
+            ok = res["requests"] - res["status_errors"]
+            match = res["views_counted"] == res["sent"] and ok == res["requests"]
+            exact = exact and match
+            print(
+                f"| page views Δ in Redis (`st:day:<date>` field `views`), {name} round "
+                f"{round_} | {res['sent']:,} = requests {tool} sent: {ok:,} answered 2xx "
+                f"before its timer stopped + {res['sent'] - res['requests']} in flight then "
+                f"| {res['views_counted']:,} | {'yes, exact' if match else 'NO'} |"
+            )
     warm_views = c1["views"] - c0["views"]
-    print(f"| page views Δ, check request + warm-up | 1 + {warm['sent']:,} | {warm_views:,} | "
-          f"{'yes' if warm_views == warm['sent'] + 1 else 'NO'} |")  # fmt: skip
+    warm_sent = 1 + warm["sent"] + warm_mix["sent"]
+    print(f"| page views Δ, check request + warm-ups | {warm_sent:,} | {warm_views:,} | "
+          f"{'yes' if warm_views == warm_sent else 'NO'} |")  # fmt: skip
     mon_views = c3["views"] - c2["views"]
     print(f"| page views Δ, MONITOR sample | {args.monitor_views} | {mon_views} | "
           f"{'yes' if mon_views == args.monitor_views else 'NO'} |")  # fmt: skip
-    print(f"| visits (Hôm nay) Δ, timed run | 0: one cookie-less visitor (IP + UA), visit "
-          f"opened before | {d['visits']} | {'yes' if d['visits'] == 0 else 'NO'} |")  # fmt: skip
-    art_total = c3["article_views"] - c0["article_views"]
-    print(f"| article views Δ (SQL + pending in Redis), whole run | 1: once per visitor per "
-          f"visit | {art_total} | {'yes' if art_total == 1 else 'NO'} |")  # fmt: skip
-    print(f"\nRedis during the timed article run: {d['evalsha']:,} EVALSHA for "
-          f"{d['views']:,} page views; keys {d['keys']:+,} "
-          f"({d['keys'] / max(1, d['views']):+.2f} per page view), used memory "
-          f"+{d['used_memory'] / 1e6:.1f} MB "
-          f"({d['used_memory'] / max(1, d['views']):.0f} B per page view).")  # fmt: skip
+    d = {k: c2[k] - c1[k] for k in c1}
+    print(
+        f"\nRedis during the timed runs: {d['evalsha']:,} EVALSHA for {d['views']:,} page "
+        f"views; keys {d['keys']:+,}, used memory {d['used_memory'] / 1e6:+.1f} MB."
+    )
     for server in servers:
         lines = problems[server.name]
         lost = server.log_count("stats subscriber lost Redis")
@@ -301,10 +367,11 @@ def main() -> int:
         if breaker:
             print(f"{server.name} server log: {len(breaker)} × circuit breaker tripped, e.g. "
                   f"`{breaker[0][:160]}`")  # fmt: skip
-    if res_art["status_errors"] or res_art["socket_errors"] or not exact:
+    if not exact or any(r["status_errors"] or r["socket_errors"]
+                        for name in ("article", "mix") for r in runs[name]):  # fmt: skip
         rc = 1
     json_path = workdir / "pageviews.json"
-    json_path.write_text(json.dumps({"hello": res_hello, "article": res_art, "counters":
+    json_path.write_text(json.dumps({"runs": runs, "counters":
                                      [c0, c1, c2, c3], "monitor": cmds,
                                      "monitor_idle": idle_cmds}, indent=1))  # fmt: skip
     if args.keep or rc:

@@ -13,9 +13,14 @@ from app.sidebar import POSITIONS, Block, register_block
 
 
 def _watched(app: Flask, cache: NewestIds):
+    last: list = [None, []]  # the ids list last seen, and its items (the same list back)
+
     def provider() -> list[str]:
         ids = cache.get(app.config["DOCUMENTS_SIDEBAR_COUNT"])
-        return [item_key(kind, i) for i in ids for kind in ("document", "document_download")]
+        if ids is not last[0]:
+            kinds = ("document", "document_download")
+            last[:] = [ids, [item_key(kind, i) for i in ids for kind in kinds]]
+        return last[1]
 
     return provider
 

@@ -26,21 +26,45 @@ local function snapshot(p, now, window, offset, day)
 end
 
 -- Live item counters ("document:12" -> views shown on pages) for a comma-separated watch
--- list: returns the JSON object, the items Redis does not know yet, and item/value pairs.
+-- list: returns item/value pairs, and the items Redis does not know yet. One HMGET per kind
+-- (a page watches a few kinds: the sidebar's documents and downloads, its own item).
 local function live_items(p, watch)
-  local parts, missing, pairs = {}, {}, {}
+  local kinds, order = {}, {}
   for item in string.gmatch(watch, '[^,]+') do
     local kind, id = string.match(item, '^([^:]+):(.+)$')
-    local value = redis.call('HGET', p .. '@live@' .. kind, id)
-    if value then
-      table.insert(parts, '"' .. item .. '":' .. value)
-      table.insert(pairs, item)
-      table.insert(pairs, value)
-    else
-      table.insert(missing, item)
+    if kind then
+      local group = kinds[kind]
+      if not group then
+        group = {ids = {}, items = {}}
+        kinds[kind] = group
+        table.insert(order, kind)
+      end
+      table.insert(group.ids, id)
+      table.insert(group.items, item)
     end
   end
-  return '{' .. table.concat(parts, ',') .. '}', missing, pairs
+  local pairs, missing = {}, {}
+  for _, kind in ipairs(order) do
+    local group = kinds[kind]
+    local values = redis.call('HMGET', p .. '@live@' .. kind, unpack(group.ids))
+    for i, item in ipairs(group.items) do
+      if values[i] then
+        table.insert(pairs, item)
+        table.insert(pairs, values[i])
+      else
+        table.insert(missing, item)
+      end
+    end
+  end
+  return pairs, missing
+end
+
+local function items_json(pairs)
+  local parts = {}
+  for i = 1, #pairs, 2 do
+    table.insert(parts, '"' .. pairs[i] .. '":' .. pairs[i + 1])
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
 end
 
 -- Leading and trailing throttle: publish now if the last message is at least `interval`
@@ -49,18 +73,25 @@ end
 -- A change is new headline numbers or a new value of an item in this call's list; items
 -- another page watched (an article's own counter) are compared by value, never by which
 -- list they came in, so a refresh with a shorter list does not publish the same numbers.
-local function publish(p, now, interval, snap, updated, items, pairs)
-  local extra = ''
-  if items ~= '{}' then extra = ',"items":' .. items end
+local function publish(p, now, interval, snap, updated, pairs)
   local state = table.concat(snap, ',')
   local changed = redis.call('GET', p .. '@pub_state@') ~= state
-  for i = 1, #pairs, 2 do
-    if changed then break end
-    changed = redis.call('HGET', p .. '@pub_items@', pairs[i]) ~= pairs[i + 1]
+  if not changed and #pairs > 0 then
+    local names = {}
+    for i = 1, #pairs, 2 do table.insert(names, pairs[i]) end
+    local known = redis.call('HMGET', p .. '@pub_items@', unpack(names))
+    for i = 1, #names do
+      if known[i] ~= pairs[2 * i] then
+        changed = true
+        break
+      end
+    end
   end
   if not changed then return 0 end
   local last = tonumber(redis.call('GET', p .. '@pub_last@') or '0')
   if now - last >= interval then
+    local extra = ''
+    if #pairs > 0 then extra = ',"items":' .. items_json(pairs) end
     local payload = '{"online":' .. snap[1] .. ',"today":' .. snap[2] .. ',"total":' .. snap[3]
       .. ',"bots_online":' .. snap[4] .. ',"updated":"' .. updated .. '"' .. extra .. '}'
     redis.call('SET', p .. '@pub_last@', now)
@@ -92,7 +123,7 @@ end
 #       publish interval ms, total offset, watch list ("kind:id,kind:id"), is page view,
 #       hit id, the item's SQL count ("" when unknown)
 # Returns {online, today, total, bots_online, item pending, published, new visit,
-# live items JSON, {live items Redis lacks}, item being flushed, its flush batch id,
+# {live item, value, ...}, {live items Redis lacks}, item being flushed, its flush batch id,
 # content version (for the page cache)},
 # or {-1} when the counters were never initialised (Redis emptied): restore, then retry.
 # A download is an item view that is no page view (is page view = "0").
@@ -185,16 +216,16 @@ if ARGV[10] ~= '' then
   end
 end
 local snap = snapshot(p, now, tonumber(ARGV[8]), tonumber(ARGV[14]), day)
-local items, missing, pairs = live_items(p, ARGV[15])
-local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], items, pairs)
-return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, items, missing,
+local pairs, missing = live_items(p, ARGV[15])
+local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], pairs)
+return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, pairs, missing,
         flushing, batch, redis.call('GET', p .. '@content_version@') or '0'}
 """
 )
 
 # ARGV: prefix, now ms, online window ms, total offset, day, updated ISO, interval ms,
 #       watch list, mode ("read", "refresh" or "trail")
-# Returns {online, today, total, bots_online, published, live items JSON, {missing}}
+# Returns {online, today, total, bots_online, published, {live item, value, ...}, {missing}}
 # "refresh" publishes if anything changed; "trail" only when a trail mark is due.
 SNAPSHOT = lua(
     _COMMON
@@ -208,19 +239,19 @@ if mode == 'refresh' then
   redis.call('ZREMRANGEBYSCORE', p .. '@online_bots@', '-inf', now - tonumber(ARGV[3]))
 end
 local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
-local items, missing, pairs = live_items(p, ARGV[8])
+local pairs, missing = live_items(p, ARGV[8])
 local published = 0
 if mode == 'refresh' then
-  published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items, pairs)
+  published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], pairs)
 elseif mode == 'trail' then
   local due = redis.call('GET', p .. '@pub_trail@')
   if due and tonumber(due) <= now then
     redis.call('DEL', p .. '@pub_trail@')
     redis.call('DEL', p .. '@pub_last@')
-    published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], items, pairs)
+    published = publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], pairs)
   end
 end
-return {snap[1], snap[2], snap[3], snap[4], published, items, missing}
+return {snap[1], snap[2], snap[3], snap[4], published, pairs, missing}
 """
 )
 

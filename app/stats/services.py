@@ -56,6 +56,7 @@ class StatsService:
         self._lock = threading.Lock()
         self.on_trail = None  # set by the background runner: schedules trailing publishes
         self.watch_providers = live_counters.watch_providers(app)
+        self._watch: tuple[tuple, str] | None = None
 
     # Redis access
     @property
@@ -84,11 +85,15 @@ class StatsService:
         self._down_until = time.monotonic() + BREAKER_SECONDS
 
     def watch(self) -> str:
-        """The live item counters pages show, as "kind:id,kind:id"."""
-        items: list[str] = []
-        for provider in self.watch_providers:
-            items.extend(provider())
-        return ",".join(items)
+        """The live item counters pages show, as "kind:id,kind:id" (joined again only when a
+        provider's answer changed: providers return the same list while theirs holds)."""
+        answers = tuple(provider() for provider in self.watch_providers)
+        cached = self._watch
+        if cached is None or len(cached[0]) != len(answers) or any(
+            a is not b for a, b in zip(cached[0], answers, strict=True)
+        ):
+            cached = self._watch = (answers, ",".join(item for a in answers for item in a))
+        return cached[1]
 
     def init_live_items(self, missing: tuple[str, ...]) -> dict[str, int]:
         """Start Redis' live counters for `missing` items from their SQL counts."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,6 +64,7 @@ class StatsStore:
         self.online_window_ms = online_window * 1000
         self.offset = offset
         self.clock = clock
+        self._last_second: tuple = (None, "", "", "")
         self._hit = client.register_script(scripts.RECORD_HIT)
         self._snapshot = client.register_script(scripts.SNAPSHOT)
         self._restore = client.register_script(scripts.RESTORE)
@@ -87,9 +87,22 @@ class StatsStore:
     def iso(now: float) -> str:
         return datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
 
-    def _snap(self, values, now: float, items: str = "{}") -> Snapshot:
+    def _second(self, second: int) -> tuple[str, str, str]:
+        """The local day, the local hour and the UTC time of one second, made once per
+        second (every page view of that second needs them)."""
+        cached = self._last_second
+        if cached[0] != second:
+            local = self.local(second)
+            cached = (second, local.strftime("%Y-%m-%d"), local.strftime("%Y-%m-%dT%H"),
+                      self.iso(second))  # fmt: skip
+            self._last_second = cached
+        return cached[1], cached[2], cached[3]
+
+    @staticmethod
+    def _snap(values, updated: str, pairs=()) -> Snapshot:
+        items = {pairs[i]: int(pairs[i + 1]) for i in range(0, len(pairs), 2)}
         return Snapshot(int(values[0]), int(values[1]), int(values[2]), int(values[3]),
-                        self.iso(now), json.loads(items))  # fmt: skip
+                        updated, items)  # fmt: skip
 
     # Page views
     def record_hit(
@@ -108,20 +121,20 @@ class StatsStore:
     ) -> HitResult:
         """Count one page view and read back the numbers: one round trip."""
         now = self.now() if now is None else now
-        local = self.local(now)
+        day, hour, updated = self._second(int(now))
         result = self._hit(
             args=[
                 PREFIX,
                 cookie,
                 fallback,
                 int(now * 1000),
-                local.strftime("%Y-%m-%d"),
-                local.strftime("%Y-%m-%dT%H"),
+                day,
+                hour,
                 self.visit_timeout,
                 self.online_window_ms,
                 "1" if is_bot else "0",
                 item,
-                self.iso(now),
+                updated,
                 "1" if new_cookie else "0",
                 PUBLISH_INTERVAL_MS,
                 self.offset,
@@ -133,7 +146,7 @@ class StatsStore:
         )
         if result[0] == -1:
             raise NeedsRestore
-        snapshot = self._snap(result, now, result[7])
+        snapshot = self._snap(result, updated, result[7])
         return HitResult(
             snapshot,
             item_pending=int(result[4]),
@@ -163,7 +176,7 @@ class StatsStore:
         )
         if result[0] == -1:
             raise NeedsRestore
-        return self._snap(result, now, result[5]), int(result[4]), tuple(result[6])
+        return self._snap(result, self.iso(now), result[5]), int(result[4]), tuple(result[6])
 
     def init_live(self, stored: dict[str, int]) -> dict[str, int]:
         """Start the live counters Redis lacks from their SQL counts; return every value."""
