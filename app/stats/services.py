@@ -89,8 +89,10 @@ class StatsService:
         provider's answer changed: providers return the same list while theirs holds)."""
         answers = tuple(provider() for provider in self.watch_providers)
         cached = self._watch
-        if cached is None or len(cached[0]) != len(answers) or any(
-            a is not b for a, b in zip(cached[0], answers, strict=True)
+        if (
+            cached is None
+            or len(cached[0]) != len(answers)
+            or any(a is not b for a, b in zip(cached[0], answers, strict=True))
         ):
             cached = self._watch = (answers, ",".join(item for a in answers for item in a))
         return cached[1]
