@@ -4,13 +4,18 @@ edges, Redis connections per process (not per client), and recovery from a Redis
 
 from __future__ import annotations
 
+import contextlib
+import json
+import socket
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
-from live_server import LiveServer, SSEClient, live_server, pump, wait_until
+from live_server import BROWSER_UA, LiveServer, SSEClient, live_server, pump, wait_until
+
+from app.redis_keys import CHANNEL
 
 HEARTBEAT = 2  # seconds, FLASK_STATS_STREAM_HEARTBEAT for these servers
 # These tests open up to 200 streams from one address and browser without a cookie: no
@@ -321,3 +326,96 @@ def test_api_stats_contract(server):
     assert after["today"] == payload["today"] + 1
     assert after["online"] >= 1
     assert_stats_payload(payload, exact=True)
+
+
+# --- Slow and old clients (the worker writes each message to every socket itself) ---------------
+
+
+@pytest.fixture(scope="module")
+def one_worker():
+    """One gevent worker serving every stream, fed messages published straight on the
+    channel by the tests (made-up numbers: no other test shares this server)."""
+    with live_server(1, ENV) as running:
+        yield running
+
+
+def publish_raw(server: LiveServer, payload: dict) -> str:
+    """Publish `payload` on the live-stats channel as the throttle would; its JSON text."""
+    text = json.dumps(payload, separators=(",", ":"))
+    with contextlib.closing(server.redis_client()) as client:
+        assert client.publish(CHANNEL, text) >= 1, "no subscriber on the channel"
+    return text
+
+
+def made_up(total: int, pad: int = 0) -> dict:
+    numbers = {"online": 1, "today": total, "total": total, "bots_online": 0,
+               "updated": "2026-01-01T00:00:00+07:00"}  # fmt: skip
+    return {**numbers, "pad": "x" * pad} if pad else numbers
+
+
+def test_a_stream_that_stops_reading_skips_to_the_newest_numbers_intact(one_worker, streams):
+    """A client that reads nothing while 12 MB of messages go out holds up nobody, gets no
+    backlog, and when it reads again finds whole frames, in order, ending with the newest."""
+    slow = open_stream(one_worker, streams)
+    reader = open_stream(one_worker, streams)
+    pump([slow, reader], 0.3)
+    base = 10_000_000
+    published = {}
+    # 48 messages of 256 KB: far more than the socket buffers of a client that does not read
+    # hold (a send buffer of at most 4 MB here, a receive window that does not grow).
+    for k in range(1, 49):
+        published[base + k] = publish_raw(one_worker, made_up(base + k, 256 * 1024))
+        # The reading client keeps up meanwhile (only `reader` is read here).
+        assert reader.wait_for(lambda m, k=k: m.is_stats and m.json()["total"] == base + k, 5), (
+            f"a stream that reads got stuck at message {k} behind one that does not"
+        )
+    newest = publish_raw(one_worker, made_up(base + 49))
+    published[base + 49] = newest
+    assert reader.wait_for(lambda m: m.is_stats and m.data == newest, 5)
+
+    def slow_has_newest() -> bool:
+        return any(m.data == newest for m in slow.stats_events())
+
+    assert pump([slow], 20, slow_has_newest), "the slow stream never got the newest numbers"
+    events = [m for m in slow.stats_events() if m.json()["total"] > base]
+    totals = [m.json()["total"] for m in events]
+    for event in events:  # every frame whole: byte for byte what was published
+        assert event.data == published[event.json()["total"]], "a frame arrived mangled"
+    assert totals == sorted(set(totals)), f"frames repeated or out of order: {totals}"
+    assert len(totals) < 49, "the slow stream was sent every message: a backlog per client"
+    assert not slow.closed
+
+
+def test_an_http_1_0_stream_gets_frames_without_chunk_framing(one_worker):
+    """HTTP/1.0 has no chunked encoding: the body is the bare event stream."""
+    with socket.create_connection((one_worker.host, one_worker.port), timeout=5) as sock:
+        sock.sendall(f"GET /stats/stream HTTP/1.0\r\nHost: {one_worker.host}\r\n"
+                     f"User-Agent: {BROWSER_UA}\r\n\r\n".encode())  # fmt: skip
+        received = b""
+
+        def read_until(needle: bytes) -> bool:
+            nonlocal received
+            deadline = time.monotonic() + 5
+            while needle not in received and time.monotonic() < deadline:
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                try:
+                    data = sock.recv(65536)
+                except TimeoutError:
+                    break
+                if not data:
+                    break
+                received += data
+            return needle in received
+
+        assert read_until(b"\n\n" + b"event: stats\ndata: {"), received
+        head, _, body = received.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.0 200"), head
+        assert b"transfer-encoding" not in head.lower(), head
+        assert body.startswith(b"retry: "), body
+        assert read_until(b"}\n\n"), received
+        text = publish_raw(one_worker, made_up(20_000_000))
+        frame = f"event: stats\ndata: {text}\n\n".encode()
+        assert read_until(frame), received
+        body = received.partition(b"\r\n\r\n")[2]
+        assert body.endswith(frame), body[-300:]
+        assert b"\r\n" not in body, f"chunk framing in an HTTP/1.0 body: {body[:300]!r}"
