@@ -170,6 +170,9 @@ def encode_frame(payload: str) -> bytes:
     return f"event: stats\ndata: {payload}\n\n".encode()
 
 
+PING = b": ping\n\n"  # the comment heartbeat
+
+
 class DirectStream:
     """A stream whose frames the hub writes itself. Its greenlet writes only while `busy`
     (the hub then leaves it alone and the greenlet catches up with the newest frame)."""
@@ -250,14 +253,48 @@ class Hub:
                 stream.rest = data[sent:]
                 stream.wake.set()
 
-    def follow(self, sock, chunked: bool, seen: int, heartbeat: float, slot: Slot, gone=None):
-        """The body of a direct stream after its first frame (a generator of what the
-        stream's greenlet writes itself through the server): the hub writes each message,
-        the greenlet the rest of a partial write, a newer frame it missed while writing,
-        and a comment heartbeat after `heartbeat` seconds without a write."""
-        stream = DirectStream(getattr(sock, "_sock", sock), chunked, seen)
-        self.direct[stream] = None
+    def serve(self, client: StreamClient, limits: StreamLimits, first: bytes, version: int,
+              heartbeat: float, gone=None, sock=None, chunked: bool | None = None,
+              opening: bytes = b"", busy: bytes = b""):  # fmt: skip
+        """The whole body of one stream, as ONE generator the server iterates directly
+        (no wrappers: each level of generators the greenlet waits in is stack it keeps).
+
+        The slot is taken here, where the stream starts, and given back in `finally`, which
+        runs however it ends: client gone (the server closes the iterator), worker stopping,
+        an error, or a response dropped unsent (garbage collection closes it). A response
+        that is never iterated (HEAD, an error after the view) takes none. `opening` goes
+        before the first frame; `busy` is all a stream that lost the last slot gets.
+
+        With `chunked` (see `direct_framing`) the hub writes each message to `sock` itself
+        and the stream's greenlet writes only the rest of a partial write, a newer frame it
+        missed while writing, and a comment heartbeat after `heartbeat` seconds without a
+        write. Without it, the greenlet wakes on each message and writes it."""
+        slot = self.admit(client, limits, gone)
+        if isinstance(slot, str):
+            yield busy  # lost the last slot to a concurrent stream since the view's check
+            return
+        stream = None
         try:
+            yield opening + first
+            if chunked is None:
+                seen = version
+                while not self.closing:
+                    if self.wait(seen, heartbeat):
+                        if self.closing:
+                            break
+                        seen = self.version
+                        yield self.frame
+                    else:
+                        # A client that left is noticed here at once; a write to it would
+                        # only fail at the write after next.
+                        if slot.released or (gone is not None and gone()):
+                            break
+                        yield PING
+                return
+            # The server has written the headers and the first frame: from now on the hub
+            # writes the messages.
+            stream = DirectStream(getattr(sock, "_sock", sock), chunked, version)
+            self.direct[stream] = None
             while not (self.closing or stream.dead):
                 stream.wake.clear()
                 if stream.rest or stream.seen != self.version:
@@ -283,18 +320,18 @@ class Hub:
                 if left > 0:
                     stream.wake.wait(left)
                     continue
-                # A client that left is noticed here at once; a write to it would only
-                # fail at the write after next.
                 if slot.released or (gone is not None and gone()):
                     break
                 stream.busy = True
                 try:
-                    yield b": ping\n\n"
+                    yield PING
                 finally:
                     stream.busy = False
                 stream.written = time.monotonic()
         finally:
-            self.direct.pop(stream, None)
+            if stream is not None:
+                self.direct.pop(stream, None)
+            self.release(slot)
 
     def wait(self, version: int, timeout: float) -> bool:
         """True once a frame newer than `version` exists, False after `timeout`."""

@@ -23,8 +23,10 @@ from app.visitor import address_key, fallback_id, stream_identity, user_agent_of
 bp = Blueprint("stats", __name__)
 
 RETRY_MS = 3000
+OPENING = f"retry: {RETRY_MS}\n\n".encode()
 # A stream that lost the race for the last slot tells the browser to come back later.
 BUSY_RETRY_MS = 30000
+BUSY_BODY = f"retry: {BUSY_RETRY_MS}\n\n: busy\n\n".encode()
 STREAM_HEADERS = {"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"}
 REFUSALS = {
     ADDRESS_SHARE: (429, "60", "Địa chỉ mạng của bạn đang mở quá nhiều kết nối thống kê trực "
@@ -105,36 +107,9 @@ def stream():
     # keep no app context alive per client (memory per connection is the limit at 10k).
     db.session.remove()
 
-    def events():
-        # The slot is taken here, where the stream starts, and given back in `finally`,
-        # which runs however it ends: client gone (the server closes the iterator), worker
-        # stopping, an error, or a response dropped unsent (garbage collection closes it).
-        # A response that is never iterated (HEAD, an error after the view) takes none.
-        slot = hub.admit(client, limits, gone)
-        if isinstance(slot, str):
-            # Lost the last slot to a concurrent stream since the check above.
-            yield f"retry: {BUSY_RETRY_MS}\n\n: busy\n\n".encode()
-            return
-        try:
-            yield f"retry: {RETRY_MS}\n\n".encode() + first
-            if chunked is not None:
-                # The server has written the headers and the first frame.
-                yield from hub.follow(sock, chunked, version, heartbeat, slot, gone)
-                return
-            seen = version
-            while not hub.closing:
-                if hub.wait(seen, heartbeat):
-                    if hub.closing:
-                        break
-                    seen = hub.version
-                    yield hub.frame
-                else:
-                    # A client that left is noticed here at once; a write to it would only
-                    # fail at the write after next.
-                    if slot.released or (gone is not None and gone()):
-                        break
-                    yield b": ping\n\n"
-        finally:
-            hub.release(slot)
-
-    return Response(events(), mimetype="text/event-stream", headers=STREAM_HEADERS)
+    body = hub.serve(client, limits, first, version, heartbeat, gone, sock, chunked,
+                     OPENING, BUSY_BODY)  # fmt: skip
+    # The server iterates the generator itself: no wrapper levels, and the Response object
+    # is not kept for the life of the stream.
+    return Response(body, mimetype="text/event-stream", headers=STREAM_HEADERS,
+                    direct_passthrough=True)  # fmt: skip
