@@ -59,12 +59,15 @@ class Entry:
     watch: tuple[str, ...]
     defaults: dict[str, str]
     created: float = field(default_factory=time.monotonic)
-    parts: list[str] = field(init=False)  # text, blank's key, text, ... (split once)
+    # The page split at its blanks once: UTF-8 text, blank's key, text, ... so a response
+    # joins bytes instead of encoding the whole page again.
+    parts: list = field(init=False)
 
     def __post_init__(self) -> None:
-        self.parts = _MARK.split(self.html)
+        self.parts = [part.encode() if i % 2 == 0 else part
+                      for i, part in enumerate(_MARK.split(self.html))]  # fmt: skip
 
-    def fill(self, values: dict[str, str], req: Request) -> str:
+    def fill(self, values: Values, req: Request) -> bytes:
         return fill_parts(self.parts, values, self.defaults, req)
 
 
@@ -121,10 +124,17 @@ def per_request(key: str) -> Markup:
     return escape(_request_values[key](request))
 
 
-def fill_parts(parts: list[str], values: dict[str, str], defaults: dict[str, str],
-               req: Request) -> str:  # fmt: skip
+Values = Callable[[str], "str | None"]
+
+
+def _none(key: str) -> None:
+    return None
+
+
+def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Request):
     """Text with its blanks (every odd part is a blank's key) filled: the request's own
-    values, this response's live numbers, or the numbers the page was recorded with."""
+    values, this response's live numbers (`values(key)`), or the numbers the page was
+    recorded with. Text parts as bytes give bytes, as str give str."""
     out = parts[:]
     computed: dict[str, str] = {}  # each per-request value once, however often it appears
     for i in range(1, len(out), 2):
@@ -132,13 +142,18 @@ def fill_parts(parts: list[str], values: dict[str, str], defaults: dict[str, str
         if key in _request_values:
             if key not in computed:
                 computed[key] = str(escape(_request_values[key](req)))
-            out[i] = computed[key]
+            value = computed[key]
         else:
-            out[i] = values.get(key) or defaults.get(key, "0")
+            value = values(key) or defaults.get(key, "0")
+        out[i] = value
+    if out and isinstance(out[0], bytes):
+        for i in range(1, len(out), 2):
+            out[i] = out[i].encode()
+        return b"".join(out)
     return "".join(out)
 
 
-def fill(html: str, values: dict[str, str], defaults: dict[str, str], req: Request) -> str:
+def fill(html: str, values: Values, defaults: dict[str, str], req: Request) -> str:
     return fill_parts(_MARK.split(html), values, defaults, req)
 
 
@@ -233,12 +248,12 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         if request.method == "HEAD" and entry is not None:
             # No page view to count, and no body goes out: any entry of the page will do, so
             # a HEAD flood costs a lookup, not a render.
-            return entry.fill({}, request)
+            return entry.fill(_none, request)
         if entry is not None:
             count = current_app.extensions["page_view_counter"]
             count(page_view, entry.item, entry.watch)
             if page_view.hit is not None and page_view.version == entry.version:
-                return entry.fill(page_view.live_values(), request)
+                return entry.fill(page_view.live_value, request)
         page_view.recording, page_view.defaults = True, {}
         try:
             response = make_response(view(*view_args, page_view=page_view, **kwargs))
@@ -251,7 +266,7 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         if response.status_code == 200 and page_view.version:
             cache.put(key, Entry(html, page_view.version, page_view.item, page_view.watch,
                                  dict(page_view.defaults)))  # fmt: skip
-        response.set_data(fill(html, page_view.live_values(), page_view.defaults, request))
+        response.set_data(fill(html, page_view.live_value, page_view.defaults, request))
         return response
 
     return wrapper
@@ -289,12 +304,12 @@ class CachedPages:
         req = Request(environ)
         with self.app.app_context():
             if method == "HEAD":
-                return self._answer(entry.fill({}, req), req, None, environ, start_response)
+                return self._answer(entry.fill(_none, req), req, None, environ, start_response)
             view = page_views.of(req)
             self.app.extensions["page_view_counter"](view, entry.item, entry.watch)
             if view.hit is None or view.version != entry.version:
                 return self.wsgi_app(environ, start_response)  # counted: Flask renders
-            html = entry.fill(view.live_values(), req)
+            html = entry.fill(view.live_value, req)
             return self._answer(html, req, view, environ, start_response)
 
     def _answer(self, html, req, view, environ, start_response):

@@ -75,20 +75,22 @@ class PageView:
             return marker(key)
         return text
 
-    def live_values(self) -> dict[str, str]:
-        """The blanks' values for this response, from its snapshot."""
+    def live_value(self, key: str) -> str | None:
+        """A blank's value for this response ("online", "item:document:12", ...), from its
+        snapshot; None when the snapshot has no such number."""
         snapshot = self.snapshot
         if snapshot is None:
-            return {}
-        values = {
-            "online": format_count(snapshot.online),
-            "today": format_count(snapshot.today),
-            "total": format_count(snapshot.total),
-            "bots_online": format_count(snapshot.bots_online),
-        }
-        for key, value in snapshot.items.items():
-            values["item:" + key] = format_count(value)
-        return values
+            return None
+        if key.startswith("item:"):
+            value = snapshot.items.get(key[5:])
+        elif key in HEADLINE:
+            value = getattr(snapshot, key)
+        else:
+            return None
+        return None if value is None else format_count(value)
+
+
+HEADLINE = frozenset({"online", "today", "total", "bots_online"})
 
 
 def of(req: Request) -> PageView:
