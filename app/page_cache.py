@@ -314,7 +314,7 @@ class CachedPages:
 
     def _answer(self, html, req, view, environ, start_response):
         response = Response(html, mimetype="text/html")
-        response.vary.add("Cookie")  # as Flask's path says: it looked at the session
+        response.headers["Vary"] = "Cookie"  # as Flask's path says: it read the session
         for hook in self.app.extensions.get("page_response_hooks", ()):
             response = hook(response, req, view)
         return response(environ, start_response)

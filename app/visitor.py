@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from crawleruseragents import is_crawler
 from flask import Request, current_app, has_app_context
+from werkzeug.http import parse_cookie
 
 COOKIE_NAME = "vid"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
@@ -94,8 +95,10 @@ def is_bot(user_agent: str) -> bool:
 
 
 def is_prefetch(request: Request) -> bool:
-    purpose = request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or ""
-    return "prefetch" in purpose.lower() or "preview" in request.headers.get("X-Moz", "")
+    # The environ itself: a missing header costs Werkzeug's Headers.get an exception.
+    environ = request.environ
+    purpose = environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE") or ""
+    return "prefetch" in purpose.lower() or "preview" in environ.get("HTTP_X_MOZ", "")
 
 
 @lru_cache(maxsize=8)
@@ -109,8 +112,17 @@ def fallback_id(secret: str, day: str, ip: str, user_agent: str) -> str:
     return "h:" + digest[:32]
 
 
+def cookie_of(request: Request) -> str:
+    """The visitor cookie's value ("" without one), read from the Cookie header itself:
+    `request.cookies` first walks every header of the request to collect Cookie lines."""
+    header = request.environ.get("HTTP_COOKIE", "")
+    if COOKIE_NAME not in header:
+        return ""
+    return parse_cookie(header).get(COOKIE_NAME, "")
+
+
 def user_agent_of(request: Request) -> str:
-    return request.headers.get("User-Agent", "")[:512]
+    return request.environ.get("HTTP_USER_AGENT", "")[:512]
 
 
 def identify(request: Request, secret: str, day: str, fallbacks: Iterable[str] | None = None):
@@ -121,7 +133,7 @@ def identify(request: Request, secret: str, day: str, fallbacks: Iterable[str] |
     fallback = fallback_id(secret, day, request.remote_addr or "", user_agent)
     if bot:
         return Visitor("", fallback, True, False)
-    visitor_id, current = verify(request.cookies.get(COOKIE_NAME, ""), secret, fallbacks)
+    visitor_id, current = verify(cookie_of(request), secret, fallbacks)
     if visitor_id:
         resigned = "" if current else sign(visitor_id, secret)
         return Visitor(visitor_id, fallback, False, False, resigned)
@@ -135,7 +147,7 @@ def stream_identity(
     """The visitor id of a live-stats connection: only a cookie this server signed."""
     if secret is None:
         secret = current_app.secret_key
-    visitor_id, _ = verify(request.cookies.get(COOKIE_NAME, ""), secret, fallbacks)
+    visitor_id, _ = verify(cookie_of(request), secret, fallbacks)
     return visitor_id or None
 
 

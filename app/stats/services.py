@@ -41,6 +41,7 @@ REPLAY_PER_TICK = 2000
 
 class StatsService:
     def __init__(self, app: Flask) -> None:
+        self.app = app
         self.config = app.config
         self.clock = app.config.get("STATS_CLOCK") or time.time
         # Filled by the features through app.live_counters, before or after this exists.
@@ -147,7 +148,7 @@ class StatsService:
         if request.method != "GET" or is_prefetch(request):
             return None
         now = self.clock()
-        visitor = identify(request, current_app.secret_key, self.store.day_key(now))
+        visitor = identify(request, self.app.secret_key, self.store.day_key(now))
         view.visitor = visitor
         # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,

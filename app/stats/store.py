@@ -56,6 +56,16 @@ class NeedsRestore(Exception):
     """Redis has no counters (new or emptied): restore them from SQL, then retry."""
 
 
+def _semaphore(value: int):
+    from app.offload import gevent_active
+
+    if gevent_active():
+        from gevent.lock import BoundedSemaphore
+
+        return BoundedSemaphore(value)
+    return threading.BoundedSemaphore(value)
+
+
 class FastScript:
     """One Lua script over connections of its own: the page view's round trip without
     redis-py's per-call pool work. Its pool's checkout polls every connection's socket for
@@ -67,7 +77,10 @@ class FastScript:
     def __init__(self, client: redis.Redis, source: str) -> None:
         pool = client.connection_pool
         self._new = partial(pool.connection_class, **pool.connection_kwargs)
-        self._slots = threading.BoundedSemaphore(getattr(pool, "max_connections", 50))
+        slots = getattr(pool, "max_connections", 50)
+        # gevent's own semaphore in a gevent worker (threading's is pure Python over a
+        # Condition there); threading's elsewhere (tests, the dev server, the CLI).
+        self._slots = _semaphore(slots)
         self._wait = getattr(pool, "timeout", None) or 1.0
         self._idle: list = []
         self.source = source
