@@ -1,7 +1,8 @@
 """Helpers for tests of accounts and logins: a controllable clock, users, logging in and out
 through the real forms (with their CSRF tokens); reading the pages is tests/pages.py.
 
-Not a test module: test_auth.py, the test_admin_*.py files and the statistics tests import it.
+Not a test module: tests/conftest.py (the account fixtures), the accounts tests
+(tests/auth_accounts/), the administration tests and the statistics tests import it.
 """
 
 from __future__ import annotations

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
+from auth_helpers import (
+    OTHER_PASSWORD,
+    PASSWORD,
+    Account,
+    Clock,
+    logged_in_client,
+    login,
+    logout,
+    new_account,
+)
+from document_factory import DEFAULTS, document_factory
+from flask import has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.auth.models import Role
 from app.embedded_redis import EmbeddedRedis
 from app.extensions import db, redis_store
 
@@ -95,12 +110,46 @@ class IsolatedClient(FlaskClient):
             _cv_app.reset(token)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "contextless: the `app` fixture keeps no app context pushed during the test (requests "
+        "push their own; database work goes in `with app.app_context():`)",
+    )
+
+
 @pytest.fixture
-def app(make_app):
-    app = make_app()
+def clock() -> Clock:
+    """A clock that moves only when the test moves it, for an app that reads one (a module's
+    `app_config` passes it as STATS_CLOCK or AUTH_CLOCK). A module overrides it to start at
+    another time."""
+    return Clock()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Config overrides for `app` in every test of a module that overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(request, make_app, make_contextless_app, app_config):
+    """The application under test: a fresh copy of the migrated database, an empty Redis DB,
+    the module's `app_config` and, for one test, an indirect parameter (a dict of config:
+    `@pytest.mark.parametrize("app", [{...}], indirect=True)`).
+
+    Its app context stays pushed during the test, so `db.session` is at hand. A test or module
+    marked `contextless` (`pytestmark = pytest.mark.contextless`) keeps none pushed: Flask
+    would reuse it for the test client's requests, and `g` (where Flask-Login caches the user
+    and a request keeps its statistics) would leak from one request to the next."""
+    config = {**app_config, **getattr(request, "param", {})}
+    if request.node.get_closest_marker("contextless"):
+        yield make_contextless_app(**config)
+        return
+    application = make_app(**config)
     redis_store.client.flushdb()
-    with app.app_context():
-        yield app
+    with application.app_context():
+        yield application
         db.session.remove()
         db.engine.dispose()
 
@@ -225,6 +274,94 @@ def make_article(app, make_category):
                               **fields)  # fmt: skip
 
     return factory
+
+
+# --- accounts ------------------------------------------------------------------------------------
+# An account (`*_user`) is an auth_helpers.Account: id, username, password. A `*_client` is a
+# test client logged in as one through the real login form.
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(username=None, password=PASSWORD, *, role=Role.EDITOR, category_ids=(),
+    **fields) -> Account, written to the app's database whether or not the test keeps an app
+    context pushed; `category_ids` are the news categories an editor may write in, the other
+    `fields` (display_name, can_publish…) go to create_user."""
+    from app.news.models import Category
+
+    counter = itertools.count(1)
+
+    def factory(
+        username: str | None = None,
+        password: str = PASSWORD,
+        *,
+        role: Role = Role.EDITOR,
+        category_ids=(),
+        **fields,
+    ) -> Account:
+        with nullcontext() if has_app_context() else app.app_context():
+            if category_ids:
+                fields["categories"] = [db.session.get(Category, i) for i in category_ids]
+            return new_account(username or f"bientap{next(counter)}", password, role=role,
+                               **fields)  # fmt: skip
+
+    return factory
+
+
+@pytest.fixture
+def admin_user(make_user) -> Account:
+    """An administrator ("quantri"), with a password of its own (not the editors')."""
+    return make_user("quantri", OTHER_PASSWORD, role=Role.ADMIN, display_name="Quản trị viên Lan")
+
+
+@pytest.fixture
+def admin_client(app, client, admin_user):
+    """The test's `client`, logged in as `admin_user`."""
+    return logged_in_client(app, admin_user, client)
+
+
+@pytest.fixture
+def editor_user(make_user) -> Account:
+    """An editor ("bientap") without the right to publish and with no category of their own."""
+    return make_user("bientap", display_name="Biên tập viên Hoa")
+
+
+@pytest.fixture
+def editor_client(app, editor_user):
+    """A client of its own (not `client`), logged in as `editor_user`."""
+    return logged_in_client(app, editor_user)
+
+
+@pytest.fixture
+def auth(client):
+    """Log the test's `client` in (as an Account) and out through the forms."""
+
+    class Auth:
+        def login(self, account: Account, **kwargs):
+            return login(client, account.username, account.password, **kwargs)
+
+        def logout(self):
+            return logout(client)
+
+    return Auth()
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def document_defaults() -> dict:
+    """What `make_document` writes where a test says nothing (tests/document_factory.py's
+    DEFAULTS: a guide of the Ban Tuyên giáo signed by its deputy head); an area overrides it."""
+    return dict(DEFAULTS)
+
+
+@pytest.fixture
+def make_document(app, document_defaults):
+    """make_document(code=None, *, files=(), replaces=(), fields=(), **values) -> MadeDocument:
+    a document written through the operations, with or without an app context pushed (see
+    tests/document_factory.py for the arguments)."""
+    return document_factory(app, document_defaults)
 
 
 # --- tests in a real browser (tests/browser.py) ---------------------------------------------------

@@ -1,6 +1,7 @@
 """Images for upload tests: hostile SVG, pictures that do not compress.
 
-Not a test module: test_admin_articles.py and test_admin_blocks.py import it.
+Not a test module: the article administration tests (tests/admin_articles/) and
+test_admin_blocks.py import it.
 """
 
 from __future__ import annotations

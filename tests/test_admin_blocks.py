@@ -14,11 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from audit_log import audit_rows
 from auth_helpers import (
-    Clock,
     is_login_redirect,
-    logged_in_client,
-    new_account,
     page_token,
 )
 from image_helpers import SVG_WITH_SCRIPT, noise_png
@@ -26,12 +24,10 @@ from pages import field_errors, flashes
 from PIL import Image
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
-from app.auth.models import Role
 from app.blocks.models import Banner, BannerBlock
 from app.blocks.operations import BannerError, create_banner, target_url_error
 from app.dates import utcnow
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.visitor import sign
 
 BASE = "/admin/blocks/"
@@ -44,32 +40,9 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def app(request, make_app, clock):
-    """conftest's app, with the counting clock injected (STATS_CLOCK) and optional config
-    by indirect parametrization."""
-    application = make_app(STATS_CLOCK=clock, **getattr(request, "param", {}))
-    redis_store.client.flushdb()
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def admin(app, client):
-    account = new_account("quantri", role=Role.ADMIN, display_name="Quản trị viên")
-    return logged_in_client(app, account, client)
-
-
-@pytest.fixture
-def editor(app):
-    account = new_account("bientap", role=Role.EDITOR, display_name="Biên tập viên")
-    return logged_in_client(app, account)
+def app_config(clock) -> dict:
+    """The counting reads conftest's `clock`."""
+    return {"STATS_CLOCK": clock}
 
 
 def png_bytes(size=(60, 20), color="red") -> bytes:
@@ -115,11 +88,6 @@ def banners() -> list[Banner]:
 def fresh(banner_id: int) -> Banner | None:
     db.session.expire_all()
     return db.session.get(Banner, banner_id)
-
-
-def audit_rows(action: str) -> list[AuditEntry]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
 def stored_images(app) -> list[str]:
@@ -185,8 +153,8 @@ def local_to_epoch(value: str) -> float:
 # --- creating, editing, deleting -----------------------------------------------------------------
 
 
-def test_admin_adds_a_banner_with_a_png_image_served_from_media(admin, app):
-    response = send(admin, BASE + "new", form_data(), image=(png_bytes(), "banner.png"))
+def test_admin_adds_a_banner_with_a_png_image_served_from_media(admin_client, app):
+    response = send(admin_client, BASE + "new", form_data(), image=(png_bytes(), "banner.png"))
     assert response.status_code == 302
     (banner,) = banners()
     assert (banner.title, banner.target_url, banner.block, banner.position) == (
@@ -197,22 +165,22 @@ def test_admin_adds_a_banner_with_a_png_image_served_from_media(admin, app):
     )
     assert re.fullmatch(r"[0-9a-f]{31}0\.png", banner.image)
     assert banner.image in stored_images(app)
-    with admin.get(f"/media/{banner.image}") as image:
+    with admin_client.get(f"/media/{banner.image}") as image:
         assert image.status_code == 200
         assert image.mimetype == "image/png"
         assert image.headers["X-Content-Type-Options"] == "nosniff"
         served = Image.open(io.BytesIO(image.data))
     assert (served.format, served.size) == ("PNG", (60, 20))
-    page = admin.get(response.headers["Location"]).text
+    page = admin_client.get(response.headers["Location"]).text
     assert "Đã thêm “Cổng Dịch vụ công”." in flashes(page)
     assert f"/media/{banner.image[:-5]}t.png" in page  # the list shows the thumbnail
-    (entry,) = audit_rows("banner.create")
+    (entry,) = audit_rows(app, "banner.create")
     assert (entry.username, entry.object_id) == ("quantri", str(banner.id))
     assert "https://dichvucong.example.gov.vn/" in entry.detail
 
 
-def test_a_link_needs_no_image(admin):
-    response = send(admin, BASE + "new", form_data(title="Báo điện tử", block="links"))
+def test_a_link_needs_no_image(admin_client):
+    response = send(admin_client, BASE + "new", form_data(title="Báo điện tử", block="links"))
     assert response.status_code == 302
     (link,) = banners()
     assert (link.block, link.image) == (BannerBlock.LINKS, None)
@@ -229,9 +197,14 @@ def test_a_link_needs_no_image(admin):
     ],
     ids=["text-renamed-png", "php-double-extension", "gif-header-only", "svg", "svg-renamed"],
 )
-def test_files_that_are_not_images_are_refused_next_to_the_field(admin, app, content, filename):
+def test_files_that_are_not_images_are_refused_next_to_the_field(
+    admin_client, app, content, filename
+):
     response = send(
-        admin, BASE + "new", form_data(title="Banner thử", position="7"), image=(content, filename)
+        admin_client,
+        BASE + "new",
+        form_data(title="Banner thử", position="7"),
+        image=(content, filename),
     )
     assert response.status_code == 200
     assert field_errors(response.text) == ["Tệp không phải là ảnh hợp lệ (JPEG, PNG, WebP, GIF)."]
@@ -245,24 +218,27 @@ def test_files_that_are_not_images_are_refused_next_to_the_field(admin, app, con
     assert "Ảnh cần được chọn lại." in response.text
     assert banners() == []
     assert stored_images(app) == []
-    assert audit_rows("banner.create") == []
+    assert audit_rows(app, "banner.create") == []
 
 
 @pytest.mark.parametrize("app", [{"IMAGE_MAX_BYTES": 20_000}], indirect=True)
-def test_an_oversize_image_is_refused(admin, app):
+def test_an_oversize_image_is_refused(admin_client, app):
     big = noise_png((200, 200))
     assert len(big) > 20_000
-    response = send(admin, BASE + "new", form_data(), image=(big, "to.png"))
+    response = send(admin_client, BASE + "new", form_data(), image=(big, "to.png"))
     assert response.status_code == 200
     assert field_errors(response.text) == ["Ảnh vượt quá dung lượng cho phép (0 MB)."]
     assert banners() == [] and stored_images(app) == []
     # A small one passes under the same limit.
-    assert send(admin, BASE + "new", form_data(), image=(png_bytes(), "nho.png")).status_code == 302
+    assert (
+        send(admin_client, BASE + "new", form_data(), image=(png_bytes(), "nho.png")).status_code
+        == 302
+    )
 
 
-def test_an_image_is_stored_only_when_the_rest_of_the_form_is_valid(admin, app):
+def test_an_image_is_stored_only_when_the_rest_of_the_form_is_valid(admin_client, app):
     response = send(
-        admin,
+        admin_client,
         BASE + "new",
         form_data(target_url="javascript:alert(1)"),
         image=(png_bytes(), "banner.png"),
@@ -271,17 +247,17 @@ def test_an_image_is_stored_only_when_the_rest_of_the_form_is_valid(admin, app):
     assert stored_images(app) == []
 
 
-def test_edit_changes_fields_keeps_or_removes_the_image_and_is_audited(admin, app):
-    send(admin, BASE + "new", form_data(), image=(png_bytes(), "banner.png"))
+def test_edit_changes_fields_keeps_or_removes_the_image_and_is_audited(admin_client, app):
+    send(admin_client, BASE + "new", form_data(), image=(png_bytes(), "banner.png"))
     (banner,) = banners()
     image = banner.image
-    page = admin.get(BASE + str(banner.id)).text
+    page = admin_client.get(BASE + str(banner.id)).text
     assert input_value(page, "title") == "Cổng Dịch vụ công"
     assert input_value(page, "position") == "1"
     assert '<option selected value="banners">' in page
     # Without a new file the image stays.
     response = send(
-        admin,
+        admin_client,
         BASE + str(banner.id),
         form_data(title="Dịch vụ công trực tuyến", block="links", position="3"),
     )
@@ -294,22 +270,24 @@ def test_edit_changes_fields_keeps_or_removes_the_image_and_is_audited(admin, ap
         image,
     )
     # A new file replaces it.
-    send(admin, BASE + str(banner.id), form_data(), image=(png_bytes(color="blue"), "moi.png"))
+    send(
+        admin_client, BASE + str(banner.id), form_data(), image=(png_bytes(color="blue"), "moi.png")
+    )
     replaced = fresh(banner.id).image
     assert replaced not in (None, image)
     # "Bỏ ảnh hiện tại" removes it.
-    send(admin, BASE + str(banner.id), form_data(remove_image="y"))
+    send(admin_client, BASE + str(banner.id), form_data(remove_image="y"))
     assert fresh(banner.id).image is None
-    updates = audit_rows("banner.update")
+    updates = audit_rows(app, "banner.update")
     assert len(updates) == 3
     assert "title=Dịch vụ công trực tuyến" in updates[0].detail
     assert "block=links" in updates[0].detail
 
 
-def test_a_refused_edit_changes_nothing_and_keeps_what_was_typed(admin):
+def test_a_refused_edit_changes_nothing_and_keeps_what_was_typed(admin_client):
     banner = add_banner("Cổng tỉnh", "https://anhoa.example.gov.vn/")
     response = send(
-        admin,
+        admin_client,
         BASE + str(banner.id),
         form_data(title="Tên mới", target_url="ftp://anhoa.example.gov.vn/"),
     )
@@ -325,35 +303,36 @@ def test_a_refused_edit_changes_nothing_and_keeps_what_was_typed(admin):
     )
 
 
-def test_delete_removes_the_banner_and_is_audited(admin):
+def test_delete_removes_the_banner_and_is_audited(admin_client, app):
     banner = add_banner("Cổng tỉnh", block=BannerBlock.LINKS)
     banner_id = banner.id
-    response = send(admin, BASE + f"{banner_id}/delete", follow=True)
+    response = send(admin_client, BASE + f"{banner_id}/delete", follow=True)
     assert "Đã xóa “Cổng tỉnh”." in flashes(response.text)
     assert fresh(banner_id) is None
-    (entry,) = audit_rows("banner.delete")
+    (entry,) = audit_rows(app, "banner.delete")
     assert entry.object_id == str(banner_id)
-    assert admin.get(f"/lien-ket/{banner_id}").status_code == 404
+    assert admin_client.get(f"/lien-ket/{banner_id}").status_code == 404
 
 
-def test_the_list_filters_by_block_and_shows_state_and_clicks(admin):
+def test_the_list_filters_by_block_and_shows_state_and_clicks(admin_client):
     now = utcnow()
     add_banner("Banner chạy", position=2, clicks=1234)
     add_banner("Banner hết hạn", active_until=now - timedelta(hours=1))
     add_banner("Banner sắp chạy", active_from=now + timedelta(days=1))
     add_banner("Liên kết báo", block=BannerBlock.LINKS)
-    page = admin.get(BASE).text
+    page = admin_client.get(BASE).text
     titles = re.findall(r'<a href="/admin/blocks/\d+">([^<]+)</a><br>', page)
     assert titles == ["Banner hết hạn", "Banner sắp chạy", "Banner chạy", "Liên kết báo"]
     assert "<td>1,234</td>" in page
     states = re.findall(r'<span class="banner-state">([^<]+)</span>', page)
     assert states == ["Đã hết hạn", "Chưa đến thời gian", "Đang hiển thị", "Đang hiển thị"]
-    links = admin.get(BASE + "?khoi=links").text
+    links = admin_client.get(BASE + "?khoi=links").text
     assert re.findall(r'<a href="/admin/blocks/\d+">([^<]+)</a><br>', links) == ["Liên kết báo"]
     assert (
         len(
             re.findall(
-                r'<a href="/admin/blocks/\d+">[^<]+</a><br>', admin.get(BASE + "?khoi=x").text
+                r'<a href="/admin/blocks/\d+">[^<]+</a><br>',
+                admin_client.get(BASE + "?khoi=x").text,
             )
         )
         == 4
@@ -371,17 +350,17 @@ def test_the_list_filters_by_block_and_shows_state_and_clicks(admin):
         ("active_from", "ngày mai", "Ngày giờ không hợp lệ."),
     ],
 )
-def test_form_errors_are_vietnamese_and_next_to_their_field(admin, field, value, message):
-    response = send(admin, BASE + "new", form_data(**{field: value}))
+def test_form_errors_are_vietnamese_and_next_to_their_field(admin_client, field, value, message):
+    response = send(admin_client, BASE + "new", form_data(**{field: value}))
     assert response.status_code == 200
     assert field_errors(response.text) == [message]
     assert fields_with_errors(response.text) == {field: [message]}
     assert banners() == []
 
 
-def test_the_end_of_the_period_must_follow_its_start(admin):
+def test_the_end_of_the_period_must_follow_its_start(admin_client):
     response = send(
-        admin,
+        admin_client,
         BASE + "new",
         form_data(active_from="2030-01-02T08:00", active_until="2030-01-01T08:00"),
     )
@@ -418,8 +397,8 @@ REFUSED_URLS = [
 ]
 
 
-def test_an_address_with_a_nul_byte_is_refused_before_the_form(admin):
-    response = send(admin, BASE + "new", form_data(target_url="https://example.vn/\x00"))
+def test_an_address_with_a_nul_byte_is_refused_before_the_form(admin_client):
+    response = send(admin_client, BASE + "new", form_data(target_url="https://example.vn/\x00"))
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.text
     assert banners() == []
@@ -428,8 +407,8 @@ def test_an_address_with_a_nul_byte_is_refused_before_the_form(admin):
 
 
 @pytest.mark.parametrize("url", REFUSED_URLS)
-def test_only_absolute_http_addresses_are_accepted(admin, url):
-    response = send(admin, BASE + "new", form_data(target_url=url))
+def test_only_absolute_http_addresses_are_accepted(admin_client, url):
+    response = send(admin_client, BASE + "new", form_data(target_url=url))
     assert response.status_code == 200
     (error,) = field_errors(response.text)
     assert "Địa chỉ liên kết" in error or "http://" in error
@@ -452,36 +431,36 @@ def test_http_and_https_addresses_are_accepted(url):
     assert target_url_error(url) is None
 
 
-def test_surrounding_spaces_are_trimmed(admin):
-    send(admin, BASE + "new", form_data(target_url="  https://example.vn/  "))
+def test_surrounding_spaces_are_trimmed(admin_client):
+    send(admin_client, BASE + "new", form_data(target_url="  https://example.vn/  "))
     assert banners()[0].target_url == "https://example.vn/"
 
 
 # --- the active period in the sidebar ------------------------------------------------------------
 
 
-def test_the_active_period_is_typed_in_site_time_and_stored_in_utc(admin):
+def test_the_active_period_is_typed_in_site_time_and_stored_in_utc(admin_client):
     send(
-        admin,
+        admin_client,
         BASE + "new",
         form_data(active_from="2031-05-01T07:30", active_until="2031-05-02T00:15"),
     )
     (banner,) = banners()
     assert banner.active_from == datetime(2031, 5, 1, 0, 30)
     assert banner.active_until == datetime(2031, 5, 1, 17, 15)
-    page = admin.get(BASE + str(banner.id)).text
+    page = admin_client.get(BASE + str(banner.id)).text
     assert input_value(page, "active_from") == "2031-05-01T07:30"
     assert input_value(page, "active_until") == "2031-05-02T00:15"
 
 
-def test_the_sidebar_shows_banners_only_within_their_period(admin, client):
+def test_the_sidebar_shows_banners_only_within_their_period(admin_client, client):
     local_now = utcnow() + ZONE_OFFSET
 
     def at(delta: timedelta) -> str:
         return (local_now + delta).strftime("%Y-%m-%dT%H:%M")
 
     send(
-        admin,
+        admin_client,
         BASE + "new",
         form_data(
             title="Đang chạy",
@@ -489,13 +468,19 @@ def test_the_sidebar_shows_banners_only_within_their_period(admin, client):
             active_until=at(timedelta(hours=1)),
         ),
     )
-    send(admin, BASE + "new", form_data(title="Sắp chạy", active_from=at(timedelta(minutes=30))))
     send(
-        admin, BASE + "new", form_data(title="Vừa hết hạn", active_until=at(-timedelta(minutes=2)))
+        admin_client,
+        BASE + "new",
+        form_data(title="Sắp chạy", active_from=at(timedelta(minutes=30))),
     )
-    send(admin, BASE + "new", form_data(title="Liên kết chạy", block="links"))
     send(
-        admin,
+        admin_client,
+        BASE + "new",
+        form_data(title="Vừa hết hạn", active_until=at(-timedelta(minutes=2))),
+    )
+    send(admin_client, BASE + "new", form_data(title="Liên kết chạy", block="links"))
+    send(
+        admin_client,
         BASE + "new",
         form_data(title="Liên kết hết hạn", block="links", active_until=at(-timedelta(days=1))),
     )
@@ -504,10 +489,10 @@ def test_the_sidebar_shows_banners_only_within_their_period(admin, client):
     assert re.findall(r'target="_blank">([^<]+)</a>', link_block) == ["Liên kết chạy"]
 
 
-def test_sidebar_links_go_through_the_counting_redirect(admin, client):
-    send(admin, BASE + "new", form_data(title="Cổng tỉnh"), image=(png_bytes(), "b.png"))
+def test_sidebar_links_go_through_the_counting_redirect(admin_client, client):
+    send(admin_client, BASE + "new", form_data(title="Cổng tỉnh"), image=(png_bytes(), "b.png"))
     send(
-        admin,
+        admin_client,
         BASE + "new",
         form_data(title="Báo tỉnh", block="links", target_url="https://bao.example.vn/"),
     )
@@ -654,29 +639,29 @@ def test_the_click_is_still_redirected_when_redis_is_down(make_app):
 # --- who may do it -------------------------------------------------------------------------------
 
 
-def test_posts_without_a_csrf_token_are_refused(admin):
+def test_posts_without_a_csrf_token_are_refused(admin_client, app):
     banner = add_banner("Cổng tỉnh")
-    assert admin.post(BASE + "new", data=form_data()).status_code == 400
-    assert admin.post(BASE + str(banner.id), data=form_data(title="Đổi")).status_code == 400
-    assert admin.post(BASE + f"{banner.id}/delete").status_code == 400
+    assert admin_client.post(BASE + "new", data=form_data()).status_code == 400
+    assert admin_client.post(BASE + str(banner.id), data=form_data(title="Đổi")).status_code == 400
+    assert admin_client.post(BASE + f"{banner.id}/delete").status_code == 400
     assert [b.title for b in banners()] == ["Cổng tỉnh"]
-    assert audit_rows("banner.create") == audit_rows("banner.delete") == []
+    assert audit_rows(app, "banner.create") == audit_rows(app, "banner.delete") == []
 
 
-def test_an_editor_gets_403_even_with_a_valid_token(editor):
+def test_an_editor_gets_403_even_with_a_valid_token(editor_client):
     banner = add_banner("Cổng tỉnh")
-    assert editor.get(BASE).status_code == 403
-    assert editor.get(BASE + "new").status_code == 403
-    assert editor.get(BASE + str(banner.id)).status_code == 403
-    assert send(editor, BASE + "new", form_data(title="Lén")).status_code == 403
-    assert send(editor, BASE + str(banner.id), form_data(title="Đổi")).status_code == 403
-    assert send(editor, BASE + f"{banner.id}/delete").status_code == 403
+    assert editor_client.get(BASE).status_code == 403
+    assert editor_client.get(BASE + "new").status_code == 403
+    assert editor_client.get(BASE + str(banner.id)).status_code == 403
+    assert send(editor_client, BASE + "new", form_data(title="Lén")).status_code == 403
+    assert send(editor_client, BASE + str(banner.id), form_data(title="Đổi")).status_code == 403
+    assert send(editor_client, BASE + f"{banner.id}/delete").status_code == 403
     assert [b.title for b in banners()] == ["Cổng tỉnh"]
 
 
-def test_the_admin_menu_shows_banners_to_administrators_only(admin, editor):
-    assert f'href="{BASE}">Banner &amp; liên kết</a>' in admin.get("/admin/").text
-    assert f'href="{BASE}"' not in editor.get("/admin/").text
+def test_the_admin_menu_shows_banners_to_administrators_only(admin_client, editor_client):
+    assert f'href="{BASE}">Banner &amp; liên kết</a>' in admin_client.get("/admin/").text
+    assert f'href="{BASE}"' not in editor_client.get("/admin/").text
 
 
 @pytest.mark.parametrize("path", [BASE, BASE + "new", BASE + "1"])

@@ -13,6 +13,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from document_files import (
+    CONTENT_TYPES_XML,
+    ODS,
+    ODT,
+    docx_bytes,
+    odf_bytes,
+    ole2_bytes,
+    pdf_bytes,
+    xlsx_bytes,
+    zip_bytes,
+)
 from sqlalchemy import func, select
 
 from app.documents import files
@@ -29,56 +40,14 @@ from app.documents.operations import (
 from app.extensions import db
 from app.slugs import fold
 
-OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ODT = "application/vnd.oasis.opendocument.text"
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
-CONTENT_TYPES_XML = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
-)
-
-
-# --- file builders -------------------------------------------------------------------------------
-
-
-def pdf_bytes(text: str = "Văn bản thử nghiệm") -> bytes:
-    return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + text.encode() + b"\ntrailer<<>>\n%%EOF\n"
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    """A zip with `members` in order; `mimetype` stored uncompressed, as ODF requires."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in members.items():
-            method = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            archive.writestr(name, data, compress_type=method)
-    return out.getvalue()
-
-
-def docx_bytes() -> bytes:
-    return zip_bytes(
-        {"[Content_Types].xml": CONTENT_TYPES_XML, "word/document.xml": b"<w:document/>"}
-    )
-
-
-def xlsx_bytes() -> bytes:
-    return zip_bytes({"[Content_Types].xml": CONTENT_TYPES_XML, "xl/workbook.xml": b"<wb/>"})
-
-
-def odf_bytes(mimetype: str) -> bytes:
-    return zip_bytes({"mimetype": mimetype.encode(), "content.xml": b"<office:document/>"})
-
-
-def ole2_bytes() -> bytes:
-    return OLE2_HEADER + b"\x00" * 504
-
-
 # --- fixtures ------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def make_document(app):
-    """Create a published document; `file` (bytes) is attached under `file_name`."""
+def make_document_row(app):
+    """Create a published document and return the row itself (a Document of the test's session,
+    which keeps the app context pushed), unlike conftest's `make_document`; `file` (bytes) is
+    attached under `file_name`."""
     counter = itertools.count(1)
 
     def factory(
@@ -140,8 +109,8 @@ EXPIRES_ON = date(2024, 12, 31)
         (date(2030, 1, 1), "Hết hiệu lực"),
     ],
 )
-def test_status_follows_in_force_and_expiry_dates(make_document, today, label):
-    document = make_document(
+def test_status_follows_in_force_and_expiry_dates(make_document_row, today, label):
+    document = make_document_row(
         issued_on=date(2024, 2, 10), in_force_on=IN_FORCE_ON, expires_on=EXPIRES_ON
     )
 
@@ -149,15 +118,15 @@ def test_status_follows_in_force_and_expiry_dates(make_document, today, label):
     assert document.in_force(today) is (label == "Còn hiệu lực")
 
 
-def test_document_without_dates_is_in_force_from_issue_forever(make_document):
-    document = make_document(issued_on=date(2024, 3, 15))
+def test_document_without_dates_is_in_force_from_issue_forever(make_document_row):
+    document = make_document_row(issued_on=date(2024, 3, 15))
 
     assert document.status_label(date(2024, 3, 15)) == "Còn hiệu lực"
     assert document.status_label(date(2099, 1, 1)) == "Còn hiệu lực"
 
 
-def test_status_is_computed_for_each_day_never_stored(make_document):
-    document = make_document(
+def test_status_is_computed_for_each_day_never_stored(make_document_row):
+    document = make_document_row(
         issued_on=date(2024, 2, 10), in_force_on=IN_FORCE_ON, expires_on=EXPIRES_ON
     )
     db.session.expire_all()
@@ -171,12 +140,12 @@ def test_status_is_computed_for_each_day_never_stored(make_document):
     assert not {"status", "in_force", "expired", "is_expired"} & columns
 
 
-def test_list_filters_agree_with_the_status_shown_on_every_boundary_day(make_document):
+def test_list_filters_agree_with_the_status_shown_on_every_boundary_day(make_document_row):
     made = [
-        make_document(issued_on=date(2024, 1, 1)),
-        make_document(issued_on=date(2024, 1, 1), in_force_on=date(2024, 3, 1)),
-        make_document(issued_on=date(2024, 1, 1), expires_on=date(2024, 6, 1)),
-        make_document(
+        make_document_row(issued_on=date(2024, 1, 1)),
+        make_document_row(issued_on=date(2024, 1, 1), in_force_on=date(2024, 3, 1)),
+        make_document_row(issued_on=date(2024, 1, 1), expires_on=date(2024, 6, 1)),
+        make_document_row(
             issued_on=date(2024, 1, 1), in_force_on=date(2024, 3, 1), expires_on=date(2024, 6, 1)
         ),  # fmt: skip
     ]
@@ -206,11 +175,13 @@ REPLACED_BY = "Văn bản này đã được thay thế bởi:"
 
 
 @pytest.fixture
-def chain(make_document):
+def chain(make_document_row):
     """A ← B ← C: B replaces A, C replaces B."""
-    a = make_document("12/QĐ-STTTT", type="Quyết định", issued_on=date(2022, 1, 10))
-    b = make_document("87/QĐ-STTTT", type="Quyết định", issued_on=date(2023, 5, 2), replaces=[a])
-    c = make_document("145/QĐ-STTTT", type="Quyết định", issued_on=date(2024, 8, 20),
+    a = make_document_row("12/QĐ-STTTT", type="Quyết định", issued_on=date(2022, 1, 10))
+    b = make_document_row(
+        "87/QĐ-STTTT", type="Quyết định", issued_on=date(2023, 5, 2), replaces=[a]
+    )
+    c = make_document_row("145/QĐ-STTTT", type="Quyết định", issued_on=date(2024, 8, 20),
                       replaces=[b])  # fmt: skip
     return a, b, c
 
@@ -250,8 +221,8 @@ def test_middle_document_page_lists_both_sides(chain, client):
     assert chain_section(html, REPLACED_BY) == ["145/QĐ-STTTT"]
 
 
-def test_document_without_replacements_has_no_chain_section(make_document, client):
-    document = make_document("5/TB-UBND")
+def test_document_without_replacements_has_no_chain_section(make_document_row, client):
+    document = make_document_row("5/TB-UBND")
 
     html = client.get(f"/van-ban/{document.slug}").text
 
@@ -263,10 +234,10 @@ def related_codes(html: str) -> list[str]:
     return re.findall(r'<a href="/van-ban/[^"]+">([^<]+)</a>', section.group(1)) if section else []
 
 
-def test_related_documents_are_listed_on_both_sides(make_document, client):
-    plan = make_document("45-KH/BTGTU", type="Kế hoạch", issued_on=date(2024, 1, 5))
-    guide = make_document("118-HD/BTGTU", issued_on=date(2024, 3, 15), related=[plan])
-    other = make_document("27-TB/BTGTU", type="Thông báo", issued_on=date(2024, 2, 1),
+def test_related_documents_are_listed_on_both_sides(make_document_row, client):
+    plan = make_document_row("45-KH/BTGTU", type="Kế hoạch", issued_on=date(2024, 1, 5))
+    guide = make_document_row("118-HD/BTGTU", issued_on=date(2024, 3, 15), related=[plan])
+    other = make_document_row("27-TB/BTGTU", type="Thông báo", issued_on=date(2024, 2, 1),
                           related=[guide])  # fmt: skip
 
     assert [d.code for d in plan.related] == ["118-HD/BTGTU"]
@@ -280,17 +251,17 @@ def test_related_documents_are_listed_on_both_sides(make_document, client):
     assert related_codes(client.get(f"/van-ban/{other.slug}").text) == ["118-HD/BTGTU"]
 
 
-def test_a_relation_stored_from_both_sides_is_listed_once(make_document, client):
-    first = make_document("1-CV/TEST", type="Công văn")
-    second = make_document("2-CV/TEST", type="Công văn", related=[first])
+def test_a_relation_stored_from_both_sides_is_listed_once(make_document_row, client):
+    first = make_document_row("1-CV/TEST", type="Công văn")
+    second = make_document_row("2-CV/TEST", type="Công văn", related=[first])
     update_document(first, related=[second])
 
     assert related_codes(client.get(f"/van-ban/{first.slug}").text) == ["2-CV/TEST"]
     assert related_codes(client.get(f"/van-ban/{second.slug}").text) == ["1-CV/TEST"]
 
 
-def test_a_document_is_never_related_to_or_replacing_itself(make_document):
-    document = make_document("3-CV/TEST")
+def test_a_document_is_never_related_to_or_replacing_itself(make_document_row):
+    document = make_document_row("3-CV/TEST")
     update_document(document, related=[document], replaces=[document])
 
     assert document.related == []
@@ -300,8 +271,8 @@ def test_a_document_is_never_related_to_or_replacing_itself(make_document):
 # --- search text --------------------------------------------------------------------------------
 
 
-def test_search_text_folds_code_title_and_summary(make_document):
-    document = make_document(
+def test_search_text_folds_code_title_and_summary(make_document_row):
+    document = make_document_row(
         "1827/QĐ-UBND",
         title="Quyết định Ban hành ĐỀ ÁN chuyển đổi số",
         summary="Phê duyệt Đề án “Chuyển đổi số” tỉnh An Hòa giai đoạn 2024–2025.",
@@ -314,8 +285,8 @@ def test_search_text_folds_code_title_and_summary(make_document):
     assert document.search_text == fold(document.search_text)
 
 
-def test_search_text_follows_edits(make_document):
-    document = make_document("9-HD/TEST", title="Hướng dẫn cũ")
+def test_search_text_follows_edits(make_document_row):
+    document = make_document_row("9-HD/TEST", title="Hướng dẫn cũ")
 
     update_document(document, title="Kế hoạch mới", code="10-KH/TEST")
 
@@ -325,8 +296,8 @@ def test_search_text_follows_edits(make_document):
     assert document.slug == "10-kh-test"
 
 
-def test_code_whitespace_is_normalised(make_document):
-    document = make_document("  118-HD/BTGTU  ")
+def test_code_whitespace_is_normalised(make_document_row):
+    document = make_document_row("  118-HD/BTGTU  ")
 
     assert document.code == "118-HD/BTGTU"
     assert document.slug == "118-hd-btgtu"
@@ -359,9 +330,9 @@ def test_code_whitespace_is_normalised(make_document):
     ],
 )  # fmt: skip
 def test_allowed_files_are_recognised_by_their_content(
-    app, make_document, content, name, content_type, shown_name
+    app, make_document_row, content, name, content_type, shown_name
 ):
-    document = make_document()
+    document = make_document_row()
 
     attached = attach_file(document, io.BytesIO(content), name)
 
@@ -371,9 +342,9 @@ def test_allowed_files_are_recognised_by_their_content(
     assert document.files == [attached]
 
 
-def test_stored_file_has_a_generated_name_under_instance_uploads(app, make_document):
+def test_stored_file_has_a_generated_name_under_instance_uploads(app, make_document_row):
     content = pdf_bytes("Nội dung hướng dẫn")
-    document = make_document()
+    document = make_document_row()
 
     first = attach_file(document, io.BytesIO(content), "Hướng dẫn số 118.pdf")
     second = attach_file(document, io.BytesIO(content), "Hướng dẫn số 118.pdf")
@@ -409,8 +380,8 @@ def test_stored_file_has_a_generated_name_under_instance_uploads(app, make_docum
         (b"\xd0\xcf\x11\xe0", "Cụt.doc"),  # half an OLE2 header
     ],
 )
-def test_files_that_are_not_documents_are_refused(app, make_document, content, name):
-    document = make_document()
+def test_files_that_are_not_documents_are_refused(app, make_document_row, content, name):
+    document = make_document_row()
 
     with pytest.raises(files.FileRejected) as refused:
         attach_file(document, io.BytesIO(content), name)
@@ -421,8 +392,8 @@ def test_files_that_are_not_documents_are_refused(app, make_document, content, n
     assert stored_files(app) == []
 
 
-def test_empty_file_is_refused(app, make_document):
-    document = make_document()
+def test_empty_file_is_refused(app, make_document_row):
+    document = make_document_row()
 
     with pytest.raises(files.FileRejected, match="Tệp rỗng"):
         attach_file(document, io.BytesIO(b""), "Trống.pdf")
@@ -469,10 +440,10 @@ def zeros_zip(members: dict[str, int], chunk: int = 1024 * 1024) -> bytes:
     return out.getvalue()
 
 
-def test_zip_bomb_declaring_a_huge_unpacked_size_is_refused(app, make_document):
+def test_zip_bomb_declaring_a_huge_unpacked_size_is_refused(app, make_document_row):
     bomb = zeros_zip({"word/document.xml": 300 * 1024 * 1024})
     assert len(bomb) < 2 * 1024 * 1024  # it would pass the size limit
-    document = make_document()
+    document = make_document_row()
 
     with pytest.raises(files.FileRejected, match="giải nén"):
         attach_file(document, io.BytesIO(bomb), "Hướng dẫn.docx")
@@ -481,9 +452,9 @@ def test_zip_bomb_declaring_a_huge_unpacked_size_is_refused(app, make_document):
     assert stored_files(app) == []
 
 
-def test_unpacked_size_limit_counts_every_entry(app, make_document, monkeypatch):
+def test_unpacked_size_limit_counts_every_entry(app, make_document_row, monkeypatch):
     monkeypatch.setattr(files, "MAX_UNPACKED", 3 * 1024 * 1024)
-    document = make_document()
+    document = make_document_row()
     fits = zeros_zip({"word/document.xml": 1024 * 1024, "word/media/a.bin": 1024 * 1024})
     too_big = zeros_zip({"word/document.xml": 1024 * 1024, "word/media/a.bin": 1024 * 1024,
                          "word/media/b.bin": 2 * 1024 * 1024})  # fmt: skip
@@ -493,14 +464,14 @@ def test_unpacked_size_limit_counts_every_entry(app, make_document, monkeypatch)
         attach_file(document, io.BytesIO(too_big), "Quá.docx")
 
 
-def test_zip_with_too_many_entries_is_refused(app, make_document):
+def test_zip_with_too_many_entries_is_refused(app, make_document_row):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES_XML)
         archive.writestr("word/document.xml", b"<w:document/>")
         for n in range(files.MAX_ENTRIES):
             archive.writestr(f"word/parts/{n}.xml", b"")
-    document = make_document()
+    document = make_document_row()
 
     with pytest.raises(files.FileRejected):
         attach_file(document, io.BytesIO(out.getvalue()), "Nhiều phần.docx")
@@ -525,12 +496,12 @@ def lying_odt(payload_size: int) -> bytes:
     return bytes(data)
 
 
-def test_entry_lying_about_its_size_is_refused_without_unpacking_it(app, make_document):
+def test_entry_lying_about_its_size_is_refused_without_unpacking_it(app, make_document_row):
     """A few hundred KB that inflate to 200 MB while the header says 39 bytes: checking the
     ODF mimetype must read only its first bytes, not inflate the whole entry in memory."""
     bomb = lying_odt(200 * 1024 * 1024)
     assert len(bomb) < 1024 * 1024
-    document = make_document()
+    document = make_document_row()
 
     tracemalloc.start()
     try:
@@ -545,8 +516,8 @@ def test_entry_lying_about_its_size_is_refused_without_unpacking_it(app, make_do
     assert stored_files(app) == []
 
 
-def test_odf_detection_uses_content_not_declared_name(app, make_document):
-    document = make_document()
+def test_odf_detection_uses_content_not_declared_name(app, make_document_row):
+    document = make_document_row()
 
     attached = attach_file(document, io.BytesIO(odf_bytes(ODS)), "Bảng.odt")
 

@@ -28,10 +28,8 @@ BROWSER = (
 )
 
 
-@pytest.fixture
-def app(make_contextless_app):
-    """No app context stays pushed: the CLI and each request push their own."""
-    return make_contextless_app()
+# conftest's `app` with no app context pushed: the CLI and each request push their own.
+pytestmark = pytest.mark.contextless
 
 
 @pytest.fixture

@@ -37,10 +37,14 @@ def clock() -> Clock:
     return Clock(T0)
 
 
+# No app context stays pushed during a test (conftest's `app`); the statistics read the
+# test's clock.
+pytestmark = pytest.mark.contextless
+
+
 @pytest.fixture
-def app(make_stats_app):
-    """Overrides conftest's `app`: the test's clock, no background threads, no context."""
-    return make_stats_app()
+def app_config(clock) -> dict:
+    return {"STATS_CLOCK": clock}
 
 
 # --- visits ------------------------------------------------------------------------------------

@@ -30,10 +30,12 @@ from app.visitor import COOKIE_NAME, sign, verify
 VIETNAMESE_BUSY = "quá nhiều kết nối"
 
 
+pytestmark = pytest.mark.contextless  # conftest's `app`, with no app context pushed
+
+
 @pytest.fixture
-def app(make_contextless_app):
-    return make_contextless_app(STATS_STREAM_CAP=10, STATS_STREAM_PER_IP=6,
-                                STATS_STREAM_PER_VISITOR=2)  # fmt: skip
+def app_config() -> dict:
+    return {"STATS_STREAM_CAP": 10, "STATS_STREAM_PER_IP": 6, "STATS_STREAM_PER_VISITOR": 2}
 
 
 def hub_of(app):

@@ -106,33 +106,33 @@ def test_posts_without_the_csrf_token_are_refused_and_save_nothing(admin_client,
 # --- Permissions ---------------------------------------------------------------------------------
 
 
-def test_an_editor_creates_and_edits_drafts_in_an_assigned_category(editor_client, cats):
-    page = editor_client.get(NEW).text
+def test_an_editor_creates_and_edits_drafts_in_an_assigned_category(category_editor_client, cats):
+    page = category_editor_client.get(NEW).text
     assert options_of(page, "category") == [str(cats.a)]
     assert options_of(page, "status") == ["draft"]
 
-    article_id = save(editor_client, form_data(cats.a, title="Lịch thi học kỳ"))
+    article_id = save(category_editor_client, form_data(cats.a, title="Lịch thi học kỳ"))
     save(
-        editor_client,
+        category_editor_client,
         form_data(cats.a, title="Lịch thi học kỳ I", slug="lich-thi-hoc-ky"),
         path=f"{ARTICLES}/{article_id}",
     )
 
-    page = edit_page(editor_client, article_id)
+    page = edit_page(category_editor_client, article_id)
     assert value_of(page, "title") == "Lịch thi học kỳ I"
-    assert [r["title"] for r in list_rows(editor_client.get(ARTICLES).text)] == [
+    assert [r["title"] for r in list_rows(category_editor_client.get(ARTICLES).text)] == [
         "Lịch thi học kỳ I"
     ]
 
 
 def test_an_editor_sees_only_articles_of_assigned_categories_in_the_list(
-    editor_client, cats, make_article
+    category_editor_client, cats, make_article
 ):
     make_article(title="Bài giáo dục", category=db.session.get(Category, cats.a))
     make_article(title="Bài y tế", category=db.session.get(Category, cats.b))
 
-    rows = list_rows(editor_client.get(ARTICLES).text)
-    forced = list_rows(editor_client.get(f"{ARTICLES}?chuyen-muc={cats.b}").text)
+    rows = list_rows(category_editor_client.get(ARTICLES).text)
+    forced = list_rows(category_editor_client.get(f"{ARTICLES}?chuyen-muc={cats.b}").text)
 
     assert [r["title"] for r in rows] == ["Bài giáo dục"]
     assert not any(r["checkbox"] for r in rows), "editors get bulk checkboxes"
@@ -140,20 +140,20 @@ def test_an_editor_sees_only_articles_of_assigned_categories_in_the_list(
 
 
 def test_an_editor_gets_403_on_an_article_of_another_category(
-    app, editor_client, cats, make_article
+    app, category_editor_client, cats, make_article
 ):
     other = make_article(title="Bài y tế", category=db.session.get(Category, cats.b))
-    token = page_token(editor_client, NEW)
+    token = page_token(category_editor_client, NEW)
 
     pages = [
-        editor_client.get(f"{ARTICLES}/{other.id}{suffix}")
+        category_editor_client.get(f"{ARTICLES}/{other.id}{suffix}")
         for suffix in ("", "/preview", "/revisions")
     ]
-    posted = editor_client.post(
+    posted = category_editor_client.post(
         f"{ARTICLES}/{other.id}",
         data={**form_data(cats.a, title="Chiếm bài", status="draft"), "csrf_token": token},
     )
-    pinged = editor_client.post(
+    pinged = category_editor_client.post(
         f"{ARTICLES}/{other.id}/editing",
         headers={"X-CSRFToken": token, "Accept": "application/json"},
     )
@@ -166,9 +166,9 @@ def test_an_editor_gets_403_on_an_article_of_another_category(
 
 
 def test_a_forged_post_into_another_category_is_refused_in_vietnamese_and_saves_nothing(
-    editor_client, cats, visitor
+    category_editor_client, cats, visitor
 ):
-    response = submit(editor_client, form_data(cats.b, title="Bài lén sang y tế"))
+    response = submit(category_editor_client, form_data(cats.b, title="Bài lén sang y tế"))
 
     assert response.status_code == 400
     assert article_count() == 0
@@ -177,11 +177,11 @@ def test_a_forged_post_into_another_category_is_refused_in_vietnamese_and_saves_
     assert errors_next_to(response.text, "category") == [NOT_YOUR_CATEGORY]
 
 
-def test_an_editor_cannot_move_an_own_article_into_another_category(editor_client, cats):
-    article_id = save(editor_client, form_data(cats.a, title="Bài của tôi"))
+def test_an_editor_cannot_move_an_own_article_into_another_category(category_editor_client, cats):
+    article_id = save(category_editor_client, form_data(cats.a, title="Bài của tôi"))
 
     response = submit(
-        editor_client,
+        category_editor_client,
         form_data(cats.b, title="Bài của tôi", slug="bai-cua-toi"),
         path=f"{ARTICLES}/{article_id}",
     )
@@ -192,11 +192,11 @@ def test_an_editor_cannot_move_an_own_article_into_another_category(editor_clien
 
 
 def test_a_forged_extra_category_is_never_attached_and_any_refusal_is_in_vietnamese(
-    editor_client, cats
+    category_editor_client, cats
 ):
     data = form_data(cats.a, title="Bài thêm chuyên mục", extra_categories=[str(cats.b)])
 
-    response = submit(editor_client, data)
+    response = submit(category_editor_client, data)
 
     db.session.expire_all()
     attached = db.session.scalars(
@@ -206,19 +206,23 @@ def test_a_forged_extra_category_is_never_attached_and_any_refusal_is_in_vietnam
     assert_vietnamese(all_field_errors(response.text))
 
 
-def test_an_editor_without_the_publish_right_saves_drafts_only(editor_client, cats, visitor):
-    forged = submit(editor_client, form_data(cats.a, title="Bài tự xuất bản", status="published"))
+def test_an_editor_without_the_publish_right_saves_drafts_only(
+    category_editor_client, cats, visitor
+):
+    forged = submit(
+        category_editor_client, form_data(cats.a, title="Bài tự xuất bản", status="published")
+    )
 
     assert forged.status_code == 400
     assert article_count() == 0
     assert public_status(visitor, "bai-tu-xuat-ban") == 404
     assert value_of(forged.text, "title") == "Bài tự xuất bản"
 
-    article_id = save(editor_client, form_data(cats.a, title="Bài nháp của biên tập"))
+    article_id = save(category_editor_client, form_data(cats.a, title="Bài nháp của biên tập"))
     refusals = []
     for status in ("published", "scheduled"):
         again = submit(
-            editor_client,
+            category_editor_client,
             form_data(
                 cats.a,
                 title="Bài nháp của biên tập",
@@ -237,9 +241,9 @@ def test_an_editor_without_the_publish_right_saves_drafts_only(editor_client, ca
 
 
 def test_editors_with_the_publish_right_and_administrators_publish(
-    app, make_account, admin_client, cats, visitor
+    app, make_user, admin_client, cats, visitor
 ):
-    publisher = make_account("bientap2", category_ids=[cats.a], can_publish=True)
+    publisher = make_user("bientap2", category_ids=[cats.a], can_publish=True)
     publisher_client = logged_in_client(app, publisher)
     assert "published" in options_of(publisher_client.get(NEW).text, "status")
 
@@ -250,8 +254,8 @@ def test_editors_with_the_publish_right_and_administrators_publish(
     assert public_status(visitor, "bai-quan-tri-dang") == 200
 
 
-def test_bulk_actions_are_for_administrators_only(app, make_account, cats, visitor):
-    publisher = make_account("bientap3", category_ids=[cats.a], can_publish=True)
+def test_bulk_actions_are_for_administrators_only(app, make_user, cats, visitor):
+    publisher = make_user("bientap3", category_ids=[cats.a], can_publish=True)
     client = logged_in_client(app, publisher)
     article_id = save(client, form_data(cats.a, title="Bài chờ duyệt"))
 

@@ -169,8 +169,10 @@ def upload_to_endpoint(client, content: bytes | None, filename: str = "anh.png")
     )
 
 
-def test_the_image_endpoint_returns_a_url_served_as_an_inert_image(app, editor_client, visitor):
-    response = upload_to_endpoint(editor_client, image_bytes("PNG", (120, 80)))
+def test_the_image_endpoint_returns_a_url_served_as_an_inert_image(
+    app, category_editor_client, visitor
+):
+    response = upload_to_endpoint(category_editor_client, image_bytes("PNG", (120, 80)))
 
     assert response.status_code == 200
     url = response.get_json()["url"]

@@ -134,9 +134,9 @@ def revision_rows(client, article_id: int) -> list[dict]:
     return rows
 
 
-def test_every_save_adds_a_revision_with_its_author_and_time(app, admin_client, make_account, cats):
+def test_every_save_adds_a_revision_with_its_author_and_time(app, admin_client, make_user, cats):
     publisher = logged_in_client(
-        app, make_account("bientap4", category_ids=[cats.a], can_publish=True)
+        app, make_user("bientap4", category_ids=[cats.a], can_publish=True)
     )
     started = datetime.now(SITE_ZONE).replace(second=0, microsecond=0)
     article_id = save(admin_client, form_data(cats.a, title="Bản đầu"))
@@ -214,12 +214,12 @@ def warning_shown(page: str) -> str | None:
 
 
 def test_a_second_editor_is_warned_with_the_first_editors_name(
-    app, admin_client, editor_client, cats
+    app, admin_client, category_editor_client, cats
 ):
     article_id = save(admin_client, form_data(cats.a, title="Bài đang sửa"))
 
     first = admin_client.get(f"{ARTICLES}/{article_id}")
-    second = editor_client.get(f"{ARTICLES}/{article_id}")
+    second = category_editor_client.get(f"{ARTICLES}/{article_id}")
     ping = admin_client.post(
         f"{ARTICLES}/{article_id}/editing",
         headers={"X-CSRFToken": page_token(admin_client, NEW), "Accept": "application/json"},
@@ -241,14 +241,16 @@ def test_a_lone_editor_is_not_warned_about_themselves(admin_client, cats):
 
 
 def test_staff_preview_a_draft_that_the_public_cannot_see(
-    admin_client, editor_client, cats, visitor
+    admin_client, category_editor_client, cats, visitor
 ):
     article_id = save(
-        editor_client,
+        category_editor_client,
         form_data(cats.a, title="Bản nháp bí mật", body="<p>Nội dung chưa công bố.</p>"),
     )
 
-    previews = [c.get(f"{ARTICLES}/{article_id}/preview") for c in (editor_client, admin_client)]
+    previews = [
+        c.get(f"{ARTICLES}/{article_id}/preview") for c in (category_editor_client, admin_client)
+    ]
 
     for preview in previews:
         assert preview.status_code == 200, preview.status_code
@@ -357,10 +359,10 @@ def audit_page_rows(admin_client) -> list[tuple[str, str, str]]:
     return rows[::-1]
 
 
-def test_every_change_writes_an_audit_row(app, admin_client, editor_client, cats):
-    first = save(editor_client, form_data(cats.a, title="Bài kiểm toán"))
+def test_every_change_writes_an_audit_row(app, admin_client, category_editor_client, cats):
+    first = save(category_editor_client, form_data(cats.a, title="Bài kiểm toán"))
     save(
-        editor_client,
+        category_editor_client,
         form_data(cats.a, title="Bài kiểm toán sửa", slug="bai-kiem-toan"),
         path=f"{ARTICLES}/{first}",
     )
@@ -397,13 +399,13 @@ def test_every_change_writes_an_audit_row(app, admin_client, editor_client, cats
     )
 
 
-def test_refused_saves_write_no_audit_row(editor_client, cats):
+def test_refused_saves_write_no_audit_row(category_editor_client, cats):
     db.session.expire_all()
     before = db.session.scalar(select(func.count(AuditEntry.id)))
 
-    submit(editor_client, form_data(cats.a, title=""))
-    submit(editor_client, form_data(cats.a, title="Lén xuất bản", status="published"))
-    submit(editor_client, form_data(cats.b, title="Lén sang chuyên mục khác"))
+    submit(category_editor_client, form_data(cats.a, title=""))
+    submit(category_editor_client, form_data(cats.a, title="Lén xuất bản", status="published"))
+    submit(category_editor_client, form_data(cats.b, title="Lén sang chuyên mục khác"))
 
     db.session.expire_all()
     assert db.session.scalar(select(func.count(AuditEntry.id))) == before
@@ -427,11 +429,11 @@ def revisions_of(article_id: int) -> list[ArticleRevision]:
     )
 
 
-def propose(editor_client, article: Article, **changes):
+def propose(category_editor_client, article: Article, **changes):
     changes.setdefault("title", "Tiêu đề do biên tập viên đổi")
     changes.setdefault("body", "<p>Nội dung do biên tập viên đổi.</p>")
     data = form_data(article.category_id, **changes)
-    response = submit(editor_client, data, path=f"{ARTICLES}/{article.id}")
+    response = submit(category_editor_client, data, path=f"{ARTICLES}/{article.id}")
     assert response.status_code == 302, all_field_errors(response.text)
     return response
 
@@ -443,12 +445,12 @@ def review(client, article_id: int, revision_id: int, action: str):
 
 
 def test_an_editor_without_the_right_cannot_unpublish_or_readdress_a_published_article(
-    editor_client, published, visitor
+    category_editor_client, published, visitor
 ):
     slug, published_at = published.slug, published.published_at
 
     response = propose(
-        editor_client,
+        category_editor_client,
         published,
         status="draft",
         slug="duong-dan-moi",
@@ -467,17 +469,19 @@ def test_an_editor_without_the_right_cannot_unpublish_or_readdress_a_published_a
     assert page.status_code == 200
     assert "Thông báo lịch tiếp dân" in page.text and "biên tập viên đổi" not in page.text
     assert public_status(visitor, "duong-dan-moi") == 404
-    assert any(m.startswith(PROPOSED) for m in flashes(editor_client.get(response.location).text))
+    assert any(
+        m.startswith(PROPOSED) for m in flashes(category_editor_client.get(response.location).text)
+    )
     states = [(r.state, r.username, r.title) for r in revisions_of(published.id)]
     assert states == [(RevisionState.PENDING, "bientap", "Tiêu đề do biên tập viên đổi")]
 
 
 def test_the_editor_reopens_their_pending_change_without_the_publication_controls(
-    editor_client, published
+    category_editor_client, published
 ):
-    propose(editor_client, published)
+    propose(category_editor_client, published)
 
-    page = edit_page(editor_client, published.id)
+    page = edit_page(category_editor_client, published.id)
 
     assert value_of(page, "title") == "Tiêu đề do biên tập viên đổi"
     assert "Nội dung do biên tập viên đổi." in value_of(page, "body")
@@ -487,9 +491,11 @@ def test_the_editor_reopens_their_pending_change_without_the_publication_control
     assert "lưu thành bản chờ duyệt: bài trên trang giữ nguyên" in note
 
 
-def test_a_second_save_replaces_the_editors_earlier_pending_change(editor_client, published):
-    propose(editor_client, published)
-    propose(editor_client, published, title="Tiêu đề sửa lần hai")
+def test_a_second_save_replaces_the_editors_earlier_pending_change(
+    category_editor_client, published
+):
+    propose(category_editor_client, published)
+    propose(category_editor_client, published, title="Tiêu đề sửa lần hai")
 
     states = [(r.state, r.title) for r in revisions_of(published.id)]
 
@@ -500,11 +506,11 @@ def test_a_second_save_replaces_the_editors_earlier_pending_change(editor_client
 
 
 def test_a_publisher_applies_the_pending_change_and_readers_see_it_at_the_same_address(
-    admin_client, editor_client, published, visitor
+    admin_client, category_editor_client, published, visitor
 ):
     slug = published.slug
     assert "Thông báo lịch tiếp dân" in visitor.get(f"/tin-tuc/{slug}").text  # cached now
-    propose(editor_client, published, tags="tiếp dân, lịch")
+    propose(category_editor_client, published, tags="tiếp dân, lịch")
     pending = revisions_of(published.id)[-1]
     assert "Có 1 bản sửa đang chờ duyệt" in squash(edit_page(admin_client, published.id))
     listing = parse(admin_client.get(ARTICLES).text)
@@ -534,9 +540,9 @@ def test_a_publisher_applies_the_pending_change_and_readers_see_it_at_the_same_a
 
 
 def test_a_publisher_discards_the_pending_change_and_the_article_stays(
-    admin_client, editor_client, published, visitor
+    admin_client, category_editor_client, published, visitor
 ):
-    propose(editor_client, published)
+    propose(category_editor_client, published)
     pending = revisions_of(published.id)[-1]
 
     response = review(admin_client, published.id, pending.id, "discard")
@@ -550,14 +556,16 @@ def test_a_publisher_discards_the_pending_change_and_the_article_stays(
 
 
 def test_an_editor_without_the_right_cannot_apply_a_pending_change(
-    editor_client, published, visitor
+    category_editor_client, published, visitor
 ):
-    propose(editor_client, published)
+    propose(category_editor_client, published)
     pending = revisions_of(published.id)[-1]
     path = f"{ARTICLES}/{published.id}/revisions/{pending.id}"
-    token = page_token(editor_client, path)
+    token = page_token(category_editor_client, path)
 
-    response = editor_client.post(f"{path}/review", data={"csrf_token": token, "action": "apply"})
+    response = category_editor_client.post(
+        f"{path}/review", data={"csrf_token": token, "action": "apply"}
+    )
 
     assert response.status_code == 403
     assert [r.state for r in revisions_of(published.id)] == [RevisionState.PENDING]
@@ -565,10 +573,10 @@ def test_an_editor_without_the_right_cannot_apply_a_pending_change(
 
 
 def test_an_editor_with_the_publish_right_changes_a_published_article_directly(
-    app, make_account, cats, published, visitor
+    app, make_user, cats, published, visitor
 ):
     publisher = logged_in_client(
-        app, make_account("bientap5", category_ids=[cats.a], can_publish=True)
+        app, make_user("bientap5", category_ids=[cats.a], can_publish=True)
     )
 
     save(
@@ -582,14 +590,19 @@ def test_an_editor_with_the_publish_right_changes_a_published_article_directly(
 
 
 def test_a_new_illustration_in_a_pending_change_reaches_readers_only_once_applied(
-    admin_client, editor_client, published, visitor
+    admin_client, category_editor_client, published, visitor
 ):
-    propose(editor_client, published, image=(png_bytes(), "anh-moi.png"), image_caption="Ảnh mới")
+    propose(
+        category_editor_client,
+        published,
+        image=(png_bytes(), "anh-moi.png"),
+        image_caption="Ảnh mới",
+    )
     pending = revisions_of(published.id)[-1]
     before = visitor.get(f"/tin-tuc/{published.slug}").text
     assert parse(before).find("figure", cls="article-image") is None
     # Saved again from the reopened form: the caption comes back, the file is not re-sent.
-    propose(editor_client, published, title="Tiêu đề sửa lần hai", image_caption="Ảnh mới")
+    propose(category_editor_client, published, title="Tiêu đề sửa lần hai", image_caption="Ảnh mới")
 
     review(admin_client, published.id, revisions_of(published.id)[-1].id, "apply")
 

@@ -1,22 +1,16 @@
-"""Fixtures of the documents administration tests. No application context stays pushed while
-requests run (Flask would reuse it, and `g`, where Flask-Login caches the user, would leak
-between requests); the statistics thread is off.
+"""Fixtures of the documents administration tests (accounts and `app` are tests/conftest.py's).
+Every module here is marked `contextless`: no application context stays pushed while requests
+run (Flask would reuse it, and `g`, where Flask-Login caches the user, would leak between
+requests); the statistics thread is off.
 """
 
 from __future__ import annotations
 
-import io
-from datetime import date
-
 import pytest
-from auth_helpers import Account, logged_in_client
-from document_admin import BTG, UBND, Lists, Made, add_user
+from auth_helpers import Account
+from document_admin import BTG, UBND, Lists
 
-from app.auth.models import Role
-from app.documents.models import Document, DocumentType, Issuer, Signer
 from app.documents.operations import (
-    attach_file,
-    create_document,
     get_or_create_field,
     get_or_create_issuer,
     get_or_create_signer,
@@ -26,29 +20,9 @@ from app.extensions import db
 
 
 @pytest.fixture
-def app(make_contextless_app):
-    return make_contextless_app()
-
-
-@pytest.fixture
-def admin(app) -> Account:
-    return add_user(app, "quantri", Role.ADMIN, display_name="Quản trị")
-
-
-@pytest.fixture
-def editor(app) -> Account:
-    """An editor without the right to publish."""
-    return add_user(app, "bientap", display_name="Biên tập viên Hoa")
-
-
-@pytest.fixture
-def publisher(app) -> Account:
-    return add_user(app, "xuatban", display_name="Biên tập viên Lan", can_publish=True)
-
-
-@pytest.fixture
-def manager(app, admin):
-    return logged_in_client(app, admin)
+def publisher_user(make_user) -> Account:
+    """An editor with the right to publish."""
+    return make_user("xuatban", display_name="Biên tập viên Lan", can_publish=True)
 
 
 @pytest.fixture
@@ -72,27 +46,14 @@ def lists(app) -> Lists:
 
 
 @pytest.fixture
-def make_document(app, lists):
-    """A document written straight through the services (not the admin forms)."""
-    counter = iter(range(1, 1000))
-
-    def factory(
-        code: str | None = None, *, files=(), replaces=(), signer: int | None = None, **values
-    ) -> Made:
-        n = next(counter)
-        with app.app_context():
-            values.setdefault("title", f"Văn bản thử nghiệm số {n}")
-            values.setdefault("summary", f"Trích yếu văn bản số {n}.")
-            values.setdefault("issued_on", date(2024, 1, 1 + n))
-            document = create_document(
-                code=code or f"{n}-CV/TEST",
-                type=db.session.get(DocumentType, values.pop("type", lists.dispatch)),
-                issuer=db.session.get(Issuer, values.pop("issuer", lists.btg)),
-                signer=db.session.get(Signer, signer) if signer else None,
-                replaces=[db.session.get(Document, r) for r in replaces],
-                **values,
-            )
-            attached = [attach_file(document, io.BytesIO(data), name) for data, name in files]
-            return Made(document.id, document.code, document.slug, tuple(a.id for a in attached))
-
-    return factory
+def document_defaults(lists) -> dict:
+    """conftest's `make_document` writes dispatches of the Ban Tuyên giáo, unsigned, into the
+    lists above."""
+    return {
+        "code": "{n}-CV/TEST",
+        "title": "Văn bản thử nghiệm số {n}",
+        "summary": "Trích yếu văn bản số {n}.",
+        "type": lists.dispatch,
+        "issuer": lists.btg,
+        "signer": None,
+    }

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from audit_log import audit_rows
 from auth_helpers import Account, new_account
 from pages import csrf_token_from
 from sqlalchemy import func, select
@@ -37,13 +38,6 @@ NOT_A_DOCUMENT = "Chỉ chấp nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS.
 OLD_OFFICE = "Tệp Office đời cũ phải có đuôi .doc hoặc .xls."
 
 
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def pdf_bytes(text: str = "Văn bản", size: int = 0) -> bytes:
-    return (b"%PDF-1.4\n" + text.encode() + b"\ntrailer<<>>\n%%EOF\n").ljust(size, b" ")
-
-
 def add_user(app, username: str, role: Role = Role.EDITOR, **fields) -> Account:
     with app.app_context():
         return new_account(username, role=role, **fields)
@@ -66,18 +60,6 @@ class Lists:
     media: int  # field "Thông tin và Truyền thông"
     security: int  # its child "An toàn thông tin"
     education: int
-
-
-@dataclass(frozen=True)
-class Made:
-    id: int
-    code: str
-    slug: str
-    files: tuple[int, ...]
-
-    @property
-    def url(self) -> str:
-        return f"/van-ban/{self.slug}"
 
 
 def form_data(lists: Lists, **overrides) -> dict:
@@ -179,15 +161,11 @@ def count(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def audit_rows(app, prefix: str = "") -> list[tuple[str, str, str, str]]:
-    """(action, object type, object id, username) of the audit rows, oldest first."""
-    with app.app_context():
-        stmt = select(AuditEntry).order_by(AuditEntry.id)
-        if prefix:
-            stmt = stmt.where(AuditEntry.action.startswith(prefix))
-        return [
-            (r.action, r.object_type, r.object_id, r.username) for r in db.session.scalars(stmt)
-        ]
+def audit_summary(app, prefix: str = "") -> list[tuple[str, str, str, str]]:
+    """(action, object type, object id, username) of the audit rows whose action starts with
+    `prefix`, oldest first."""
+    return [(r.action, r.object_type, r.object_id, r.username)
+            for r in audit_rows(app, prefix=prefix)]  # fmt: skip
 
 
 def audit_detail(app, action: str) -> str:

@@ -11,21 +11,24 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from auth_helpers import is_login_redirect, location_path, logged_in_client
 from document_admin import (
-    audit_rows,
+    audit_summary,
     count,
     document_by_code,
     errors_of,
     form_data,
     is_checked,
-    pdf_bytes,
     send,
     stored_files,
     token,
 )
+from document_files import pdf_bytes
 from pages import csrf_token_from
 
 from app.documents.models import Document, DocumentFile, DocumentType, Field
 from app.extensions import db
+
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
 
 # --- permissions ---------------------------------------------------------------------------------
 
@@ -69,9 +72,9 @@ def test_anonymous_posts_change_nothing(app, lists, make_document):
     assert count(app, Document) == 1 and count(app, DocumentFile) == 1
 
 
-def test_editors_manage_documents_but_not_the_lists(app, lists, make_document, editor):
+def test_editors_manage_documents_but_not_the_lists(app, lists, make_document, editor_user):
     made = make_document(published=False)
-    client = logged_in_client(app, editor)
+    client = logged_in_client(app, editor_user)
 
     assert client.get("/admin/documents/").status_code == 200
     assert client.get("/admin/documents/new").status_code == 200
@@ -102,18 +105,18 @@ def test_editors_manage_documents_but_not_the_lists(app, lists, make_document, e
     assert count(app, DocumentType) == 2 and count(app, Document) == 1
 
 
-def test_the_admin_menu_offers_the_lists_to_administrators_only(app, admin, editor):
+def test_the_admin_menu_offers_the_lists_to_administrators_only(app, admin_user, editor_user):
     def menu(account):
         page = logged_in_client(app, account).get("/admin/").text
         return re.search(r'<nav class="block admin-nav".*?</nav>', page, re.S).group(0)
 
-    assert 'href="/admin/documents/">Văn bản<' in menu(editor)
-    assert "Danh mục văn bản" not in menu(editor)
-    assert 'href="/admin/documents/lists">Danh mục văn bản<' in menu(admin)
+    assert 'href="/admin/documents/">Văn bản<' in menu(editor_user)
+    assert "Danh mục văn bản" not in menu(editor_user)
+    assert 'href="/admin/documents/lists">Danh mục văn bản<' in menu(admin_user)
 
 
-def test_an_editor_without_the_publish_right_saves_unpublished_documents(app, lists, editor):
-    client = logged_in_client(app, editor)
+def test_an_editor_without_the_publish_right_saves_unpublished_documents(app, lists, editor_user):
+    client = logged_in_client(app, editor_user)
     page = client.get("/admin/documents/new").text
     assert not is_checked(page, "published")
     assert re.search(r'<input[^>]*disabled[^>]*name="published"', page)
@@ -135,9 +138,11 @@ def test_an_editor_without_the_publish_right_saves_unpublished_documents(app, li
     assert app.test_client().get(f"/van-ban/{document.slug}").status_code == 404
 
 
-def test_only_publishers_change_a_published_document(app, lists, make_document, editor, publisher):
+def test_only_publishers_change_a_published_document(
+    app, lists, make_document, editor_user, publisher_user
+):
     made = make_document("5/TB-UBND", files=[(pdf_bytes(), "Tệp.pdf")])
-    client = logged_in_client(app, editor)
+    client = logged_in_client(app, editor_user)
 
     assert client.get(f"/admin/documents/{made.id}").status_code == 403
     response = send(
@@ -154,7 +159,7 @@ def test_only_publishers_change_a_published_document(app, lists, make_document, 
     assert document_by_code(app, "5/TB-UBND").title != "Đã đổi"
 
     allowed = send(
-        logged_in_client(app, publisher),
+        logged_in_client(app, publisher_user),
         f"/admin/documents/{made.id}",
         form_data(lists, code="5/TB-UBND", title="Đã đổi"),
     )
@@ -174,11 +179,11 @@ def shown_codes(app, url: str) -> str:
 
 
 def test_a_draft_linked_to_published_documents_changes_none_of_their_pages(
-    app, lists, make_document, editor, manager
+    app, lists, make_document, editor_user, admin_client
 ):
     replaced = make_document("7/QĐ-UBND", title="Quyết định cũ về tiếp dân")
     related = make_document("8/KH-UBND", title="Kế hoạch tiếp dân")
-    client = logged_in_client(app, editor)
+    client = logged_in_client(app, editor_user)
     draft = form_data(
         lists,
         code="99/QĐ-NHÁP",
@@ -199,7 +204,7 @@ def test_a_draft_linked_to_published_documents_changes_none_of_their_pages(
     # A publisher reviews the draft and publishes it: now the links are for readers.
     document = document_by_code(app, "99/QĐ-NHÁP")
     published = send(
-        manager,
+        admin_client,
         f"/admin/documents/{document.id}",
         {**draft, "published": "y"},
     )
@@ -231,8 +236,8 @@ def test_published_pages_show_only_published_documents_in_every_direction(
     assert pages == {"1/QĐ-CU": "", "3/QĐ-MOI": "", "4/KH-LQ": ""}
 
 
-def test_the_editor_without_the_publish_right_is_told_when_links_show(app, editor):
-    page = logged_in_client(app, editor).get("/admin/documents/new").text
+def test_the_editor_without_the_publish_right_is_told_when_links_show(app, editor_user):
+    page = logged_in_client(app, editor_user).get("/admin/documents/new").text
 
     assert "chỉ hiện trên trang sau khi văn bản này được duyệt và công bố" in page
 
@@ -240,7 +245,7 @@ def test_the_editor_without_the_publish_right_is_told_when_links_show(app, edito
 # --- CSRF ----------------------------------------------------------------------------------------
 
 
-def test_posts_without_the_csrf_token_are_refused(app, lists, make_document, manager):
+def test_posts_without_the_csrf_token_are_refused(app, lists, make_document, admin_client):
     made = make_document(files=[(pdf_bytes(), "Tệp.pdf")])
     attempts = [
         ("/admin/documents/new", form_data(lists)),
@@ -253,7 +258,7 @@ def test_posts_without_the_csrf_token_are_refused(app, lists, make_document, man
     ]
 
     for path, data in attempts:
-        response = send(manager, path, data, csrf=False)
+        response = send(admin_client, path, data, csrf=False)
         assert response.status_code == 400, path
         assert "Yêu cầu không hợp lệ" in response.text
 
@@ -261,4 +266,4 @@ def test_posts_without_the_csrf_token_are_refused(app, lists, make_document, man
     assert len(stored_files(app)) == 1
     assert count(app, DocumentType) == 2 and count(app, Field) == 3
     assert document_by_code(app, made.code).title != "Giả mạo"
-    assert audit_rows(app, "document") == []
+    assert audit_summary(app, "document") == []

@@ -14,7 +14,7 @@ from document_admin import (
     BTG,
     UBND,
     audit_detail,
-    audit_rows,
+    audit_summary,
     chosen,
     count,
     document_by_code,
@@ -22,30 +22,33 @@ from document_admin import (
     form_data,
     is_checked,
     options_of,
-    pdf_bytes,
     send,
     sidebar_codes,
     stored_files,
     text_of,
     value_of,
 )
+from document_files import pdf_bytes
 from pages import csrf_token_from, flashes
 
 from app.documents.models import Document, DocumentFile, DocumentType, Issuer
 from app.documents.operations import create_document
 from app.extensions import db
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- creating and editing ------------------------------------------------------------------------
 
 
 def test_a_document_is_created_with_every_field_and_shown_to_readers(
-    app, lists, make_document, manager
+    app, lists, make_document, admin_client
 ):
     older = make_document("12-HD/BTGTU", issued_on=date(2023, 5, 1))
     other = make_document("7-CV/BTGTU", issued_on=date(2023, 6, 1))
 
     response = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists, replaces=[str(older.id)], related=[str(other.id)]),
     )
@@ -53,7 +56,7 @@ def test_a_document_is_created_with_every_field_and_shown_to_readers(
     assert response.status_code == 302, response.text
     document = document_by_code(app, "118-HD/BTGTU")
     assert location_path(response) == f"/admin/documents/{document.id}"
-    assert "Đã lưu văn bản 118-HD/BTGTU." in flashes(manager.get(location_path(response)).text)
+    assert "Đã lưu văn bản 118-HD/BTGTU." in flashes(admin_client.get(location_path(response)).text)
     assert (document.title, document.summary, document.body) == (
         "Hướng dẫn tuyên truyền kỷ niệm các ngày lễ lớn",
         "Hướng dẫn nội dung, hình thức tuyên truyền trong quý.",
@@ -93,16 +96,16 @@ def test_a_document_is_created_with_every_field_and_shown_to_readers(
     assert "118-HD/BTGTU" in app.test_client().get("/van-ban/?q=huong+dan+tuyen+truyen").text
 
 
-def test_the_edit_form_opens_with_every_stored_value(app, lists, make_document, manager):
+def test_the_edit_form_opens_with_every_stored_value(app, lists, make_document, admin_client):
     older = make_document("12-HD/BTGTU")
     send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists, replaces=[str(older.id)], related=[str(older.id)]),
     )
     document = document_by_code(app, "118-HD/BTGTU")
 
-    page = manager.get(f"/admin/documents/{document.id}").text
+    page = admin_client.get(f"/admin/documents/{document.id}").text
 
     assert value_of(page, "code") == "118-HD/BTGTU"
     assert value_of(page, "title") == "Hướng dẫn tuyên truyền kỷ niệm các ngày lễ lớn"
@@ -124,12 +127,12 @@ def test_the_edit_form_opens_with_every_stored_value(app, lists, make_document, 
     assert is_checked(page, "published")
 
 
-def test_editing_changes_every_field(app, lists, make_document, manager):
+def test_editing_changes_every_field(app, lists, make_document, admin_client):
     first, second = make_document("1-CV/TEST"), make_document("2-CV/TEST")
     made = make_document("118-HD/BTGTU", replaces=[first.id], type=lists.guide, signer=lists.hanh)
 
     response = send(
-        manager,
+        admin_client,
         f"/admin/documents/{made.id}",
         form_data(
             lists,
@@ -184,7 +187,9 @@ def test_editing_changes_every_field(app, lists, make_document, manager):
     assert "Trích yếu mới" not in detail  # long texts are named, not copied
 
 
-def test_a_relation_stored_from_the_other_side_can_be_removed(app, lists, make_document, manager):
+def test_a_relation_stored_from_the_other_side_can_be_removed(
+    app, lists, make_document, admin_client
+):
     made = make_document("1-CV/TEST")
     with app.app_context():
         other = create_document(
@@ -196,11 +201,13 @@ def test_a_relation_stored_from_the_other_side_can_be_removed(app, lists, make_d
             related=[db.session.get(Document, made.id)],
         )
         other_id = other.id
-    page = manager.get(f"/admin/documents/{made.id}").text
+    page = admin_client.get(f"/admin/documents/{made.id}").text
     assert chosen(page, "related") == [str(other_id)]
 
     response = send(
-        manager, f"/admin/documents/{made.id}", form_data(lists, code="1-CV/TEST", related=None)
+        admin_client,
+        f"/admin/documents/{made.id}",
+        form_data(lists, code="1-CV/TEST", related=None),
     )
 
     assert response.status_code == 302
@@ -209,7 +216,7 @@ def test_a_relation_stored_from_the_other_side_can_be_removed(app, lists, make_d
 
 
 def test_a_duplicate_code_is_refused_next_to_the_field_keeping_what_was_typed(
-    app, lists, make_document, manager
+    app, lists, make_document, admin_client
 ):
     make_document("118-HD/BTGTU", title="Văn bản đã có")
     other = make_document("7-CV/BTGTU")
@@ -221,7 +228,7 @@ def test_a_duplicate_code_is_refused_next_to_the_field_keeping_what_was_typed(
         expires_on="",
     )
 
-    response = send(manager, "/admin/documents/new", typed)
+    response = send(admin_client, "/admin/documents/new", typed)
 
     assert response.status_code == 400
     assert errors_of(response.text, "code") == [
@@ -245,22 +252,24 @@ def test_a_duplicate_code_is_refused_next_to_the_field_keeping_what_was_typed(
     )
     assert is_checked(page, "published")
     assert count(app, Document) == 2
-    assert audit_rows(app, "document") == []
+    assert audit_summary(app, "document") == []
 
 
 def test_a_code_taken_by_another_document_is_refused_when_editing(
-    app, lists, make_document, manager
+    app, lists, make_document, admin_client
 ):
     make_document("118-HD/BTGTU")
     made = make_document("119-HD/BTGTU")
 
-    response = send(manager, f"/admin/documents/{made.id}", form_data(lists, code="118-HD/BTGTU"))
+    response = send(
+        admin_client, f"/admin/documents/{made.id}", form_data(lists, code="118-HD/BTGTU")
+    )
 
     assert response.status_code == 400
     assert errors_of(response.text, "code")[0].startswith("Số ký hiệu đã được dùng cho văn bản")
     assert document_by_code(app, "119-HD/BTGTU") is not None
     # Keeping its own code is no conflict.
-    kept = send(manager, f"/admin/documents/{made.id}", form_data(lists, code="119-HD/BTGTU"))
+    kept = send(admin_client, f"/admin/documents/{made.id}", form_data(lists, code="119-HD/BTGTU"))
     assert kept.status_code == 302
 
 
@@ -310,9 +319,9 @@ def test_a_code_taken_by_another_document_is_refused_when_editing(
     ],
 )
 def test_invalid_values_are_refused_in_vietnamese_next_to_their_field(
-    app, lists, manager, field, overrides, message
+    app, lists, admin_client, field, overrides, message
 ):
-    response = send(manager, "/admin/documents/new", form_data(lists, **overrides))
+    response = send(admin_client, "/admin/documents/new", form_data(lists, **overrides))
 
     assert response.status_code == 400
     assert errors_of(response.text, field) == [message]
@@ -322,9 +331,9 @@ def test_invalid_values_are_refused_in_vietnamese_next_to_their_field(
             assert value_of(response.text, name) == typed
 
 
-def test_dates_on_the_limits_are_accepted(app, lists, manager):
+def test_dates_on_the_limits_are_accepted(app, lists, admin_client):
     response = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists, issued_on="15/03/2024", in_force_on="15/03/2024", expires_on="16/03/2024"),
     )
@@ -334,13 +343,13 @@ def test_dates_on_the_limits_are_accepted(app, lists, manager):
     assert (document.in_force_on, document.expires_on) == (date(2024, 3, 15), date(2024, 3, 16))
 
 
-def test_a_replacement_loop_is_refused(app, lists, make_document, manager):
+def test_a_replacement_loop_is_refused(app, lists, make_document, admin_client):
     first = make_document("1-QD/TEST")
     second = make_document("2-QD/TEST", replaces=[first.id])
     third = make_document("3-QD/TEST", replaces=[second.id])
 
     response = send(
-        manager,
+        admin_client,
         f"/admin/documents/{first.id}",
         form_data(lists, code="1-QD/TEST", replaces=[str(third.id)]),
     )
@@ -354,7 +363,7 @@ def test_a_replacement_loop_is_refused(app, lists, make_document, manager):
     assert document_by_code(app, "1-QD/TEST").replaces == []
 
     direct = send(
-        manager,
+        admin_client,
         f"/admin/documents/{first.id}",
         form_data(lists, code="1-QD/TEST", replaces=[str(second.id)]),
     )
@@ -362,7 +371,7 @@ def test_a_replacement_loop_is_refused(app, lists, make_document, manager):
     assert "“2-QD/TEST”" in errors_of(direct.text, "replaces")[0]
 
     itself = send(
-        manager,
+        admin_client,
         f"/admin/documents/{first.id}",
         form_data(lists, code="1-QD/TEST", replaces=[str(first.id)]),
     )
@@ -374,7 +383,7 @@ def test_a_replacement_loop_is_refused(app, lists, make_document, manager):
     # Replacing a document outside the chain is fine.
     fourth = make_document("4-QD/TEST")
     fine = send(
-        manager,
+        admin_client,
         f"/admin/documents/{third.id}",
         form_data(lists, code="3-QD/TEST", replaces=[str(second.id), str(fourth.id)]),
     )
@@ -389,7 +398,7 @@ def test_a_replacement_loop_is_refused(app, lists, make_document, manager):
 
 
 def test_unpublishing_hides_the_document_and_empties_the_sidebar_at_once(
-    app, lists, make_document, manager
+    app, lists, make_document, admin_client
 ):
     today = date.today()
     made = make_document("118-HD/BTGTU", issued_on=today, files=[(pdf_bytes(), "Tệp.pdf")])
@@ -400,7 +409,7 @@ def test_unpublishing_hides_the_document_and_empties_the_sidebar_at_once(
         assert cache.get(5) == [made.id]  # cached for 30 s from now
 
     response = send(
-        manager,
+        admin_client,
         f"/admin/documents/{made.id}",
         form_data(
             lists,
@@ -420,7 +429,7 @@ def test_unpublishing_hides_the_document_and_empties_the_sidebar_at_once(
         assert cache.get(5) == []  # the live counters stop watching it too
 
     send(
-        manager,
+        admin_client,
         f"/admin/documents/{made.id}",
         form_data(lists, issued_on=today.strftime("%d/%m/%Y"), in_force_on="", expires_on=""),
     )
@@ -430,14 +439,16 @@ def test_unpublishing_hides_the_document_and_empties_the_sidebar_at_once(
         assert cache.get(5) == [made.id]
 
 
-def test_a_new_published_document_enters_the_sidebar_at_once(app, lists, make_document, manager):
+def test_a_new_published_document_enters_the_sidebar_at_once(
+    app, lists, make_document, admin_client
+):
     make_document("1-CV/TEST", issued_on=date(2024, 1, 1))
     cache = app.extensions["documents_newest"]
     with app.app_context():
         before = cache.get(5)
 
     send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists, issued_on="02/01/2024", in_force_on="", expires_on=""),
     )
@@ -451,7 +462,9 @@ def test_a_new_published_document_enters_the_sidebar_at_once(app, lists, make_do
 # --- deleting ------------------------------------------------------------------------------------
 
 
-def test_an_administrator_deletes_a_document_after_confirming(app, lists, make_document, manager):
+def test_an_administrator_deletes_a_document_after_confirming(
+    app, lists, make_document, admin_client
+):
     older = make_document("1-CV/TEST")
     made = make_document("118-HD/BTGTU", replaces=[older.id], files=[(pdf_bytes(), "Tệp.pdf")])
     newer = make_document("200-HD/BTGTU", replaces=[made.id])
@@ -460,18 +473,18 @@ def test_an_administrator_deletes_a_document_after_confirming(app, lists, make_d
         newer_doc.related_to = [db.session.get(Document, made.id)]
         db.session.commit()
 
-    confirm = manager.get(f"/admin/documents/{made.id}/delete")
+    confirm = admin_client.get(f"/admin/documents/{made.id}/delete")
     assert confirm.status_code == 200
     assert "Bạn có chắc muốn xóa văn bản" in confirm.text
     assert count(app, Document) == 3  # a GET deletes nothing
 
-    response = manager.post(
+    response = admin_client.post(
         f"/admin/documents/{made.id}/delete", data={"csrf_token": csrf_token_from(confirm.text)}
     )
 
     assert response.status_code == 302
     assert location_path(response) == "/admin/documents/"
-    assert "Đã xóa văn bản 118-HD/BTGTU." in flashes(manager.get("/admin/documents/").text)
+    assert "Đã xóa văn bản 118-HD/BTGTU." in flashes(admin_client.get("/admin/documents/").text)
     assert document_by_code(app, "118-HD/BTGTU") is None
     assert count(app, DocumentFile) == 0 and stored_files(app) == []
     remaining = document_by_code(app, "200-HD/BTGTU")
@@ -481,7 +494,7 @@ def test_an_administrator_deletes_a_document_after_confirming(app, lists, make_d
     assert reader.get(made.url).status_code == 404
     assert reader.get(f"/van-ban/tep/{made.files[0]}", buffered=True).status_code == 404
     assert reader.get(newer.url).status_code == 200
-    assert audit_rows(app, "document.delete") == [
+    assert audit_summary(app, "document.delete") == [
         ("document.delete", "document", str(made.id), "quantri")
     ]
 
@@ -495,7 +508,7 @@ def listed(page: str) -> list[str]:
     return [htmllib.unescape(re.sub(r"<[^>]+>", "", r)).strip() for r in rows]
 
 
-def test_the_list_searches_filters_and_pages(app, lists, make_document, manager):
+def test_the_list_searches_filters_and_pages(app, lists, make_document, admin_client):
     make_document(
         "118-HD/BTGTU",
         title="Hướng dẫn tuyên truyền",
@@ -511,19 +524,19 @@ def test_the_list_searches_filters_and_pages(app, lists, make_document, manager)
     for n in range(1, 27):
         make_document(f"{n}/TB-UBND", title=f"Thông báo số {n}", issued_on=date(2023, 1, n))
 
-    everything = manager.get("/admin/documents/").text
+    everything = admin_client.get("/admin/documents/").text
     assert listed(everything)[:3] == ["1383-CV/BTGTU", "118-HD/BTGTU", "26/TB-UBND"]
     assert len(listed(everything)) == 25 and "Có 28 văn bản." in everything
     assert 'rel="next" href="/admin/documents/?page=2"' in everything
-    assert listed(manager.get("/admin/documents/?page=2").text) == [
+    assert listed(admin_client.get("/admin/documents/?page=2").text) == [
         "3/TB-UBND",
         "2/TB-UBND",
         "1/TB-UBND",
     ]
-    assert manager.get("/admin/documents/?page=9").status_code == 404
+    assert admin_client.get("/admin/documents/?page=9").status_code == 404
 
     def codes(query: str) -> list[str]:
-        response = manager.get("/admin/documents/?" + query)
+        response = admin_client.get("/admin/documents/?" + query)
         assert response.status_code == 200
         return listed(response.text)
 
@@ -535,16 +548,16 @@ def test_the_list_searches_filters_and_pages(app, lists, make_document, manager)
     assert codes("trang-thai=chua-cong-bo") == ["1383-CV/BTGTU"]
     assert len(codes("trang-thai=da-cong-bo&q=thong+bao")) == 25
     assert codes(f"trang-thai=da-cong-bo&loai={lists.guide}&q=118") == ["118-HD/BTGTU"]
-    paged = manager.get("/admin/documents/?trang-thai=da-cong-bo&q=thong+bao").text
+    paged = admin_client.get("/admin/documents/?trang-thai=da-cong-bo&q=thong+bao").text
     assert "page=2" in paged and "trang-thai=da-cong-bo" in paged.split('rel="next"', 1)[1][:200]
-    assert manager.get("/admin/documents/?loai=abc&trang-thai=x").status_code == 200
-    assert manager.get("/admin/documents/?page=abc").status_code == 400  # as every list
+    assert admin_client.get("/admin/documents/?loai=abc&trang-thai=x").status_code == 200
+    assert admin_client.get("/admin/documents/?page=abc").status_code == 400  # as every list
 
 
-def test_titles_are_shown_as_text_in_the_list(app, lists, make_document, manager):
+def test_titles_are_shown_as_text_in_the_list(app, lists, make_document, admin_client):
     make_document("1-CV/TEST", title='<script>alert("x")</script>')
 
-    page = manager.get("/admin/documents/").text
+    page = admin_client.get("/admin/documents/").text
 
     assert '<script>alert("x")' not in page
     assert "&lt;script&gt;alert(" in page

@@ -11,21 +11,20 @@ from document_admin import (
     GUIDE_DISPOSITION,
     NOT_A_DOCUMENT,
     OLD_OFFICE,
-    OLE2,
     UBND,
     Lists,
     add_user,
-    audit_rows,
+    audit_summary,
     count,
     document_by_code,
     errors_of,
     form_data,
-    pdf_bytes,
     send,
     stored_files,
     token,
     value_of,
 )
+from document_files import OLE2_HEADER, pdf_bytes
 from pages import flashes
 
 from app.auth.models import Role
@@ -38,14 +37,17 @@ from app.documents.operations import (
 )
 from app.extensions import db
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- files ---------------------------------------------------------------------------------------
 
 
-def test_an_attached_pdf_is_downloaded_by_readers_under_its_name(app, lists, manager):
+def test_an_attached_pdf_is_downloaded_by_readers_under_its_name(app, lists, admin_client):
     content = pdf_bytes("Hướng dẫn số 118")
 
     response = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists),
         files=[(content, "Hướng dẫn số 118.pdf"), (pdf_bytes("Phụ lục"), "Phụ lục.pdf")],
@@ -60,17 +62,17 @@ def test_an_attached_pdf_is_downloaded_by_readers_under_its_name(app, lists, man
     assert download.headers["Content-Disposition"] == GUIDE_DISPOSITION
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.data == content
-    page = manager.get(f"/admin/documents/{document.id}").text
+    page = admin_client.get(f"/admin/documents/{document.id}").text
     assert "Hướng dẫn số 118.pdf" in page and "Gỡ tệp" in page
-    actions = [row[0] for row in audit_rows(app, "document")]
+    actions = [row[0] for row in audit_summary(app, "document")]
     assert actions == ["document.create", "document.file_attach", "document.file_attach"]
 
 
-def test_files_are_attached_when_editing_too(app, lists, make_document, manager):
+def test_files_are_attached_when_editing_too(app, lists, make_document, admin_client):
     made = make_document("118-HD/BTGTU", files=[(pdf_bytes("một"), "Một.pdf")])
 
     response = send(
-        manager,
+        admin_client,
         f"/admin/documents/{made.id}",
         form_data(lists),
         files=[(pdf_bytes("hai"), "Hai.pdf")],
@@ -88,13 +90,15 @@ def test_files_are_attached_when_editing_too(app, lists, make_document, manager)
     [
         (b"Day la van ban thuong, khong phai PDF.\n" * 5, "Công văn.pdf", NOT_A_DOCUMENT),
         (b"<html><script>alert(1)</script></html>", "Trang.pdf", NOT_A_DOCUMENT),
-        (OLE2 + bytes(600), "Công văn.pdf", OLD_OFFICE),
-        (OLE2 + bytes(600), "Công văn.docx", OLD_OFFICE),
+        (OLE2_HEADER + bytes(600), "Công văn.pdf", OLD_OFFICE),
+        (OLE2_HEADER + bytes(600), "Công văn.docx", OLD_OFFICE),
     ],
 )
-def test_files_that_are_not_what_they_say_are_refused(app, lists, manager, content, name, message):
+def test_files_that_are_not_what_they_say_are_refused(
+    app, lists, admin_client, content, name, message
+):
     response = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists),
         files=[(pdf_bytes(), "Đúng.pdf"), (content, name)],
@@ -106,14 +110,14 @@ def test_files_that_are_not_what_they_say_are_refused(app, lists, manager, conte
     assert value_of(response.text, "code") == "118-HD/BTGTU"  # the rest is kept
     assert count(app, Document) == 0 and count(app, DocumentFile) == 0
     assert stored_files(app) == []  # the good file stored first is gone again
-    assert audit_rows(app, "document") == []
+    assert audit_summary(app, "document") == []
 
 
-def test_a_refused_file_when_editing_saves_nothing(app, lists, make_document, manager):
+def test_a_refused_file_when_editing_saves_nothing(app, lists, make_document, admin_client):
     made = make_document("118-HD/BTGTU", title="Tiêu đề cũ")
 
     response = send(
-        manager,
+        admin_client,
         f"/admin/documents/{made.id}",
         form_data(lists, title="Tiêu đề mới"),
         files=[(b"plain text", "Giả.pdf")],
@@ -126,12 +130,12 @@ def test_a_refused_file_when_editing_saves_nothing(app, lists, make_document, ma
     assert stored_files(app) == []
 
 
-def test_an_old_word_file_with_its_own_extension_is_accepted(app, lists, manager):
+def test_an_old_word_file_with_its_own_extension_is_accepted(app, lists, admin_client):
     response = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists),
-        files=[(OLE2 + bytes(600), "Công văn cũ.doc")],
+        files=[(OLE2_HEADER + bytes(600), "Công văn cũ.doc")],
     )
 
     assert response.status_code == 302
@@ -144,10 +148,10 @@ def test_an_old_word_file_with_its_own_extension_is_accepted(app, lists, manager
 
 def test_a_file_over_the_document_limit_is_refused(make_contextless_app, lists_for):
     app = make_contextless_app(DOCUMENT_MAX_BYTES=2000)
-    lists, manager = lists_for(app)
+    lists, admin_client = lists_for(app)
 
     response = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists),
         files=[(pdf_bytes(size=2001), "Quá lớn.pdf")],
@@ -159,7 +163,7 @@ def test_a_file_over_the_document_limit_is_refused(make_contextless_app, lists_f
     assert count(app, Document) == 0 and stored_files(app) == []
 
     at_limit = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists),
         files=[(pdf_bytes(size=2000), "Vừa đủ.pdf")],
@@ -170,10 +174,10 @@ def test_a_file_over_the_document_limit_is_refused(make_contextless_app, lists_f
 
 def test_a_request_over_the_size_limit_gets_the_413_page(make_contextless_app, lists_for):
     app = make_contextless_app(MAX_CONTENT_LENGTH=20_000)
-    lists, manager = lists_for(app)
+    lists, admin_client = lists_for(app)
 
     response = send(
-        manager,
+        admin_client,
         "/admin/documents/new",
         form_data(lists),
         files=[(pdf_bytes(size=30_000), "Rất lớn.pdf")],
@@ -210,7 +214,7 @@ def lists_for(make_contextless_app, request):
     return factory
 
 
-def test_a_removed_file_leaves_the_disk_and_its_download(app, lists, make_document, manager):
+def test_a_removed_file_leaves_the_disk_and_its_download(app, lists, make_document, admin_client):
     made = make_document(
         "118-HD/BTGTU", files=[(pdf_bytes("một"), "Một.pdf"), (pdf_bytes("hai"), "Hai.pdf")]
     )
@@ -220,31 +224,34 @@ def test_a_removed_file_leaves_the_disk_and_its_download(app, lists, make_docume
     reader = app.test_client()
     assert reader.get(f"/van-ban/tep/{made.files[0]}", buffered=True).status_code == 200
 
-    response = manager.post(
+    response = admin_client.post(
         f"/admin/documents/{made.id}/files/{made.files[0]}/remove",
-        data={"csrf_token": token(manager)},
+        data={"csrf_token": token(admin_client)},
     )
 
     assert response.status_code == 302
-    assert "Đã gỡ tệp Một.pdf." in flashes(manager.get(location_path(response)).text)
+    assert "Đã gỡ tệp Một.pdf." in flashes(admin_client.get(location_path(response)).text)
     assert gone not in stored_files(app) and len(stored_files(app)) == 1
     assert reader.get(f"/van-ban/tep/{made.files[0]}", buffered=True).status_code == 404
     assert reader.get(f"/van-ban/tep/{made.files[1]}", buffered=True).status_code == 200
     assert [f.original_name for f in document_by_code(app, "118-HD/BTGTU").files] == ["Hai.pdf"]
-    assert audit_rows(app, "document.file_remove") == [
+    assert audit_summary(app, "document.file_remove") == [
         ("document.file_remove", "documentfile", str(made.files[0]), "quantri")
     ]
 
 
-def test_a_file_is_removed_only_through_its_own_document(app, make_document, manager):
+def test_a_file_is_removed_only_through_its_own_document(app, make_document, admin_client):
     one = make_document(files=[(pdf_bytes(), "Một.pdf")])
     two = make_document()
 
-    response = manager.post(
+    response = admin_client.post(
         f"/admin/documents/{two.id}/files/{one.files[0]}/remove",
-        data={"csrf_token": token(manager)},
+        data={"csrf_token": token(admin_client)},
     )
 
     assert response.status_code == 404
     assert count(app, DocumentFile) == 1 and len(stored_files(app)) == 1
-    assert manager.get(f"/admin/documents/{one.id}/files/{one.files[0]}/remove").status_code == 405
+    assert (
+        admin_client.get(f"/admin/documents/{one.id}/files/{one.files[0]}/remove").status_code
+        == 405
+    )

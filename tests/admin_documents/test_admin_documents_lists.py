@@ -8,45 +8,48 @@ import pytest
 from auth_helpers import location_path, logged_in_client
 from document_admin import (
     audit_detail,
-    audit_rows,
+    audit_summary,
     count,
     document_by_code,
     errors_of,
     form_data,
     options_of,
-    pdf_bytes,
     send,
     token,
     value_of,
 )
+from document_files import pdf_bytes
 from pages import flashes
 from sqlalchemy import select
 
 from app.documents.models import Document, DocumentType, Field, Issuer, Signer
 from app.extensions import db
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- the managed lists ---------------------------------------------------------------------------
 
 
-def test_an_administrator_adds_and_renames_list_entries(app, lists, manager):
-    first = manager.post(
+def test_an_administrator_adds_and_renames_list_entries(app, lists, admin_client):
+    first = admin_client.post(
         "/admin/documents/lists/types",
-        data={"csrf_token": token(manager), "name": "Chỉ thị", "position": "3"},
+        data={"csrf_token": token(admin_client), "name": "Chỉ thị", "position": "3"},
     )
-    assert "Đã thêm “Chỉ thị”." in flashes(manager.get(location_path(first)).text)
+    assert "Đã thêm “Chỉ thị”." in flashes(admin_client.get(location_path(first)).text)
     added = [
         first,
-        manager.post(
+        admin_client.post(
             "/admin/documents/lists/issuers",
-            data={"csrf_token": token(manager), "name": "Sở Giáo dục và Đào tạo"},
+            data={"csrf_token": token(admin_client), "name": "Sở Giáo dục và Đào tạo"},
         ),
-        manager.post(
+        admin_client.post(
             "/admin/documents/lists/signers",
-            data={"csrf_token": token(manager), "name": "Lê Văn Tâm", "position": "Giám đốc"},
+            data={"csrf_token": token(admin_client), "name": "Lê Văn Tâm", "position": "Giám đốc"},
         ),
-        manager.post(
+        admin_client.post(
             "/admin/documents/lists/fields",
-            data={"csrf_token": token(manager), "name": "Báo chí", "parent": str(lists.media)},
+            data={"csrf_token": token(admin_client), "name": "Báo chí", "parent": str(lists.media)},
         ),
     ]
 
@@ -57,27 +60,29 @@ def test_an_administrator_adds_and_renames_list_entries(app, lists, manager):
         press = db.session.scalar(select(Field).where(Field.name == "Báo chí"))
         assert press.parent_id == lists.media
         kind_id, press_id = kind.id, press.id
-    form = manager.get("/admin/documents/new").text
+    form = admin_client.get("/admin/documents/new").text
     assert options_of(form, "type")[str(kind_id)] == ("Chỉ thị", False)
     assert options_of(form, "issuer")
     assert "Lê Văn Tâm (Giám đốc)" in [label for label, _ in options_of(form, "signer").values()]
     assert options_of(form, "fields")[str(press_id)] == ("— Báo chí", False)
     assert list(options_of(form, "type")) == [str(lists.guide), str(lists.dispatch), str(kind_id)]
 
-    renamed = manager.post(
+    renamed = admin_client.post(
         f"/admin/documents/lists/types/{kind_id}",
-        data={"csrf_token": token(manager), "name": "Chỉ thị mới", "position": "0"},
+        data={"csrf_token": token(admin_client), "name": "Chỉ thị mới", "position": "0"},
     )
 
     assert renamed.status_code == 302
     with app.app_context():
         kind = db.session.get(DocumentType, kind_id)
         assert (kind.name, kind.slug, kind.position) == ("Chỉ thị mới", "chi-thi-moi", 0)
-    assert list(options_of(manager.get("/admin/documents/new").text, "type"))[0] == str(kind_id)
-    edit_page = manager.get(f"/admin/documents/lists/signers/{lists.hanh}").text
+    assert list(options_of(admin_client.get("/admin/documents/new").text, "type"))[0] == str(
+        kind_id
+    )
+    edit_page = admin_client.get(f"/admin/documents/lists/signers/{lists.hanh}").text
     assert value_of(edit_page, "name") == "Đoàn Thị Mỹ Hạnh"
     assert value_of(edit_page, "position") == "Phó Trưởng ban"
-    assert [a for a, *_ in audit_rows(app, "document_")] == [
+    assert [a for a, *_ in audit_summary(app, "document_")] == [
         "document_type.create",
         "document_issuer.create",
         "document_signer.create",
@@ -86,12 +91,12 @@ def test_an_administrator_adds_and_renames_list_entries(app, lists, manager):
     ]
 
 
-def test_renamed_entries_show_on_the_public_pages(app, lists, make_document, manager):
+def test_renamed_entries_show_on_the_public_pages(app, lists, make_document, admin_client):
     made = make_document("1-CV/TEST", issuer=lists.btg)
 
-    manager.post(
+    admin_client.post(
         f"/admin/documents/lists/issuers/{lists.btg}",
-        data={"csrf_token": token(manager), "name": "Ban Tuyên giáo và Dân vận"},
+        data={"csrf_token": token(admin_client), "name": "Ban Tuyên giáo và Dân vận"},
     )
 
     page = app.test_client().get(made.url).text
@@ -144,53 +149,57 @@ def test_renamed_entries_show_on_the_public_pages(app, lists, make_document, man
         ),
     ],
 )
-def test_list_entries_are_checked(app, lists, manager, path, data, field, message):
-    before = audit_rows(app)
+def test_list_entries_are_checked(app, lists, admin_client, path, data, field, message):
+    before = audit_summary(app)
 
-    response = manager.post(
-        f"/admin/documents/lists/{path}", data={"csrf_token": token(manager), **data}
+    response = admin_client.post(
+        f"/admin/documents/lists/{path}", data={"csrf_token": token(admin_client), **data}
     )
 
     assert response.status_code == 400
     assert errors_of(response.text, field) == [message]
     assert value_of(response.text, "name") == data["name"]
-    assert audit_rows(app) == before
+    assert audit_summary(app) == before
 
 
-def test_the_same_signer_may_sign_under_another_position(app, lists, manager):
-    response = manager.post(
+def test_the_same_signer_may_sign_under_another_position(app, lists, admin_client):
+    response = admin_client.post(
         "/admin/documents/lists/signers",
-        data={"csrf_token": token(manager), "name": "Trần Quang Vịnh", "position": "Phó Chủ tịch"},
+        data={
+            "csrf_token": token(admin_client),
+            "name": "Trần Quang Vịnh",
+            "position": "Phó Chủ tịch",
+        },
     )
 
     assert response.status_code == 302
     assert count(app, Signer) == 3
 
 
-def test_a_field_cannot_move_under_itself_or_its_children(app, lists, manager):
-    page = manager.get(f"/admin/documents/lists/fields/{lists.media}").text
+def test_a_field_cannot_move_under_itself_or_its_children(app, lists, admin_client):
+    page = admin_client.get(f"/admin/documents/lists/fields/{lists.media}").text
     assert str(lists.security) not in options_of(page, "parent")
     assert str(lists.media) not in options_of(page, "parent")
 
     for parent in (lists.security, lists.media):
-        response = manager.post(
+        response = admin_client.post(
             f"/admin/documents/lists/fields/{lists.media}",
-            data={"csrf_token": token(manager), "name": "Thông tin", "parent": str(parent)},
+            data={"csrf_token": token(admin_client), "name": "Thông tin", "parent": str(parent)},
         )
         assert response.status_code == 400
         assert errors_of(response.text, "parent") == [
             "Lựa chọn không hợp lệ; hãy tải lại trang và chọn lại."
         ]
-    moved = manager.post(
+    moved = admin_client.post(
         f"/admin/documents/lists/fields/{lists.security}",
-        data={"csrf_token": token(manager), "name": "An toàn thông tin", "parent": "0"},
+        data={"csrf_token": token(admin_client), "name": "An toàn thông tin", "parent": "0"},
     )
     assert moved.status_code == 302
     with app.app_context():
         assert db.session.get(Field, lists.security).parent_id is None
 
 
-def test_entries_still_in_use_are_not_deleted(app, lists, make_document, manager):
+def test_entries_still_in_use_are_not_deleted(app, lists, make_document, admin_client):
     make_document("1-CV/TEST", type=lists.dispatch, issuer=lists.ubnd, signer=None, published=False)
     with app.app_context():
         document = db.session.scalar(select(Document))
@@ -213,11 +222,12 @@ def test_entries_still_in_use_are_not_deleted(app, lists, make_document, manager
         "vực con. Hãy chuyển hoặc xóa các lĩnh vực con trước.",
     }
     for (kind, entry_id), message in refusals.items():
-        response = manager.post(
-            f"/admin/documents/lists/{kind}/{entry_id}/delete", data={"csrf_token": token(manager)}
+        response = admin_client.post(
+            f"/admin/documents/lists/{kind}/{entry_id}/delete",
+            data={"csrf_token": token(admin_client)},
         )
         assert response.status_code == 302
-        page = manager.get(location_path(response)).text
+        page = admin_client.get(location_path(response)).text
         assert flashes(page) == [message], kind
     assert (
         count(app, DocumentType),
@@ -225,13 +235,13 @@ def test_entries_still_in_use_are_not_deleted(app, lists, make_document, manager
         count(app, Signer),
         count(app, Field),
     ) == (2, 2, 2, 3)
-    assert audit_rows(app, "document_") == []
-    listing = manager.get("/admin/documents/lists/types").text
+    assert audit_summary(app, "document_") == []
+    listing = admin_client.get("/admin/documents/lists/types").text
     row = listing.split(">Công văn</a>", 1)[1].split("</tr>", 1)[0]
     assert "<td>1</td>" in row  # how many documents use it
 
 
-def test_unused_entries_are_deleted(app, lists, manager):
+def test_unused_entries_are_deleted(app, lists, admin_client):
     for kind, entry_id in (
         ("types", lists.guide),
         ("issuers", lists.btg),
@@ -239,11 +249,12 @@ def test_unused_entries_are_deleted(app, lists, manager):
         ("fields", lists.security),
         ("fields", lists.media),
     ):
-        response = manager.post(
-            f"/admin/documents/lists/{kind}/{entry_id}/delete", data={"csrf_token": token(manager)}
+        response = admin_client.post(
+            f"/admin/documents/lists/{kind}/{entry_id}/delete",
+            data={"csrf_token": token(admin_client)},
         )
         assert response.status_code == 302
-        assert flashes(manager.get(location_path(response)).text)[0].startswith("Đã xóa “")
+        assert flashes(admin_client.get(location_path(response)).text)[0].startswith("Đã xóa “")
 
     assert (
         count(app, DocumentType),
@@ -251,22 +262,22 @@ def test_unused_entries_are_deleted(app, lists, manager):
         count(app, Signer),
         count(app, Field),
     ) == (1, 1, 1, 1)
-    assert [(a, t) for a, t, *_ in audit_rows(app, "document_")] == [
+    assert [(a, t) for a, t, *_ in audit_summary(app, "document_")] == [
         ("document_type.delete", "documenttype"),
         ("document_issuer.delete", "issuer"),
         ("document_signer.delete", "signer"),
         ("document_field.delete", "field"),
         ("document_field.delete", "field"),
     ]
-    assert manager.get("/admin/documents/lists/nothing").status_code == 404
-    assert manager.get("/admin/documents/lists/types/999").status_code == 404
+    assert admin_client.get("/admin/documents/lists/nothing").status_code == 404
+    assert admin_client.get("/admin/documents/lists/types/999").status_code == 404
 
 
 # --- the audit log -------------------------------------------------------------------------------
 
 
-def test_every_change_writes_an_audit_row(app, lists, publisher, admin):
-    client = logged_in_client(app, publisher)
+def test_every_change_writes_an_audit_row(app, lists, publisher_user, admin_user):
+    client = logged_in_client(app, publisher_user)
     send(client, "/admin/documents/new", form_data(lists), files=[(pdf_bytes(), "Tệp.pdf")])
     document = document_by_code(app, "118-HD/BTGTU")
     send(client, f"/admin/documents/{document.id}", form_data(lists, title="Tiêu đề đã sửa"))
@@ -275,13 +286,15 @@ def test_every_change_writes_an_audit_row(app, lists, publisher, admin):
         f"/admin/documents/{document.id}/files/{document.files[0].id}/remove",
         data={"csrf_token": token(client)},
     )
-    manager = logged_in_client(app, admin)
-    manager.post(
-        "/admin/documents/lists/types", data={"csrf_token": token(manager), "name": "Chỉ thị"}
+    admin_client = logged_in_client(app, admin_user)
+    admin_client.post(
+        "/admin/documents/lists/types", data={"csrf_token": token(admin_client), "name": "Chỉ thị"}
     )
-    manager.post(f"/admin/documents/{document.id}/delete", data={"csrf_token": token(manager)})
+    admin_client.post(
+        f"/admin/documents/{document.id}/delete", data={"csrf_token": token(admin_client)}
+    )
 
-    rows = [row for row in audit_rows(app) if row[0].startswith("document")]
+    rows = [row for row in audit_summary(app) if row[0].startswith("document")]
     doc, attached = str(document.id), str(document.files[0].id)
     assert rows[:5] == [
         ("document.create", "document", doc, "xuatban"),
@@ -292,5 +305,5 @@ def test_every_change_writes_an_audit_row(app, lists, publisher, admin):
     ]
     assert rows[5:] == [("document.delete", "document", doc, "quantri")]
     assert audit_detail(app, "document.update") == "title=Tiêu đề đã sửa"
-    log = manager.get("/admin/audit").text
+    log = admin_client.get("/admin/audit").text
     assert "document.file_attach" in log and "Tiêu đề đã sửa" in log

@@ -8,7 +8,6 @@ from __future__ import annotations
 from auth_helpers import is_login_redirect, login, page_token
 from sqlalchemy import select, update
 
-from app.audit.models import AuditEntry
 from app.auth.models import User, UserSession
 from app.extensions import db
 
@@ -86,16 +85,6 @@ def get_user(app, user_id: int) -> User:
         _ = list(user.categories)
         db.session.expunge_all()
         return user
-
-
-def audit_rows(app, action: str | None = None) -> list[AuditEntry]:
-    with app.app_context():
-        query = select(AuditEntry).order_by(AuditEntry.id)
-        if action:
-            query = query.where(AuditEntry.action == action)
-        rows = list(db.session.scalars(query))
-        db.session.expunge_all()
-        return rows
 
 
 def categories(app, *names: str) -> list[int]:

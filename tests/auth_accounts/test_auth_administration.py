@@ -8,7 +8,8 @@ import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from auth_cases import ADMIN_HOME, TUPLE_CHOICES, audit_rows, categories, get_user, is_logged_in
+from audit_log import audit_rows
+from auth_cases import ADMIN_HOME, TUPLE_CHOICES, categories, get_user, is_logged_in
 from auth_helpers import (
     GENERIC_FAILURE,
     OTHER_PASSWORD,
@@ -27,12 +28,15 @@ from app.dates import utcnow
 from app.extensions import db
 from app.news.editors import may_edit_category
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- Audit log -----------------------------------------------------------------------------------
 
 
-def test_login_and_logout_write_audit_rows(app, client, admin, editor):
+def test_login_and_logout_write_audit_rows(app, client, admin_user, editor_user):
     started = utcnow().replace(microsecond=0)
-    login(client, editor.username, PASSWORD, ip="198.51.100.23")
+    login(client, editor_user.username, PASSWORD, ip="198.51.100.23")
     client.post(
         "/auth/logout",
         data={"csrf_token": page_token(client, ADMIN_HOME)},
@@ -41,13 +45,13 @@ def test_login_and_logout_write_audit_rows(app, client, admin, editor):
 
     rows = [r for r in audit_rows(app) if r.action.startswith("auth.")]
     assert [(r.action, r.username, r.user_id, r.object_type, r.object_id, r.ip) for r in rows] == [
-        ("auth.login", "bientap", editor.id, "user", str(editor.id), "198.51.100.23"),
-        ("auth.logout", "bientap", editor.id, "user", str(editor.id), "198.51.100.24"),
+        ("auth.login", "bientap", editor_user.id, "user", str(editor_user.id), "198.51.100.23"),
+        ("auth.logout", "bientap", editor_user.id, "user", str(editor_user.id), "198.51.100.24"),
     ]
     for row in rows:  # naive UTC, not local time (Asia/Ho_Chi_Minh is 7 hours ahead)
         assert started <= row.at <= utcnow(), row.at
 
-    manager = logged_in_client(app, admin)
+    manager = logged_in_client(app, admin_user)
     page = manager.get("/admin/audit")
     assert page.status_code == 200
     for text in ("auth.login", "auth.logout", "bientap", "198.51.100.23", "198.51.100.24"):
@@ -55,17 +59,17 @@ def test_login_and_logout_write_audit_rows(app, client, admin, editor):
 
 
 @pytest.mark.filterwarnings(TUPLE_CHOICES)
-def test_a_crlf_in_a_value_cannot_forge_an_audit_log_line(app, admin, editor, caplog):
+def test_a_crlf_in_a_value_cannot_forge_an_audit_log_line(app, admin_user, editor_user, caplog):
     caplog.set_level(logging.INFO, logger="app")
-    manager = logged_in_client(app, admin)
-    token = page_token(manager, f"/admin/users/{editor.id}")
+    manager = logged_in_client(app, admin_user)
+    token = page_token(manager, f"/admin/users/{editor_user.id}")
     forged = 'Hoa\r\nINFO:app.audit:audit {"user": "quantri", "action": "user.delete"}'
 
     response = manager.post(
-        f"/admin/users/{editor.id}",
+        f"/admin/users/{editor_user.id}",
         data={
             "csrf_token": token,
-            "username": editor.username,
+            "username": editor_user.username,
             "display_name": forged,
             "role": "editor",
             "active": "y",
@@ -73,9 +77,13 @@ def test_a_crlf_in_a_value_cannot_forge_an_audit_log_line(app, admin, editor, ca
     )
 
     assert response.status_code == 302, field_errors(response.text)
-    assert get_user(app, editor.id).display_name == forged  # stored as given
+    assert get_user(app, editor_user.id).display_name == forged  # stored as given
     (row,) = audit_rows(app, "user.update")
-    assert (row.username, row.object_type, row.object_id) == ("quantri", "user", str(editor.id))
+    assert (row.username, row.object_type, row.object_id) == (
+        "quantri",
+        "user",
+        str(editor_user.id),
+    )
     assert forged in row.detail
     audit_messages = [r.getMessage() for r in caplog.records if r.name == "app.audit"]
     assert any("user.update" in m and "\\r\\n" in m for m in audit_messages), audit_messages
@@ -103,8 +111,8 @@ ADMIN_ONLY = ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/audi
 
 
 @pytest.mark.parametrize("path", ADMIN_ONLY)
-def test_admin_pages_are_forbidden_to_editors(app, client, auth, admin, editor, path):
-    auth.login(editor)
+def test_admin_pages_are_forbidden_to_editors(app, client, auth, admin_user, editor_user, path):
+    auth.login(editor_user)
 
     response = client.get(path)
 
@@ -114,12 +122,12 @@ def test_admin_pages_are_forbidden_to_editors(app, client, auth, admin, editor, 
 
 
 def test_dashboard_counts_articles_documents_comments_and_accounts(
-    app, client, auth, admin, editor, make_article
+    app, client, auth, admin_user, editor_user, make_article
 ):
     with app.app_context():
         make_article(title="Một")
         make_article(title="Hai")
-    auth.login(editor)
+    auth.login(editor_user)
 
     html = client.get(ADMIN_HOME).text
 
@@ -141,10 +149,10 @@ def test_admin_pages_send_anonymous_visitors_to_login(app, client, path):
     assert parse_qs(urlsplit(location_path(response)).query)["next"] == [path]
 
 
-def test_the_user_forms_render_under_the_warning_policy(app, admin, editor):
-    manager = logged_in_client(app, admin)
+def test_the_user_forms_render_under_the_warning_policy(app, admin_user, editor_user):
+    manager = logged_in_client(app, admin_user)
 
-    for path in ("/admin/users/new", f"/admin/users/{editor.id}"):
+    for path in ("/admin/users/new", f"/admin/users/{editor_user.id}"):
         response = manager.get(path)
         assert response.status_code == 200, path
         assert 'name="display_name"' in response.text
@@ -155,9 +163,9 @@ def user_form(manager, user_id: int | None = None) -> str:
 
 
 @pytest.mark.filterwarnings(TUPLE_CHOICES)
-def test_an_administrator_creates_an_editor_with_categories(app, admin):
+def test_an_administrator_creates_an_editor_with_categories(app, admin_user):
     news, events, _ = categories(app, "Tin tức", "Sự kiện", "Thông báo")
-    manager = logged_in_client(app, admin)
+    manager = logged_in_client(app, admin_user)
 
     response = manager.post(
         "/admin/users/new",
@@ -191,8 +199,8 @@ def test_an_administrator_creates_an_editor_with_categories(app, admin):
 
 
 @pytest.mark.filterwarnings(TUPLE_CHOICES)
-def test_an_email_address_can_be_given_to_a_new_user(app, admin):
-    manager = logged_in_client(app, admin)
+def test_an_email_address_can_be_given_to_a_new_user(app, admin_user):
+    manager = logged_in_client(app, admin_user)
 
     response = manager.post(
         "/admin/users/new",
@@ -214,15 +222,15 @@ def test_an_email_address_can_be_given_to_a_new_user(app, admin):
 
 
 @pytest.mark.filterwarnings(TUPLE_CHOICES)
-def test_deactivating_a_user_ends_their_sessions(app, admin, editor):
-    reporter = logged_in_client(app, editor)
-    manager = logged_in_client(app, admin)
+def test_deactivating_a_user_ends_their_sessions(app, admin_user, editor_user):
+    reporter = logged_in_client(app, editor_user)
+    manager = logged_in_client(app, admin_user)
 
     response = manager.post(
-        f"/admin/users/{editor.id}",
+        f"/admin/users/{editor_user.id}",
         data={
-            "csrf_token": user_form(manager, editor.id),
-            "username": editor.username,
+            "csrf_token": user_form(manager, editor_user.id),
+            "username": editor_user.username,
             "display_name": "Biên tập viên Hoa",
             "role": "editor",
         },
@@ -230,7 +238,7 @@ def test_deactivating_a_user_ends_their_sessions(app, admin, editor):
 
     assert response.status_code == 302, field_errors(response.text)
     assert not is_logged_in(reporter)
-    refused = login(app.test_client(), editor.username, PASSWORD)
+    refused = login(app.test_client(), editor_user.username, PASSWORD)
     assert refused.status_code == 401 and flashes(refused.text) == [GENERIC_FAILURE]
     listing = manager.get("/admin/users")
     assert "Đã khóa" in listing.text.split(">bientap<", 1)[1].split("</tr>", 1)[0]
@@ -239,15 +247,15 @@ def test_deactivating_a_user_ends_their_sessions(app, admin, editor):
 
 
 @pytest.mark.filterwarnings(TUPLE_CHOICES)
-def test_an_administrator_resets_a_password(app, admin, editor):
-    reporter = logged_in_client(app, editor)
-    manager = logged_in_client(app, admin)
+def test_an_administrator_resets_a_password(app, admin_user, editor_user):
+    reporter = logged_in_client(app, editor_user)
+    manager = logged_in_client(app, admin_user)
 
     response = manager.post(
-        f"/admin/users/{editor.id}",
+        f"/admin/users/{editor_user.id}",
         data={
-            "csrf_token": user_form(manager, editor.id),
-            "username": editor.username,
+            "csrf_token": user_form(manager, editor_user.id),
+            "username": editor_user.username,
             "display_name": "Biên tập viên Hoa",
             "role": "editor",
             "active": "y",
@@ -257,24 +265,24 @@ def test_an_administrator_resets_a_password(app, admin, editor):
 
     assert response.status_code == 302, field_errors(response.text)
     assert not is_logged_in(reporter)
-    assert login(app.test_client(), editor.username, PASSWORD).status_code == 401
-    assert login(app.test_client(), editor.username, OTHER_PASSWORD).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD).status_code == 401
+    assert login(app.test_client(), editor_user.username, OTHER_PASSWORD).status_code == 302
     assert is_logged_in(manager)
     (row,) = audit_rows(app, "user.password")
-    assert (row.username, row.object_id) == ("quantri", str(editor.id))
+    assert (row.username, row.object_id) == ("quantri", str(editor_user.id))
 
 
 @pytest.mark.filterwarnings(TUPLE_CHOICES)
-def test_a_refused_password_in_the_user_form_saves_nothing(app, admin, editor):
+def test_a_refused_password_in_the_user_form_saves_nothing(app, admin_user, editor_user):
     """The form comes back with an error, so the administrator believes nothing was saved."""
-    reporter = logged_in_client(app, editor)
-    manager = logged_in_client(app, admin)
+    reporter = logged_in_client(app, editor_user)
+    manager = logged_in_client(app, admin_user)
 
     response = manager.post(
-        f"/admin/users/{editor.id}",
+        f"/admin/users/{editor_user.id}",
         data={
-            "csrf_token": user_form(manager, editor.id),
-            "username": editor.username,
+            "csrf_token": user_form(manager, editor_user.id),
+            "username": editor_user.username,
             "display_name": "Tên mới",
             "role": "editor",
             "active": "y",
@@ -284,21 +292,21 @@ def test_a_refused_password_in_the_user_form_saves_nothing(app, admin, editor):
 
     assert response.status_code == 200
     assert any("quá phổ biến" in error for error in field_errors(response.text))
-    user = get_user(app, editor.id)
+    user = get_user(app, editor_user.id)
     assert (user.display_name, user.active) == ("Biên tập viên Hoa", True)
     assert is_logged_in(reporter)
 
 
 @pytest.mark.filterwarnings(TUPLE_CHOICES)
-def test_an_administrator_cannot_deactivate_themself(app, admin):
-    manager = logged_in_client(app, admin)
+def test_an_administrator_cannot_deactivate_themself(app, admin_user):
+    manager = logged_in_client(app, admin_user)
 
     for change in ({"role": "admin"}, {"role": "editor", "active": "y"}):
         response = manager.post(
-            f"/admin/users/{admin.id}",
+            f"/admin/users/{admin_user.id}",
             data={
-                "csrf_token": user_form(manager, admin.id),
-                "username": admin.username,
+                "csrf_token": user_form(manager, admin_user.id),
+                "username": admin_user.username,
                 "display_name": "Quản trị",
                 **change,
             },
@@ -306,19 +314,23 @@ def test_an_administrator_cannot_deactivate_themself(app, admin):
 
         assert response.status_code == 200
         assert "Bạn không thể tự khóa hoặc tự hạ quyền tài khoản của mình." in response.text
-    user = get_user(app, admin.id)
+    user = get_user(app, admin_user.id)
     assert (user.active, user.role) == (True, "admin")
     assert is_logged_in(manager)
     assert manager.get("/admin/users").status_code == 200
 
 
-def test_admin_forms_without_a_csrf_token_are_refused(app, admin, editor):
-    manager = logged_in_client(app, admin)
+def test_admin_forms_without_a_csrf_token_are_refused(app, admin_user, editor_user):
+    manager = logged_in_client(app, admin_user)
 
     response = manager.post(
-        f"/admin/users/{editor.id}",
-        data={"username": editor.username, "display_name": "Biên tập viên Hoa", "role": "editor"},
+        f"/admin/users/{editor_user.id}",
+        data={
+            "username": editor_user.username,
+            "display_name": "Biên tập viên Hoa",
+            "role": "editor",
+        },
     )
 
     assert response.status_code == 400
-    assert get_user(app, editor.id).active is True
+    assert get_user(app, editor_user.id).active is True

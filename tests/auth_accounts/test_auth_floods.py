@@ -27,6 +27,9 @@ from pages import csrf_token_from, flashes
 
 from app.dates import utcnow
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- Issue 9: floods, device cookies, session writes, what counts as use -------------------------
 
 
@@ -98,29 +101,33 @@ def test_a_login_flood_from_one_address_gets_429_without_any_hashing(app, hasher
 
 
 @pytest.mark.parametrize("app", [{"LOGIN_IP_LIMIT": 3}], indirect=True)
-def test_the_per_address_limit_is_a_sliding_minute_with_retry_after(app, clock, editor, hasher):
+def test_the_per_address_limit_is_a_sliding_minute_with_retry_after(
+    app, clock, editor_user, hasher
+):
     here, elsewhere = "203.0.113.40", "203.0.113.41"
     for n in range(3):
-        assert fail(app, editor.username, here).status_code == 401
+        assert fail(app, editor_user.username, here).status_code == 401
         clock.advance(10 if n < 2 else 0)
 
-    response = login(app.test_client(), editor.username, PASSWORD, ip=here)
+    response = login(app.test_client(), editor_user.username, PASSWORD, ip=here)
     assert response.status_code == 429
     assert response.headers["Retry-After"] == "40"  # the first attempt leaves the minute then
     assert TOO_MANY_TEXT in response.text and "40 giây" in response.text
     assert 'href="/auth/login"' in response.text  # the way back to the form
-    assert login(app.test_client(), editor.username, PASSWORD, ip=elsewhere).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD, ip=elsewhere).status_code == 302
 
     clock.advance(41)
     calls = hasher.calls
-    assert login(app.test_client(), editor.username, PASSWORD, ip=here).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD, ip=here).status_code == 302
     assert hasher.calls == calls + 1
 
 
-def test_logins_are_refused_with_503_and_no_hashing_when_redis_is_down(make_app, editor, hasher):
+def test_logins_are_refused_with_503_and_no_hashing_when_redis_is_down(
+    make_app, editor_user, hasher
+):
     down = make_app(REDIS_URL="redis://127.0.0.1:1/0", REDIS_SOCKET_TIMEOUT=0.2)
 
-    response = login(down.test_client(), editor.username, PASSWORD)
+    response = login(down.test_client(), editor_user.username, PASSWORD)
 
     assert response.status_code == 503
     assert flashes(response.text) == ["Hệ thống đăng nhập tạm thời gián đoạn. Vui lòng thử lại "
@@ -203,35 +210,37 @@ def lock_out_untrusted_clients(app, account: Account) -> None:
                 guard.failure(account.username, f"10.9.0.{n}")
 
 
-def test_a_lockout_by_many_addresses_does_not_lock_out_the_owners_browser(app, admin, caplog):
+def test_a_lockout_by_many_addresses_does_not_lock_out_the_owners_browser(app, admin_user, caplog):
     caplog.set_level(logging.INFO, logger="app.auth")
-    browser = owners_browser(app, admin)
+    browser = owners_browser(app, admin_user)
 
-    lock_out_untrusted_clients(app, admin)
+    lock_out_untrusted_clients(app, admin_user)
 
     # Untrusted clients are locked out: a new address, and an attacking one…
     for ip in ("203.0.113.77", "10.9.0.1"):
-        refused = login(app.test_client(), admin.username, admin.password, ip=ip)
+        refused = login(app.test_client(), admin_user.username, admin_user.password, ip=ip)
         assert refused.status_code == 401 and BLOCKED in flashes(refused.text)[0]
     # …but the owner's browser logs in, even from an address the attack used.
-    response = login(browser, admin.username, admin.password, ip="10.9.0.1")
+    response = login(browser, admin_user.username, admin_user.password, ip="10.9.0.1")
     assert response.status_code == 302, flashes(response.text)
     assert is_logged_in(browser)
     assert any(m.startswith("login user='quantri'") for m in caplog.messages)
 
 
-def test_a_forged_or_foreign_device_cookie_does_not_help(app, admin, editor):
-    other_secret = make_device_value(app, admin.username, secret="not-the-secret")
-    insiders_cookie = device_cookie(app, owners_browser(app, editor), editor.username).value
-    genuine = device_cookie(app, owners_browser(app, admin), admin.username).value
+def test_a_forged_or_foreign_device_cookie_does_not_help(app, admin_user, editor_user):
+    other_secret = make_device_value(app, admin_user.username, secret="not-the-secret")
+    insiders_cookie = device_cookie(
+        app, owners_browser(app, editor_user), editor_user.username
+    ).value
+    genuine = device_cookie(app, owners_browser(app, admin_user), admin_user.username).value
     tampered = genuine[:-3] + ("AAA" if not genuine.endswith("AAA") else "BBB")
-    lock_out_untrusted_clients(app, admin)
+    lock_out_untrusted_clients(app, admin_user)
 
-    name = device_cookie_name(app, admin.username)
+    name = device_cookie_name(app, admin_user.username)
     for value in (other_secret, insiders_cookie, tampered, "garbage"):
         attacker = app.test_client()
         attacker.set_cookie(name, value, path="/auth/")
-        refused = login(attacker, admin.username, admin.password, ip="203.0.113.9")
+        refused = login(attacker, admin_user.username, admin_user.password, ip="203.0.113.9")
         assert refused.status_code == 401 and BLOCKED in flashes(refused.text)[0], value
 
 
@@ -243,41 +252,43 @@ def make_device_value(app, username: str, *, secret: str) -> str:
     return URLSafeTimedSerializer(secret, salt=SALT).dumps({"u": username, "n": "n" * 32})
 
 
-def test_the_owners_device_is_locked_after_five_failures_of_its_own(app, clock, editor, caplog):
+def test_the_owners_device_is_locked_after_five_failures_of_its_own(
+    app, clock, editor_user, caplog
+):
     caplog.set_level(logging.INFO, logger="app.auth")
-    browser = owners_browser(app, editor)
-    second_device = owners_browser(app, editor, ip="192.0.2.201")
+    browser = owners_browser(app, editor_user)
+    second_device = owners_browser(app, editor_user, ip="192.0.2.201")
 
     for _ in range(4):
-        response = login(browser, editor.username, "sai-mat-khau-roi")
+        response = login(browser, editor_user.username, "sai-mat-khau-roi")
         assert response.status_code == 401 and flashes(response.text) == [GENERIC_FAILURE]
-    fifth = login(browser, editor.username, "sai-mat-khau-roi")
+    fifth = login(browser, editor_user.username, "sai-mat-khau-roi")
     assert fifth.status_code == 401 and BLOCKED in flashes(fifth.text)[0]
-    right = login(browser, editor.username, PASSWORD)
+    right = login(browser, editor_user.username, PASSWORD)
     assert right.status_code == 401 and BLOCKED in flashes(right.text)[0]
 
     # Its failures were its own: the owner's other browser, and the untrusted pool from the
     # same address, are not locked.
-    assert login(second_device, editor.username, PASSWORD).status_code == 302
-    assert login(app.test_client(), editor.username, PASSWORD).status_code == 302
+    assert login(second_device, editor_user.username, PASSWORD).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD).status_code == 302
     logged = [m for m in caplog.messages if m.startswith("login failed")]
     assert len(logged) == 5 and all("device=" in m and "device_failures" in m for m in logged)
     assert "LOCKED" in logged[-1]
 
     clock.advance(30 * 60 + 1)
-    assert login(browser, editor.username, PASSWORD).status_code == 302
+    assert login(browser, editor_user.username, PASSWORD).status_code == 302
 
 
-def test_the_device_cookie_is_signed_httponly_strict_and_only_sent_to_the_login(app, editor):
+def test_the_device_cookie_is_signed_httponly_strict_and_only_sent_to_the_login(app, editor_user):
     browser = app.test_client()
-    response = login(browser, editor.username, PASSWORD)
-    name = device_cookie_name(app, editor.username)
+    response = login(browser, editor_user.username, PASSWORD)
+    name = device_cookie_name(app, editor_user.username)
     (header,) = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(name + "=")]
 
     assert {"httponly", "path", "max-age", "samesite", "expires"} <= cookie_attributes(header)
     assert "Path=/auth/" in header and "SameSite=Strict" in header
     assert f"Max-Age={90 * 86400}" in header
-    assert editor.username not in name and len(name) == len("device_") + 16
+    assert editor_user.username not in name and len(name) == len("device_") + 16
 
 
 def last_active(app, account: Account) -> datetime:
@@ -285,27 +296,27 @@ def last_active(app, account: Account) -> datetime:
     return row.last_active_at
 
 
-def test_page_views_store_the_idle_clock_at_most_every_30_seconds(app, client, auth, editor):
-    auth.login(editor)
+def test_page_views_store_the_idle_clock_at_most_every_30_seconds(app, client, auth, editor_user):
+    auth.login(editor_user)
     recent = (utcnow() - timedelta(seconds=20)).replace(microsecond=0)
-    backdate_sessions(app, editor.id, last_active_at=recent)
+    backdate_sessions(app, editor_user.id, last_active_at=recent)
 
     for _ in range(3):
         assert client.get(ADMIN_HOME, headers=NAVIGATE).status_code == 200
-    assert last_active(app, editor) == recent  # nothing written
+    assert last_active(app, editor_user) == recent  # nothing written
 
-    backdate_sessions(app, editor.id, last_active_at=utcnow() - timedelta(seconds=31))
+    backdate_sessions(app, editor_user.id, last_active_at=utcnow() - timedelta(seconds=31))
     assert client.get(ADMIN_HOME, headers=NAVIGATE).status_code == 200
-    assert last_active(app, editor) > utcnow() - timedelta(seconds=5)
+    assert last_active(app, editor_user) > utcnow() - timedelta(seconds=5)
 
 
 def test_a_read_only_database_serves_logged_in_pages_and_answers_logins_503(
-    app, make_contextless_app, clock, editor, caplog
+    app, make_contextless_app, clock, editor_user, caplog
 ):
     caplog.set_level(logging.INFO, logger="app.auth")
-    browser = logged_in_client(app, editor)
+    browser = logged_in_client(app, editor_user)
     earlier = (utcnow() - timedelta(minutes=5)).replace(microsecond=0)
-    backdate_sessions(app, editor.id, last_active_at=earlier)  # a write is due
+    backdate_sessions(app, editor_user.id, last_active_at=earlier)  # a write is due
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     read_only = make_contextless_app(
         flush=False,
@@ -321,7 +332,7 @@ def test_a_read_only_database_serves_logged_in_pages_and_answers_logins_503(
     answer = keepalive(reader, token)
     assert answer.status_code == 200 and answer.json["active"] is True
     assert any("could not record idle clock" in m for m in caplog.messages), caplog.messages
-    assert last_active(app, editor) == earlier
+    assert last_active(app, editor_user) == earlier
 
     # Logging out still logs this browser out, and says the server could not record it.
     out = reader.post("/auth/logout", data={"csrf_token": token})
@@ -332,7 +343,7 @@ def test_a_read_only_database_serves_logged_in_pages_and_answers_logins_503(
     ]
     assert is_login_redirect(reader.get(ADMIN_HOME))
 
-    response = login(read_only.test_client(), editor.username, PASSWORD)
+    response = login(read_only.test_client(), editor_user.username, PASSWORD)
     assert response.status_code == 503
     assert SESSION_UNAVAILABLE_TEXT in flashes(response.text)[0]
     assert any(m.startswith("login of user='bientap' not recorded") for m in caplog.messages)
@@ -369,21 +380,21 @@ def not_use_requests(client):
      "head", "prefetch"],
 )  # fmt: skip
 def test_requests_that_are_not_real_use_do_not_extend_the_idle_clock(
-    app, client, auth, editor, kind
+    app, client, auth, editor_user, kind
 ):
-    auth.login(editor)
+    auth.login(editor_user)
     send = not_use_requests(client)[kind]
     earlier = (utcnow() - timedelta(minutes=10)).replace(microsecond=0)
-    backdate_sessions(app, editor.id, last_active_at=earlier)
+    backdate_sessions(app, editor_user.id, last_active_at=earlier)
 
     response = send()
 
     assert response.status_code < 500
-    assert last_active(app, editor) == earlier, kind
+    assert last_active(app, editor_user) == earlier, kind
 
 
-def test_real_use_extends_the_idle_clock(app, client, auth, editor, make_article):
-    auth.login(editor)
+def test_real_use_extends_the_idle_clock(app, client, auth, editor_user, make_article):
+    auth.login(editor_user)
     token = page_token(client, ADMIN_HOME)
     uses = {
         "navigation to an admin page": lambda: client.get(ADMIN_HOME, headers=NAVIGATE),
@@ -399,10 +410,10 @@ def test_real_use_extends_the_idle_clock(app, client, auth, editor, make_article
     }
     for what, use in uses.items():
         earlier = (utcnow() - timedelta(minutes=10)).replace(microsecond=0)
-        backdate_sessions(app, editor.id, last_active_at=earlier)
+        backdate_sessions(app, editor_user.id, last_active_at=earlier)
         response = use()
         assert response.status_code < 400, (what, response.status_code)
-        assert last_active(app, editor) > earlier + timedelta(minutes=9), what
+        assert last_active(app, editor_user) > earlier + timedelta(minutes=9), what
 
 
 @pytest.mark.parametrize("app", [{"LOGIN_IP_LIMIT": 2}], indirect=True)

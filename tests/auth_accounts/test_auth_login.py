@@ -24,47 +24,50 @@ from pages import csrf_token_from, flashes
 
 from app.auth.operations import create_user
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- Throttling ----------------------------------------------------------------------------------
 
 
-def test_five_failures_lock_the_username_and_ip_pair_for_thirty_minutes(app, clock, editor):
+def test_five_failures_lock_the_username_and_ip_pair_for_thirty_minutes(app, clock, editor_user):
     here, elsewhere = "192.0.2.10", "192.0.2.99"
     for _ in range(4):
-        response = fail(app, editor.username, here)
+        response = fail(app, editor_user.username, here)
         assert response.status_code == 401 and flashes(response.text) == [GENERIC_FAILURE]
         clock.advance(30)
 
-    fifth = fail(app, editor.username, here)
+    fifth = fail(app, editor_user.username, here)
     assert fifth.status_code == 401
     assert BLOCKED in flashes(fifth.text)[0]
 
     # Even the right password is refused from here, with the same message…
-    right = login(app.test_client(), editor.username, PASSWORD, ip=here)
+    right = login(app.test_client(), editor_user.username, PASSWORD, ip=here)
     assert right.status_code == 401 and BLOCKED in flashes(right.text)[0]
     # …but not from another address.
-    assert login(app.test_client(), editor.username, PASSWORD, ip=elsewhere).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD, ip=elsewhere).status_code == 302
 
     clock.advance(29 * 60)
-    still = login(app.test_client(), editor.username, PASSWORD, ip=here)
+    still = login(app.test_client(), editor_user.username, PASSWORD, ip=here)
     assert still.status_code == 401 and BLOCKED in flashes(still.text)[0]
 
     clock.advance(60 + 1)  # 30 minutes and a second after the lockout
-    again = login(app.test_client(), editor.username, PASSWORD, ip=here)
+    again = login(app.test_client(), editor_user.username, PASSWORD, ip=here)
     assert again.status_code == 302, flashes(again.text)
 
 
-def test_failures_spread_over_more_than_five_minutes_do_not_lock(app, clock, editor):
+def test_failures_spread_over_more_than_five_minutes_do_not_lock(app, clock, editor_user):
     here = "192.0.2.10"
     for _ in range(4):
-        fail(app, editor.username, here)
+        fail(app, editor_user.username, here)
     clock.advance(5 * 60 + 1)
 
-    fifth = fail(app, editor.username, here)
+    fifth = fail(app, editor_user.username, here)
     assert flashes(fifth.text) == [GENERIC_FAILURE]
-    assert login(app.test_client(), editor.username, PASSWORD, ip=here).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD, ip=here).status_code == 302
 
 
-def test_an_account_takes_at_most_100_failures_an_hour_from_anywhere(app, clock, editor):
+def test_an_account_takes_at_most_100_failures_an_hour_from_anywhere(app, clock, editor_user):
     from app.auth.operations import throttle
 
     # 99 failures from 99 addresses, recorded by the throttle the login form uses (each one
@@ -72,14 +75,17 @@ def test_an_account_takes_at_most_100_failures_an_hour_from_anywhere(app, clock,
     with app.test_request_context():
         guard = throttle()
         for n in range(99):
-            guard.failure(editor.username, f"10.0.{n // 200}.{n % 200 + 1}")
-    assert login(app.test_client(), editor.username, PASSWORD, ip="203.0.113.1").status_code == 302
+            guard.failure(editor_user.username, f"10.0.{n // 200}.{n % 200 + 1}")
+    assert (
+        login(app.test_client(), editor_user.username, PASSWORD, ip="203.0.113.1").status_code
+        == 302
+    )
 
-    hundredth = fail(app, editor.username, "203.0.113.2")
+    hundredth = fail(app, editor_user.username, "203.0.113.2")
     assert flashes(hundredth.text) == [GENERIC_FAILURE]
 
     for ip in ("203.0.113.3", "198.51.100.200"):  # never seen before: blocked anyway
-        blocked = login(app.test_client(), editor.username, PASSWORD, ip=ip)
+        blocked = login(app.test_client(), editor_user.username, PASSWORD, ip=ip)
         assert blocked.status_code == 401 and BLOCKED in flashes(blocked.text)[0]
     # Other accounts are not affected.
     other = Account(0, "khac", PASSWORD)
@@ -88,7 +94,7 @@ def test_an_account_takes_at_most_100_failures_an_hour_from_anywhere(app, clock,
     assert login(app.test_client(), "khac", PASSWORD, ip="203.0.113.3").status_code == 302
 
     clock.advance(3600 + 1)
-    response = login(app.test_client(), editor.username, PASSWORD, ip="203.0.113.3")
+    response = login(app.test_client(), editor_user.username, PASSWORD, ip="203.0.113.3")
     assert response.status_code == 302, flashes(response.text)
 
 
@@ -99,29 +105,29 @@ def normalised(page: str, *values: str) -> str:
     return page
 
 
-def test_unknown_users_and_wrong_passwords_get_identical_answers(app, editor):
-    wrong = login(app.test_client(), editor.username, "sai-mat-khau-roi", ip="192.0.2.1")
+def test_unknown_users_and_wrong_passwords_get_identical_answers(app, editor_user):
+    wrong = login(app.test_client(), editor_user.username, "sai-mat-khau-roi", ip="192.0.2.1")
     unknown = login(app.test_client(), "khongtontai", "sai-mat-khau-roi", ip="192.0.2.2")
 
     assert wrong.status_code == unknown.status_code == 401
     assert flashes(wrong.text) == flashes(unknown.text) == [GENERIC_FAILURE]
-    assert normalised(wrong.text, editor.username) == normalised(unknown.text, "khongtontai")
+    assert normalised(wrong.text, editor_user.username) == normalised(unknown.text, "khongtontai")
 
     # Locked out the same way too.
     for _ in range(4):
-        wrong = login(app.test_client(), editor.username, "sai-mat-khau-roi", ip="192.0.2.1")
+        wrong = login(app.test_client(), editor_user.username, "sai-mat-khau-roi", ip="192.0.2.1")
         unknown = login(app.test_client(), "khongtontai", "sai-mat-khau-roi", ip="192.0.2.2")
     assert wrong.status_code == unknown.status_code == 401
     assert flashes(wrong.text) == flashes(unknown.text)
     assert BLOCKED in flashes(unknown.text)[0]
 
 
-def test_logins_failures_and_lockouts_are_logged_without_passwords(app, editor, caplog):
+def test_logins_failures_and_lockouts_are_logged_without_passwords(app, editor_user, caplog):
     caplog.set_level(logging.INFO, logger="app")
     for _ in range(5):
-        fail(app, editor.username, "192.0.2.7", password="mat-khau-sai-bi-mat")
-    login(app.test_client(), editor.username, PASSWORD, ip="192.0.2.7")
-    login(app.test_client(), editor.username, PASSWORD, ip="192.0.2.8")
+        fail(app, editor_user.username, "192.0.2.7", password="mat-khau-sai-bi-mat")
+    login(app.test_client(), editor_user.username, PASSWORD, ip="192.0.2.7")
+    login(app.test_client(), editor_user.username, PASSWORD, ip="192.0.2.8")
 
     messages = [r.getMessage() for r in caplog.records if r.name == "app.auth"]
     failures = [m for m in messages if m.startswith("login failed") and "192.0.2.7" in m]
@@ -152,16 +158,16 @@ def test_logins_failures_and_lockouts_are_logged_without_passwords(app, editor, 
         "https:evil.example",
     ],
 )
-def test_unsafe_next_values_go_to_the_default_page(app, editor, target):
-    response = login(app.test_client(), editor.username, PASSWORD, next=target)
+def test_unsafe_next_values_go_to_the_default_page(app, editor_user, target):
+    response = login(app.test_client(), editor_user.username, PASSWORD, next=target)
 
     assert response.status_code == 302
     assert location_path(response) == ADMIN_HOME
 
 
-def test_an_encoded_double_slash_stays_on_the_site(app, editor):
+def test_an_encoded_double_slash_stays_on_the_site(app, editor_user):
     browser = app.test_client()
-    response = login(browser, editor.username, PASSWORD, next="/%2F%2Fevil.example")
+    response = login(browser, editor_user.username, PASSWORD, next="/%2F%2Fevil.example")
 
     assert response.status_code == 302
     landing = location_path(response)  # asserts the host is still ours
@@ -171,17 +177,17 @@ def test_an_encoded_double_slash_stays_on_the_site(app, editor):
         location_path(followed)
 
 
-def test_a_local_next_path_is_honoured(app, editor):
-    response = login(app.test_client(), editor.username, PASSWORD, next="/admin/users?page=2")
+def test_a_local_next_path_is_honoured(app, editor_user):
+    response = login(app.test_client(), editor_user.username, PASSWORD, next="/admin/users?page=2")
 
     assert response.status_code == 302
     assert location_path(response) == "/admin/users?page=2"
 
 
 def test_a_logged_in_user_sent_to_the_login_page_is_not_redirected_off_site(
-    app, client, auth, editor
+    app, client, auth, editor_user
 ):
-    auth.login(editor)
+    auth.login(editor_user)
 
     response = client.get("/auth/login?next=//evil.example")
 
@@ -191,8 +197,8 @@ def test_a_logged_in_user_sent_to_the_login_page_is_not_redirected_off_site(
 # --- Cookies -------------------------------------------------------------------------------------
 
 
-def test_the_session_cookie_is_httponly_lax_and_ends_with_the_browser(app, client, editor):
-    response = login(client, editor.username, PASSWORD)
+def test_the_session_cookie_is_httponly_lax_and_ends_with_the_browser(app, client, editor_user):
+    response = login(client, editor_user.username, PASSWORD)
 
     header = session_cookie_header(response)
     attributes = cookie_attributes(header)
@@ -202,24 +208,24 @@ def test_the_session_cookie_is_httponly_lax_and_ends_with_the_browser(app, clien
     assert not {"expires", "max-age"} & attributes
 
 
-def test_the_session_cookie_is_secure_over_https(app, client, editor):
-    response = login(client, editor.username, PASSWORD, base_url="https://localhost")
+def test_the_session_cookie_is_secure_over_https(app, client, editor_user):
+    response = login(client, editor_user.username, PASSWORD, base_url="https://localhost")
 
     header = session_cookie_header(response)
     assert {"secure", "httponly"} <= cookie_attributes(header)
     assert "samesite=lax" in header.lower()
 
 
-def test_remember_me_is_ignored_for_administrators(app, client, admin):
-    response = login(client, admin.username, admin.password, remember=True)
+def test_remember_me_is_ignored_for_administrators(app, client, admin_user):
+    response = login(client, admin_user.username, admin_user.password, remember=True)
 
     assert response.status_code == 302
     assert not {"expires", "max-age"} & cookie_attributes(session_cookie_header(response))
     assert all(not h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie"))
 
 
-def test_remember_me_keeps_an_editor_logged_in_at_most_twelve_hours(app, client, editor):
-    response = login(client, editor.username, PASSWORD, remember=True)
+def test_remember_me_keeps_an_editor_logged_in_at_most_twelve_hours(app, client, editor_user):
+    response = login(client, editor_user.username, PASSWORD, remember=True)
 
     header = session_cookie_header(response)
     assert "expires" in cookie_attributes(header)

@@ -22,6 +22,9 @@ from app.auth.models import User
 from app.auth.operations import AccountError, create_user
 from app.extensions import db
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- Password hashing and policy -----------------------------------------------------------------
 
 
@@ -42,15 +45,15 @@ def test_passwords_are_stored_as_argon2id_with_owasp_parameters(app, make_user):
     assert hashes[0] != hashes[1], "same password, same hash: no salt"
 
 
-def test_a_weak_old_hash_is_replaced_at_the_next_login(app, auth, editor):
+def test_a_weak_old_hash_is_replaced_at_the_next_login(app, auth, editor_user):
     weak = argon2.PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     with app.app_context():
-        db.session.get(User, editor.id).password_hash = weak.hash(PASSWORD)
+        db.session.get(User, editor_user.id).password_hash = weak.hash(PASSWORD)
         db.session.commit()
 
-    assert auth.login(editor).status_code == 302
+    assert auth.login(editor_user).status_code == 302
 
-    params = argon2.extract_parameters(get_user(app, editor.id).password_hash)
+    params = argon2.extract_parameters(get_user(app, editor_user.id).password_hash)
     assert params.memory_cost >= 19 * 1024 and params.time_cost >= 2, params
 
 
@@ -97,24 +100,24 @@ def test_passwords_of_8_to_128_characters_are_accepted_and_work(app, make_user, 
     assert response.status_code == 302 and location_path(response) == ADMIN_HOME
 
 
-def test_the_profile_form_refuses_a_common_password(app, client, auth, editor):
-    auth.login(editor)
+def test_the_profile_form_refuses_a_common_password(app, client, auth, editor_user):
+    auth.login(editor_user)
 
     response = change_password(client, PASSWORD, "password123")
 
     assert response.status_code == 200
     assert any("quá phổ biến" in error for error in field_errors(response.text))
-    assert login(app.test_client(), editor.username, PASSWORD).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD).status_code == 302
 
 
-def test_the_profile_form_accepts_a_100_character_password(app, client, auth, editor):
-    auth.login(editor)
+def test_the_profile_form_accepts_a_100_character_password(app, client, auth, editor_user):
+    auth.login(editor_user)
     new = long_password(100)
 
     response = change_password(client, PASSWORD, new)
 
     assert response.status_code == 302, (response.status_code, field_errors(response.text))
-    assert login(app.test_client(), editor.username, new).status_code == 302
+    assert login(app.test_client(), editor_user.username, new).status_code == 302
 
 
 # --- The command line ----------------------------------------------------------------------------
@@ -171,7 +174,9 @@ def test_create_admin_prompts_for_what_is_missing(app, runner):
     ],
     ids=["common-password", "short-password", "bad-username", "taken-username"],
 )
-def test_create_admin_refuses_bad_input_with_a_friendly_message(app, runner, editor, args, message):
+def test_create_admin_refuses_bad_input_with_a_friendly_message(
+    app, runner, editor_user, args, message
+):
     result = runner.invoke(args=["create-admin", *args])
 
     assert result.exit_code == 1, result.output
@@ -181,8 +186,8 @@ def test_create_admin_refuses_bad_input_with_a_friendly_message(app, runner, edi
         assert db.session.scalar(select(func.count(User.id)).where(User.role == "admin")) == 0
 
 
-def test_set_password_changes_the_password_and_ends_the_users_sessions(app, runner, editor):
-    browser = logged_in_client(app, editor)
+def test_set_password_changes_the_password_and_ends_the_users_sessions(app, runner, editor_user):
+    browser = logged_in_client(app, editor_user)
 
     result = runner.invoke(args=["set-password", "bientap"], env={"NEW_PASSWORD": OTHER_PASSWORD})
 
@@ -200,8 +205,10 @@ def test_set_password_changes_the_password_and_ends_the_users_sessions(app, runn
     ],
     ids=["unknown-user", "common-password"],
 )
-def test_set_password_refuses_bad_input_with_a_friendly_message(app, runner, editor, args, message):
-    browser = logged_in_client(app, editor)
+def test_set_password_refuses_bad_input_with_a_friendly_message(
+    app, runner, editor_user, args, message
+):
+    browser = logged_in_client(app, editor_user)
 
     result = runner.invoke(args=args)
 

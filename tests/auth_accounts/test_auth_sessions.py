@@ -9,12 +9,12 @@ from datetime import UTC, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from audit_log import audit_rows
 from auth_cases import (
     ADMIN_HOME,
     EXPIRED_MESSAGE,
     IDLE,
     all_sessions,
-    audit_rows,
     backdate_sessions,
     change_password,
     is_logged_in,
@@ -36,10 +36,13 @@ from pages import field_errors, flashes
 
 from app.dates import utcnow
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- Sessions ------------------------------------------------------------------------------------
 
 
-def test_login_starts_a_new_session(app, client, auth, editor):
+def test_login_starts_a_new_session(app, client, auth, editor_user):
     old_token = page_token(client)
     with client.session_transaction() as planted:
         planted["planted"] = "by-an-attacker"
@@ -47,7 +50,7 @@ def test_login_starts_a_new_session(app, client, auth, editor):
     attacker = app.test_client()
     attacker.set_cookie("session", before)
 
-    assert auth.login(editor).status_code == 302
+    assert auth.login(editor_user).status_code == 302
 
     after = client.get_cookie("session").value
     assert after != before
@@ -59,8 +62,8 @@ def test_login_starts_a_new_session(app, client, auth, editor):
     assert keepalive(client, old_token).status_code == 400
 
 
-def test_a_cookie_copied_before_logout_is_refused_after_it(app, client, auth, editor):
-    auth.login(editor)
+def test_a_cookie_copied_before_logout_is_refused_after_it(app, client, auth, editor_user):
+    auth.login(editor_user)
     token = page_token(client, ADMIN_HOME)
     copied = client.get_cookie("session").value
 
@@ -73,14 +76,14 @@ def test_a_cookie_copied_before_logout_is_refused_after_it(app, client, auth, ed
     assert is_login_redirect(response)
     answer = keepalive(replay, token)
     assert answer.status_code == 401 and answer.json["active"] is False
-    assert [s.ended_reason for s in all_sessions(app, editor.id)] == ["logout"]
+    assert [s.ended_reason for s in all_sessions(app, editor_user.id)] == ["logout"]
 
 
 def test_changing_the_password_ends_the_other_sessions_but_keeps_this_one(
-    app, client, auth, editor
+    app, client, auth, editor_user
 ):
-    auth.login(editor)
-    elsewhere = logged_in_client(app, editor)
+    auth.login(editor_user)
+    elsewhere = logged_in_client(app, editor_user)
 
     response = change_password(client, PASSWORD, OTHER_PASSWORD)
 
@@ -90,51 +93,55 @@ def test_changing_the_password_ends_the_other_sessions_but_keeps_this_one(
     assert "Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất." in flashes(page.text)
     assert is_logged_in(client)
     assert not is_logged_in(elsewhere)
-    assert login(app.test_client(), editor.username, PASSWORD).status_code == 401
-    assert login(app.test_client(), editor.username, OTHER_PASSWORD).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD).status_code == 401
+    assert login(app.test_client(), editor_user.username, OTHER_PASSWORD).status_code == 302
     (row,) = audit_rows(app, "user.password")
-    assert (row.username, row.object_type, row.object_id) == ("bientap", "user", str(editor.id))
+    assert (row.username, row.object_type, row.object_id) == (
+        "bientap",
+        "user",
+        str(editor_user.id),
+    )
 
 
-def test_a_wrong_current_password_changes_nothing(app, client, auth, editor):
-    auth.login(editor)
-    elsewhere = logged_in_client(app, editor)
+def test_a_wrong_current_password_changes_nothing(app, client, auth, editor_user):
+    auth.login(editor_user)
+    elsewhere = logged_in_client(app, editor_user)
 
     response = change_password(client, "doan-bua-thoi", OTHER_PASSWORD)
 
     assert response.status_code == 200
     assert "Mật khẩu hiện tại không đúng." in field_errors(response.text)
     assert is_logged_in(elsewhere)
-    assert login(app.test_client(), editor.username, PASSWORD).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD).status_code == 302
 
 
-def test_an_idle_session_is_ended_by_the_server(app, client, auth, editor):
-    auth.login(editor)
+def test_an_idle_session_is_ended_by_the_server(app, client, auth, editor_user):
+    auth.login(editor_user)
 
-    backdate_sessions(app, editor.id, last_active_at=utcnow() - timedelta(seconds=IDLE - 30))
+    backdate_sessions(app, editor_user.id, last_active_at=utcnow() - timedelta(seconds=IDLE - 30))
     assert is_logged_in(client), "logged out before the idle timeout"
 
-    backdate_sessions(app, editor.id, last_active_at=utcnow() - timedelta(seconds=IDLE + 5))
+    backdate_sessions(app, editor_user.id, last_active_at=utcnow() - timedelta(seconds=IDLE + 5))
     response = client.get("/admin/users?page=2")
     assert is_login_redirect(response)
     assert parse_qs(urlsplit(location_path(response)).query)["next"] == ["/admin/users?page=2"]
     assert not is_logged_in(client)
-    assert [s.ended_reason for s in all_sessions(app, editor.id)] == ["idle"]
+    assert [s.ended_reason for s in all_sessions(app, editor_user.id)] == ["idle"]
 
 
 @pytest.mark.parametrize("app", [{"IDLE_TIMEOUT_SECONDS": 60}], indirect=True)
-def test_the_idle_timeout_is_configurable(app, client, auth, editor):
-    auth.login(editor)
-    backdate_sessions(app, editor.id, last_active_at=utcnow() - timedelta(seconds=50))
+def test_the_idle_timeout_is_configurable(app, client, auth, editor_user):
+    auth.login(editor_user)
+    backdate_sessions(app, editor_user.id, last_active_at=utcnow() - timedelta(seconds=50))
     assert is_logged_in(client)
 
-    backdate_sessions(app, editor.id, last_active_at=utcnow() - timedelta(seconds=61))
+    backdate_sessions(app, editor_user.id, last_active_at=utcnow() - timedelta(seconds=61))
     assert not is_logged_in(client)
 
 
 @pytest.mark.parametrize("app", [{"IDLE_TIMEOUT_SECONDS": 2}], indirect=True)
-def test_the_idle_timeout_runs_on_the_real_clock(app, client, auth, editor):
-    auth.login(editor)
+def test_the_idle_timeout_runs_on_the_real_clock(app, client, auth, editor_user):
+    auth.login(editor_user)
     time.sleep(1.0)
     assert is_logged_in(client)  # activity: the clock starts again
 
@@ -142,21 +149,21 @@ def test_the_idle_timeout_runs_on_the_real_clock(app, client, auth, editor):
     assert not is_logged_in(client)
 
 
-def test_a_session_ends_twelve_hours_after_login_however_active(app, client, auth, editor):
-    auth.login(editor)
+def test_a_session_ends_twelve_hours_after_login_however_active(app, client, auth, editor_user):
+    auth.login(editor_user)
 
-    backdate_sessions(app, editor.id, created_at=utcnow() - timedelta(hours=11, minutes=59))
+    backdate_sessions(app, editor_user.id, created_at=utcnow() - timedelta(hours=11, minutes=59))
     assert is_logged_in(client)
 
-    backdate_sessions(app, editor.id, created_at=utcnow() - timedelta(hours=12, seconds=5))
+    backdate_sessions(app, editor_user.id, created_at=utcnow() - timedelta(hours=12, seconds=5))
     assert not is_logged_in(client)
-    assert [s.ended_reason for s in all_sessions(app, editor.id)] == ["lifetime"]
+    assert [s.ended_reason for s in all_sessions(app, editor_user.id)] == ["lifetime"]
 
 
-def test_the_keepalive_deadline_never_passes_the_absolute_lifetime(app, client, auth, editor):
-    auth.login(editor)
+def test_the_keepalive_deadline_never_passes_the_absolute_lifetime(app, client, auth, editor_user):
+    auth.login(editor_user)
     token = page_token(client, ADMIN_HOME)
-    backdate_sessions(app, editor.id, created_at=utcnow() - timedelta(hours=11, minutes=55))
+    backdate_sessions(app, editor_user.id, created_at=utcnow() - timedelta(hours=11, minutes=55))
 
     answer = keepalive(client, token)
 
@@ -174,11 +181,11 @@ def stream_first_chunk(client) -> bytes:
         response.close()
 
 
-def test_background_requests_do_not_extend_the_idle_clock(app, client, auth, editor):
-    auth.login(editor)
+def test_background_requests_do_not_extend_the_idle_clock(app, client, auth, editor_user):
+    auth.login(editor_user)
     page_token(client, ADMIN_HOME)
     earlier = (utcnow() - timedelta(minutes=10)).replace(microsecond=0)
-    backdate_sessions(app, editor.id, last_active_at=earlier)
+    backdate_sessions(app, editor_user.id, last_active_at=earlier)
 
     assert b"retry:" in stream_first_chunk(client)
     assert client.get("/api/stats", headers={"Accept": "application/json"}).status_code == 200
@@ -189,20 +196,20 @@ def test_background_requests_do_not_extend_the_idle_clock(app, client, auth, edi
     script.close()
     assert script.status_code == 200
 
-    (row,) = live_sessions(app, editor.id)
+    (row,) = live_sessions(app, editor_user.id)
     assert row.last_active_at == earlier
 
     # Control: a page the user opens is activity.
     assert client.get(ADMIN_HOME).status_code == 200
-    (row,) = live_sessions(app, editor.id)
+    (row,) = live_sessions(app, editor_user.id)
     assert row.last_active_at > earlier + timedelta(minutes=9)
 
 
-def test_keepalive_extends_the_idle_clock_and_answers_the_deadline(app, client, auth, editor):
-    auth.login(editor)
+def test_keepalive_extends_the_idle_clock_and_answers_the_deadline(app, client, auth, editor_user):
+    auth.login(editor_user)
     token = page_token(client, ADMIN_HOME)
     earlier = utcnow() - timedelta(minutes=29)
-    backdate_sessions(app, editor.id, last_active_at=earlier)
+    backdate_sessions(app, editor_user.id, last_active_at=earlier)
 
     answer = keepalive(client, token)
 
@@ -212,14 +219,14 @@ def test_keepalive_extends_the_idle_clock_and_answers_the_deadline(app, client, 
     assert body["active"] is True and body["idle_timeout"] == IDLE
     assert abs(body["now"] - time.time()) < 5
     assert abs(body["deadline"] - (time.time() + IDLE)) < 5
-    (row,) = live_sessions(app, editor.id)
+    (row,) = live_sessions(app, editor_user.id)
     assert row.last_active_at > earlier + timedelta(minutes=28)
 
 
-def test_keepalive_answers_401_json_when_the_session_is_over(app, client, auth, editor):
-    auth.login(editor)
+def test_keepalive_answers_401_json_when_the_session_is_over(app, client, auth, editor_user):
+    auth.login(editor_user)
     token = page_token(client, ADMIN_HOME)
-    backdate_sessions(app, editor.id, last_active_at=utcnow() - timedelta(seconds=IDLE + 1))
+    backdate_sessions(app, editor_user.id, last_active_at=utcnow() - timedelta(seconds=IDLE + 1))
 
     answer = keepalive(client, token)
 
@@ -235,27 +242,29 @@ def test_keepalive_answers_401_json_when_the_session_is_over(app, client, auth, 
     assert client.get("/auth/session").status_code == 401
 
 
-def test_keepalive_without_a_valid_csrf_token_is_refused(app, client, auth, editor):
-    auth.login(editor)
+def test_keepalive_without_a_valid_csrf_token_is_refused(app, client, auth, editor_user):
+    auth.login(editor_user)
     page_token(client, ADMIN_HOME)
     stranger = app.test_client()
     foreign_token = page_token(stranger, "/auth/login")
     earlier = (utcnow() - timedelta(minutes=10)).replace(microsecond=0)
-    backdate_sessions(app, editor.id, last_active_at=earlier)
+    backdate_sessions(app, editor_user.id, last_active_at=earlier)
 
     for token in (None, foreign_token, "not-a-token"):
         answer = keepalive(client, token)
         assert answer.status_code == 400, token
         assert "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ" in answer.json["message"]
 
-    (row,) = live_sessions(app, editor.id)
+    (row,) = live_sessions(app, editor_user.id)
     assert row.last_active_at == earlier
 
 
-def test_a_csrf_token_does_not_expire_while_the_session_is_kept_alive(app, client, auth, editor):
+def test_a_csrf_token_does_not_expire_while_the_session_is_kept_alive(
+    app, client, auth, editor_user
+):
     """Flask-WTF's default would refuse a token older than an hour: an editor with a form open
     all afternoon would lose the save."""
-    auth.login(editor)
+    auth.login(editor_user)
     page_token(client, ADMIN_HOME)
     with client.session_transaction() as current:
         raw = current["csrf_token"]
@@ -277,8 +286,8 @@ def test_a_csrf_token_does_not_expire_while_the_session_is_kept_alive(app, clien
         ("/auth/logout", {}),
     ],
 )
-def test_forms_without_a_valid_csrf_token_are_refused(app, client, auth, editor, path, data):
-    auth.login(editor)
+def test_forms_without_a_valid_csrf_token_are_refused(app, client, auth, editor_user, path, data):
+    auth.login(editor_user)
     stranger_token = page_token(app.test_client(), "/auth/login")
 
     for token in (None, stranger_token):
@@ -288,12 +297,14 @@ def test_forms_without_a_valid_csrf_token_are_refused(app, client, auth, editor,
         assert "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ" in response.text
 
     assert is_logged_in(client)
-    assert login(app.test_client(), editor.username, PASSWORD).status_code == 302
+    assert login(app.test_client(), editor_user.username, PASSWORD).status_code == 302
 
 
-def test_the_login_form_without_a_csrf_token_is_refused(app, client, editor):
+def test_the_login_form_without_a_csrf_token_is_refused(app, client, editor_user):
     client.get("/auth/login")
-    response = client.post("/auth/login", data={"username": editor.username, "password": PASSWORD})
+    response = client.post(
+        "/auth/login", data={"username": editor_user.username, "password": PASSWORD}
+    )
 
     assert response.status_code == 400
     assert not is_logged_in(client)
@@ -302,10 +313,12 @@ def test_the_login_form_without_a_csrf_token_is_refused(app, client, editor):
 # --- The keepalive bar in the pages --------------------------------------------------------------
 
 
-def test_logged_in_pages_carry_the_idle_bar_and_anonymous_pages_do_not(app, client, auth, editor):
+def test_logged_in_pages_carry_the_idle_bar_and_anonymous_pages_do_not(
+    app, client, auth, editor_user
+):
     assert 'id="idle-bar"' not in client.get("/").text
 
-    auth.login(editor)
+    auth.login(editor_user)
     for path in ("/", ADMIN_HOME):
         page = client.get(path).text
         assert 'id="idle-bar" class="idle-bar" role="alert" hidden' in page

@@ -5,12 +5,12 @@ test_documents_pages_*.py modules share. Not a test module.
 from __future__ import annotations
 
 import html as htmllib
-import io
 import itertools
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from document_factory import MadeDocument
 
 from app.documents.models import Document
 from app.extensions import db
@@ -41,37 +41,6 @@ BAD_REQUEST = "Yêu cầu không hợp lệ"
 
 
 _addresses = (f"203.0.113.{n}" for n in itertools.cycle(range(10, 250)))
-
-
-def pdf_bytes(text: str = "Văn bản") -> bytes:
-    return b"%PDF-1.4\n" + text.encode() + b"\ntrailer<<>>\n%%EOF\n"
-
-
-def docx_bytes() -> bytes:
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return out.getvalue()
-
-
-@dataclass(frozen=True)
-class Made:
-    """What a test needs of a document once its app context is gone."""
-
-    id: int
-    code: str
-    slug: str
-    title: str
-    summary: str
-    signer_id: int | None
-    files: tuple[int, ...]
-
-    @property
-    def url(self) -> str:
-        return f"/van-ban/{self.slug}"
 
 
 def current_app_of(make_contextless_app):
@@ -161,7 +130,7 @@ def headline(app) -> tuple[int, int, int]:
     return numbers["online"], numbers["today"], numbers["total"]
 
 
-def stored_counts(app, made: Made) -> tuple[int, int]:
+def stored_counts(app, made: MadeDocument) -> tuple[int, int]:
     with app.app_context():
         document = db.session.get(Document, made.id)
         return document.views, document.downloads

@@ -8,17 +8,16 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from document_files import docx_bytes, pdf_bytes
 from document_pages import (
     BTG,
     HANH,
     api_stats,
     assert_error_page,
-    docx_bytes,
     flush,
     info_table,
     listed,
     local_today,
-    pdf_bytes,
     shown,
     sidebar_block,
     stored_counts,
@@ -28,10 +27,13 @@ from document_pages import (
 from app.documents.models import Document
 from app.extensions import db
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- the detail page -----------------------------------------------------------------------------
 
 
-def test_detail_page_shows_every_field(make_field, make_document, client):
+def test_detail_page_shows_every_field(make_field, make_document, reader_client):
     make_field("An toàn thông tin", "an-toan-thong-tin")
     made = make_document(
         "118-HD/BTGTU",
@@ -42,7 +44,7 @@ def test_detail_page_shows_every_field(make_field, make_document, client):
         files=[(pdf_bytes(), "Hướng dẫn số 118.pdf"), (docx_bytes(), "Phụ lục.docx")],
     )  # fmt: skip
 
-    response = client.get("/van-ban/118-hd-btgtu")
+    response = reader_client.get("/van-ban/118-hd-btgtu")
 
     assert response.status_code == 200
     page = response.text
@@ -79,7 +81,7 @@ def test_detail_page_shows_every_field(make_field, make_document, client):
     ],
 )
 def test_detail_page_status_is_relative_to_today(
-    make_document, client, in_force_days, expires_days, status, in_force_text, expires_text
+    make_document, reader_client, in_force_days, expires_days, status, in_force_text, expires_text
 ):
     today = local_today()
     in_force = today + timedelta(days=in_force_days) if in_force_days is not None else None
@@ -87,7 +89,7 @@ def test_detail_page_status_is_relative_to_today(
     made = make_document(issued_on=today - timedelta(days=30), in_force_on=in_force,
                          expires_on=expires)  # fmt: skip
 
-    info = info_table(client.get(made.url).text)
+    info = info_table(reader_client.get(made.url).text)
 
     assert info["Tình trạng"] == status
     dates = {"in_force": f"{in_force:%d/%m/%Y}" if in_force else "",
@@ -96,32 +98,34 @@ def test_detail_page_status_is_relative_to_today(
     assert info["Ngày hết hiệu lực"] == expires_text.format(**dates)
 
 
-def test_document_without_signer_or_fields_omits_those_rows(make_document, client):
+def test_document_without_signer_or_fields_omits_those_rows(make_document, reader_client):
     made = make_document(signer=None)
 
-    info = info_table(client.get(made.url).text)
+    info = info_table(reader_client.get(made.url).text)
 
     assert "Người ký" not in info
     assert "Lĩnh vực" not in info
     assert info["Số ký hiệu"] == made.code
 
 
-def test_unpublished_document_is_nowhere_to_be_seen(make_document, client):
+def test_unpublished_document_is_nowhere_to_be_seen(make_document, reader_client):
     hidden = make_document("99-CV/BTGTU", title="Công văn mật", published=False,
                            issued_on=local_today(), files=[(pdf_bytes(), "Mật.pdf")])  # fmt: skip
     make_document("1-CV/TEST", issued_on=local_today() - timedelta(days=1))
     (file_id,) = hidden.files
 
-    assert_error_page(client.get(hidden.url), statuses=(404,))
-    assert_error_page(client.get(f"/van-ban/tep/{file_id}", buffered=True), statuses=(404,))
-    assert_error_page(client.get(f"/van-ban/tep/{file_id}/xem", buffered=True), statuses=(404,))
-    assert "99-CV/BTGTU" not in client.get("/van-ban/").text
-    assert listed(client.get("/van-ban/?q=cong+van+mat").text) == []
-    assert [r["code"] for r in sidebar_block(client.get("/").text)] == ["1-CV/TEST"]
+    assert_error_page(reader_client.get(hidden.url), statuses=(404,))
+    assert_error_page(reader_client.get(f"/van-ban/tep/{file_id}", buffered=True), statuses=(404,))
+    assert_error_page(
+        reader_client.get(f"/van-ban/tep/{file_id}/xem", buffered=True), statuses=(404,)
+    )
+    assert "99-CV/BTGTU" not in reader_client.get("/van-ban/").text
+    assert listed(reader_client.get("/van-ban/?q=cong+van+mat").text) == []
+    assert [r["code"] for r in sidebar_block(reader_client.get("/").text)] == ["1-CV/TEST"]
 
 
-def test_unknown_document_is_a_vietnamese_404(client):
-    assert_error_page(client.get("/van-ban/khong-co-van-ban-nay"), statuses=(404,))
+def test_unknown_document_is_a_vietnamese_404(reader_client):
+    assert_error_page(reader_client.get("/van-ban/khong-co-van-ban-nay"), statuses=(404,))
 
 
 # --- counting views ------------------------------------------------------------------------------
@@ -211,21 +215,21 @@ def test_sidebar_lists_the_newest_published_documents(make_contextless_app, make
         assert [r["code"] for r in rows] == ["4-CV/TEST", "2-CV/TEST", "5-CV/TEST"][:count], path
 
 
-def test_sidebar_row_shows_code_summary_and_counts(make_document, client):
+def test_sidebar_row_shows_code_summary_and_counts(make_document, reader_client):
     make_document("118-HD/BTGTU", summary="Hướng dẫn tuyên truyền các ngày lễ lớn.",
                   issued_on=local_today())  # fmt: skip
 
-    (row,) = sidebar_block(client.get("/").text)
+    (row,) = sidebar_block(reader_client.get("/").text)
 
     assert row["code"] == "118-HD/BTGTU"
     assert row["summary"] == "Hướng dẫn tuyên truyền các ngày lễ lớn."
     assert row["counts"] == "lượt xem: 0 | lượt tải: 0"
 
 
-def test_sidebar_shows_the_title_when_there_is_no_summary(make_document, client):
+def test_sidebar_shows_the_title_when_there_is_no_summary(make_document, reader_client):
     make_document("5/TB-UBND", title="Thông báo lịch tiếp công dân", summary="")
 
-    (row,) = sidebar_block(client.get("/").text)
+    (row,) = sidebar_block(reader_client.get("/").text)
 
     assert row["summary"] == "Thông báo lịch tiếp công dân"
 
@@ -279,10 +283,10 @@ def test_new_badge_only_for_recently_issued_documents(
     assert row["new"] is badge
 
 
-def test_sidebar_without_documents_is_not_shown(client):
-    page = client.get("/").text
+def test_sidebar_without_documents_is_not_shown(reader_client):
+    page = reader_client.get("/").text
 
-    assert client.get("/").status_code == 200
+    assert reader_client.get("/").status_code == 200
     assert 'class="block block-documents"' not in page
 
 

@@ -6,15 +6,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from document_files import docx_bytes, pdf_bytes
 from document_pages import (
     BTG,
     assert_error_page,
-    docx_bytes,
     flush,
     headline,
     info_table,
     local_today,
-    pdf_bytes,
     shown,
     stored_counts,
     visitor,
@@ -23,6 +22,9 @@ from document_pages import (
 from app.demo.pdf import document_pdf
 from app.documents.models import DocumentFile
 from app.extensions import db
+
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
 
 # --- downloads -----------------------------------------------------------------------------------
 
@@ -39,10 +41,10 @@ def guide_pdf() -> bytes:
                         ["Nội dung hướng dẫn."], "Phó Trưởng ban Đoàn Thị Mỹ Hạnh")  # fmt: skip
 
 
-def test_download_sends_the_file_under_its_vietnamese_name(make_document, client, guide_pdf):
+def test_download_sends_the_file_under_its_vietnamese_name(make_document, reader_client, guide_pdf):
     made = make_document(files=[(guide_pdf, "Hướng dẫn số 118.pdf")])
 
-    response = client.get(f"/van-ban/tep/{made.files[0]}", buffered=True)
+    response = reader_client.get(f"/van-ban/tep/{made.files[0]}", buffered=True)
 
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == GUIDE_DISPOSITION
@@ -52,11 +54,11 @@ def test_download_sends_the_file_under_its_vietnamese_name(make_document, client
     assert response.data.startswith(b"%PDF")
 
 
-def test_download_of_an_office_file_has_its_own_type(make_document, client):
+def test_download_of_an_office_file_has_its_own_type(make_document, reader_client):
     content = docx_bytes()
     made = make_document(files=[(content, "Phụ lục kèm theo.docx")])
 
-    response = client.get(f"/van-ban/tep/{made.files[0]}", buffered=True)
+    response = reader_client.get(f"/van-ban/tep/{made.files[0]}", buffered=True)
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == (
@@ -147,11 +149,11 @@ def test_preview_serves_the_pdf_without_counting_a_download(app, make_document, 
     assert shown(reader.get("/").text, f"document_download:{made.id}") == 0
 
 
-def test_preview_of_a_file_that_is_not_a_pdf_is_not_found(make_document, client):
+def test_preview_of_a_file_that_is_not_a_pdf_is_not_found(make_document, reader_client):
     made = make_document(files=[(docx_bytes(), "Phụ lục.docx")])
 
     assert_error_page(
-        client.get(f"/van-ban/tep/{made.files[0]}/xem", buffered=True), statuses=(404,)
+        reader_client.get(f"/van-ban/tep/{made.files[0]}/xem", buffered=True), statuses=(404,)
     )
 
 
@@ -173,11 +175,11 @@ def test_preview_of_a_file_that_is_not_a_pdf_is_not_found(make_document, client)
         "/van-ban/tep/%31",  # "1", percent-encoded: the file exists, so this one is allowed
     ],
 )
-def test_paths_that_are_not_a_file_id_are_not_found(make_document, client, path):
+def test_paths_that_are_not_a_file_id_are_not_found(make_document, reader_client, path):
     made = make_document(files=[(pdf_bytes(), "Tệp.pdf")])
     assert made.files == (1,)
 
-    response = client.get(path, buffered=True)
+    response = reader_client.get(path, buffered=True)
 
     if path == "/van-ban/tep/%31":
         assert response.status_code == 200

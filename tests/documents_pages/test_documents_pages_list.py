@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from document_factory import MadeDocument
 from document_pages import (
     BTG,
     HANH,
     UBND,
     VINH,
-    Made,
     assert_error_page,
     found,
     listed,
@@ -25,16 +25,19 @@ from document_pages import (
     visitor,
 )
 
+pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pushed
+
+
 # --- the list: filters ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Library:
-    guide: Made  # 118-HD/BTGTU
-    dispatch: Made  # 1383-CV/BTGTU, expired
-    decision: Made  # 45/QĐ-UBND
-    pending: Made  # 2356/UBND-VX, not in force yet
-    hidden: Made  # unpublished
+    guide: MadeDocument  # 118-HD/BTGTU
+    dispatch: MadeDocument  # 1383-CV/BTGTU, expired
+    decision: MadeDocument  # 45/QĐ-UBND
+    pending: MadeDocument  # 2356/UBND-VX, not in force yet
+    hidden: MadeDocument  # unpublished
     hanh: int
     vinh: int
 
@@ -86,8 +89,8 @@ def library(make_document, make_field) -> Library:
 ALL_PUBLISHED = ["1383-CV/BTGTU", "118-HD/BTGTU", "2356/UBND-VX", "45/QĐ-UBND"]
 
 
-def test_list_shows_published_documents_newest_issue_first(library, client):
-    response = client.get("/van-ban/")
+def test_list_shows_published_documents_newest_issue_first(library, reader_client):
+    response = reader_client.get("/van-ban/")
 
     assert response.status_code == 200
     assert listed(response.text) == ALL_PUBLISHED
@@ -95,8 +98,8 @@ def test_list_shows_published_documents_newest_issue_first(library, client):
     assert "99-CV/BTGTU" not in response.text
 
 
-def test_list_shows_issue_date_and_status_of_each_row(library, client):
-    page = client.get("/van-ban/").text
+def test_list_shows_issue_date_and_status_of_each_row(library, reader_client):
+    page = reader_client.get("/van-ban/").text
     rows = {
         text_of(re.search(r"<td>(.*?)</td>", row, re.S)[1]): text_of(row)
         for row in re.findall(r"<tr>(.*?)</tr>", page.split("<tbody>", 1)[1], re.S)
@@ -133,10 +136,10 @@ def test_list_shows_issue_date_and_status_of_each_row(library, client):
         ("hieu-luc=het-hieu-luc", ["1383-CV/BTGTU"]),
     ],
 )
-def test_each_filter_alone(library, client, query, codes):
+def test_each_filter_alone(library, reader_client, query, codes):
     url = "/van-ban/?" + query.format(hanh=library.hanh, vinh=library.vinh)
 
-    response = client.get(url)
+    response = reader_client.get(url)
 
     assert response.status_code == 200
     assert listed(response.text) == codes
@@ -156,8 +159,8 @@ def test_each_filter_alone(library, client, query, codes):
         ("q=huong+dan&co-quan=ubnd-tinh-an-hoa", []),
     ],
 )  # fmt: skip
-def test_filters_combined(library, client, query, codes):
-    response = client.get("/van-ban/?" + query.format(hanh=library.hanh, vinh=library.vinh))
+def test_filters_combined(library, reader_client, query, codes):
+    response = reader_client.get("/van-ban/?" + query.format(hanh=library.hanh, vinh=library.vinh))
 
     assert response.status_code == 200
     assert listed(response.text) == codes
@@ -184,8 +187,8 @@ def options(page: str, name: str) -> dict[str, str]:
     return {value: htmllib.unescape(label) for value, label in found}
 
 
-def test_filtered_url_opens_with_the_filters_filled_in(library, client):
-    page = client.get(
+def test_filtered_url_opens_with_the_filters_filled_in(library, reader_client):
+    page = reader_client.get(
         f"/van-ban/?q=tet&loai=cong-van&co-quan=ubnd-tinh-an-hoa&nguoi-ky={library.hanh}"
         "&linh-vuc=thong-tin-truyen-thong&nam=2024&tu-ngay=01/01/2024&den-ngay=31/01/2024"
         "&hieu-luc=con-hieu-luc"
@@ -203,8 +206,8 @@ def test_filtered_url_opens_with_the_filters_filled_in(library, client):
     assert "Bỏ lọc" in page
 
 
-def test_list_without_filters_selects_nothing(library, client):
-    page = client.get("/van-ban/").text
+def test_list_without_filters_selects_nothing(library, reader_client):
+    page = reader_client.get("/van-ban/").text
 
     for name in ("loai", "co-quan", "nguoi-ky", "linh-vuc", "hieu-luc"):
         assert selected(page, name) == [], name
@@ -212,8 +215,8 @@ def test_list_without_filters_selects_nothing(library, client):
     assert "Bỏ lọc" not in page
 
 
-def test_filter_choices_offer_every_type_issuer_signer_and_field(library, client):
-    page = client.get("/van-ban/").text
+def test_filter_choices_offer_every_type_issuer_signer_and_field(library, reader_client):
+    page = reader_client.get("/van-ban/").text
 
     assert options(page, "loai") == {
         "": "Tất cả",
@@ -265,23 +268,23 @@ def test_filter_choices_offer_every_type_issuer_signer_and_field(library, client
         ("_", []),
     ],
 )
-def test_search_ignores_diacritics_and_case(library, client, q, codes):
-    response = client.get("/van-ban/", query_string={"q": q})
+def test_search_ignores_diacritics_and_case(library, reader_client, q, codes):
+    response = reader_client.get("/van-ban/", query_string={"q": q})
 
     assert response.status_code == 200
     assert listed(response.text) == codes
 
 
-def test_search_query_is_shown_escaped(library, client):
-    response = client.get("/van-ban/", query_string={"q": '<script>alert("x")</script>'})
+def test_search_query_is_shown_escaped(library, reader_client):
+    response = reader_client.get("/van-ban/", query_string={"q": '<script>alert("x")</script>'})
 
     assert response.status_code == 200
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;alert(" in response.text
 
 
-def test_query_of_two_hundred_characters_is_accepted(library, client):
-    response = client.get("/van-ban/", query_string={"q": "a" * 200})
+def test_query_of_two_hundred_characters_is_accepted(library, reader_client):
+    response = reader_client.get("/van-ban/", query_string={"q": "a" * 200})
 
     assert response.status_code == 200
     assert listed(response.text) == []
@@ -295,12 +298,12 @@ def next_link(page: str) -> str | None:
     return htmllib.unescape(match.group(1)) if match else None
 
 
-def test_list_pages_through_fifteen_at_a_time(make_document, client):
+def test_list_pages_through_fifteen_at_a_time(make_document, reader_client):
     made = [make_document(f"{n}/TB-UBND", issued_on=date(2024, 1, n)) for n in range(1, 18)]
     newest_first = [m.code for m in reversed(made)]
 
-    first = client.get("/van-ban/")
-    second = client.get("/van-ban/?page=2")
+    first = reader_client.get("/van-ban/")
+    second = reader_client.get("/van-ban/?page=2")
 
     assert listed(first.text) == newest_first[:15]
     assert found(first.text) == 17
@@ -308,7 +311,7 @@ def test_list_pages_through_fifteen_at_a_time(make_document, client):
     assert listed(second.text) == newest_first[15:]
     assert 'rel="prev" href="/van-ban/?page=1"' in second.text
     assert next_link(second.text) is None
-    assert client.get("/van-ban/?page=3").status_code == 404
+    assert reader_client.get("/van-ban/?page=3").status_code == 404
 
 
 def test_pagination_links_keep_the_filters(make_contextless_app, make_document):
@@ -373,30 +376,30 @@ def test_pagination_links_keep_the_filters(make_contextless_app, make_document):
         "page=9999999999",
     ],
 )
-def test_bad_filter_input_is_a_vietnamese_400_page(library, client, query):
-    assert_error_page(client.get("/van-ban/?" + query), statuses=(400,))
+def test_bad_filter_input_is_a_vietnamese_400_page(library, reader_client, query):
+    assert_error_page(reader_client.get("/van-ban/?" + query), statuses=(400,))
 
 
 @pytest.mark.parametrize("query", ["page=0", "page=9999", "page=2"])
-def test_page_out_of_range_is_a_vietnamese_404_page(library, client, query):
-    assert_error_page(client.get("/van-ban/?" + query), statuses=(404,))
+def test_page_out_of_range_is_a_vietnamese_404_page(library, reader_client, query):
+    assert_error_page(reader_client.get("/van-ban/?" + query), statuses=(404,))
 
 
 @pytest.mark.parametrize("query", ["page=²", "nam=²⁰²⁴", "nguoi-ky=¹", "page=¹&loai=cong-van"])
-def test_unicode_digits_are_refused_not_a_server_error(library, client, query):
+def test_unicode_digits_are_refused_not_a_server_error(library, reader_client, query):
     """`'²'.isdigit()` is True but `int('²')` raises: such input must not become a 500."""
-    assert_error_page(client.get("/van-ban/?" + query))
+    assert_error_page(reader_client.get("/van-ban/?" + query))
 
 
-def test_odd_query_text_never_breaks_the_list(library, client):
+def test_odd_query_text_never_breaks_the_list(library, reader_client):
     for q in ["\x00", "'; DROP TABLE documents; --", "\\", "%%%%", "🙂", "đ" * 200]:
-        response = client.get("/van-ban/", query_string={"q": q})
+        response = reader_client.get("/van-ban/", query_string={"q": q})
         assert response.status_code in (200, 400), (q, response.status_code)
         assert '<html lang="vi">' in response.text
 
 
-def test_unknown_parameters_are_ignored(library, client):
-    response = client.get("/van-ban/?utm_source=zalo&fbclid=abc")
+def test_unknown_parameters_are_ignored(library, reader_client):
+    response = reader_client.get("/van-ban/?utm_source=zalo&fbclid=abc")
 
     assert response.status_code == 200
     assert listed(response.text) == ALL_PUBLISHED
@@ -411,9 +414,9 @@ def test_unknown_parameters_are_ignored(library, client):
         ("loai=khong-ton-tai", "Không có thể loại “khong-ton-tai”"),
     ],
 )
-def test_bad_filter_page_says_what_is_wrong(library, client, query, message):
+def test_bad_filter_page_says_what_is_wrong(library, reader_client, query, message):
     """The filters name the problem for the reader (filters.InvalidFilter's message)."""
-    response = client.get("/van-ban/?" + query)
+    response = reader_client.get("/van-ban/?" + query)
 
     assert response.status_code == 400
     assert message in htmllib.unescape(response.text)
