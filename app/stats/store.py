@@ -56,59 +56,66 @@ class NeedsRestore(Exception):
     """Redis has no counters (new or emptied): restore them from SQL, then retry."""
 
 
-def _semaphore(value: int):
-    from app.offload import gevent_active
-
-    if gevent_active():
-        from gevent.lock import BoundedSemaphore
-
-        return BoundedSemaphore(value)
-    return threading.BoundedSemaphore(value)
-
-
 class FastScript:
     """One Lua script over connections of its own: the page view's round trip without
-    redis-py's per-call pool work. Its pool's checkout polls every connection's socket for
-    stale data, a gevent select per call: 12 % of a worker's time in a py-spy profile of the
-    article page (bench/README.md). A connection comes back here only after its whole reply
-    was read; one that failed is closed. At most as many connections as the client's pool
-    allows, waited for as long as its pool would wait."""
+    redis-py's per-call pool work (its checkout polls every connection's socket for stale
+    data, a gevent select per call: 12 % of a worker's time in a py-spy profile of the
+    article page, bench/README.md).
+
+    In a gevent worker the calls of concurrent requests are pipelined: a request queues its
+    call and waits; one flusher greenlet per process sends every queued call in one write
+    and hands each reply back, so a burst of page views costs one write, one wake-up and
+    one read loop instead of one each, in the worker and in Redis. Each page view still
+    runs its own script once. Elsewhere (tests, the dev server, the CLI) each call runs on
+    a connection of its own, at most as many as the client's pool allows.
+
+    A connection comes back here only after its whole reply was read; one that failed is
+    closed. An idle connection Redis closed (a restart) is retried once on a new one: a
+    script that did run counts nothing twice, each hit carries its id."""
 
     def __init__(self, client: redis.Redis, source: str) -> None:
+        from app.offload import gevent_active
+
         pool = client.connection_pool
         self._new = partial(pool.connection_class, **pool.connection_kwargs)
-        slots = getattr(pool, "max_connections", 50)
-        # gevent's own semaphore in a gevent worker (threading's is pure Python over a
-        # Condition there); threading's elsewhere (tests, the dev server, the CLI).
-        self._slots = _semaphore(slots)
+        self._slots = threading.BoundedSemaphore(getattr(pool, "max_connections", 50))
         self._wait = getattr(pool, "timeout", None) or 1.0
         self._idle: list = []
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest()  # noqa: S324 - Redis' script id
+        self._pipelined = gevent_active()
+        self._queue: list = []
+        self._flushing = False
 
     def __call__(self, args: list):
+        if self._pipelined:
+            return self._queued(args)
         if not self._slots.acquire(timeout=self._wait):
             raise redis.ConnectionError("Too many connections")
+        try:
+            return self._on_connection(lambda conn: self._run(conn, args))
+        finally:
+            self._slots.release()
+
+    # One call per connection
+    def _on_connection(self, work):
         conn = None
         try:
             reused = bool(self._idle)
             conn = self._idle.pop() if reused else self._new()
             try:
-                result = self._run(conn, args)
+                result = work(conn)
             except redis.ConnectionError:
                 if not reused:
                     raise
-                # An idle connection Redis closed (a restart): once more on a new one. A
-                # script that did run counts nothing twice: each hit carries its id.
                 conn.disconnect()
-                result = self._run(conn, args)
+                result = work(conn)
             self._idle.append(conn)
             conn = None
             return result
         finally:
             if conn is not None:
                 conn.disconnect()
-            self._slots.release()
 
     def _run(self, conn, args: list):
         try:
@@ -117,6 +124,55 @@ class FastScript:
         except redis.exceptions.NoScriptError:
             conn.send_command("EVAL", self.source, 0, *args)  # runs and loads it
             return conn.read_response()
+
+    # Pipelined calls (gevent)
+    def _queued(self, args: list):
+        from gevent.event import AsyncResult
+
+        waiter = AsyncResult()
+        self._queue.append((args, waiter))
+        if not self._flushing:
+            import gevent
+
+            self._flushing = True
+            gevent.spawn(self._flush)
+        return waiter.get()  # the value, or the batch's exception raised here
+
+    def _flush(self) -> None:
+        try:
+            while self._queue:
+                batch, self._queue = self._queue, []
+                try:
+                    replies = self._on_connection(partial(self._run_batch, batch=batch))
+                except Exception as exc:  # noqa: BLE001 - every waiter gets it, raised there
+                    for _, waiter in batch:
+                        waiter.set_exception(exc)
+                    continue
+                for (_, waiter), reply in zip(batch, replies, strict=True):
+                    if isinstance(reply, Exception):
+                        waiter.set_exception(reply)
+                    else:
+                        waiter.set(reply)
+        finally:
+            self._flushing = False
+
+    def _run_batch(self, conn, batch: list) -> list:
+        commands = [("EVALSHA", self.sha, 0, *args) for args, _ in batch]
+        conn.send_packed_command(conn.pack_commands(commands))
+        replies: list = []
+        for _ in batch:
+            try:
+                replies.append(conn.read_response())
+            except redis.ResponseError as exc:  # an error reply: the connection reads on
+                replies.append(exc)
+        for i, reply in enumerate(replies):
+            if isinstance(reply, redis.exceptions.NoScriptError):  # Redis restarted
+                try:
+                    conn.send_command("EVAL", self.source, 0, *batch[i][0])
+                    replies[i] = conn.read_response()
+                except redis.ResponseError as exc:
+                    replies[i] = exc
+        return replies
 
 
 class StatsStore:
