@@ -24,35 +24,15 @@ from app.extensions import db
 from app.news.models import Article
 
 ARTICLES = "/admin/news/articles"
-
-
 NEW = "/admin/news/articles/new"
-
-
 BULK = "/admin/news/articles/bulk"
-
-
 IMAGES = "/admin/news/images"
-
-
 SITE_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
 FORM_TIME = "%Y-%m-%dT%H:%M"
-
-
 SAVED = "Đã lưu bài viết."
-
-
 NOT_YOUR_CATEGORY = "Bạn không được đăng bài vào chuyên mục này."
-
-
 DRAFTS_ONLY = "Bạn chỉ được lưu nháp; quản trị viên sẽ duyệt và xuất bản."
-
-
 NOT_AN_IMAGE = "Tệp không phải là ảnh hợp lệ (JPEG, PNG, WebP, GIF)."
-
-
 EDITING_WARNING = "cũng đang mở bài viết này"
 
 

@@ -80,8 +80,6 @@ HOSTILE_PAYLOADS = [
     '<isindex type="image" src="x" onerror="alert(1)">',
     "<frameset onload=alert(1)>",
 ]
-
-
 DANGEROUS_TAGS = {
     "script",
     "iframe",
@@ -114,8 +112,6 @@ DANGEROUS_TAGS = {
     "head",
     "title",
 }
-
-
 URL_ATTRIBUTES = {
     "href",
     "src",
@@ -133,11 +129,7 @@ URL_ATTRIBUTES = {
     "ping",
     "content",
 }
-
-
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
-
-
 RAW_HANDLER = re.compile(r"<[a-z][^>]*[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
 
 

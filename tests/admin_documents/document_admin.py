@@ -4,15 +4,13 @@ page readers the test_admin_documents_*.py modules share. Not a test module.
 
 from __future__ import annotations
 
-import html as htmllib
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from audit_log import audit_rows
 from auth_helpers import Account, new_account
-from pages import csrf_token_from
+from pages import control, csrf_token_from, parse, squash, value_of
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
@@ -21,20 +19,12 @@ from app.documents.models import Document
 from app.extensions import db
 
 BTG = "Ban Tuyên giáo Tỉnh ủy"
-
-
 UBND = "UBND tỉnh An Hòa"
-
-
 GUIDE_DISPOSITION = (
     'attachment; filename="Huong dan so 118.pdf"; '
     "filename*=UTF-8''H%C6%B0%E1%BB%9Bng%20d%E1%BA%ABn%20s%E1%BB%91%20118.pdf"
 )
-
-
 NOT_A_DOCUMENT = "Chỉ chấp nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS."
-
-
 OLD_OFFICE = "Tệp Office đời cũ phải có đuôi .doc hoặc .xls."
 
 
@@ -93,55 +83,31 @@ def send(client, path: str, data: dict, files=None, csrf: bool = True):
     return client.post(path, data=body, content_type="multipart/form-data")
 
 
-def errors_of(page: str, name: str) -> list[str]:
-    """The error messages shown next to the form field `name`."""
-    for block in re.findall(r'<div class="form-field[^"]*">(.*?)</div>', page, re.S):
-        if re.search(rf'name="{re.escape(name)}"', block):
-            found = re.findall(r'<p class="field-error" role="alert">(.*?)</p>', block, re.S)
-            return [htmllib.unescape(e) for e in found]
-    raise AssertionError(f"no field {name} on the page")
-
-
-def value_of(page: str, name: str) -> str | None:
-    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
-    assert tag, f"no input {name}"
-    value = re.search(r'value="([^"]*)"', tag.group(0))
-    return htmllib.unescape(value.group(1)) if value else None
-
-
 def text_of(page: str, name: str) -> str:
-    area = re.search(rf'<textarea[^>]*name="{re.escape(name)}"[^>]*>(.*?)</textarea>', page, re.S)
-    assert area, f"no textarea {name}"
-    return htmllib.unescape(area.group(1)).strip()
+    """The text of the textarea `name`, without the white space around it."""
+    return value_of(page, name).strip()
 
 
-def options_of(page: str, name: str) -> dict[str, tuple[str, bool]]:
+def labelled_options(page: str, name: str) -> dict[str, tuple[str, bool]]:
     """value -> (label, selected) of the select `name`."""
-    select_ = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S)
-    assert select_, f"no select {name}"
-    found = {}
-    for attrs, label in re.findall(r"<option([^>]*)>([^<]*)</option>", select_.group(1)):
-        value = re.search(r'value="([^"]*)"', attrs).group(1)
-        found[value] = (htmllib.unescape(label), bool(re.search(r"\bselected\b", attrs)))
-    return found
+    return {
+        o.get("value"): (o.text(), o.get("selected") is not None)
+        for o in control(page, name).find_all("option")
+    }
 
 
 def chosen(page: str, name: str) -> list[str]:
-    return [value for value, (_, on) in options_of(page, name).items() if on]
+    return [value for value, (_, on) in labelled_options(page, name).items() if on]
 
 
 def is_checked(page: str, name: str) -> bool:
-    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
-    assert tag, f"no checkbox {name}"
-    return bool(re.search(r"\bchecked\b", tag.group(0)))
+    return control(page, name).get("checked") is not None
 
 
 def sidebar_codes(page: str) -> list[str]:
-    match = re.search(r'<section class="block block-documents">(.*?)</section>', page, re.S)
-    if not match:
-        return []
-    found = re.findall(r'class="doc-code"[^>]*>(.*?)</a>', match.group(1), re.S)
-    return [htmllib.unescape(code).strip() for code in found]
+    """The codes the "Văn bản mới" sidebar block lists, in order."""
+    block = parse(page).find("section", cls="block-documents")
+    return [] if block is None else [squash(a.text()) for a in block.find_all(cls="doc-code")]
 
 
 def document_by_code(app, code: str) -> Document | None:

@@ -14,7 +14,6 @@ from document_admin import (
     audit_summary,
     count,
     document_by_code,
-    errors_of,
     form_data,
     is_checked,
     send,
@@ -22,7 +21,7 @@ from document_admin import (
     token,
 )
 from document_files import pdf_bytes
-from pages import csrf_token_from
+from pages import csrf_token_from, errors_next_to
 
 from app.documents.models import Document, DocumentFile, DocumentType, Field
 from app.extensions import db
@@ -124,7 +123,7 @@ def test_an_editor_without_the_publish_right_saves_unpublished_documents(app, li
     refused = send(client, "/admin/documents/new", form_data(lists))
 
     assert refused.status_code == 400
-    assert errors_of(refused.text, "published") == [
+    assert errors_next_to(refused.text, "published") == [
         "Bạn chưa có quyền công bố văn bản: hãy bỏ chọn ô này để lưu văn bản chờ quản trị viên "
         "duyệt và công bố."
     ]

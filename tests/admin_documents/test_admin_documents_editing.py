@@ -18,18 +18,16 @@ from document_admin import (
     chosen,
     count,
     document_by_code,
-    errors_of,
     form_data,
     is_checked,
-    options_of,
+    labelled_options,
     send,
     sidebar_codes,
     stored_files,
     text_of,
-    value_of,
 )
 from document_files import pdf_bytes
-from pages import csrf_token_from, flashes
+from pages import csrf_token_from, errors_next_to, flashes, value_of
 
 from app.documents.models import Document, DocumentFile, DocumentType, Issuer
 from app.documents.operations import create_document
@@ -115,7 +113,7 @@ def test_the_edit_form_opens_with_every_stored_value(app, lists, make_document, 
     assert chosen(page, "issuer") == [str(lists.btg)]
     assert chosen(page, "signer") == [str(lists.hanh)]
     assert sorted(chosen(page, "fields")) == sorted([str(lists.security), str(lists.education)])
-    assert options_of(page, "fields")[str(lists.security)][0] == "— An toàn thông tin"
+    assert labelled_options(page, "fields")[str(lists.security)][0] == "— An toàn thông tin"
     assert (
         value_of(page, "issued_on"),
         value_of(page, "in_force_on"),
@@ -123,7 +121,7 @@ def test_the_edit_form_opens_with_every_stored_value(app, lists, make_document, 
     ) == ("15/03/2024", "20/03/2024", "31/12/2030")
     assert chosen(page, "replaces") == [str(older.id)]
     assert chosen(page, "related") == [str(older.id)]
-    assert str(document.id) not in options_of(page, "replaces")  # never itself
+    assert str(document.id) not in labelled_options(page, "replaces")  # never itself
     assert is_checked(page, "published")
 
 
@@ -231,7 +229,7 @@ def test_a_duplicate_code_is_refused_next_to_the_field_keeping_what_was_typed(
     response = send(admin_client, "/admin/documents/new", typed)
 
     assert response.status_code == 400
-    assert errors_of(response.text, "code") == [
+    assert errors_next_to(response.text, "code") == [
         "Số ký hiệu đã được dùng cho văn bản “118-HD/BTGTU” (Văn bản đã có)."
     ]
     assert "Văn bản chưa được lưu: vui lòng sửa các lỗi bên dưới." in response.text
@@ -266,7 +264,9 @@ def test_a_code_taken_by_another_document_is_refused_when_editing(
     )
 
     assert response.status_code == 400
-    assert errors_of(response.text, "code")[0].startswith("Số ký hiệu đã được dùng cho văn bản")
+    assert errors_next_to(response.text, "code")[0].startswith(
+        "Số ký hiệu đã được dùng cho văn bản"
+    )
     assert document_by_code(app, "119-HD/BTGTU") is not None
     # Keeping its own code is no conflict.
     kept = send(admin_client, f"/admin/documents/{made.id}", form_data(lists, code="119-HD/BTGTU"))
@@ -324,7 +324,7 @@ def test_invalid_values_are_refused_in_vietnamese_next_to_their_field(
     response = send(admin_client, "/admin/documents/new", form_data(lists, **overrides))
 
     assert response.status_code == 400
-    assert errors_of(response.text, field) == [message]
+    assert errors_next_to(response.text, field) == [message]
     assert count(app, Document) == 0
     for name, typed in overrides.items():  # what was typed is shown again
         if name.endswith("_on") or name in ("code",):
@@ -355,7 +355,7 @@ def test_a_replacement_loop_is_refused(app, lists, make_document, admin_client):
     )
 
     assert response.status_code == 400
-    assert errors_of(response.text, "replaces") == [
+    assert errors_next_to(response.text, "replaces") == [
         "Không thể thay thế văn bản “3-QD/TEST”: văn bản đó đã thay thế (trực tiếp hoặc qua văn "
         "bản khác) văn bản đang sửa."
     ]
@@ -368,7 +368,7 @@ def test_a_replacement_loop_is_refused(app, lists, make_document, admin_client):
         form_data(lists, code="1-QD/TEST", replaces=[str(second.id)]),
     )
     assert direct.status_code == 400
-    assert "“2-QD/TEST”" in errors_of(direct.text, "replaces")[0]
+    assert "“2-QD/TEST”" in errors_next_to(direct.text, "replaces")[0]
 
     itself = send(
         admin_client,
@@ -376,7 +376,7 @@ def test_a_replacement_loop_is_refused(app, lists, make_document, admin_client):
         form_data(lists, code="1-QD/TEST", replaces=[str(first.id)]),
     )
     assert itself.status_code == 400
-    assert errors_of(itself.text, "replaces") == [
+    assert errors_next_to(itself.text, "replaces") == [
         "Lựa chọn không hợp lệ; hãy tải lại trang và chọn lại."
     ]
 

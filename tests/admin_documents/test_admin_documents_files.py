@@ -17,15 +17,13 @@ from document_admin import (
     audit_summary,
     count,
     document_by_code,
-    errors_of,
     form_data,
     send,
     stored_files,
     token,
-    value_of,
 )
 from document_files import OLE2_HEADER, pdf_bytes
-from pages import flashes
+from pages import errors_next_to, flashes, value_of
 
 from app.auth.models import Role
 from app.documents.models import Document, DocumentFile
@@ -105,7 +103,7 @@ def test_files_that_are_not_what_they_say_are_refused(
     )
 
     assert response.status_code == 400
-    assert errors_of(response.text, "files") == [f"{name}: {message}"]
+    assert errors_next_to(response.text, "files") == [f"{name}: {message}"]
     assert "Tệp đính kèm cần được chọn lại." in response.text
     assert value_of(response.text, "code") == "118-HD/BTGTU"  # the rest is kept
     assert count(app, Document) == 0 and count(app, DocumentFile) == 0
@@ -124,7 +122,7 @@ def test_a_refused_file_when_editing_saves_nothing(app, lists, make_document, ad
     )
 
     assert response.status_code == 400
-    assert errors_of(response.text, "files") == [f"Giả.pdf: {NOT_A_DOCUMENT}"]
+    assert errors_next_to(response.text, "files") == [f"Giả.pdf: {NOT_A_DOCUMENT}"]
     assert value_of(response.text, "title") == "Tiêu đề mới"
     assert document_by_code(app, "118-HD/BTGTU").title == "Tiêu đề cũ"
     assert stored_files(app) == []
@@ -158,7 +156,7 @@ def test_a_file_over_the_document_limit_is_refused(make_contextless_app, lists_f
     )
 
     assert response.status_code == 400
-    (error,) = errors_of(response.text, "files")
+    (error,) = errors_next_to(response.text, "files")
     assert error.startswith("Quá lớn.pdf: Tệp vượt quá dung lượng cho phép")
     assert count(app, Document) == 0 and stored_files(app) == []
 

@@ -11,15 +11,13 @@ from document_admin import (
     audit_summary,
     count,
     document_by_code,
-    errors_of,
     form_data,
-    options_of,
+    labelled_options,
     send,
     token,
-    value_of,
 )
 from document_files import pdf_bytes
-from pages import flashes
+from pages import errors_next_to, flashes, value_of
 from sqlalchemy import select
 
 from app.documents.models import Document, DocumentType, Field, Issuer, Signer
@@ -61,11 +59,17 @@ def test_an_administrator_adds_and_renames_list_entries(app, lists, admin_client
         assert press.parent_id == lists.media
         kind_id, press_id = kind.id, press.id
     form = admin_client.get("/admin/documents/new").text
-    assert options_of(form, "type")[str(kind_id)] == ("Chỉ thị", False)
-    assert options_of(form, "issuer")
-    assert "Lê Văn Tâm (Giám đốc)" in [label for label, _ in options_of(form, "signer").values()]
-    assert options_of(form, "fields")[str(press_id)] == ("— Báo chí", False)
-    assert list(options_of(form, "type")) == [str(lists.guide), str(lists.dispatch), str(kind_id)]
+    assert labelled_options(form, "type")[str(kind_id)] == ("Chỉ thị", False)
+    assert labelled_options(form, "issuer")
+    assert "Lê Văn Tâm (Giám đốc)" in [
+        label for label, _ in labelled_options(form, "signer").values()
+    ]
+    assert labelled_options(form, "fields")[str(press_id)] == ("— Báo chí", False)
+    assert list(labelled_options(form, "type")) == [
+        str(lists.guide),
+        str(lists.dispatch),
+        str(kind_id),
+    ]
 
     renamed = admin_client.post(
         f"/admin/documents/lists/types/{kind_id}",
@@ -76,7 +80,7 @@ def test_an_administrator_adds_and_renames_list_entries(app, lists, admin_client
     with app.app_context():
         kind = db.session.get(DocumentType, kind_id)
         assert (kind.name, kind.slug, kind.position) == ("Chỉ thị mới", "chi-thi-moi", 0)
-    assert list(options_of(admin_client.get("/admin/documents/new").text, "type"))[0] == str(
+    assert list(labelled_options(admin_client.get("/admin/documents/new").text, "type"))[0] == str(
         kind_id
     )
     edit_page = admin_client.get(f"/admin/documents/lists/signers/{lists.hanh}").text
@@ -157,7 +161,7 @@ def test_list_entries_are_checked(app, lists, admin_client, path, data, field, m
     )
 
     assert response.status_code == 400
-    assert errors_of(response.text, field) == [message]
+    assert errors_next_to(response.text, field) == [message]
     assert value_of(response.text, "name") == data["name"]
     assert audit_summary(app) == before
 
@@ -178,8 +182,8 @@ def test_the_same_signer_may_sign_under_another_position(app, lists, admin_clien
 
 def test_a_field_cannot_move_under_itself_or_its_children(app, lists, admin_client):
     page = admin_client.get(f"/admin/documents/lists/fields/{lists.media}").text
-    assert str(lists.security) not in options_of(page, "parent")
-    assert str(lists.media) not in options_of(page, "parent")
+    assert str(lists.security) not in labelled_options(page, "parent")
+    assert str(lists.media) not in labelled_options(page, "parent")
 
     for parent in (lists.security, lists.media):
         response = admin_client.post(
@@ -187,7 +191,7 @@ def test_a_field_cannot_move_under_itself_or_its_children(app, lists, admin_clie
             data={"csrf_token": token(admin_client), "name": "Thông tin", "parent": str(parent)},
         )
         assert response.status_code == 400
-        assert errors_of(response.text, "parent") == [
+        assert errors_next_to(response.text, "parent") == [
             "Lựa chọn không hợp lệ; hãy tải lại trang và chọn lại."
         ]
     moved = admin_client.post(

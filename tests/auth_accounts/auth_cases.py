@@ -12,24 +12,16 @@ from app.auth.models import User, UserSession
 from app.extensions import db
 
 IDLE = 1800  # IDLE_TIMEOUT_SECONDS by default
-
-
 ADMIN_HOME = "/admin/"
-
-
 # A long sentence without repeats, cut to the length a test needs.
 LONG_TEXT = (
     "Mùa thu Hà Nội năm ấy lá vàng rơi khắp phố, gió heo may se lạnh và tiếng rao đêm vọng về "
     "từ ngõ nhỏ bên hồ Gươm; người bán hoa sữa đạp xe qua cầu Long Biên lúc trời vừa hửng sáng."
 )
-
-
 # WTForms 3.3 deprecates tuple choices (app/admin/forms.py, app/admin/routes.py) and pytest
 # turns the warning into an error: test_the_user_forms_render_under_the_warning_policy keeps
 # that visible, the tests of what the user forms do set it aside.
 TUPLE_CHOICES = "ignore:Passing SelectField choices as tuples is deprecated:DeprecationWarning"
-
-
 EXPIRED_MESSAGE = "Phiên đăng nhập đã hết hạn do không sử dụng. Vui lòng đăng nhập lại."
 
 

@@ -38,11 +38,7 @@ NAVIGATE = {
     "Sec-Fetch-Mode": "navigate",
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
 }
-
-
 TOO_MANY_TEXT = "Có quá nhiều lần đăng nhập từ địa chỉ mạng của bạn"
-
-
 SESSION_UNAVAILABLE_TEXT = "Hệ thống tạm thời không ghi được phiên đăng nhập"
 
 

@@ -20,26 +20,12 @@ BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0 Safari/537.36"
 )
-
-
 BTG = "Ban Tuyên giáo Tỉnh ủy"
-
-
 UBND = "UBND tỉnh An Hòa"
-
-
 HANH = ("Đoàn Thị Mỹ Hạnh", "Phó Trưởng ban")
-
-
 VINH = ("Trần Quang Vịnh", "Trưởng ban")
-
-
 NOT_FOUND = "Không tìm thấy trang"
-
-
 BAD_REQUEST = "Yêu cầu không hợp lệ"
-
-
 _addresses = (f"203.0.113.{n}" for n in itertools.cycle(range(10, 250)))
 
 
