@@ -38,8 +38,9 @@ from flask import Flask, current_app, make_response, request, session
 from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
 
 from app import page_view as page_views
 from app.extensions import redis_store
@@ -157,9 +158,9 @@ def fill(html: str, values: Values, defaults: dict[str, str], req: Request) -> s
     return fill_parts(_MARK.split(html), values, defaults, req)
 
 
-# Headers and cookies every reader's page gets, whichever path served it: hooks taking
-# (response, request, page view or None), declared by the features that own them.
-ResponseHook = Callable[[Response, Request, "PageView | None"], Response]
+# Headers and cookies every reader's page gets, whichever path served it: hooks adding to
+# (response headers, request, page view or None), declared by the features that own them.
+ResponseHook = Callable[[Headers, Request, "PageView | None"], None]
 
 
 def add_response_hook(app: Flask, hook: ResponseHook) -> None:
@@ -171,7 +172,7 @@ def _run_response_hooks(response):
     req = request._get_current_object()
     view = page_views.current()
     for hook in hooks:
-        response = hook(response, req, view)
+        hook(response.headers, req, view)
     return response
 
 
@@ -304,20 +305,26 @@ class CachedPages:
         req = Request(environ)
         with self.app.app_context():
             if method == "HEAD":
-                return self._answer(entry.fill(_none, req), req, None, environ, start_response)
+                return self._answer(entry.fill(_none, req), req, None, start_response, head=True)
             view = page_views.of(req)
             self.app.extensions["page_view_counter"](view, entry.item, entry.watch)
-            if view.hit is None or view.version != entry.version:
-                return self.wsgi_app(environ, start_response)  # counted: Flask renders
-            html = entry.fill(view.live_value, req)
-            return self._answer(html, req, view, environ, start_response)
+            if view.hit is not None and view.version == entry.version:
+                html = entry.fill(view.live_value, req)
+                return self._answer(html, req, view, start_response)
+        return self.wsgi_app(environ, start_response)  # counted already: Flask renders
 
-    def _answer(self, html, req, view, environ, start_response):
-        response = Response(html, mimetype="text/html")
-        response.headers["Vary"] = "Cookie"  # as Flask's path says: it read the session
+    def _answer(self, body: bytes, req, view, start_response, head: bool = False):
+        headers = Headers(
+            [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Vary", "Cookie"),  # as Flask's path says: it read the session
+            ]
+        )
         for hook in self.app.extensions.get("page_response_hooks", ()):
-            response = hook(response, req, view)
-        return response(environ, start_response)
+            hook(headers, req, view)
+        start_response("200 OK", headers.to_wsgi_list())
+        return [] if head else [body]
 
 
 # Content versions: any commit that changed a model that readers' pages show (a model

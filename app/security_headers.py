@@ -15,7 +15,8 @@ import secrets
 
 from flask import Flask, current_app, request
 from markupsafe import Markup
-from werkzeug.wrappers import Request, Response
+from werkzeug.datastructures import Headers
+from werkzeug.wrappers import Request
 
 from app import page_cache
 
@@ -60,8 +61,7 @@ FIXED_HEADERS = (
 )
 
 
-def add_headers(response: Response, req: Request, view=None) -> Response:
-    headers = response.headers
+def add_headers(headers: Headers, req: Request, view=None) -> None:
     # One pass over the few headers there are: Werkzeug's `in`/setdefault scan them per call.
     present = {name.lower() for name, _ in headers.items()}
     if "content-security-policy" not in present:
@@ -74,7 +74,6 @@ def add_headers(response: Response, req: Request, view=None) -> Response:
     if seconds and "strict-transport-security" not in present and req.is_secure:
         # No includeSubDomains: an agency's other subdomains may still be plain HTTP.
         headers.add("Strict-Transport-Security", f"max-age={int(seconds)}")
-    return response
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-from werkzeug.wrappers import Request, Response
+from werkzeug.datastructures import Headers
+from werkzeug.http import dump_cookie
+from werkzeug.wrappers import Request
 
 from app import page_cache
 from app.page_view import PageView
@@ -31,16 +33,15 @@ def _block_context(view: PageView | None) -> dict:
     return {"stats": get_service().current(view)}
 
 
-def visitor_cookie(response: Response, req: Request, view: PageView | None) -> Response:
+def visitor_cookie(headers: Headers, req: Request, view: PageView | None) -> None:
     """A new visitor, or one whose cookie was signed with a key now in SECRET_KEY_FALLBACKS,
     gets its (re)signed cookie."""
     visitor = view.visitor if view is not None else None
     if visitor is not None and visitor.signed:
-        response.set_cookie(
+        headers.add("Set-Cookie", dump_cookie(
             COOKIE_NAME, visitor.signed, max_age=COOKIE_MAX_AGE, httponly=True,
             samesite="Lax", secure=req.is_secure,
-        )  # fmt: skip
-    return response
+        ))  # fmt: skip
 
 
 def _start_background():
