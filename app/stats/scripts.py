@@ -198,7 +198,7 @@ else
         redis.call('HINCRBY', p .. '@live@' .. kind, id, 1)
       end
     end
-    if redis.call('TTL', seen) < 0 or page then redis.call('EXPIRE', seen, vt + 600) end
+    if page or redis.call('TTL', seen) < 0 then redis.call('EXPIRE', seen, vt + 600) end
   end
 end
 local pending, flushing, batch = 0, 0, ''

@@ -57,7 +57,7 @@ class StatsService:
         self._lock = threading.Lock()
         self.on_trail = None  # set by the background runner: schedules trailing publishes
         self.watch_providers = live_counters.watch_providers(app)
-        self._watch: tuple[tuple, str] | None = None
+        self._watch: tuple[list, str] | None = None
 
     # Redis access
     @property
@@ -88,15 +88,16 @@ class StatsService:
     def watch(self) -> str:
         """The live item counters pages show, as "kind:id,kind:id" (joined again only when a
         provider's answer changed: providers return the same list while theirs holds)."""
-        answers = tuple(provider() for provider in self.watch_providers)
+        answers = [provider() for provider in self.watch_providers]
         cached = self._watch
-        if (
-            cached is None
-            or len(cached[0]) != len(answers)
-            or any(a is not b for a, b in zip(cached[0], answers, strict=True))
-        ):
-            cached = self._watch = (answers, ",".join(item for a in answers for item in a))
-        return cached[1]
+        if cached is not None and len(cached[0]) == len(answers):
+            for old, new in zip(cached[0], answers, strict=True):
+                if old is not new:
+                    break
+            else:
+                return cached[1]
+        self._watch = (answers, ",".join(item for answer in answers for item in answer))
+        return self._watch[1]
 
     def init_live_items(self, missing: tuple[str, ...]) -> dict[str, int]:
         """Start Redis' live counters for `missing` items from their SQL counts."""
