@@ -17,16 +17,9 @@ from app.stats.store import HitResult
 from app.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 
 
-def count_page_view(
-    view: PageView,
-    item: str = "",
-    *,
-    page: bool = True,
-    watch: tuple[str, ...] = (),
-    base: int | None = None,
-) -> HitResult | None:
-    """Count a reader's page view; see StatsService.count."""
-    return get_service().count(view, item, page=page, watch=watch, base=base)
+def count_page_view(view: PageView, item: str = "", **options) -> HitResult | None:
+    """Count a reader's page view: StatsService.count (options `page`, `watch`, `base`)."""
+    return get_service().count(view, item, **options)
 
 
 def _block_context(view: PageView | None) -> dict:
