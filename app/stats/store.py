@@ -84,6 +84,11 @@ class FastScript:
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest()  # noqa: S324 - Redis' script id
         self._pipelined = gevent_active()
+        if self._pipelined:
+            import gevent
+            from gevent.hub import Waiter, get_hub
+
+            self._Waiter, self._spawn, self._hub = Waiter, gevent.spawn, get_hub
         self._queue: list = []
         self._flushing = False
 
@@ -127,32 +132,28 @@ class FastScript:
 
     # Pipelined calls (gevent)
     def _queued(self, args: list):
-        from gevent.event import AsyncResult
-
-        waiter = AsyncResult()
+        # gevent's lightest wait: the flusher hands each reply over from the hub.
+        waiter = self._Waiter()
         self._queue.append((args, waiter))
         if not self._flushing:
-            import gevent
-
             self._flushing = True
-            gevent.spawn(self._flush)
-        return waiter.get()  # the value, or the batch's exception raised here
+            self._spawn(self._flush)
+        return waiter.get()  # the reply, or the batch's exception raised here
 
     def _flush(self) -> None:
+        hand_over = self._hub().loop.run_callback
         try:
             while self._queue:
                 batch, self._queue = self._queue, []
                 try:
                     replies = self._on_connection(partial(self._run_batch, batch=batch))
                 except Exception as exc:  # noqa: BLE001 - every waiter gets it, raised there
-                    for _, waiter in batch:
-                        waiter.set_exception(exc)
-                    continue
+                    replies = [exc] * len(batch)
                 for (_, waiter), reply in zip(batch, replies, strict=True):
                     if isinstance(reply, Exception):
-                        waiter.set_exception(reply)
+                        hand_over(waiter.throw, reply)
                     else:
-                        waiter.set(reply)
+                        hand_over(waiter.switch, reply)
         finally:
             self._flushing = False
 
