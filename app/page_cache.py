@@ -140,17 +140,15 @@ def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Reque
     computed: dict[str, str] = {}  # each per-request value once, however often it appears
     for i in range(1, len(out), 2):
         key = out[i]
-        if key in _request_values:
-            if key not in computed:
-                computed[key] = str(escape(_request_values[key](req)))
-            value = computed[key]
+        provider = _request_values.get(key)
+        if provider is None:
+            out[i] = values(key) or defaults.get(key, "0")
+        elif key in computed:
+            out[i] = computed[key]
         else:
-            value = values(key) or defaults.get(key, "0")
-        out[i] = value
+            out[i] = computed[key] = str(escape(provider(req)))
     if out and isinstance(out[0], bytes):
-        for i in range(1, len(out), 2):
-            out[i] = out[i].encode()
-        return b"".join(out)
+        return b"".join([part if i % 2 == 0 else part.encode() for i, part in enumerate(out)])
     return "".join(out)
 
 

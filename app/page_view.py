@@ -81,13 +81,13 @@ class PageView:
         snapshot = self.snapshot
         if snapshot is None:
             return None
-        if key.startswith("item:"):
+        if key[:5] == "item:":
             value = snapshot.items.get(key[5:])
         elif key in HEADLINE:
             value = getattr(snapshot, key)
         else:
             return None
-        return None if value is None else format_count(value)
+        return None if value is None else f"{value:,}"
 
 
 HEADLINE = frozenset({"online", "today", "total", "bots_online"})

@@ -9,6 +9,7 @@ is killed leaves its hits in its spool file, which the next process to find Redi
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import secrets
@@ -58,6 +59,7 @@ class StatsService:
         self.on_trail = None  # set by the background runner: schedules trailing publishes
         self.watch_providers = live_counters.watch_providers(app)
         self._watch: tuple[list, str] | None = None
+        self._hit_ids: tuple | None = None
 
     # Redis access
     @property
@@ -154,7 +156,7 @@ class StatsService:
         # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
                "new_cookie": visitor.new_cookie, "item": item, "now": now, "page": page,
-               "hit_id": secrets.token_hex(8), "base": base}  # fmt: skip
+               "hit_id": self._next_hit_id(), "base": base}  # fmt: skip
         if watch:
             hit["watch"] = ",".join(filter(None, [self.watch(), *watch]))
         if not self.redis_available():
@@ -176,6 +178,14 @@ class StatsService:
         if item and item not in result.snapshot.items:
             view.pending = buffered_views(result)  # the page falls back on SQL's count
         return result
+
+    def _next_hit_id(self) -> str:
+        """A hit id no other hit of any process has: a random prefix per process (made anew
+        in a forked worker) and a counter, without a system call per page view."""
+        pid = os.getpid()
+        if self._hit_ids is None or self._hit_ids[0] != pid:
+            self._hit_ids = (pid, secrets.token_hex(6), itertools.count())
+        return f"{self._hit_ids[1]}{next(self._hit_ids[2]):x}"
 
     def spool_hit(self, hit: dict) -> bool:
         """Keep a hit Redis did not take on disk, for the background replay."""
