@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.dates import utcnow
 from app.extensions import db
+from app.page_cache import PageContent
 from app.trees import TreeNode
 
 if TYPE_CHECKING:  # a name for the type checker only
@@ -26,7 +27,7 @@ user_categories = Table(
 )
 
 
-class Category(TreeNode, db.Model):
+class Category(PageContent, TreeNode, db.Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +88,7 @@ article_tags = Table(
 )
 
 
-class Tag(db.Model):
+class Tag(PageContent, db.Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +99,7 @@ class Tag(db.Model):
         return f"<Tag {self.slug}>"
 
 
-class Article(db.Model):
+class Article(PageContent, db.Model):
     __tablename__ = "articles"
     __table_args__ = (Index("ix_articles_category_published", "category_id", "published_at"),)
 
@@ -164,7 +165,7 @@ class Article(db.Model):
         return self.rating_total / self.rating_count if self.rating_count else 0.0
 
 
-class ArticleSlug(db.Model):
+class ArticleSlug(PageContent, db.Model):
     """A slug an article was published under before a title change; it keeps redirecting."""
 
     __tablename__ = "article_slugs"
