@@ -341,3 +341,25 @@ def test_per_visitor_keys_expire_and_counter_keys_never_do(app, clock):
         else:
             wrong.append(f"unclassified key {name} (TTL {ttl}): is it a counter or per visitor?")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("header", "found"),
+    [
+        ("vid=abc.def", "abc.def"),
+        ("session=x; vid=abc.def; theme=dark", "abc.def"),
+        ("xvid=evil; vid=abc.def", "abc.def"),  # another cookie's name ending in vid
+        ("avid=evil", ""),
+        ('vid="abc.def"', "abc.def"),  # a quoted value, as Werkzeug would unquote it
+        ("vid=first; vid=second", "first"),
+        ("", ""),
+    ],
+)
+def test_the_visitor_cookie_is_read_from_the_cookie_header(header, found):
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from app.visitor import cookie_of
+
+    environ = EnvironBuilder(headers={"Cookie": header} if header else {}).get_environ()
+    assert cookie_of(Request(environ)) == found

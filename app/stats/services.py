@@ -117,7 +117,8 @@ class StatsService:
     # Page views
     def record(self, hit: dict) -> HitResult:
         """One hit to Redis, restoring emptied counters from SQL first if needed."""
-        hit.setdefault("watch", self.watch())
+        if "watch" not in hit:
+            hit["watch"] = self.watch()
         try:
             result = self.store.record_hit(**hit)
         except NeedsRestore:
