@@ -68,8 +68,8 @@ class Entry:
         self.parts = [part.encode() if i % 2 == 0 else part
                       for i, part in enumerate(_MARK.split(self.html))]  # fmt: skip
 
-    def fill(self, values: Values, req: Request) -> bytes:
-        return fill_parts(self.parts, values, self.defaults, req)
+    def fill(self, values: Values, req: Request, app: Flask) -> bytes:
+        return fill_parts(self.parts, values, self.defaults, req, app)
 
 
 class PageCache:
@@ -105,9 +105,9 @@ class PageCache:
         return len(self._entries)
 
 
-# Per-request values (key -> provider of plain text from the request): never recorded, never
-# defaulted (the site's origin, the CSP nonce).
-RequestValue = Callable[[Request], str]
+# Per-request values (key -> provider of plain text from the request and the app): never
+# recorded, never defaulted (the site's origin, the CSP nonce).
+RequestValue = Callable[[Request, Flask], str]
 _request_values: dict[str, RequestValue] = {}
 
 
@@ -122,7 +122,7 @@ def per_request(key: str) -> Markup:
     view = page_views.current()
     if view is not None and view.recording:
         return marker(key)
-    return escape(_request_values[key](request))
+    return escape(_request_values[key](request, current_app._get_current_object()))
 
 
 Values = Callable[[str], "str | None"]
@@ -132,7 +132,7 @@ def _none(key: str) -> None:
     return None
 
 
-def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Request):
+def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Request, app: Flask):
     """Text with its blanks (every odd part is a blank's key) filled: the request's own
     values, this response's live numbers (`values(key)`), or the numbers the page was
     recorded with. Text parts as bytes give bytes, as str give str."""
@@ -146,19 +146,20 @@ def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Reque
         elif key in computed:
             out[i] = computed[key]
         else:
-            out[i] = computed[key] = str(escape(provider(req)))
+            out[i] = computed[key] = str(escape(provider(req, app)))
     if out and isinstance(out[0], bytes):
         return b"".join([part if i % 2 == 0 else part.encode() for i, part in enumerate(out)])
     return "".join(out)
 
 
-def fill(html: str, values: Values, defaults: dict[str, str], req: Request) -> str:
-    return fill_parts(_MARK.split(html), values, defaults, req)
+def fill(html: str, values: Values, defaults: dict[str, str], req: Request, app: Flask) -> str:
+    return fill_parts(_MARK.split(html), values, defaults, req, app)
 
 
 # Headers and cookies every reader's page gets, whichever path served it: hooks adding to
-# (response headers, request, page view or None), declared by the features that own them.
-ResponseHook = Callable[[Headers, Request, "PageView | None"], None]
+# (app, response headers, request, page view or None), declared by the features that own
+# them. They run without an app context on the fast path: the app is their argument.
+ResponseHook = Callable[[Flask, Headers, Request, "PageView | None"], None]
 
 
 def add_response_hook(app: Flask, hook: ResponseHook) -> None:
@@ -166,11 +167,11 @@ def add_response_hook(app: Flask, hook: ResponseHook) -> None:
 
 
 def _run_response_hooks(response):
-    hooks = current_app.extensions.get("page_response_hooks", ())
+    app = current_app._get_current_object()
     req = request._get_current_object()
     view = page_views.current()
-    for hook in hooks:
-        hook(response.headers, req, view)
+    for hook in app.extensions.get("page_response_hooks", ()):
+        hook(app, response.headers, req, view)
     return response
 
 
@@ -247,12 +248,12 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         if request.method == "HEAD" and entry is not None:
             # No page view to count, and no body goes out: any entry of the page will do, so
             # a HEAD flood costs a lookup, not a render.
-            return entry.fill(_none, request)
+            return entry.fill(_none, request, current_app._get_current_object())
         if entry is not None:
             count = current_app.extensions["page_view_counter"]
             count(page_view, entry.item, entry.watch)
             if page_view.hit is not None and page_view.version == entry.version:
-                return entry.fill(page_view.live_value, request)
+                return entry.fill(page_view.live_value, request, current_app._get_current_object())
         page_view.recording, page_view.defaults = True, {}
         try:
             response = make_response(view(*view_args, page_view=page_view, **kwargs))
@@ -265,7 +266,8 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         if response.status_code == 200 and page_view.version:
             cache.put(key, Entry(html, page_view.version, page_view.item, page_view.watch,
                                  dict(page_view.defaults)))  # fmt: skip
-        response.set_data(fill(html, page_view.live_value, page_view.defaults, request))
+        response.set_data(fill(html, page_view.live_value, page_view.defaults, request,
+                               current_app._get_current_object()))  # fmt: skip
         return response
 
     return wrapper
@@ -300,15 +302,16 @@ class CachedPages:
         entry = cache.get(path + "?")
         if entry is None:
             return self.wsgi_app(environ, start_response)
-        req = Request(environ)
-        with self.app.app_context():
-            if method == "HEAD":
-                return self._answer(entry.fill(_none, req), req, None, start_response, head=True)
-            view = page_views.of(req)
-            self.app.extensions["page_view_counter"](view, entry.item, entry.watch)
-            if view.hit is not None and view.version == entry.version:
-                html = entry.fill(view.live_value, req)
-                return self._answer(html, req, view, start_response)
+        # No app context: what this path runs takes the app explicitly, and pushes one
+        # itself only for its rare SQL fallbacks (StatsService.count).
+        req, app = Request(environ), self.app
+        if method == "HEAD":
+            body = entry.fill(_none, req, app)
+            return self._answer(body, req, None, start_response, head=True)
+        view = page_views.of(req)
+        app.extensions["page_view_counter"](view, entry.item, entry.watch)
+        if view.hit is not None and view.version == entry.version:
+            return self._answer(entry.fill(view.live_value, req, app), req, view, start_response)
         return self.wsgi_app(environ, start_response)  # counted already: Flask renders
 
     def _answer(self, body: bytes, req, view, start_response, head: bool = False):
@@ -319,8 +322,9 @@ class CachedPages:
                 ("Vary", "Cookie"),  # as Flask's path says: it read the session
             ]
         )
-        for hook in self.app.extensions.get("page_response_hooks", ()):
-            hook(headers, req, view)
+        app = self.app
+        for hook in app.extensions.get("page_response_hooks", ()):
+            hook(app, headers, req, view)
         start_response("200 OK", headers.to_wsgi_list())
         return [] if head else [body]
 

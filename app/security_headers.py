@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from markupsafe import Markup
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request
@@ -23,7 +23,7 @@ from app import page_cache
 NONCE_KEY = "nonce"
 
 
-def current_nonce(req: Request | None = None) -> str:
+def current_nonce(req: Request | None = None, app: Flask | None = None) -> str:
     """This response's nonce, made on first use (kept in the request's environ, so the page
     cache's fast path and Flask's path share it)."""
     environ = (req if req is not None else request).environ
@@ -61,16 +61,16 @@ FIXED_HEADERS = (
 )
 
 
-def add_headers(headers: Headers, req: Request, view=None) -> None:
+def add_headers(app: Flask, headers: Headers, req: Request, view=None) -> None:
     # One pass over the few headers there are: Werkzeug's `in`/setdefault scan them per call.
     present = {name.lower() for name, _ in headers.items()}
     if "content-security-policy" not in present:
-        policy = current_app.extensions["csp_policy"]
+        policy = app.extensions["csp_policy"]
         headers.add("Content-Security-Policy", policy.replace("{nonce}", current_nonce(req)))
     for key, name, value in FIXED_HEADERS:
         if key not in present:
             headers.add(name, value)
-    seconds = current_app.config["HSTS_SECONDS"]
+    seconds = app.config["HSTS_SECONDS"]
     if seconds and "strict-transport-security" not in present and req.is_secure:
         # No includeSubDomains: an agency's other subdomains may still be plain HTTP.
         headers.add("Strict-Transport-Security", f"max-age={int(seconds)}")

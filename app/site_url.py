@@ -72,10 +72,10 @@ def site_origin() -> str:
     return current_app.extensions["site_url"]
 
 
-def request_origin(req: Request) -> str:
+def request_origin(req: Request, app: Flask) -> str:
     """SITE_URL, or else this request's own `scheme://host` (per request: never cache it)."""
     # Not `request.host_url`: it rebuilds a whole URL (IRI decoding included) per call.
-    return site_origin() or f"{req.scheme}://{req.host}"
+    return app.extensions["site_url"] or f"{req.scheme}://{req.host}"
 
 
 def absolute_url(endpoint: str, **values) -> Markup:

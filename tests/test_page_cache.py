@@ -242,3 +242,35 @@ def test_a_changed_content_version_sends_the_counted_view_on_to_flask(cached_app
 
     assert again.status_code == 200
     assert day_views() == before + 1
+
+
+def test_the_fast_path_needs_no_app_context_and_restores_an_emptied_redis(
+    make_contextless_app,
+):
+    """The fast path runs outside Flask, without an app context: its rare SQL needs (an
+    emptied Redis restored from SQL, the sidebar's newest documents queried again) push one
+    themselves."""
+    from flask import has_app_context
+
+    from app.extensions import redis_store
+
+    app = make_contextless_app(PAGE_CACHE_SECONDS=30)
+    with app.app_context():
+        url = f"/tin-tuc/{make(app).slug}"
+    assert not has_app_context()
+    dispatched = []
+    app.before_request(lambda: dispatched.append(1))
+    assert reader(app, 1).get(url, headers=UA).status_code == 200  # cached by Flask's path
+
+    with app.app_context():
+        redis_store.client.flushdb()  # Redis lost everything (no counters, no version)
+    app.extensions["documents_newest"].invalidate()  # and the sidebar's ids need a query
+    again = reader(app, 2).get(url, headers=UA)
+
+    assert again.status_code == 200
+    assert numbers(again.text)["online"] >= 1  # counted into the restored counters
+    with app.app_context():
+        assert redis_store.client.exists("st:init") == 1
+    # The version came back as new: Flask rendered it again, with the view counted once.
+    assert dispatched == [1, 1]
+    assert numbers(again.text)["views"] == 1

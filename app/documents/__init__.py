@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_app_context, request
 
 from app.documents.models import Document
 from app.documents.queries import NewestIds, newest, recently_issued
@@ -16,7 +16,12 @@ def _watched(app: Flask, cache: NewestIds):
     last: list = [None, []]  # the ids list last seen, and its items (the same list back)
 
     def provider() -> list[str]:
-        ids = cache.get(app.config["DOCUMENTS_SIDEBAR_COUNT"])
+        limit = app.config["DOCUMENTS_SIDEBAR_COUNT"]
+        if cache.fresh() or has_app_context():
+            ids = cache.get(limit)
+        else:  # the page cache's fast path runs without an app context; the query needs one
+            with app.app_context():
+                ids = cache.get(limit)
         if ids is not last[0]:
             kinds = ("document", "document_download")
             last[:] = [ids, [item_key(kind, i) for i in ids for kind in kinds]]

@@ -94,8 +94,12 @@ class NewestIds:
         self._at = 0.0
         self._lock = threading.Lock()
 
+    def fresh(self) -> bool:
+        """The ids can be given without a query."""
+        return time.monotonic() - self._at <= self.ttl
+
     def get(self, limit: int) -> list[int]:
-        if time.monotonic() - self._at > self.ttl:
+        if not self.fresh():
             ids = [d.id for d in newest(limit)]
             with self._lock:
                 self._ids, self._at = ids, time.monotonic()

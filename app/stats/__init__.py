@@ -26,7 +26,7 @@ def _block_context(view: PageView | None) -> dict:
     return {"stats": get_service().current(view)}
 
 
-def visitor_cookie(headers: Headers, req: Request, view: PageView | None) -> None:
+def visitor_cookie(app: Flask, headers: Headers, req: Request, view: PageView | None) -> None:
     """A new visitor, or one whose cookie was signed with a key now in SECRET_KEY_FALLBACKS,
     gets its (re)signed cookie."""
     visitor = view.visitor if view is not None else None

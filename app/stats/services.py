@@ -15,11 +15,12 @@ import os
 import secrets
 import threading
 import time
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
 import redis
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -122,10 +123,12 @@ class StatsService:
         try:
             result = self.store.record_hit(**hit)
         except NeedsRestore:
-            restore_from_sql(self)
+            with self.sql_context():
+                restore_from_sql(self)
             result = self.store.record_hit(**hit)
         if result.missing:
-            result.snapshot.items.update(self.init_live_items(result.missing))
+            with self.sql_context():
+                result.snapshot.items.update(self.init_live_items(result.missing))
         self.last = result.snapshot
         if result.published > 1 and self.on_trail is not None:
             self.on_trail(result.published)
@@ -152,7 +155,8 @@ class StatsService:
         if request.method != "GET" or is_prefetch(request):
             return None
         now = self.clock()
-        visitor = identify(request, self.app.secret_key, self.store.day_key(now))
+        fallbacks = self.config.get("SECRET_KEY_FALLBACKS") or ()
+        visitor = identify(request, self.app.secret_key, self.store.day_key(now), fallbacks)
         view.visitor = visitor
         # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
@@ -171,14 +175,21 @@ class StatsService:
             self.spool_hit(hit)
             return None
         except SQLAlchemyError as exc:  # restoring an emptied Redis needs SQL, which failed
-            db.session.rollback()
+            with self.sql_context():
+                db.session.rollback()
             log.warning("page view spooled, SQL unavailable for the restore: %s", exc)
             self.spool_hit(hit)
             return None
         view.hit, view.snapshot = result, result.snapshot
         if item and item not in result.snapshot.items:
-            view.pending = buffered_views(result)  # the page falls back on SQL's count
+            with self.sql_context():
+                view.pending = buffered_views(result)  # the page falls back on SQL's count
         return result
+
+    def sql_context(self):
+        """An app context for SQL when the caller runs without one (the page cache's fast
+        path counts a view outside Flask and needs SQL only when Redis lacks counters)."""
+        return nullcontext() if has_app_context() else self.app.app_context()
 
     def _next_hit_id(self) -> str:
         """A hit id no other hit of any process has: a random prefix per process (made anew
