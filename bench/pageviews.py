@@ -311,14 +311,19 @@ def main() -> int:
         "| | | | | | | | | |"
     )
 
-    p99_ms = max(median("article", "p99_us"), median("mix", "p99_us")) / 1000
+    p99_ms = median("article", "p99_us") / 1000
+    p99_mix_ms = median("mix", "p99_us") / 1000
     evalsha = cmds.get("EVALSHA record_hit", 0)
     background = ", ".join(f"{k} {v}" for k, v in sorted(cmds.items()) if k != "EVALSHA record_hit")
     idle_background = ", ".join(f"{k} {v}" for k, v in sorted(idle_cmds.items()))
     print("\n| target (DESIGN.md) | measured | result |\n|---|---|---|")
     print(f"| article ≥ 0.5 × hello req/s | {ratio:.2f} × | "
           f"{'PASS' if ratio >= 0.5 else 'FAIL'} |")  # fmt: skip
-    print(f"| article p99 ≤ 100 ms | {p99_ms:,.0f} ms | {'PASS' if p99_ms <= 100 else 'FAIL'} |")
+    print(f"| article p99 ≤ 100 ms (median of rounds) | {p99_ms:,.0f} ms | "
+          f"{'PASS' if p99_ms <= 100 else 'FAIL'} |")  # fmt: skip
+    print(f"| realistic mix: ≥ 0.5 × hello, p99 ≤ 100 ms | {ratio_mix:.2f} ×, "
+          f"{p99_mix_ms:,.0f} ms | "
+          f"{'PASS' if ratio_mix >= 0.5 and p99_mix_ms <= 100 else 'FAIL'} |")  # fmt: skip
     print(f"| 1 Redis round trip per page view | {evalsha / args.monitor_views:.2f} "
           f"EVALSHA (page-view script) per view (MONITOR, {args.monitor_views} sequential "
           f"views in {sample_s:.1f} s; other commands then: {background or 'none'}; in "
