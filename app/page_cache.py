@@ -132,10 +132,11 @@ def _none(key: str) -> None:
     return None
 
 
-def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Request, app: Flask):
-    """Text with its blanks (every odd part is a blank's key) filled: the request's own
-    values, this response's live numbers (`values(key)`), or the numbers the page was
-    recorded with. Text parts as bytes give bytes, as str give str."""
+def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Request,
+               app: Flask) -> bytes:  # fmt: skip
+    """The page with its blanks (every odd part is a blank's key, the others UTF-8 text)
+    filled: the request's own values, this response's live numbers (`values(key)`), or the
+    numbers the page was recorded with."""
     out = parts[:]
     computed: dict[str, str] = {}  # each per-request value once, however often it appears
     for i in range(1, len(out), 2):
@@ -147,13 +148,7 @@ def fill_parts(parts: list, values: Values, defaults: dict[str, str], req: Reque
             out[i] = computed[key]
         else:
             out[i] = computed[key] = str(escape(provider(req, app)))
-    if out and isinstance(out[0], bytes):
-        return b"".join([part if i % 2 == 0 else part.encode() for i, part in enumerate(out)])
-    return "".join(out)
-
-
-def fill(html: str, values: Values, defaults: dict[str, str], req: Request, app: Flask) -> str:
-    return fill_parts(_MARK.split(html), values, defaults, req, app)
+    return b"".join([part if i % 2 == 0 else part.encode() for i, part in enumerate(out)])
 
 
 # Headers and cookies every reader's page gets, whichever path served it: hooks adding to
@@ -166,12 +161,15 @@ def add_response_hook(app: Flask, hook: ResponseHook) -> None:
     app.extensions.setdefault("page_response_hooks", []).append(hook)
 
 
-def _run_response_hooks(response):
-    app = current_app._get_current_object()
-    req = request._get_current_object()
-    view = page_views.current()
+def apply_response_hooks(app: Flask, headers: Headers, req: Request, view) -> None:
     for hook in app.extensions.get("page_response_hooks", ()):
-        hook(app, response.headers, req, view)
+        hook(app, headers, req, view)
+
+
+def _run_response_hooks(response):
+    """Flask's path: every response gets what the hooks add."""
+    apply_response_hooks(current_app._get_current_object(), response.headers,
+                         request._get_current_object(), page_views.current())  # fmt: skip
     return response
 
 
@@ -262,12 +260,12 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         if response.direct_passthrough or response.is_streamed:
             return response
         # Blanks are filled in whatever the status, only a 200 is kept.
-        html = response.get_data(as_text=True)
+        entry = Entry(response.get_data(as_text=True), page_view.version, page_view.item,
+                      page_view.watch, dict(page_view.defaults))  # fmt: skip
         if response.status_code == 200 and page_view.version:
-            cache.put(key, Entry(html, page_view.version, page_view.item, page_view.watch,
-                                 dict(page_view.defaults)))  # fmt: skip
-        response.set_data(fill(html, page_view.live_value, page_view.defaults, request,
-                               current_app._get_current_object()))  # fmt: skip
+            cache.put(key, entry)
+        response.set_data(entry.fill(page_view.live_value, request,
+                                     current_app._get_current_object()))  # fmt: skip
         return response
 
     return wrapper
@@ -322,9 +320,7 @@ class CachedPages:
                 ("Vary", "Cookie"),  # as Flask's path says: it read the session
             ]
         )
-        app = self.app
-        for hook in app.extensions.get("page_response_hooks", ()):
-            hook(app, headers, req, view)
+        apply_response_hooks(self.app, headers, req, view)
         start_response("200 OK", headers.to_wsgi_list())
         return [] if head else [body]
 

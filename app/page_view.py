@@ -5,7 +5,7 @@ It is made once per request, by the page cache's fast path (app.page_cache.Cache
 by the `cached_page` decorator, kept in the WSGI environ (so the Flask path reuses a view
 the fast path has already counted), and handed on explicitly: the view receives it as its
 `page_view` argument, asks the statistics to count it, and passes it to its template, which
-passes it to the sidebar and to the `live_number` macro.
+passes it to the sidebar and to the macros of `templates/_macros/live.html`.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class PageView:
             value = getattr(snapshot, key)
         else:
             return None
-        return None if value is None else f"{value:,}"
+        return None if value is None else format_count(value)
 
 
 HEADLINE = frozenset({"online", "today", "total", "bots_online"})
