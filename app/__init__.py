@@ -59,7 +59,21 @@ def register_blueprints(app: Flask) -> None:
     app.live_counters), so none needs another initialised first; the order below is kept
     because it orders the request hooks.
     """
-    from app import admin, auth, blocks, documents, errors, health, media, news, page_cache, stats
+    from app import (
+        admin,
+        auth,
+        blocks,
+        comments,
+        documents,
+        errors,
+        health,
+        media,
+        news,
+        page_cache,
+        ratings,
+        search,
+        stats,
+    )
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
@@ -68,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
     stats.init_app(app)
     news.init_app(app)
     documents.init_app(app)
+    ratings.init_app(app)
+    comments.init_app(app)
+    search.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
     page_cache.init_app(app)

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, url_
 from app.converters import page_number
 from app.extensions import db
 from app.news import queries
+from app.news.article_parts import render_parts, watched
 from app.news.models import Article
 from app.page_cache import cached_page
 from app.page_view import PageView, item_key
@@ -68,12 +69,13 @@ def article(slug: str, page_view: PageView):
         return redirect(url_for(".article", slug=article.slug), 301)
     newer, older = queries.neighbours(article)
     key = item_key("article", article.id)
-    count_page_view(page_view, key, watch=(key,), base=article.views)
+    count_page_view(page_view, key, watch=(key, *watched(article)), base=article.views)
     return render_template(
         "news/article.html",
         page_view=page_view,
         article=article,
         views=page_view.count_of(key, article.views),
+        parts=render_parts(article, page_view),
         newer=newer,
         older=older,
     )
