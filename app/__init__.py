@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
         news,
         page_cache,
         ratings,
+        reader_forms,
         search,
         stats,
     )
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     stats.init_app(app)
     news.init_app(app)
     documents.init_app(app)
+    reader_forms.init_app(app)
     ratings.init_app(app)
     comments.init_app(app)
     search.init_app(app)
