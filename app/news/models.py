@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, or_
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, or_, true
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.dates import utcnow
@@ -124,6 +124,7 @@ class Article(PageContent, db.Model):
     comment_count: Mapped[int] = mapped_column(default=0)
     rating_total: Mapped[int] = mapped_column(default=0)
     rating_count: Mapped[int] = mapped_column(default=0)
+    rating_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     category: Mapped[Category] = relationship()
     extra_categories: Mapped[list[Category]] = relationship(secondary=article_extra_categories)

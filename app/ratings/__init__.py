@@ -2,6 +2,8 @@
 
 from flask import Flask
 
+from app.ratings import models  # noqa: F401 - the votes table, for the metadata
+
 
 def init_app(app: Flask) -> None:
     """Registers the rating part of the article page and the voting route."""
