@@ -99,3 +99,69 @@ def wait_for(page: Page, predicate: Callable[[], object], timeout: float, step_m
             return False
         page.wait_for_timeout(step_ms)
     return True
+
+
+# The catalogue of page types: every public and admin page type, for the tests that check
+# each of them (CSP, accessibility, valid HTML).
+
+
+def first_link(page, prefix: str) -> str:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    for href in hrefs:
+        if urlsplit(href).path.startswith(prefix) and urlsplit(href).path != prefix:
+            return urlsplit(href).path
+    raise AssertionError(f"no link starting with {prefix} on {page.url}")
+
+
+def public_pages(server, context) -> list[tuple[str, int]]:
+    """One URL of every public page type of the demo site, with its expected status."""
+    page = context.new_page()
+    page.goto(server.url("/"))
+    article, category = first_link(page, "/tin-tuc/"), first_link(page, "/chuyen-muc/")
+    page.goto(server.url(article))
+    tag = first_link(page, "/tu-khoa/")
+    page.goto(server.url("/van-ban/"))
+    document = first_link(page, "/van-ban/")
+    page.close()
+    return [
+        ("/", 200),
+        (category, 200),
+        (category + "?page=2", server.get(category + "?page=2").status),
+        (article, 200),
+        (tag, 200),
+        ("/van-ban/", 200),
+        ("/van-ban/?q=quyết định", 200),
+        (document, 200),  # with its PDF preview frame
+        ("/trang-khong-co", 404),
+        ("/auth/login", 200),
+    ]
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/news/articles",
+    "/admin/news/categories/",
+    "/admin/news/categories/new",
+    "/admin/blocks/",
+    "/admin/blocks/new",
+    "/admin/documents/",
+    "/admin/documents/new",
+    "/admin/documents/lists",
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/audit",
+    "/auth/profile",
+]
+
+
+def admin_pages(page: Page, base_url: str) -> list[str]:
+    """Every admin page type, as paths, for a logged-in `page`; the last one is an existing
+    article in the editor (it loads Quill)."""
+    paths = list(ADMIN_PAGES)
+    page.goto(base_url + "/admin/news/articles")
+    article_form = first_link(page, "/admin/news/articles/")
+    page.goto(base_url + "/admin/documents/")
+    paths.append(first_link(page, "/admin/documents/"))
+    page.goto(base_url + "/admin/documents/lists")
+    paths.append(first_link(page, "/admin/documents/lists/"))
+    return [*paths, article_form]

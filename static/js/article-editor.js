@@ -59,6 +59,12 @@
       },
     });
 
+    // Quill's pickers are buttons without a name for screen readers.
+    var toolbar = quill.getModule("toolbar").container;
+    toolbar.querySelectorAll(".ql-header .ql-picker-label").forEach(function (label) {
+      label.setAttribute("aria-label", "Kiểu đoạn văn");
+    });
+
     // The body goes in through Quill's clipboard, which reads it in an inert DOMParser
     // document and keeps only what the editor models; never through innerHTML, where an
     // <img onerror> in what was typed would run (the server sanitises it too).
