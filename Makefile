@@ -35,7 +35,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || true
 
-test: $(VENV)/.installed-dev chromium
+# The page checks' tools (axe-core, the Nu checker): from npm when it is there (package.json);
+# the checks skip without them. The Nu checker runs on the machine's own Java.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+	  && touch $@; else echo "npm not found: the page checks will be skipped"; fi
+
+test: $(VENV)/.installed-dev chromium node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
