@@ -107,7 +107,9 @@ def test_the_checks_see_a_broken_page(browser, tmp_path):
         '<body><main><p style="color:#bbb;background:#fff">chữ nhạt</p><input type="text">'
         "<p><div>khối trong đoạn</div></p></main></body></html>"
     )
-    assert any("div" in e for e in nu_errors({"/hong": html}, tmp_path))
+    assert [e.split(": ", 1)[1] for e in nu_errors({"/hong": html}, tmp_path)] == [
+        "No “p” element in scope but a “p” end tag seen."
+    ]
     context = desktop_context(browser, bypass_csp=True)
     page = context.new_page()
     page.set_content(html)
