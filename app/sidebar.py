@@ -17,7 +17,7 @@ from markupsafe import Markup
 from app.page_view import PageView
 
 # Where the known blocks go, top to bottom.
-POSITIONS = {"banners": 10, "new_documents": 20, "stats": 30, "links": 40}
+POSITIONS = {"banners": 10, "new_documents": 20, "most_read": 25, "stats": 30, "links": 40}
 
 
 @dataclass(frozen=True)

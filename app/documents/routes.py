@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
+from app import feeds
 from app import page_view as page_views
 from app.converters import page_number
 from app.dates import to_local, utcnow
@@ -13,10 +14,14 @@ from app.documents import files, filters, queries
 from app.extensions import db
 from app.page_cache import cached_page, reader_page
 from app.page_view import PageView, item_key
+from app.site_url import absolute_url
 from app.slugs import strip_diacritics
 from app.stats import count_page_view
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban")
+
+FEED_SIZE = 20
+SITEMAP_SIZE = 5000
 
 
 def local_today():
@@ -70,6 +75,24 @@ def detail(slug: str, page_view: PageView):
         related=related,
         today=local_today(),
     )
+
+
+@bp.get("/feed.xml")
+def feed():
+    return feeds.rss("documents/feed.xml", documents=queries.newest(FEED_SIZE))
+
+
+def _sitemap_entries() -> list:
+    """The documents list and every published document's page, for /sitemap.xml."""
+    entries = [(absolute_url("documents.index"), None)]
+    entries += [(absolute_url("documents.detail", slug=d.slug), d.updated_at)
+                for d in queries.newest(SITEMAP_SIZE)]  # fmt: skip
+    return entries
+
+
+@bp.record_once
+def _register_sitemap(state) -> None:
+    feeds.add_sitemap_section(state.app, _sitemap_entries)
 
 
 def content_disposition(kind: str, filename: str) -> str:

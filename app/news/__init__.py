@@ -2,15 +2,19 @@
 
 from flask import Flask
 
+from app import feeds
 from app.live_counters import register_counter
 from app.news.models import Article
 from app.news.routes import bp
 
 
 def init_app(app: Flask) -> None:
-    from app.news import admin, admin_categories
+    from app.news import admin, admin_categories, most_read, share
 
     app.register_blueprint(bp)
+    feeds.init_app(app)
+    share.init_app(app)
+    most_read.init_app(app)
     admin.init_admin(app)
     admin_categories.init_admin(app)
     register_counter(app, "article", Article, "views")

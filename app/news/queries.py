@@ -20,6 +20,7 @@ from app.news.models import (
     article_extra_categories,
 )
 from app.slugs import slugify
+from app.stats.item_views import views_since
 
 
 def visible_articles() -> Select[tuple[Article]]:
@@ -211,3 +212,34 @@ def own_pending_revision(article: Article, user) -> ArticleRevision | None:
     """The newest change `user` proposed for `article` that is still waiting."""
     mine = [r for r in pending_revisions(article) if r.user_id == getattr(user, "id", None)]
     return mine[0] if mine else None
+
+
+# --- "Tin xem nhiều", feeds ---------------------------------------------------------------------
+
+
+def most_read_ids(days: int, limit: int) -> list[int]:
+    """Ids of the visible articles most viewed over the last `days` local days, most first."""
+    views = views_since("article", days)
+    query = (
+        select(Article.id)
+        .join(views, views.c.item_id == Article.id)
+        .where(Article.visible_clause())
+        .order_by(views.c.views.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def visible_by_ids(ids: list[int]) -> list[Article]:
+    """The articles of `ids` still visible, in the order of `ids`."""
+    if not ids:
+        return []
+    found = {a.id: a for a in db.session.scalars(select(Article).where(
+        Article.id.in_(ids), Article.visible_clause()))}  # fmt: skip
+    return [found[i] for i in ids if i in found]
+
+
+def latest_in(category: Category, limit: int = 20) -> list[Article]:
+    """The newest visible articles of `category` and its subcategories."""
+    query = in_categories(visible_articles(), category.subtree_ids()).limit(limit)
+    return list(db.session.scalars(query))

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 
+from app import feeds
 from app.converters import page_number
+from app.dates import utcnow
 from app.extensions import db
 from app.news import queries
 from app.news.article_parts import render_parts, watched
@@ -14,6 +24,8 @@ from app.page_view import PageView, item_key
 from app.stats import count_page_view
 
 bp = Blueprint("news", __name__)
+
+FAVICON_MAX_AGE = 30 * 24 * 3600
 
 
 def _page() -> int:
@@ -81,20 +93,70 @@ def article(slug: str, page_view: PageView):
     )
 
 
+def _readable_article(slug: str, endpoint: str):
+    """The visible article at `slug` (404 otherwise), or a 301 to `endpoint` at its new slug
+    when the slug is an old one: the print view follows the article's own rules."""
+    article, moved = queries.article_by_slug(slug)
+    if article is None or not article.is_visible():
+        abort(404)
+    if moved:
+        return None, redirect(url_for(endpoint, slug=article.slug), 301)
+    return article, None
+
+
+@bp.get("/tin-tuc/<slug>/in")
+def print_article(slug: str):
+    """The article on its own, for paper: no menu, sidebar or live numbers. Not a page view
+    (as in NukeViet, only the article counts: a reader prints what they already opened)."""
+    article, moved = _readable_article(slug, ".print_article")
+    if moved is not None:
+        return moved
+    response = current_app.make_response(
+        render_template("news/print.html", article=article, printed_at=utcnow())
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @bp.get("/feed.xml")
 def feed():
-    body = render_template("news/feed.xml", articles=queries.latest(20))
-    return current_app.response_class(body, mimetype="application/rss+xml")
+    return feeds.rss("news/feed.xml", articles=queries.latest(20))
+
+
+@bp.get("/chuyen-muc/<slug>/feed.xml")
+def category_feed(slug: str):
+    category = queries.category_by_slug(slug) or abort(404)
+    return feeds.rss("news/feed.xml", category=category,
+                     articles=queries.latest_in(category, 20))  # fmt: skip
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    body = render_template(
+    return feeds.xml(
         "news/sitemap.xml",
         categories=queries.all_categories(),
         articles=queries.latest(5000),
+        sections=[section() for section in feeds.sitemap_sections(current_app)],
     )
-    return current_app.response_class(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    body = render_template("news/robots.txt", disallowed=feeds.robots_disallowed())
+    response = current_app.response_class(body, mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(
+        current_app.static_folder,
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=FAVICON_MAX_AGE,
+    )
 
 
 @bp.app_context_processor

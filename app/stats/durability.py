@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.dates import utcnow
 from app.extensions import db
 from app.redis_keys import DAYS_LATE, INIT
-from app.stats.models import CounterFlush, DailyStat, HourlyStat
+from app.stats.models import CounterFlush, DailyStat, HourlyStat, ItemDailyView
 from app.stats.services import StatsService
 
 log = logging.getLogger(__name__)
@@ -108,13 +108,19 @@ def flush_counters(service: StatsService, kind: str) -> int:
         model = counter.model
         column = getattr(model, counter.column)
         db.session.add(CounterFlush(id=batch_id, kind=kind, items=len(counts)))
+        daily = {}
         for item_id, amount in counts.items():
             if not (item_id.isascii() and item_id.isdigit()):
                 continue
             db.session.execute(
                 update(model).where(model.id == int(item_id)).values({column: column + amount})
             )
+            daily[int(item_id)] = amount
             applied += 1
+        # The same transaction keeps the views per local day ("Tin xem nhiều"): the batch's
+        # id makes both exactly-once. A batch holds at most one flush interval of views, all
+        # filed under the day the flush runs (a few seconds may cross midnight).
+        _add_daily_views(kind, service.store.local(service.store.now()).date(), daily)
         try:
             db.session.commit()
         except IntegrityError:  # another process applied this batch at the same moment
@@ -122,6 +128,21 @@ def flush_counters(service: StatsService, kind: str) -> int:
             applied = 0
     service.store.drop_batch(kind, batch_id)
     return applied
+
+
+def _add_daily_views(kind: str, day: date, counts: dict[int, int]) -> None:
+    if not counts:
+        return
+    table = ItemDailyView.__table__
+    stmt = _insert(table).values(
+        [{"kind": kind, "item_id": item, "day": day, "views": n} for item, n in counts.items()]
+    )
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["kind", "item_id", "day"],
+            set_={"views": table.c.views + stmt.excluded.views},
+        )
+    )
 
 
 def flush_all(service: StatsService) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dates import utcnow
@@ -50,3 +50,19 @@ class CounterFlush(db.Model):
 
     def __repr__(self) -> str:
         return f"<CounterFlush {self.id} {self.kind}>"
+
+
+class ItemDailyView(db.Model):
+    """Views of one counted item ("article", "document"...) on one local day (site zone),
+    added by each item counter flush in the same transaction as the item's own column."""
+
+    __tablename__ = "stats_item_daily"
+    __table_args__ = (Index("ix_stats_item_daily_kind_day", "kind", "day"),)
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    views: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ItemDailyView {self.kind}:{self.item_id} {self.day} views={self.views}>"
