@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, create_engine
 
 from app.extensions import db
+from app.search.schema import include_name
 
 
 def schema_drift(connection, metadata: MetaData) -> list:
@@ -22,7 +23,13 @@ def schema_drift(connection, metadata: MetaData) -> list:
         connection,
         # What autogenerate would compare with this project's env.py, plus server defaults,
         # which a model may declare and a hand-written migration may forget.
-        opts={"compare_type": True, "compare_server_default": True, "render_as_batch": True},
+        # include_name: as the app's env.py has it (the search index is no model).
+        opts={
+            "compare_type": True,
+            "compare_server_default": True,
+            "render_as_batch": True,
+            "include_name": include_name,
+        },  # fmt: skip
     )
     return compare_metadata(context, metadata)
 

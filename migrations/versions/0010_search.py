@@ -4,8 +4,9 @@ Revision ID: 0010_search
 Revises: 0009_comments
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+from alembic import op
+
+from app.search import schema
 
 revision = "0010_search"
 down_revision = "0009_comments"
@@ -14,8 +15,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # SQLite: an FTS5 table; PostgreSQL: a tsvector table under a GIN index (app/search/schema.py).
+    connection = op.get_bind()
+    schema.create(connection)
+    schema.rebuild(connection)
 
 
 def downgrade():
-    pass
+    schema.drop(op.get_bind())

@@ -1,0 +1,256 @@
+"""The search: what the reader asked (read and checked from the query string) and the ranked,
+filtered, paginated results, from SQLite FTS5 or PostgreSQL full text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import url_for
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import (
+    Float,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+
+from app.dates import local_to_utc, utcnow
+from app.documents.filters import InvalidFilter, _parse_date
+from app.documents.models import Document
+from app.extensions import db
+from app.news import queries as news_queries
+from app.news.models import Article, Category
+from app.search import schema
+from app.search.text import Matcher, html_to_text, query_terms
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+MAX_PAGE = 50  # 500 results are more than anyone reads; deeper OFFSETs only cost
+PER_PAGE = 10
+MIN_PREFIX = 3  # the last word also matches as a prefix from this length on
+KINDS = {"bai-viet": "Bài viết", "van-ban": "Văn bản"}
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+
+
+@dataclass
+class Search:
+    """What the reader asked for, checked."""
+
+    q: str = ""
+    terms: list[str] = field(default_factory=list)
+    kind: str = ""  # "" both, or a key of KINDS
+    category: Category | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    args: dict[str, str] = field(default_factory=dict)  # the valid ones, for links
+
+    @property
+    def prefix(self) -> str:
+        last = self.terms[-1] if self.terms else ""
+        return last if len(last) >= MIN_PREFIX else ""
+
+    @property
+    def matcher(self) -> Matcher:
+        return Matcher(tuple(self.terms), self.prefix)
+
+    @property
+    def articles(self) -> bool:
+        return self.kind in ("", "bai-viet")
+
+    @property
+    def documents(self) -> bool:
+        return self.kind in ("", "van-ban") and self.category is None
+
+
+def parse(args: MultiDict) -> Search:
+    """Read and check the query string; malformed input raises InvalidFilter (a 400)."""
+    search = Search()
+    for name, value in args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            raise InvalidFilter("Yêu cầu chứa ký tự không hợp lệ.")
+
+    def get(name: str) -> str:
+        value = (args.get(name) or "").strip()
+        if value:
+            search.args[name] = value
+        return value
+
+    if q := get("q"):
+        if len(q) > MAX_QUERY_LENGTH:
+            raise InvalidFilter(f"Từ khóa tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.")
+        search.q = q
+        search.terms = query_terms(q, MAX_TERMS)
+    if raw := get("loai"):
+        if raw not in KINDS:
+            raise InvalidFilter("Loại nội dung không hợp lệ.")
+        search.kind = raw
+    if raw := get("chuyen-muc"):
+        found = news_queries.category_by_slug(raw[:140])
+        if found is None:
+            raise InvalidFilter(f"Không có chuyên mục “{raw[:60]}”.")
+        search.category = found
+    if raw := get("tu-ngay"):
+        search.date_from = _parse_date(raw, "Từ ngày")
+    if raw := get("den-ngay"):
+        search.date_to = _parse_date(raw, "Đến ngày")
+    if search.date_from and search.date_to and search.date_from > search.date_to:
+        raise InvalidFilter("“Từ ngày” phải trước “Đến ngày”.")
+    return search
+
+
+def fts5_match(terms: list[str], prefix: str) -> str:
+    """An FTS5 MATCH expression from folded word tokens only: each one quoted, so nothing a
+    reader types (quotes, `*`, NEAR, `-`, `:`, column names) is read as query syntax."""
+    quoted = [f'"{t}"' for t in terms]  # tokens are letters and digits: nothing to escape
+    if prefix:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def tsquery(terms: list[str], prefix: str) -> str:
+    """The same for PostgreSQL's to_tsquery: words joined by &, the last one `:*`."""
+    words = list(terms)
+    if prefix:
+        words[-1] += ":*"
+    return " & ".join(words)
+
+
+def _local_day_start(day: date) -> datetime:
+    return local_to_utc(datetime.combine(day, time()))
+
+
+def _article_clause(search: Search, now: datetime):
+    clauses = [Article.visible_clause(now)]
+    if search.category is not None:
+        ids = search.category.subtree_ids()
+        clauses.append(news_queries.in_categories(select(Article.id), ids).whereclause)
+    if search.date_from:
+        clauses.append(Article.published_at >= _local_day_start(search.date_from))
+    if search.date_to:
+        clauses.append(Article.published_at < _local_day_start(search.date_to + timedelta(1)))
+    return and_(Article.id.is_not(None), *clauses)
+
+
+def _document_clause(search: Search):
+    clauses = [Document.published.is_(True)]
+    if search.date_from:
+        clauses.append(Document.issued_on >= search.date_from)
+    if search.date_to:
+        clauses.append(Document.issued_on <= search.date_to)
+    return and_(Document.id.is_not(None), *clauses)
+
+
+def ranked(search: Search, dialect: str, now: datetime | None = None):
+    """SELECT kind, item_id of the matches readers may see, best first."""
+    now = now or utcnow()
+    index = table(schema.TABLE)
+    kind, item_id = literal_column("search_index.kind"), literal_column("search_index.item_id")
+    if dialect == "postgresql":
+        query = func.to_tsquery("simple", bindparam("tsq", tsquery(search.terms, search.prefix)))
+        tsv = literal_column("search_index.tsv")
+        match = tsv.op("@@")(query)
+        weights = text(f"'{{0,0,{BODY_WEIGHT / TITLE_WEIGHT},1}}'::float4[]")
+        score = func.ts_rank(weights, tsv, query).desc()
+    else:
+        match = text("search_index MATCH :match").bindparams(
+            match=fts5_match(search.terms, search.prefix)
+        )
+        score = literal_column(f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT})", Float)
+    branches = []
+    if search.articles:
+        branches.append(and_(kind == schema.ARTICLE, _article_clause(search, now)))
+    if search.documents:
+        branches.append(and_(kind == schema.DOCUMENT, _document_clause(search)))
+    when = func.coalesce(Article.published_at, Document.issued_on)
+    return (
+        select(kind, item_id)
+        .select_from(
+            index.outerjoin(Article, and_(kind == schema.ARTICLE, Article.id == item_id)).outerjoin(
+                Document, and_(kind == schema.DOCUMENT, Document.id == item_id)
+            )
+        )
+        .where(match, or_(false(), *branches))
+        .order_by(score, when.desc(), item_id.desc())
+    )
+
+
+@dataclass
+class Result:
+    """One hit as the page shows it."""
+
+    kind: str  # schema.ARTICLE or schema.DOCUMENT
+    item: Article | Document
+
+    @property
+    def is_article(self) -> bool:
+        return self.kind == schema.ARTICLE
+
+    @property
+    def title(self) -> str:
+        item = self.item
+        return item.title if self.is_article else f"{item.code}: {item.title}"
+
+    @property
+    def text(self) -> str:
+        """The plain text a snippet is cut from."""
+        item = self.item
+        lead = item.lead if isinstance(item, Article) else item.summary
+        return " ".join(f"{lead} {html_to_text(item.body)}".split())
+
+    @property
+    def url(self) -> str:
+        if self.is_article:
+            return url_for("news.article", slug=self.item.slug)
+        return url_for("documents.detail", slug=self.item.slug)
+
+
+class Results(Pagination):
+    """A page of results (Flask-SQLAlchemy's pagination: `iter_pages`, `has_next`…)."""
+
+    def _query_items(self) -> list[Result]:
+        stmt = self._query_args["select"]
+        offset = (self.page - 1) * self.per_page
+        keys = db.session.execute(stmt.limit(self.per_page).offset(offset)).all()
+        article_ids = [i for k, i in keys if k == schema.ARTICLE]
+        document_ids = [i for k, i in keys if k == schema.DOCUMENT]
+        found: dict[tuple[str, int], Article | Document] = {}
+        if article_ids:
+            for a in db.session.scalars(
+                select(Article)
+                .where(Article.id.in_(article_ids))
+                .options(selectinload(Article.category))
+            ):
+                found[(schema.ARTICLE, a.id)] = a
+        if document_ids:
+            for d in db.session.scalars(
+                select(Document)
+                .where(Document.id.in_(document_ids))
+                .options(selectinload(Document.type), selectinload(Document.issuer))
+            ):
+                found[(schema.DOCUMENT, d.id)] = d
+        return [Result(k, found[(k, i)]) for k, i in keys if (k, i) in found]
+
+    @property
+    def pages(self) -> int:
+        return min(super().pages, MAX_PAGE)  # deeper pages are refused
+
+    def _query_count(self) -> int:
+        stmt = self._query_args["select"].order_by(None)
+        return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def run(search: Search, page: int) -> Results | None:
+    """The page `page` of results (a 404 past the last page); None when nothing was asked."""
+    if not search.terms:
+        return None
+    stmt = ranked(search, db.session.get_bind().dialect.name)
+    return Results(page=page, per_page=PER_PAGE, max_per_page=PER_PAGE, select=stmt)
