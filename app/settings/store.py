@@ -1,0 +1,105 @@
+"""Reading settings: `get(key)`, from a per-process cache that stays right across processes.
+
+The cache is keyed by the content version in Redis, which every commit of a SiteSetting
+bumps (it is PageContent): a request that renders a counted page already has the version
+from its page view; others read it once per request. A process reloads the (small) table
+when the version moved, and at once after its own save. Without Redis the table is read on
+each request that needs a setting (never a stale value served for long).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import redis
+from flask import Flask, current_app, g, has_request_context
+from sqlalchemy import select
+
+from app import page_view as page_views
+from app.extensions import db, redis_store
+from app.redis_keys import CONTENT_VERSION
+from app.settings.models import SiteSetting
+from app.settings.registry import InvalidValue, Setting, declared
+
+log = logging.getLogger(__name__)
+
+_NO_VERSION = None  # Redis could not say: do not cache
+
+
+class SettingsCache:
+    def __init__(self) -> None:
+        self.version: str | None = _NO_VERSION
+        self.values: dict[str, object] = {}
+
+    def clear(self) -> None:
+        self.version, self.values = _NO_VERSION, {}
+
+
+def _cache(app: Flask) -> SettingsCache:
+    found = app.extensions.get("settings_cache")
+    if found is None:
+        found = app.extensions.setdefault("settings_cache", SettingsCache())
+    return found
+
+
+def _content_version() -> str | None:
+    page_view = page_views.current()
+    if page_view is not None and page_view.version:
+        return page_view.version
+    try:
+        return str(redis_store.client.get(CONTENT_VERSION) or "0")
+    except (redis.RedisError, OSError) as exc:
+        log.warning("settings read without the content version: %s", exc)
+        return _NO_VERSION
+
+
+def decode(setting: Setting, raw: str) -> object:
+    """A stored value, or the default when the row no longer fits the declaration."""
+    try:
+        return setting.coerce(json.loads(raw))
+    except (ValueError, InvalidValue):
+        return setting.default
+
+
+def load() -> dict[str, object]:
+    """Every declared setting's value from the table (defaults for the keys without a row)."""
+    settings = declared()
+    values = {key: setting.default for key, setting in settings.items()}
+    for row in db.session.scalars(select(SiteSetting).where(SiteSetting.key.in_(settings))):
+        values[row.key] = decode(settings[row.key], row.value)
+    return values
+
+
+def current_values() -> dict[str, object]:
+    """All values, read at most once per request."""
+    if has_request_context() and "site_settings" in g:
+        return g.site_settings
+    app = current_app._get_current_object()
+    cache = _cache(app)
+    version = _content_version()
+    if version is not None and version == cache.version:
+        values = cache.values
+    else:
+        values = load()
+        if version is not None:
+            cache.version, cache.values = version, values
+    if has_request_context():
+        g.site_settings = values
+    return values
+
+
+def get(key: str) -> object:
+    """The value of a declared setting (KeyError for a key nobody declared)."""
+    setting = declared()[key]
+    return current_values().get(key, setting.default)
+
+
+def forget() -> None:
+    """Drop this process's cached values (after a save, before anything reads again)."""
+    _cache(current_app._get_current_object()).clear()
+    if has_request_context():
+        g.pop("site_settings", None)
+
+
+__all__ = ["current_values", "decode", "forget", "get", "load"]
