@@ -116,11 +116,12 @@ def fts5_match(terms: list[str], prefix: str) -> str:
     return " ".join(quoted)
 
 
-def tsquery(terms: list[str], prefix: str) -> str:
-    """The same for PostgreSQL's to_tsquery: words joined by &, the last one `:*`."""
-    words = list(terms)
+def tsquery(terms: list[str], prefix: str, weights: str = "") -> str:
+    """The same for PostgreSQL's to_tsquery: words joined by &, the last one `:*`; with
+    `weights` ("A"), only words of that weight (the title) match."""
+    words = [f"{t}:{weights}" if weights else t for t in terms]
     if prefix:
-        words[-1] += ":*"
+        words[-1] = f"{terms[-1]}:*{weights}"
     return " & ".join(words)
 
 
@@ -158,13 +159,18 @@ def ranked(search: Search, dialect: str, now: datetime | None = None):
         query = func.to_tsquery("simple", bindparam("tsq", tsquery(search.terms, search.prefix)))
         tsv = literal_column("search_index.tsv")
         match = tsv.op("@@")(query)
+        # ts_rank does not saturate like bm25: a word repeated in a long body outweighs the
+        # title. Items whose title holds every word come first, then ts_rank.
+        in_title = func.to_tsquery(
+            "simple", bindparam("tsq_title", tsquery(search.terms, search.prefix, "A"))
+        )
         weights = text(f"'{{0,0,{BODY_WEIGHT / TITLE_WEIGHT},1}}'::float4[]")
-        score = func.ts_rank(weights, tsv, query).desc()
+        score = (tsv.op("@@")(in_title).desc(), func.ts_rank(weights, tsv, query).desc())
     else:
         match = text("search_index MATCH :match").bindparams(
             match=fts5_match(search.terms, search.prefix)
         )
-        score = literal_column(f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT})", Float)
+        score = (literal_column(f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT})", Float),)
     branches = []
     if search.articles:
         branches.append(and_(kind == schema.ARTICLE, _article_clause(search, now)))
@@ -179,7 +185,7 @@ def ranked(search: Search, dialect: str, now: datetime | None = None):
             )
         )
         .where(match, or_(false(), *branches))
-        .order_by(score, when.desc(), item_id.desc())
+        .order_by(*score, when.desc(), item_id.desc())
     )
 
 
