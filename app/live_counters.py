@@ -25,6 +25,15 @@ def counters(app: Flask) -> dict[str, Counter]:
     return app.extensions.setdefault("stats_counters", {})
 
 
+def live_only(app: Flask) -> set[str]:
+    """The app's live-only item kinds ("rating_total", ...): shown live like views, but
+    never counted, flushed nor started by page views. Their SQL column is the truth; whoever
+    writes it sets Redis' value after the commit (StatsService.set_live). While Redis has no
+    value (nobody wrote since Redis started empty) a page shows the column's, which is then
+    still the latest."""
+    return app.extensions.setdefault("stats_live_only", set())
+
+
 def watch_providers(app: Flask) -> list[Callable[[], list[str]]]:
     """Functions naming the items ("kind:id") whose counters pages show live."""
     return app.extensions.setdefault("stats_watch_providers", [])
@@ -35,8 +44,21 @@ def register_counter(app: Flask, kind: str, model: type, column: str) -> None:
     counters(app)[kind] = Counter(model, column)
 
 
+def register_live_only(app: Flask, kind: str) -> None:
+    """Show `kind:<id>` items live without counting them (see `live_only`)."""
+    live_only(app).add(kind)
+
+
 def add_watch_provider(app: Flask, provider: Callable[[], list[str]]) -> None:
     watch_providers(app).append(provider)
 
 
-__all__ = ["Counter", "add_watch_provider", "counters", "register_counter", "watch_providers"]
+__all__ = [
+    "Counter",
+    "add_watch_provider",
+    "counters",
+    "live_only",
+    "register_counter",
+    "register_live_only",
+    "watch_providers",
+]

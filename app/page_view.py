@@ -35,6 +35,29 @@ def format_count(value) -> str:
     return f"{int(value or 0):,}"
 
 
+# Averages of two live items: the blank's prefix says the decimal mark (readers see a comma,
+# machine-readable markup such as schema.org's ratingValue wants a point).
+MEAN_PREFIXES = {",": "mean", ".": "meanpoint"}
+_MEAN_POINTS = {prefix: point for point, prefix in MEAN_PREFIXES.items()}
+
+
+def mean_key(total_item: str, count_item: str, point: str = ",") -> str:
+    """The blank of an average of two live items: "mean:rating_total:12:rating_count:12"."""
+    return f"{MEAN_PREFIXES[point]}:{total_item}:{count_item}"
+
+
+def format_mean(total, count, point: str = ",") -> str:
+    """An average as the original sites print it (PHP's round(x, 1)): one decimal, halves
+    up, with the Vietnamese decimal comma (or `point`); a whole number bare; 0 without a
+    count. `9 / 2` -> `4,5`, `4 / 2` -> `2`."""
+    total, count = int(total or 0), int(count or 0)
+    if count <= 0:
+        return "0"
+    tenths = (20 * total + count) // (2 * count)  # exact: no binary fractions
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}{point}{tenth}" if tenth else str(whole)
+
+
 def marker(key: str) -> Markup:
     """A blank in a recorded page, filled per response (keys are [a-z_:0-9])."""
     return Markup(f"\x00{key}\x00")  # noqa: S704 - a fixed marker around [a-z_:0-9]
@@ -69,7 +92,10 @@ class PageView:
 
     def live(self, key: str, value) -> Markup | str:
         """A number that changes between requests: a blank while recording."""
-        text = format_count(value)
+        return self.live_text(key, format_count(value))
+
+    def live_text(self, key: str, text: str) -> Markup | str:
+        """A live number already formatted (an average): a blank while recording."""
         if self.recording:
             self.defaults[key] = text
             return marker(key)
@@ -85,9 +111,21 @@ class PageView:
             value = snapshot.items.get(key[5:])
         elif key in HEADLINE:
             value = getattr(snapshot, key)
+        elif key[:4] == "mean":
+            return self._mean(key, snapshot.items)
         else:
             return None
         return None if value is None else format_count(value)
+
+    @staticmethod
+    def _mean(key: str, items: dict[str, int]) -> str | None:
+        parts = key.split(":")  # prefix, total kind, id, count kind, id
+        point = _MEAN_POINTS.get(parts[0])
+        if len(parts) != 5 or point is None:
+            return None
+        total = items.get(f"{parts[1]}:{parts[2]}")
+        count = items.get(f"{parts[3]}:{parts[4]}")
+        return None if total is None or count is None else format_mean(total, count, point)
 
 
 HEADLINE = frozenset({"online", "today", "total", "bots_online"})
@@ -99,6 +137,15 @@ def of(req: Request) -> PageView:
     if view is None:
         view = req.environ[ENVIRON_KEY] = PageView(req)
     return view
+
+
+def live_mean(page_view: PageView | None, total_item: str, count_item: str, total, count,
+              point: str = ",") -> Markup | str:  # fmt: skip
+    """Template helper: the live average of two live items (`format_mean`)."""
+    text = format_mean(total, count, point)
+    if page_view is None:
+        return text
+    return page_view.live_text(mean_key(total_item, count_item, point), text)
 
 
 def current() -> PageView | None:
@@ -116,4 +163,15 @@ def live(page_view: PageView | None, key: str, value) -> Markup | str:
     return page_view.live(key, value)
 
 
-__all__ = ["ENVIRON_KEY", "PageView", "current", "format_count", "item_key", "live", "of"]
+__all__ = [
+    "ENVIRON_KEY",
+    "PageView",
+    "current",
+    "format_count",
+    "format_mean",
+    "item_key",
+    "live",
+    "live_mean",
+    "mean_key",
+    "of",
+]

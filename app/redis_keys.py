@@ -30,6 +30,7 @@ SUFFIXES = {
     "pub_items": "pub:items",  # the last published item values
     "pub_last": "pub:last",  # when the last message went out (ms)
     "pub_trail": "pub:trail",  # a trailing publish due at (ms)
+    "pub_extra": "pub:extra",  # live values set outside a page view (a vote), for the next message
     "channel": "channel",  # pub/sub channel of the live numbers
     "content_version": "content:version",  # bumped by every content commit (page cache)
     "days_late": "days:late",  # local days a replay changed after their checkpoint

@@ -196,6 +196,7 @@ def _values_from(form: ArticleForm, article: Article | None, locked: bool) -> di
         values.update(
             slug=(form.slug.data or "").strip() or None, status=status,
             featured=bool(form.featured.data) and current_user.is_admin,
+            rating_enabled=bool(form.rating_enabled.data),
             published_at=local_to_utc(form.published_at.data),
             expires_at=local_to_utc(form.expires_at.data),
         )  # fmt: skip
@@ -240,6 +241,7 @@ def _lock_publication(form: ArticleForm, article: Article) -> None:
     form.published_at.data = utc_to_local_naive(article.published_at)
     form.expires_at.data = utc_to_local_naive(article.expires_at)
     form.featured.data = article.featured
+    form.rating_enabled.data = article.rating_enabled
 
 
 def _editor(article: Article | None):

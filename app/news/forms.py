@@ -73,6 +73,7 @@ class ArticleForm(PortalForm):
         validate_choice=False,
     )
     featured = BooleanField("Tin nổi bật trên trang chủ")
+    rating_enabled = BooleanField("Cho phép đánh giá", default=True)
     published_at = DateTimeLocalField(
         "Thời điểm đăng", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 ARTICLE_FIELDS = {
     "title", "lead", "body", "image", "image_caption", "image_position", "author", "source",
-    "status", "featured", "published_at", "expires_at", "category",
+    "status", "featured", "published_at", "expires_at", "category", "rating_enabled",
 }  # fmt: skip
 
 
@@ -152,6 +152,7 @@ def snapshot_fields(article: Article) -> dict:
         "source": article.source,
         "status": str(article.status),
         "featured": article.featured,
+        "rating_enabled": article.rating_enabled,
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "expires_at": article.expires_at.isoformat() if article.expires_at else None,
     }

@@ -8,7 +8,7 @@ from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Request
 
 from app import page_cache
-from app.page_view import PageView
+from app.page_view import PageView, live_mean
 from app.sidebar import POSITIONS, Block, register_block
 from app.stats.hub import Hub
 from app.stats.jobs import Runner
@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_background)
     register_block(app, Block("stats", "stats/block.html", _block_context, POSITIONS["stats"]))
     app.add_template_global(lambda view=None: get_service().current(view), "stats_now")
+    app.add_template_global(live_mean, "live_mean")
 
 
 __all__ = ["count_page_view", "init_app"]

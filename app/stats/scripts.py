@@ -87,9 +87,28 @@ local function publish(p, now, interval, snap, updated, pairs)
       end
     end
   end
-  if not changed then return 0 end
+  -- Live values set outside a page view (a vote's new totals: SET_LIVE) ride on the next
+  -- message, whoever sends it.
+  local waiting = redis.call('EXISTS', p .. '@pub_extra@') == 1
+  if not (changed or waiting) then return 0 end
   local last = tonumber(redis.call('GET', p .. '@pub_last@') or '0')
   if now - last >= interval then
+    if waiting then
+      local known, merged = {}, {}
+      for i = 1, #pairs do
+        merged[i] = pairs[i]
+        if i % 2 == 1 then known[pairs[i]] = true end
+      end
+      local extra = redis.call('HGETALL', p .. '@pub_extra@')
+      for i = 1, #extra, 2 do
+        if not known[extra[i]] then
+          table.insert(merged, extra[i])
+          table.insert(merged, extra[i + 1])
+        end
+      end
+      redis.call('DEL', p .. '@pub_extra@')
+      pairs = merged
+    end
     local extra = ''
     if #pairs > 0 then extra = ',"items":' .. items_json(pairs) end
     local payload = '{"online":' .. snap[1] .. ',"today":' .. snap[2] .. ',"total":' .. snap[3]
@@ -320,6 +339,37 @@ for i = 3, #ARGV do
   kept = kept + redis.call('ZADD', p .. '@online@', 'XX', 'CH', now, 'c:' .. ARGV[i])
 end
 return kept
+"""
+)
+
+# ARGV: prefix, now ms, online window ms, total offset, day, updated ISO, interval ms,
+#       guard item, then item ("kind:id") / value pairs (the guard among them).
+# Sets live-only values (app/live_counters.py) after their SQL commit, all or none: only when
+# the guard's new value is greater than Redis' (a vote's count), so a late or raced update
+# never puts older totals back, and a missed one heals at the next. The values go out with
+# the next live message (pub:extra, published now if the throttle allows). Returns
+# {1 set / 0 not, published (as `publish`)}; {0, 0} in a Redis that lost its counters (the
+# next page view restores them and starts these from SQL).
+SET_LIVE = lua(
+    _COMMON
+    + r"""
+local p = ARGV[1]
+if redis.call('EXISTS', p .. '@init@') == 0 then return {0, 0} end
+local gkind, gid = string.match(ARGV[8], '^([^:]+):(.+)$')
+local current = redis.call('HGET', p .. '@live@' .. gkind, gid)
+local guard
+for i = 9, #ARGV, 2 do
+  if ARGV[i] == ARGV[8] then guard = tonumber(ARGV[i + 1]) end
+end
+if not guard or (current and tonumber(current) >= guard) then return {0, 0} end
+for i = 9, #ARGV, 2 do
+  local kind, id = string.match(ARGV[i], '^([^:]+):(.+)$')
+  redis.call('HSET', p .. '@live@' .. kind, id, ARGV[i + 1])
+  redis.call('HSET', p .. '@pub_extra@', ARGV[i], ARGV[i + 1])
+end
+local now = tonumber(ARGV[2])
+local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
+return {1, publish(p, now, tonumber(ARGV[7]), snap, ARGV[6], {})}
 """
 )
 

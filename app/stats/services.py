@@ -32,7 +32,7 @@ from app.redis_keys import DAYS_LATE
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
-from app.visitor import identify, is_prefetch
+from app.visitor import Visitor, identify, is_prefetch
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class StatsService:
         self._store_key: tuple | None = None
         self._lock = threading.Lock()
         self.on_trail = None  # set by the background runner: schedules trailing publishes
+        self.live_only: set[str] = live_counters.live_only(app)
         self.watch_providers = live_counters.watch_providers(app)
         self._watch: tuple[list, str] | None = None
         self._hit_ids: tuple | None = None
@@ -102,6 +103,14 @@ class StatsService:
         self._watch = (answers, ",".join(item for answer in answers for item in answer))
         return self._watch[1]
 
+    def seedable(self, missing: tuple[str, ...]) -> tuple[str, ...]:
+        """The missing live items a reader's request starts from SQL: not the live-only
+        ones (their page shows SQL's value, and their writer sets Redis), so an article
+        nobody rated costs no second round trip nor an app context on the fast path."""
+        if not missing or not self.live_only:
+            return missing
+        return tuple(item for item in missing if item.partition(":")[0] not in self.live_only)
+
     def init_live_items(self, missing: tuple[str, ...]) -> dict[str, int]:
         """Start Redis' live counters for `missing` items from their SQL counts."""
         stored = {}
@@ -126,9 +135,10 @@ class StatsService:
             with self.sql_context():
                 restore_from_sql(self)
             result = self.store.record_hit(**hit)
-        if result.missing:
+        missing = self.seedable(result.missing)
+        if missing:
             with self.sql_context():
-                result.snapshot.items.update(self.init_live_items(result.missing))
+                result.snapshot.items.update(self.init_live_items(missing))
         self.last = result.snapshot
         if result.published > 1 and self.on_trail is not None:
             self.on_trail(result.published)
@@ -155,9 +165,7 @@ class StatsService:
         if request.method != "GET" or is_prefetch(request):
             return None
         now = self.clock()
-        fallbacks = self.config.get("SECRET_KEY_FALLBACKS") or ()
-        visitor = identify(request, self.app.secret_key, self.store.day_key(now), fallbacks)
-        view.visitor = visitor
+        visitor = self.identify(view, now)
         # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
                "new_cookie": visitor.new_cookie, "item": item, "now": now, "page": page,
@@ -185,6 +193,31 @@ class StatsService:
             with self.sql_context():
                 view.pending = buffered_views(result)  # the page falls back on SQL's count
         return result
+
+    def identify(self, view: PageView, now: float | None = None) -> Visitor:
+        """Who sent `view`'s request (app/visitor.py), once per request; kept on the view,
+        so a new visitor gets its signed cookie with the response (`visitor_cookie`)."""
+        if view.visitor is None:
+            now = self.clock() if now is None else now
+            fallbacks = self.config.get("SECRET_KEY_FALLBACKS") or ()
+            view.visitor = identify(view.request, self.app.secret_key,
+                                    self.store.day_key(now), fallbacks)  # fmt: skip
+        return view.visitor
+
+    def set_live(self, values: dict[str, int], guard: str) -> bool:
+        """After a commit, put live-only values (app/live_counters.py) in Redis and on the
+        live channel, unless Redis holds newer ones (`guard` decides: a vote's count). A
+        failure costs nothing lasting: SQL has the values, the next writer sets them again."""
+        if not self.redis_available():
+            return False
+        try:
+            applied, published = self.store.set_live(values, guard)
+        except (redis.RedisError, OSError) as exc:
+            self._trip(exc)
+            return False
+        if published > 1 and self.on_trail is not None:
+            self.on_trail(published)
+        return applied
 
     def sql_context(self):
         """An app context for SQL when the caller runs without one (the page cache's fast
@@ -256,6 +289,7 @@ class StatsService:
         except NeedsRestore:
             restore_from_sql(self)
             snapshot, published, missing = self.store.snapshot(mode, watch=watch)
+        missing = self.seedable(missing)
         if missing:
             snapshot.items.update(self.init_live_items(missing))
         if published > 1 and self.on_trail is not None:

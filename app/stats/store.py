@@ -195,6 +195,7 @@ class StatsStore:
         self._drop = client.register_script(scripts.DROP_BATCH)
         self._heartbeat = client.register_script(scripts.HEARTBEAT)
         self._init_live = client.register_script(scripts.INIT_LIVE)
+        self._set_live = client.register_script(scripts.SET_LIVE)
 
     # Time, in the site's zone
     def now(self) -> float:
@@ -310,6 +311,19 @@ class StatsStore:
             args.extend([item, int(value)])
         result = self._init_live(args=args)
         return {result[i]: int(result[i + 1]) for i in range(0, len(result), 2)}
+
+    def set_live(self, values: dict[str, int], guard: str,
+                 now: float | None = None) -> tuple[bool, int]:  # fmt: skip
+        """Set live-only values after their SQL commit, if `guard`'s value is newer than
+        Redis' (scripts.SET_LIVE); they go out with the next live message. Returns (set,
+        published as RECORD_HIT's)."""
+        now = self.now() if now is None else now
+        args: list = [PREFIX, int(now * 1000), self.online_window_ms, self.offset,
+                      self.day_key(now), self.iso(now), PUBLISH_INTERVAL_MS, guard]  # fmt: skip
+        for item, value in values.items():
+            args.extend([item, int(value)])
+        applied, published = self._set_live(args=args)
+        return bool(applied), int(published)
 
     def heartbeat(self, cookies: list[str], now: float | None = None) -> int:
         now = self.now() if now is None else now

@@ -26,16 +26,49 @@
         if (el.textContent !== text) el.textContent = text;  // no write, no repaint
       });
     });
-    var items = data.items || {};
+    renderItems(data.items || {});
+    block.setAttribute("data-updated", data.updated || "");
+    document.dispatchEvent(new CustomEvent("live-stats", { detail: data }));
+  }
+
+  // The page's number of an item (as its live element shows it), when a message lacks it.
+  function shown(item) {
+    var el = document.querySelector('[data-live-item="' + item + '"]');
+    return el ? parseInt(el.textContent.replace(/[^0-9]/g, ""), 10) : NaN;
+  }
+
+  // An average as the server prints it (app/page_view.py format_mean): one decimal, halves
+  // up, decimal comma, a whole number bare, 0 without a count.
+  function mean(total, count) {
+    if (!(count > 0)) return "0";
+    var tenths = Math.floor((20 * total + count) / (2 * count));
+    var whole = Math.floor(tenths / 10), tenth = tenths % 10;
+    return tenth ? whole + "," + tenth : String(whole);
+  }
+
+  // Averages of two live items (data-live-mean="total_item count_item"), e.g. a rating.
+  function renderMeans(items) {
+    document.querySelectorAll("[data-live-mean]").forEach(function (el) {
+      var names = el.getAttribute("data-live-mean").split(" ");
+      if (!(names[0] in items) && !(names[1] in items)) return;
+      var total = names[0] in items ? items[names[0]] : shown(names[0]);
+      var count = names[1] in items ? items[names[1]] : shown(names[1]);
+      if (isNaN(total) || isNaN(count)) return;
+      var text = mean(total, count);
+      if (el.textContent !== text) el.textContent = text;
+    });
+  }
+  function renderItems(items) {
     Object.keys(items).forEach(function (item) {
       var text = format.format(items[item]);
       document.querySelectorAll('[data-live-item="' + item + '"]').forEach(function (el) {
         if (el.textContent !== text) el.textContent = text;
       });
     });
-    block.setAttribute("data-updated", data.updated || "");
-    document.dispatchEvent(new CustomEvent("live-stats", { detail: data }));
+    renderMeans(items);
   }
+  // For a feature that got new values before the stream brings them (a vote's answer).
+  window.liveStatsRender = renderItems;
 
   function accept(data, share) {
     if (latest && data.updated && latest.updated && data.updated < latest.updated) return;

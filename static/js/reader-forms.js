@@ -6,6 +6,8 @@
  */
 (function () {
   "use strict";
+  // Several features include this script (ratings, comments): it must run once per page.
+  if (window.readerToken) return;
 
   var pending = null;
 
