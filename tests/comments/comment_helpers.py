@@ -91,3 +91,20 @@ def set_setting(key: str, value) -> None:
     from app.settings.operations import save_settings
 
     save_settings({key: value}, by=None)
+
+
+def add_comment(article, name: str, *, status="approved", minutes_ago: float = 0, parent=None,
+                content: str = "Nội dung ý kiến.", email: str = "ban.doc@example.vn"):  # fmt: skip
+    """A stored comment (as if posted `minutes_ago` and moderated), the count kept in step."""
+    from datetime import timedelta
+
+    from app.comments.operations import recount
+    from app.dates import utcnow
+
+    comment = Comment(article_id=article.id, name=name, email=email, content=content,
+                      status=status, parent=parent,
+                      created_at=utcnow() - timedelta(minutes=minutes_ago))  # fmt: skip
+    db.session.add(comment)
+    recount([article.id])
+    db.session.commit()
+    return comment
