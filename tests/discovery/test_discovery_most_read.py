@@ -59,6 +59,14 @@ def flush(app) -> int:
     return durability.flush_counters(app.extensions["stats"], "article")
 
 
+def read_on(app, readers: Readers, clock: Clock, day: date, hour: int, *views) -> None:
+    """At `hour` (local) of `day`, each (article, n) gets n views; then the flush runs."""
+    clock.now = local_time(day, hour)
+    for article, times in views:
+        readers.view(article, times)
+    flush(app)
+
+
 def daily(kind: str = "article") -> dict[tuple[int, date], int]:
     db.session.expire_all()
     rows = db.session.scalars(select(ItemDailyView).where(ItemDailyView.kind == kind))
@@ -178,18 +186,10 @@ def test_block_ranks_visible_articles_by_views_over_the_period(app, make_article
     old_hit = make_article("Tin cũ nhiều người xem")
     first, second, third = (make_article(f"Tin hạng {n}") for n in ("nhất", "nhì", "ba"))
     hidden = make_article("Tin đã gỡ")
-    clock.now = local_time(DAY - timedelta(days=7), 10)  # 8 days ago counting today: outside
-    readers.view(old_hit, 9)
-    flush(app)
-    clock.now = local_time(DAY - timedelta(days=6), 10)  # the period's first day: inside
-    readers.view(second, 2)
-    flush(app)
-    clock.now = local_time(DAY, 10)
-    readers.view(first, 4)
-    readers.view(second, 1)
-    readers.view(third, 1)
-    readers.view(hidden, 8)
-    flush(app)
+    # 8 days ago counting today: outside the period; 7 days ago: its first day.
+    read_on(app, readers, clock, DAY - timedelta(days=7), 10, (old_hit, 9))
+    read_on(app, readers, clock, DAY - timedelta(days=6), 10, (second, 2))
+    read_on(app, readers, clock, DAY, 10, (first, 4), (second, 1), (third, 1), (hidden, 8))
     db.session.execute(update(Article).where(Article.id == hidden.id)
                        .values(status=ArticleStatus.DRAFT))  # fmt: skip
     db.session.commit()
@@ -200,14 +200,8 @@ def test_block_ranks_visible_articles_by_views_over_the_period(app, make_article
 def test_block_follows_most_read_days_and_count(app, make_article, readers, clock):
     app.config.update(MOST_READ_DAYS=1, MOST_READ_COUNT=2)
     yesterday_hit, a, b, c = (make_article(t) for t in ("Tin hôm qua", "Tin A", "Tin B", "Tin C"))
-    clock.now = local_time(DAY - timedelta(days=1), 22)
-    readers.view(yesterday_hit, 5)
-    flush(app)
-    clock.now = local_time(DAY, 1)
-    readers.view(a, 1)
-    readers.view(b, 3)
-    readers.view(c, 2)
-    flush(app)
+    read_on(app, readers, clock, DAY - timedelta(days=1), 22, (yesterday_hit, 5))
+    read_on(app, readers, clock, DAY, 1, (a, 1), (b, 3), (c, 2))
 
     assert most_read(app) == ["Tin B", "Tin C"]
 
