@@ -13,7 +13,7 @@ class ModerationForm(PortalForm):
     """The queue's one form: checkboxes named "ids" with the chosen action, or a row's own
     button (name "one", value "<action>:<id>")."""
 
-    action = SelectField("Với các ý kiến đã chọn", choices=list(ACTIONS.items()))
+    action = SelectField("Với các ý kiến đã chọn", choices=ACTIONS)
 
 
 __all__ = ["ACTIONS", "ModerationForm"]

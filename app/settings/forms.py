@@ -12,7 +12,7 @@ from app.settings.registry import TEXT_MAX, Setting
 def _field(setting: Setting):
     common = {"label": setting.label, "description": setting.help}
     if setting.kind == "choice":
-        return SelectField(choices=list(setting.choices.items()), **common)
+        return SelectField(choices=dict(setting.choices), **common)
     if setting.kind == "int":
         return IntegerField(
             validators=[InputRequired(), NumberRange(setting.minimum, setting.maximum)],
