@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from pages import flashes, forms_on, parse
+from pages import flashes, forms_on, parse, squash
 from rating_helpers import (
     block_text,
     rating_section,
@@ -60,8 +60,8 @@ def test_the_block_reads_like_the_original_with_accessible_stars(app):
     assert section.get("id") == "danh-gia" and section.get("aria-label") == "Đánh giá bài viết"
     radios = section.find_all("input", type_="radio", name="stars")
     assert [r.get("value") for r in radios] == ["1", "2", "3", "4", "5"]
-    labels = {label.get("for"): " ".join(label.text().split()) for label in section.find_all("label")}
-    assert [labels[r.get("id")] for r in radios][4] == "★★★★★ 5 sao – Rất tốt"
+    labels = {label.get("for"): squash(label.text()) for label in section.find_all("label")}
+    assert labels[radios[4].get("id")] == "★★★★★ 5 sao – Rất tốt"
     assert section.find("legend") is not None
     form = section.find("form")
     assert form.get("action") == vote_url(article_id) and form.get("method") == "post"
@@ -213,7 +213,8 @@ def test_an_editor_switches_ratings_off_with_the_checkbox(app, make_user):
     assert saved.status_code == 302
     with app.app_context():
         assert db.session.get(Article, article_id).rating_enabled is False
-        revision = db.session.scalars(select(ArticleRevision).order_by(ArticleRevision.id.desc())).first()
+        newest = select(ArticleRevision).order_by(ArticleRevision.id.desc())
+        revision = db.session.scalars(newest).first()
         assert json.loads(revision.fields)["rating_enabled"] is False
     assert rating_section(reader(app, 1).get(url).text) is None
     assert vote_json(reader(app, 2), article_id, "5").status_code == 400

@@ -39,7 +39,8 @@ def test_a_reader_rates_with_the_keyboard_and_sees_the_totals_at_once(server, co
     first_star.focus()
     for _ in range(3):
         reading.keyboard.press("ArrowRight")  # a radio group: arrows move and choose
-    assert reading.locator('.article-rating input[name="stars"]:checked').get_attribute("value") == "4"
+    chosen = reading.locator('.article-rating input[name="stars"]:checked')
+    assert chosen.get_attribute("value") == "4"
     reading.keyboard.press("Tab")
     assert reading.evaluate("document.activeElement.textContent.trim()") == "Gửi đánh giá"
     reading.keyboard.press("Enter")
