@@ -58,7 +58,8 @@
     var form = document.querySelector("form[data-comment-form]");
     if (!form) return;
     event.preventDefault();
-    setReply(form, link.getAttribute("data-reply-to"), link.getAttribute("data-reply-name"));
+    var name = link.closest(".comment").querySelector(".comment-name");
+    setReply(form, link.getAttribute("data-reply-to"), name ? name.textContent : "");
     form.scrollIntoView({ block: "start" });
     form.elements.namedItem("content").focus();
   });
