@@ -128,6 +128,7 @@ def public_pages(server, context) -> list[tuple[str, int]]:
         (category, 200),
         (category + "?page=2", server.get(category + "?page=2").status),
         (article, 200),
+        (article + "/in", 200),  # its print view
         (tag, 200),
         ("/van-ban/", 200),
         ("/van-ban/?q=quyết định", 200),
