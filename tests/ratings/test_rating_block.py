@@ -219,3 +219,29 @@ def test_an_editor_switches_ratings_off_with_the_checkbox(app, make_user):
     assert rating_section(reader(app, 1).get(url).text) is None
     assert vote_json(reader(app, 2), article_id, "5").status_code == 400
     assert ("rating_enabled", "y") not in forms_on(client.get(edit).text, edit)[-1].fields
+
+
+def test_totals_set_inside_a_busy_second_go_out_with_the_trailing_message(app):
+    """At most one live message a second: a vote's totals set inside the second wait in
+    Redis and ride on the trailing message, with whatever else changed."""
+    from app.redis_keys import CHANNEL, PUB_TRAIL, key
+
+    _, url = _article(app)
+    reader(app, 1).get(url)  # a message went out just now
+    with app.app_context():
+        service = app.extensions["stats"]
+        client = redis_store.client
+        listener = client.pubsub()
+        listener.subscribe(CHANNEL)
+        assert listener.get_message(timeout=5)["type"] == "subscribe"
+        client.set(key("pub_last"), int(service.store.now() * 1000))
+
+        assert service.set_live({"rating_total:8": 5, "rating_count:8": 1}, "rating_count:8")
+        due = int(client.get(PUB_TRAIL))
+        assert client.hgetall(key("pub_extra")) == {"rating_total:8": "5", "rating_count:8": "1"}
+        service.store.snapshot("trail", now=due / 1000 + 0.001)
+        message = listener.get_message(timeout=5)
+        listener.close()
+
+        assert json.loads(message["data"])["items"] == {"rating_total:8": 5, "rating_count:8": 1}
+        assert client.exists(key("pub_extra")) == 0
