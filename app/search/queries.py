@@ -150,42 +150,65 @@ def _document_clause(search: Search):
     return and_(Document.id.is_not(None), *clauses)
 
 
-def ranked(search: Search, dialect: str, now: datetime | None = None):
-    """SELECT kind, item_id of the matches readers may see, best first."""
-    now = now or utcnow()
-    index = table(schema.TABLE)
-    kind, item_id = literal_column("search_index.kind"), literal_column("search_index.item_id")
+def _matches(search: Search, dialect: str):
+    """The index's matches as a CTE (doc, item_id, score…), and its ORDER BY, best first.
+
+    MATERIALIZED: the full-text match runs once, then each match looks its item up by id
+    (not each item the index)."""
     if dialect == "postgresql":
-        query = func.to_tsquery("simple", bindparam("tsq", tsquery(search.terms, search.prefix)))
         tsv = literal_column("search_index.tsv")
-        match = tsv.op("@@")(query)
+        query = func.to_tsquery("simple", bindparam("tsq", tsquery(search.terms, search.prefix)))
         # ts_rank does not saturate like bm25: a word repeated in a long body outweighs the
         # title. Items whose title holds every word come first, then ts_rank.
         in_title = func.to_tsquery(
             "simple", bindparam("tsq_title", tsquery(search.terms, search.prefix, "A"))
         )
         weights = text(f"'{{0,0,{BODY_WEIGHT / TITLE_WEIGHT},1}}'::float4[]")
-        score = (tsv.op("@@")(in_title).desc(), func.ts_rank(weights, tsv, query).desc())
+        matches = select(
+            (literal_column("search_index.kind") == schema.DOCUMENT).label("doc"),
+            literal_column("search_index.item_id").label("item_id"),
+            tsv.op("@@")(in_title).label("in_title"),
+            func.ts_rank(weights, tsv, query).label("score"),
+        ).where(tsv.op("@@")(query))
     else:
-        match = text("search_index MATCH :match").bindparams(
-            match=fts5_match(search.terms, search.prefix)
-        )
-        score = (literal_column(f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT})", Float),)
-    branches = []
-    if search.articles:
-        branches.append(and_(kind == schema.ARTICLE, _article_clause(search, now)))
-    if search.documents:
-        branches.append(and_(kind == schema.DOCUMENT, _document_clause(search)))
-    when = func.coalesce(Article.published_at, Document.issued_on)
-    return (
-        select(kind, item_id)
-        .select_from(
-            index.outerjoin(Article, and_(kind == schema.ARTICLE, Article.id == item_id)).outerjoin(
-                Document, and_(kind == schema.DOCUMENT, Document.id == item_id)
+        # The rowid is 2 * id + 1 for a document (app/search/schema.py): no column to read.
+        rowid = literal_column("search_index.rowid")
+        bm25 = literal_column(f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT})", Float)
+        matches = select(
+            (rowid.op("&")(1) == 1).label("doc"),
+            rowid.op(">>")(1).label("item_id"),
+            bm25.label("score"),
+        ).where(
+            text("search_index MATCH :match").bindparams(
+                match=fts5_match(search.terms, search.prefix)
             )
         )
-        .where(match, or_(false(), *branches))
-        .order_by(*score, when.desc(), item_id.desc())
+    cte = matches.select_from(table(schema.TABLE)).cte("matches").prefix_with("MATERIALIZED")
+    if dialect == "postgresql":
+        return cte, (cte.c.in_title.desc(), cte.c.score.desc())
+    return cte, (cte.c.score,)
+
+
+def ranked(search: Search, dialect: str, now: datetime | None = None):
+    """SELECT article_id, document_id, total of the matches readers may see, best first."""
+    now = now or utcnow()
+    matches, order = _matches(search, dialect)
+    is_document = matches.c.doc
+    branches = []
+    if search.articles:
+        branches.append(_article_clause(search, now))
+    if search.documents:
+        branches.append(_document_clause(search))
+    when = func.coalesce(Article.published_at, Document.issued_on)
+    return (
+        select(Article.id, Document.id, func.count().over().label("total"))
+        .select_from(
+            matches.outerjoin(
+                Article, and_(is_document.is_(False), Article.id == matches.c.item_id)
+            ).outerjoin(Document, and_(is_document.is_(True), Document.id == matches.c.item_id))
+        )
+        .where(or_(false(), *branches))
+        .order_by(*order, when.desc(), matches.c.item_id.desc())
     )
 
 
@@ -225,7 +248,9 @@ class Results(Pagination):
     def _query_items(self) -> list[Result]:
         stmt = self._query_args["select"]
         offset = (self.page - 1) * self.per_page
-        keys = db.session.execute(stmt.limit(self.per_page).offset(offset)).all()
+        rows = db.session.execute(stmt.limit(self.per_page).offset(offset)).all()
+        self._total = rows[0].total if rows else 0  # past the last page: a 404 before use
+        keys = [(schema.ARTICLE, a) if a else (schema.DOCUMENT, d) for a, d, _ in rows]
         article_ids = [i for k, i in keys if k == schema.ARTICLE]
         document_ids = [i for k, i in keys if k == schema.DOCUMENT]
         found: dict[tuple[str, int], Article | Document] = {}
@@ -250,8 +275,7 @@ class Results(Pagination):
         return min(super().pages, MAX_PAGE)  # deeper pages are refused
 
     def _query_count(self) -> int:
-        stmt = self._query_args["select"].order_by(None)
-        return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        return self._total  # counted by the page's own query (a window function)
 
 
 def run(search: Search, page: int) -> Results | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html.parser import HTMLParser
 
 from markupsafe import Markup, escape
@@ -80,8 +80,17 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
-def _folded_with_map(text: str) -> tuple[str, list[int], list[int]]:
-    """`text` folded character by character, with the original span of each folded char."""
+def _folded_with_map(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """`text` folded character by character, with the original span of each folded char
+    (None when every character folds to exactly one: positions are the same)."""
+    table: dict[int, str] = {}
+    for ch in set(text):
+        folded = _fold_char(ch)
+        if len(folded) != 1:
+            break
+        table[ord(ch)] = folded
+    else:  # the usual case (precomposed Vietnamese): one C-level pass
+        return text.translate(table), None, None
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -106,17 +115,25 @@ class Matcher:
     terms: tuple[str, ...]
     prefix: str = ""
 
-    def matches(self, word: str) -> bool:
-        return word in self.terms or bool(self.prefix and word.startswith(self.prefix))
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        """Whole folded words equal to a term (or starting with the prefix)."""
+        choices = [re.escape(t) for t in sorted(self.terms, key=len, reverse=True)]
+        if self.prefix:
+            choices.insert(0, re.escape(self.prefix) + r"[^\W_]*")
+        if not choices:
+            return None
+        return re.compile(r"(?<![^\W_])(?:" + "|".join(choices) + r")(?![^\W_])")
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The (start, end) spans of matching words in the ORIGINAL `text`."""
+        if self._pattern is None:
+            return []
         folded, starts, ends = _folded_with_map(text)
-        return [
-            (starts[m.start()], ends[m.end() - 1])
-            for m in WORD.finditer(folded)
-            if self.matches(m.group())
-        ]
+        found = [m.span() for m in self._pattern.finditer(folded)]
+        if starts is None or ends is None:
+            return found
+        return [(starts[s], ends[e - 1]) for s, e in found]
 
     def highlight(self, text: str) -> Markup:
         """`text` escaped, its matching words in <mark>."""
