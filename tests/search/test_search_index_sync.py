@@ -98,3 +98,13 @@ def test_reindex_rebuilds_the_index_from_the_tables(client, runner, make_article
     assert "2 bài viết và văn bản" in result.output
     assert sorted(hits(client, "tu tuong")) == ["7-CT/TU: Chỉ thị về tư tưởng",
                                                 "Tư tưởng Hồ Chí Minh"]  # fmt: skip
+
+
+def test_the_demo_content_is_searchable(client, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+
+    assert "An Hòa chính thức vận hành Trung tâm Giám sát, điều hành đô thị thông minh" in hits(
+        client, "do thi thong minh"
+    )
+    assert hits(client, "118-HD/BTGTU")[0].startswith("118-HD/BTGTU: Hướng dẫn tuyên truyền")
