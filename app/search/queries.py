@@ -24,7 +24,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.dates import local_to_utc, utcnow
-from app.documents.filters import InvalidFilter, _parse_date
+from app.documents import filters
+from app.documents.filters import InvalidFilter
 from app.documents.models import Document
 from app.extensions import db
 from app.news import queries as news_queries
@@ -32,7 +33,7 @@ from app.news.models import Article, Category
 from app.search import schema
 from app.search.text import Matcher, html_to_text, query_terms
 
-MAX_QUERY_LENGTH = 200
+SHARED_ARGS = ("q", "tu-ngay", "den-ngay")
 MAX_TERMS = 10
 MAX_PAGE = 50  # 500 results are more than anyone reads; deeper OFFSETs only cost
 PER_PAGE = 10
@@ -73,37 +74,24 @@ class Search:
 
 def parse(args: MultiDict) -> Search:
     """Read and check the query string; malformed input raises InvalidFilter (a 400)."""
-    search = Search()
     for name, value in args.items(multi=True):
         if "\x00" in name or "\x00" in value:
             raise InvalidFilter("Yêu cầu chứa ký tự không hợp lệ.")
-
-    def get(name: str) -> str:
-        value = (args.get(name) or "").strip()
-        if value:
-            search.args[name] = value
-        return value
-
-    if q := get("q"):
-        if len(q) > MAX_QUERY_LENGTH:
-            raise InvalidFilter(f"Từ khóa tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.")
-        search.q = q
-        search.terms = query_terms(q, MAX_TERMS)
-    if raw := get("loai"):
+    # The words and the dates are read as the documents list reads them (same limits, same
+    # dd/mm/yyyy parsing and messages); `loai` means something else here.
+    shared = filters.parse(MultiDict({k: args[k] for k in SHARED_ARGS if k in args}))
+    search = Search(q=shared.q, date_from=shared.date_from, date_to=shared.date_to,
+                    args=dict(shared.args))  # fmt: skip
+    search.terms = query_terms(shared.q, MAX_TERMS)
+    if raw := (args.get("loai") or "").strip():
         if raw not in KINDS:
             raise InvalidFilter("Loại nội dung không hợp lệ.")
-        search.kind = raw
-    if raw := get("chuyen-muc"):
-        found = news_queries.category_by_slug(raw[:140])
-        if found is None:
+        search.kind = search.args["loai"] = raw
+    if raw := (args.get("chuyen-muc") or "").strip():
+        search.category = news_queries.category_by_slug(raw[:140])
+        if search.category is None:
             raise InvalidFilter(f"Không có chuyên mục “{raw[:60]}”.")
-        search.category = found
-    if raw := get("tu-ngay"):
-        search.date_from = _parse_date(raw, "Từ ngày")
-    if raw := get("den-ngay"):
-        search.date_to = _parse_date(raw, "Đến ngày")
-    if search.date_from and search.date_to and search.date_from > search.date_to:
-        raise InvalidFilter("“Từ ngày” phải trước “Đến ngày”.")
+        search.args["chuyen-muc"] = raw
     return search
 
 
