@@ -19,6 +19,7 @@ from app.stats.services import StatsService
 log = logging.getLogger(__name__)
 
 DAY_KEY_TTL = 3 * 24 * 3600
+DAILY_ROWS_PER_STATEMENT = 1000
 
 
 def _insert(table):
@@ -112,10 +113,11 @@ def flush_counters(service: StatsService, kind: str) -> int:
         for item_id, amount in counts.items():
             if not (item_id.isascii() and item_id.isdigit()):
                 continue
-            db.session.execute(
+            done = db.session.execute(
                 update(model).where(model.id == int(item_id)).values({column: column + amount})
             )
-            daily[int(item_id)] = amount
+            if done.rowcount:  # an item deleted meanwhile gets no day row either
+                daily[int(item_id)] = amount
             applied += 1
         # The same transaction keeps the views per local day ("Tin xem nhiều"): the batch's
         # id makes both exactly-once. A batch holds at most one flush interval of views, all
@@ -134,15 +136,16 @@ def _add_daily_views(kind: str, day: date, counts: dict[int, int]) -> None:
     if not counts:
         return
     table = ItemDailyView.__table__
-    stmt = _insert(table).values(
-        [{"kind": kind, "item_id": item, "day": day, "views": n} for item, n in counts.items()]
-    )
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["kind", "item_id", "day"],
-            set_={"views": table.c.views + stmt.excluded.views},
+    rows = [{"kind": kind, "item_id": item, "day": day, "views": n} for item, n in counts.items()]
+    # In slices: one statement's bound parameters stay far below SQLite's limit (32,766).
+    for start in range(0, len(rows), DAILY_ROWS_PER_STATEMENT):
+        stmt = _insert(table).values(rows[start : start + DAILY_ROWS_PER_STATEMENT])
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["kind", "item_id", "day"],
+                set_={"views": table.c.views + stmt.excluded.views},
+            )
         )
-    )
 
 
 def flush_all(service: StatsService) -> int:

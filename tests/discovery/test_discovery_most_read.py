@@ -144,6 +144,22 @@ def test_a_batch_whose_commit_landed_is_not_added_again(app, make_article, reade
     assert db.session.scalar(select(Article.views).where(Article.id == article.id)) == 3
 
 
+def test_a_batch_larger_than_one_statement_is_added_whole(app, make_article, readers,
+                                                          monkeypatch):  # fmt: skip
+    monkeypatch.setattr(durability, "DAILY_ROWS_PER_STATEMENT", 2)
+    articles = [make_article(f"Bài {n}") for n in range(5)]
+    for n, article in enumerate(articles):
+        readers.view(article, n + 1)
+    gone = make_article("Bài sẽ bị xóa")
+    readers.view(gone, 2)
+    db.session.delete(gone)
+    db.session.commit()
+
+    flush(app)
+
+    assert daily() == {(a.id, DAY): n + 1 for n, a in enumerate(articles)}
+
+
 def test_days_are_the_site_zones_not_utcs(app, make_article, readers, clock):
     article = make_article("Bài viết")
     clock.now = local_time(DAY, 23, 50)  # 16:50 UTC
