@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         ratings,
         reader_forms,
         search,
+        settings,
         stats,
     )
 
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     news.init_app(app)
     documents.init_app(app)
     reader_forms.init_app(app)
+    settings.init_app(app)
     ratings.init_app(app)
     comments.init_app(app)
     search.init_app(app)

@@ -23,8 +23,6 @@ def init_app(app: Flask) -> None:
     register_nav(app, NavItem("Tổng quan", "admin.dashboard", 0))
     register_nav(app, NavItem("Tài khoản", "admin.users", 90, admin_only=True))
     register_nav(app, NavItem("Nhật ký quản trị", "admin.audit_log", 95, admin_only=True))
-    # No feature takes comments yet; the card stays so the dashboard keeps its shape.
-    register_count(app, DashboardCount("ý kiến chờ duyệt", lambda: 0, 30))
     register_count(app, DashboardCount("tài khoản", row_count(User), 90))
 
 

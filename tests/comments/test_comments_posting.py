@@ -170,3 +170,16 @@ def test_comment_count_follows_what_readers_see_through_every_change(app, articl
     assert _count(article) == 3
     delete_comments([db.session.get(Comment, first.id)], by=None)
     assert _count(article) == 1 and [c.name for c in rows()] == ["Hai"]
+
+
+def test_deleting_an_article_deletes_its_comments(app, article, reader):
+    from app.news.operations import delete_articles
+
+    set_setting("comments_moderation", "none")
+    reader.post(article.slug)
+    [top] = rows()
+    reader.post(article.slug, parent_id=str(top.id))
+
+    delete_articles([db.session.get(Article, article.id)], by=None)
+
+    assert rows() == []
