@@ -31,13 +31,20 @@ def _filter() -> str:
     return chosen if chosen in FILTERS else "cho-duyet"
 
 
+def _just_moderated() -> list[int]:
+    """Ids the last action changed (`?xu-ly=1,2`): they stay listed, with their new status,
+    whatever the filter, so the moderator sees what was done and can change it again."""
+    raw = request.args.get("xu-ly", "")[:600]
+    return [i for i in map(parse_id, raw.split(",")) if i is not None][:50]
+
+
 @bp.get("/")
 @staff_required
 def queue_page():
     chosen = _filter()
-    pagination = db.paginate(
-        queue(current_user, FILTERS[chosen]), page=page_number(), per_page=PER_PAGE
-    )
+    query = queue(current_user, FILTERS[chosen], also=_just_moderated())
+    # error_out=False: after a deletion the page a moderator came back to may be empty.
+    pagination = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "comments/admin/queue.html", pagination=pagination, chosen=chosen, filters=FILTER_LABELS,
         statuses=STATUS_LABELS, form=ModerationForm(), args={"trang-thai": chosen},
@@ -78,8 +85,12 @@ def moderate():
               "info")  # fmt: skip
     else:
         flash(f"Đã xóa {delete_comments(chosen, by=current_user)} ý kiến.", "info")
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/admin/y-kien/") else url_for(".queue_page"))
+    kept = {"trang-thai": request.form.get("trang-thai", "")}
+    if chosen and action != "delete":
+        kept["xu-ly"] = ",".join(str(c.id) for c in chosen[:50])
+    if request.form.get("page", "").isdigit():
+        kept["page"] = request.form["page"]
+    return redirect(url_for(".queue_page", **{k: v for k, v in kept.items() if v}))
 
 
 __all__ = ["bp"]

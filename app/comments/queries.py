@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from flask import abort
@@ -77,8 +78,9 @@ def in_scope(query: Select, user: User) -> Select:
     return query.where(Article.category_id.in_([c.id for c in user.categories]))
 
 
-def queue(user: User, status: str | None) -> Select:
-    """The moderators' list, newest first, with each comment's article loaded."""
+def queue(user: User, status: str | None, also: Iterable[int] = ()) -> Select:
+    """The moderators' list, newest first, with each comment's article loaded: those in
+    `status` (all when None), plus the ids `also` (just moderated: they stay in view)."""
     query = (
         select(Comment)
         .join(Comment.article)
@@ -86,7 +88,9 @@ def queue(user: User, status: str | None) -> Select:
         .order_by(Comment.created_at.desc(), Comment.id.desc())
     )
     if status:
-        query = query.where(Comment.status == status)
+        also = list(also)
+        shown = Comment.status == status
+        query = query.where(or_(shown, Comment.id.in_(also)) if also else shown)
     return in_scope(query, user)
 
 

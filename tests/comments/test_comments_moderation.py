@@ -72,7 +72,11 @@ def test_approve_from_a_row_publishes_it_counts_it_and_audits_it(app, admin_clie
     response = act(admin_client, page, one=f"approve:{two['ca'].id}")
 
     assert response.status_code == 302
-    assert "Đã duyệt 1 ý kiến." in flashes(admin_client.get(response.headers["Location"]).text)
+    back = admin_client.get(response.headers["Location"]).text
+    assert "Đã duyệt 1 ý kiến." in flashes(back)
+    # Still in view with its new status (the pending filter kept), the other one as well.
+    assert [(r["name"], r["status"]) for r in queue_rows(back)] == [
+        ("Phụ huynh", "pending"), ("Người hỏi tiêm chủng", "approved")]  # fmt: skip
     assert count_of(two["a"]) == 1
     assert shown_names(client.get(f"/tin-tuc/{two['a'].slug}").text) == ["Người hỏi tiêm chủng"]
     [entry] = audit_rows(app, "comment.approve")
@@ -146,6 +150,7 @@ def test_an_editor_sees_and_moderates_only_their_categories(app, make_user, two)
     page = client.get(QUEUE).text
     assert [r["name"] for r in queue_rows(page)] == ["Người hỏi tiêm chủng"]
     assert "Phụ huynh" not in page
+    assert "Phụ huynh" not in client.get(QUEUE + f"?trang-thai=tat-ca&xu-ly={two['cb'].id}").text
 
     forbidden = act(client, page, one=f"approve:{two['cb'].id}")
     assert forbidden.status_code == 403
