@@ -33,12 +33,18 @@
     event.preventDefault();
     event.stopImmediatePropagation(); // features' own submit handlers see the second submit
     var submitter = event.submitter;
+    // A token already fetched (another form of the page) resolves in a microtask, while the
+    // browser still fires this submit: a submit requested then is silently dropped (HTML's
+    // "firing submission events"), so the new one goes in a task of its own.
+    function resubmit() {
+      setTimeout(function () {
+        if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+        else form.submit();
+      }, 0);
+    }
     readerToken().then(function (token) {
       field.value = token;
-      if (form.requestSubmit) form.requestSubmit(submitter || undefined);
-      else form.submit();
-    }, function () {
-      form.submit(); // the server asks the reader to confirm
-    });
+      resubmit();
+    }, resubmit); // without a token the server asks the reader to confirm
   }, true);
 })();
