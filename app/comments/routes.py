@@ -49,7 +49,7 @@ REFUSED = "Ý kiến chưa được gửi. Vui lòng sửa các mục được �
 
 def comment_text(text: str) -> Markup:
     """A comment as HTML: escaped, its line breaks kept."""
-    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
+    return Markup("<br>").join(escape(line) for line in text.split("\n"))
 
 
 def _visible_article(slug: str) -> tuple[Article, bool]:
