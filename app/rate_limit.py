@@ -63,6 +63,7 @@ class MemoryWindows:
         self.max_keys = max_keys
         self.clock = clock
         self._windows: dict[str, tuple[float, int]] = {}
+        self._next_purge = 0.0  # when the soonest window of a full table ends
         self._lock = threading.Lock()
 
     def hit(self, digest: str, limit: int, window: int) -> Verdict:
@@ -71,12 +72,12 @@ class MemoryWindows:
             ends, count = self._windows.get(digest, (0.0, 0))
             if ends <= now:
                 if digest not in self._windows and len(self._windows) >= self.max_keys:
-                    self._purge(now)
+                    if now >= self._next_purge:  # one scan per expiry, not per refused key
+                        self._purge(now)
                     if len(self._windows) >= self.max_keys:
                         # Full of live windows (a flood of distinct keys): refuse, never
                         # forget a counter that may be one of the flood's own.
-                        soonest = min(end for end, _ in self._windows.values())
-                        return Verdict(False, max(1, math.ceil(soonest - now)))
+                        return Verdict(False, max(1, math.ceil(self._next_purge - now)))
                 ends, count = now + window, 0
             count += 1
             self._windows[digest] = (ends, count)
@@ -87,6 +88,7 @@ class MemoryWindows:
     def _purge(self, now: float) -> None:
         for digest in [d for d, (ends, _) in self._windows.items() if ends <= now]:
             del self._windows[digest]
+        self._next_purge = min((ends for ends, _ in self._windows.values()), default=now)
 
     def __len__(self) -> int:
         return len(self._windows)
