@@ -30,6 +30,8 @@ from werkzeug.datastructures import MultiDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchlib import percentile, wait_quiet  # noqa: E402
+
 from app import create_app  # noqa: E402
 
 TOPICS = [
@@ -147,49 +149,52 @@ def generate(app, articles: int, documents: int, seed: int = 11) -> None:
         db.session.commit()
 
 
-def measure(app, repeat: int, render: bool) -> dict[str, list[float]]:
+def measure(app, repeat: int) -> tuple[dict[str, list[float]], dict[str, list[float]], dict]:
+    """Milliseconds per query, the query alone and with the page's highlighting, by query.
+    Round robin (each round runs every query once), so a burst of other load on the machine
+    spreads over all the queries instead of landing on one."""
     from app.search import queries
 
-    timings: dict[str, list[float]] = {}
+    plain: dict[str, list[float]] = {}
+    page: dict[str, list[float]] = {}
+    totals: dict[str, int] = {}
     with app.test_request_context("/tim-kiem"):
-        for q, extra in QUERIES:
-            args = MultiDict({"q": q, **extra})
-            label = q + "".join(f" {k}={v}" for k, v in extra.items())
-            times = []
-            for _ in range(repeat):
+        for _ in range(repeat):
+            for q, extra in QUERIES:
+                label = q + "".join(f" {k}={v}" for k, v in extra.items())
                 t0 = time.perf_counter()
-                search = queries.parse(args)
+                search = queries.parse(MultiDict({"q": q, **extra}))
                 results = queries.run(search, int(extra.get("trang", 1)))
-                if render:
-                    matcher = search.matcher
-                    for hit in results.items:
-                        matcher.highlight(hit.title)
-                        matcher.snippet(hit.text)
-                times.append((time.perf_counter() - t0) * 1000)
-            timings[label] = times
-            timings.setdefault("_total", []).append(results.total)
-    return timings
+                t1 = time.perf_counter()
+                matcher = search.matcher
+                for hit in results.items:
+                    matcher.highlight(hit.title)
+                    matcher.snippet(hit.text)
+                t2 = time.perf_counter()
+                plain.setdefault(label, []).append((t1 - t0) * 1000)
+                page.setdefault(label, []).append((t2 - t0) * 1000)
+                totals[label] = results.total
+    return plain, page, totals
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+    return percentile(ordered, p)
 
 
-def report(name: str, plain: dict, rendered: dict) -> None:
-    totals = plain.pop("_total")
-    rendered.pop("_total")
+def report(name: str, plain: dict, page: dict, totals: dict) -> None:
     print(f"\n{name}: milliseconds per query (query = ranked page + count + items; "
           f"page = the same + highlights and snippets)")  # fmt: skip
     print(f"{'query':<48} {'hits':>6} {'q p50':>7} {'q p99':>7} {'page p50':>9} {'page p99':>9}")
-    for (label, times), total in zip(plain.items(), totals, strict=True):
-        print(f"{label[:48]:<48} {total:>6} {pct(times, 50):>7.2f} {pct(times, 99):>7.2f} "
-              f"{pct(rendered[label], 50):>9.2f} {pct(rendered[label], 99):>9.2f}")  # fmt: skip
+    for label, times in plain.items():
+        print(f"{label[:48]:<48} {totals[label]:>6} {pct(times, 50):>7.2f} {pct(times, 99):>7.2f} "
+              f"{pct(page[label], 50):>9.2f} {pct(page[label], 99):>9.2f}")  # fmt: skip
     every = [t for times in plain.values() for t in times]
-    every_page = [t for times in rendered.values() for t in times]
+    every_page = [t for times in page.values() for t in times]
     print(f"{'ALL':<48} {'':>6} {pct(every, 50):>7.2f} {pct(every, 99):>7.2f} "
           f"{pct(every_page, 50):>9.2f} {pct(every_page, 99):>9.2f}")  # fmt: skip
-    print(f"mean of all queries: {statistics.fmean(every):.2f} ms")
+    mean, mean_page = statistics.fmean(every), statistics.fmean(every_page)
+    print(f"mean of all queries: {mean:.2f} ms (page {mean_page:.2f} ms)")
 
 
 def main() -> None:
@@ -231,10 +236,13 @@ def main() -> None:
     t0 = time.perf_counter()
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     print(f"{result.output.strip()} ({time.perf_counter() - t0:.1f} s)")
-    measure(app, 3, render=False)  # warm caches
-    plain = measure(app, options.repeat, render=False)
-    rendered = measure(app, options.repeat, render=True)
-    report(dialect, plain, rendered)
+    measure(app, 3)  # warm caches
+    others = wait_quiet(max_wait=120)
+    plain, page, totals = measure(app, options.repeat)
+    load = os.getloadavg()[0]
+    report(dialect, plain, page, totals)
+    print(f"other processes used {others:.0f} % of the machine before the run; "
+          f"load average after it {load:.2f} ({os.cpu_count()} CPUs)")  # fmt: skip
 
 
 if __name__ == "__main__":
