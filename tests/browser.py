@@ -132,6 +132,7 @@ def public_pages(server, context) -> list[tuple[str, int]]:
         (tag, 200),
         ("/van-ban/", 200),
         ("/van-ban/?q=quyết định", 200),
+        ("/tim-kiem?q=chuyen doi so", 200),  # the site search, results highlighted
         (document, 200),  # with its PDF preview frame
         ("/trang-khong-co", 404),
         ("/auth/login", 200),

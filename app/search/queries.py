@@ -10,6 +10,7 @@ from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     Float,
+    Integer,
     and_,
     bindparam,
     false,
@@ -162,19 +163,24 @@ def _matches(search: Search, dialect: str):
         # The rowid is 2 * id + 1 for a document (app/search/schema.py): no column to read.
         rowid = literal_column("search_index.rowid")
         bm25 = literal_column(f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT})", Float)
+        expression = fts5_match(search.terms, search.prefix)
+        # bm25 adds up the words one by one: a title holding two words many times may beat
+        # one holding all three. Titles that hold every word come first, as on PostgreSQL.
+        in_title = rowid.in_(
+            text("SELECT rowid FROM search_index WHERE search_index MATCH :title_match")
+            .bindparams(title_match=f"{{title}} : ({expression})")
+            .columns(rowid=Integer)
+        )
         matches = select(
             (rowid.op("&")(1) == 1).label("doc"),
             rowid.op(">>")(1).label("item_id"),
+            in_title.label("in_title"),
             bm25.label("score"),
-        ).where(
-            text("search_index MATCH :match").bindparams(
-                match=fts5_match(search.terms, search.prefix)
-            )
-        )
+        ).where(text("search_index MATCH :match").bindparams(match=expression))
     cte = matches.select_from(table(schema.TABLE)).cte("matches").prefix_with("MATERIALIZED")
     if dialect == "postgresql":
         return cte, (cte.c.in_title.desc(), cte.c.score.desc())
-    return cte, (cte.c.score,)
+    return cte, (cte.c.in_title.desc(), cte.c.score)
 
 
 def ranked(search: Search, dialect: str, now: datetime | None = None):

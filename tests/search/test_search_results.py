@@ -49,6 +49,19 @@ def test_a_title_match_ranks_above_body_matches(client, make_article):
     assert hits(client, "chuyen doi so") == ["Chuyển đổi số ở cấp xã", "Hội nghị tổng kết năm"]
 
 
+def test_a_title_holding_every_word_ranks_above_one_holding_some_many_times(client, make_article):
+    often = "Chuyển đổi cây trồng, số hộ tham gia tăng. " * 5
+    make_article("Chuyển đổi cây trồng thích ứng với biến đổi khí hậu", body=f"<p>{often}</p>")
+    other = "Nhiều hoạt động được tổ chức trên địa bàn. " * 10
+    make_article("Tỉnh hưởng ứng Ngày Chuyển đổi số quốc gia với nhiều hoạt động thiết thực",
+                 body=f"<p>{other}</p>")  # fmt: skip
+
+    assert hits(client, "chuyen doi so") == [
+        "Tỉnh hưởng ứng Ngày Chuyển đổi số quốc gia với nhiều hoạt động thiết thực",
+        "Chuyển đổi cây trồng thích ứng với biến đổi khí hậu",
+    ]
+
+
 def test_the_last_word_also_matches_as_a_prefix(client, make_article):
     make_article("Tư tưởng Hồ Chí Minh")
 
