@@ -144,3 +144,27 @@ def test_a_cached_article_page_shows_a_comment_once_it_is_approved(app, article,
     page = client.get(url).text
     assert shown_names(page) == ["Mới được duyệt"]
     assert "Bình luận: 1" in parse(page).find("span", cls="article-comments").text()
+
+
+def test_without_javascript_a_reply_link_opens_the_form_set_to_reply(app, article, client):
+    top = add_comment(article, "Người được trả lời")
+    page = client.get(f"/tin-tuc/{article.slug}").text
+    link = comments_block(page).find("a", cls="comment-reply")
+    assert link.get("href") == f"/tin-tuc/{article.slug}/y-kien?tra-loi={top.id}#gui-y-kien"
+
+    reply_page = client.get(link.get("href").split("#")[0]).text
+
+    form = parse(reply_page).find("form", id="gui-y-kien")
+    assert form.find("input", name="parent_id").get("value") == str(top.id)
+    note = form.find("p", cls="comment-replying")
+    assert note.get("hidden") is None and "Người được trả lời" in note.text()
+    plain = parse(client.get(f"/tin-tuc/{article.slug}/y-kien").text).find("form", id="gui-y-kien")
+    assert plain.find("input", name="parent_id").get("value") == ""
+    assert plain.find("p", cls="comment-replying").get("hidden") is not None
+
+
+def test_the_started_stamp_is_fresh_for_each_reader_and_never_cached(app, client):
+    response = client.get("/api/y-kien/bat-dau")
+
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    assert response.get_json()["started"].count(".") == 1  # "<time>.<signature>"
