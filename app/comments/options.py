@@ -49,6 +49,11 @@ def moderation() -> str:
     return str(get(MODERATION.key))
 
 
+def moderated() -> bool:
+    """Whether some comments wait for approval (the form says so)."""
+    return moderation() != "none"
+
+
 def per_page() -> int:
     return int(get(PER_PAGE.key))
 
@@ -57,4 +62,4 @@ def default_order() -> str:
     return str(get(ORDER.key))
 
 
-__all__ = ["declare_settings", "default_order", "moderation", "per_page"]
+__all__ = ["declare_settings", "default_order", "moderated", "moderation", "per_page"]

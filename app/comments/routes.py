@@ -83,18 +83,24 @@ def _reply_to(article: Article, parent_id: int | None) -> Comment | None:
         return None
 
 
+def _page_key() -> int | None:
+    """The page as the cache key holds it: page 1 is the page without `?page=`."""
+    page = page_number()
+    return None if page == 1 else page
+
+
 def part_context(article: Article, page_view: PageView) -> dict:
     """The article page's comments section: the first page, in the site's default order."""
     return {
         "pagination": threads(article, 1, options.per_page(), options.default_order()),
         "order": options.default_order(),
-        "moderated": options.moderation() != "none",
+        "moderated": options.moderated(),
         "form": Submission(),
     }
 
 
 @bp.get("/tin-tuc/<slug>/y-kien")
-@cached_page(args={"page": lambda: _page_key(), "sap-xep": _order_arg, "tra-loi": _reply_arg})
+@cached_page(args={"page": _page_key, "sap-xep": _order_arg, "tra-loi": _reply_arg})
 def thread_page(slug: str, page_view: PageView):
     """Every page of an article's comments, newest or oldest first."""
     article, moved = _visible_article(slug)
@@ -107,14 +113,9 @@ def thread_page(slug: str, page_view: PageView):
     form = Submission(parent_id=parent.id if parent else None)
     return render_template(
         "comments/thread_page.html", article=article, pagination=pagination, order=order,
-        moderated=options.moderation() != "none", form=form, parent=parent,
+        moderated=options.moderated(), form=form, parent=parent,
         page_view=page_view, order_args={"sap-xep": ORDERS[order]} if _order_arg() else {},
     )  # fmt: skip
-
-
-def _page_key() -> int | None:
-    page = page_number()
-    return None if page == 1 else page
 
 
 @bp.get("/api/y-kien/bat-dau")
@@ -132,7 +133,7 @@ def _form_page(article: Article, form: Submission, message: str, status: int, *,
     message = form.errors.pop("form", None) or message  # said once, above the form
     body = render_template(
         "comments/post.html", article=article, form=form, message=message, confirm=confirm,
-        parent=parent, token=generate_csrf(), moderated=options.moderation() != "none",
+        parent=parent, token=generate_csrf(), moderated=options.moderated(),
     )  # fmt: skip
     response = make_response(body, status)
     response.headers["Cache-Control"] = "no-store, private"
