@@ -54,8 +54,10 @@ def threads(article: Article, page: int, per_page: int, order: str) -> Paginatio
             Comment.id.desc() if newest else Comment.id.asc(),
         )
     )
+    if page < 1:
+        abort(404)
     pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    if page > 1 and not pagination.items:
+    if page > 1 and not pagination.items:  # page 1 of no comments is the empty section
         abort(404)
     replies: dict[int, list[Comment]] = {c.id: [] for c in pagination.items}
     if replies:

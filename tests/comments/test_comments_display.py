@@ -104,6 +104,7 @@ def test_comments_are_paginated_by_the_setting(app, article, client):
     assert shown_names(oldest_2) == ["Người 2", "Người 1"]
     assert f"/tin-tuc/{article.slug}/y-kien?page=3&sap-xep=cu" in links_on(oldest_2)
     assert client.get(f"/tin-tuc/{article.slug}/y-kien?page=4").status_code == 404
+    assert client.get(f"/tin-tuc/{article.slug}/y-kien?page=0").status_code == 404
     assert client.get(f"/tin-tuc/{article.slug}/y-kien?page=x").status_code == 400
     assert client.get("/tin-tuc/khong-co/y-kien").status_code == 404
 
