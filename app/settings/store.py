@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import redis
 from flask import Flask, current_app, g, has_request_context
@@ -25,12 +26,14 @@ from app.settings.registry import InvalidValue, Setting, declared
 log = logging.getLogger(__name__)
 
 _NO_VERSION = None  # Redis could not say: do not cache
+BREAKER_SECONDS = 2.0
 
 
 class SettingsCache:
     def __init__(self) -> None:
         self.version: str | None = _NO_VERSION
         self.values: dict[str, object] = {}
+        self.redis_down_until = 0.0
 
     def clear(self) -> None:
         self.version, self.values = _NO_VERSION, {}
@@ -43,14 +46,17 @@ def _cache(app: Flask) -> SettingsCache:
     return found
 
 
-def _content_version() -> str | None:
+def _content_version(cache: SettingsCache) -> str | None:
     page_view = page_views.current()
     if page_view is not None and page_view.version:
         return page_view.version
+    if time.monotonic() < cache.redis_down_until:
+        return _NO_VERSION  # a failing Redis is not waited for again on every request
     try:
         return str(redis_store.client.get(CONTENT_VERSION) or "0")
     except (redis.RedisError, OSError) as exc:
         log.warning("settings read without the content version: %s", exc)
+        cache.redis_down_until = time.monotonic() + BREAKER_SECONDS
         return _NO_VERSION
 
 
@@ -77,7 +83,7 @@ def current_values() -> dict[str, object]:
         return g.site_settings
     app = current_app._get_current_object()
     cache = _cache(app)
-    version = _content_version()
+    version = _content_version(cache)
     if version is not None and version == cache.version:
         values = cache.values
     else:
