@@ -129,10 +129,12 @@ def public_pages(server, context) -> list[tuple[str, int]]:
         (category + "?page=2", server.get(category + "?page=2").status),
         (article, 200),
         (article + "/in", 200),  # its print view
+        (article + "/y-kien?sap-xep=cu", 200),  # all its readers' comments
         (tag, 200),
         ("/van-ban/", 200),
         ("/van-ban/?q=quyết định", 200),
         ("/tim-kiem?q=chuyen doi so", 200),  # the site search, results highlighted
+        ("/tim-kiem", 200),  # the search form alone
         (document, 200),  # with its PDF preview frame
         ("/trang-khong-co", 404),
         ("/auth/login", 200),
@@ -152,6 +154,8 @@ ADMIN_PAGES = [
     "/admin/users",
     "/admin/users/new",
     "/admin/audit",
+    "/admin/y-kien/",
+    "/admin/cai-dat/",
     "/auth/profile",
 ]
 

@@ -9,18 +9,22 @@
 
   function stampField(form) { return form.elements.namedItem("started"); }
 
+  var stamping = new WeakMap(); // form -> the stamp request on its way
+
   function fetchStamp(form) {
     var field = stampField(form);
-    if (!field || field.value || form.hasAttribute("data-stamping")) return Promise.resolve();
-    form.setAttribute("data-stamping", "");
-    return fetch(form.getAttribute("data-stamp-url"), { credentials: "same-origin", cache: "no-store" })
+    if (!field || field.value) return Promise.resolve();
+    if (stamping.has(form)) return stamping.get(form);
+    var request = fetch(form.getAttribute("data-stamp-url"), { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (!response.ok) throw new Error("stamp " + response.status);
         return response.json();
       })
       .then(function (data) { if (!field.value) field.value = data.started; })
       .catch(function () { /* the server asks the reader to send again */ })
-      .then(function () { form.removeAttribute("data-stamping"); });
+      .then(function () { stamping.delete(form); });
+    stamping.set(form, request);
+    return request;
   }
 
   function setReply(form, id, name) {
@@ -38,8 +42,13 @@
       var field = stampField(form);
       if (!field || field.value) return;
       event.preventDefault();
+      var submitter = event.submitter;
       fetchStamp(form).then(function () {
-        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+        // In a task of its own: a submit requested while this one still fires is dropped.
+        setTimeout(function () {
+          if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+          else form.submit();
+        }, 0);
       });
     });
     var cancel = form.querySelector("[data-reply-cancel]");

@@ -98,6 +98,7 @@ def form_data(category_id: int, **fields) -> dict:
         "status": "draft",
         "published_at": "",
         "expires_at": "",
+        "rating_enabled": "y",  # ticked by default, as the editor shows it
     }
     data.update(fields)
     return data
