@@ -105,12 +105,11 @@ def fts5_match(terms: list[str], prefix: str) -> str:
     return " ".join(quoted)
 
 
-def tsquery(terms: list[str], prefix: str, weights: str = "") -> str:
-    """The same for PostgreSQL's to_tsquery: words joined by &, the last one `:*`; with
-    `weights` ("A"), only words of that weight (the title) match."""
-    words = [f"{t}:{weights}" if weights else t for t in terms]
+def tsquery(terms: list[str], prefix: str) -> str:
+    """The same for PostgreSQL's to_tsquery: words joined by &, the last one `:*`."""
+    words = list(terms)
     if prefix:
-        words[-1] = f"{terms[-1]}:*{weights}"
+        words[-1] += ":*"
     return " & ".join(words)
 
 
@@ -149,14 +148,11 @@ def _matches(search: Search, dialect: str):
         query = func.to_tsquery("simple", bindparam("tsq", tsquery(search.terms, search.prefix)))
         # ts_rank does not saturate like bm25: a word repeated in a long body outweighs the
         # title. Items whose title holds every word come first, then ts_rank.
-        in_title = func.to_tsquery(
-            "simple", bindparam("tsq_title", tsquery(search.terms, search.prefix, "A"))
-        )
         weights = text(f"'{{0,0,{BODY_WEIGHT / TITLE_WEIGHT},1}}'::float4[]")
         matches = select(
             (literal_column("search_index.kind") == schema.DOCUMENT).label("doc"),
             literal_column("search_index.item_id").label("item_id"),
-            tsv.op("@@")(in_title).label("in_title"),
+            literal_column("search_index.tsv_title").op("@@")(query).label("in_title"),
             func.ts_rank(weights, tsv, query).label("score"),
         ).where(tsv.op("@@")(query))
     else:

@@ -6,8 +6,9 @@ session hooks (app/search/sync.py) and `flask search reindex`.
   `2 * id + (1 for a document)`, so one item's row is replaced by rowid; two covering
   indexes (`ix_search_articles`, `ix_search_documents`) answer the query's lookups of each
   match's status and dates without reading article bodies.
-- PostgreSQL: `search_index` (kind, item_id, tsv), the tsvector of the folded text with the
-  'simple' configuration, title weighted A and body B, under a GIN index.
+- PostgreSQL: `search_index` (kind, item_id, tsv, tsv_title), the tsvector of the folded
+  text with the 'simple' configuration, title weighted A and body B, under a GIN index, and
+  the title's part of it.
 
 Neither is a model: the index is derived data, owned by this package; `include_name` keeps
 them out of the models-versus-migrations comparison (`flask db migrate` and its test).
@@ -38,8 +39,12 @@ _SQLITE_LOOKUPS = (
     "CREATE INDEX ix_search_documents ON documents (id, published, issued_on)",
 )
 _PG_CREATE = (
+    # tsv_title: the title's words alone, small enough to stay in the row (tsv is mostly
+    # compressed out of line, and each use of it unpacks it again).
     f"CREATE TABLE {TABLE} (kind CHAR(1) NOT NULL, item_id INTEGER NOT NULL, "
-    "tsv TSVECTOR NOT NULL, CONSTRAINT pk_search_index PRIMARY KEY (kind, item_id))",
+    "tsv TSVECTOR NOT NULL, "
+    "tsv_title TSVECTOR GENERATED ALWAYS AS (ts_filter(tsv, '{a}')) STORED, "
+    "CONSTRAINT pk_search_index PRIMARY KEY (kind, item_id))",
     f"CREATE INDEX ix_search_index_tsv ON {TABLE} USING GIN (tsv)",
 )
 
