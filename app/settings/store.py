@@ -14,7 +14,7 @@ import logging
 import time
 
 import redis
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import select
 
 from app import page_view as page_views
@@ -22,6 +22,8 @@ from app.extensions import db, redis_store
 from app.redis_keys import CONTENT_VERSION
 from app.settings.models import SiteSetting
 from app.settings.registry import InvalidValue, Setting, declared
+
+ENVIRON_KEY = "portal.settings"
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,11 @@ def load() -> dict[str, object]:
 
 def current_values() -> dict[str, object]:
     """All values, read at most once per request."""
-    if has_request_context() and "site_settings" in g:
-        return g.site_settings
+    # Kept in the request's environ, not in `g`: an app context can outlive one request
+    # (a CLI command, a test), and values must never leak from one request to the next.
+    environ = request.environ if has_request_context() else {}
+    if ENVIRON_KEY in environ:
+        return environ[ENVIRON_KEY]
     app = current_app._get_current_object()
     cache = _cache(app)
     version = _content_version(cache)
@@ -91,7 +96,7 @@ def current_values() -> dict[str, object]:
         if version is not None:
             cache.version, cache.values = version, values
     if has_request_context():
-        g.site_settings = values
+        environ[ENVIRON_KEY] = values
     return values
 
 
@@ -105,7 +110,7 @@ def forget() -> None:
     """Drop this process's cached values (after a save, before anything reads again)."""
     _cache(current_app._get_current_object()).clear()
     if has_request_context():
-        g.pop("site_settings", None)
+        request.environ.pop(ENVIRON_KEY, None)
 
 
 __all__ = ["current_values", "decode", "forget", "get", "load"]

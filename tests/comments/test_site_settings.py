@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from audit_log import audit_rows
 from auth_helpers import logged_in_client
-from pages import csrf_token_from, errors_next_to, flashes, options_of, parse, value_of
+from pages import csrf_token_from, errors_next_to, flashes, forms_on, options_of, parse, value_of
 from sqlalchemy import text
 
 from app.extensions import db
@@ -16,9 +16,9 @@ PAGE = "/admin/cai-dat/"
 
 
 def _form(page: str, **changes) -> dict:
-    data = {"csrf_token": csrf_token_from(page), "comments_moderation": value_of(
-        page, "comments_moderation"), "comments_per_page": value_of(page, "comments_per_page"),
-        "comments_order": value_of(page, "comments_order")}  # fmt: skip
+    """The settings form as a browser sends it (every declared setting), with `changes`."""
+    (form,) = [f for f in forms_on(page, PAGE) if f.method == "post" and f.action == PAGE]
+    data = dict(form.fields)
     data.update(changes)
     return data
 

@@ -1,5 +1,5 @@
 """ "Tin xem nhiều": the item counter flush keeps views per item per local day, exactly once
-per batch, and the sidebar block ranks visible articles by their views over MOST_READ_DAYS."""
+per batch, and the sidebar block ranks visible articles by their views over the settings' days."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from discovery_pages import ALIAS, SITE, reader
 from pages import parse, squash
 from sqlalchemy import select, update
 
+from app.auth.models import User
 from app.extensions import db
 from app.news.models import Article, ArticleStatus
+from app.news.most_read import Ranking
+from app.settings.operations import save_settings
 from app.stats import durability
 from app.stats.models import ItemDailyView
 
@@ -213,13 +216,29 @@ def test_block_ranks_visible_articles_by_views_over_the_period(app, make_article
     assert most_read(app) == ["Tin hạng nhất", "Tin hạng nhì", "Tin hạng ba"]
 
 
-def test_block_follows_most_read_days_and_count(app, make_article, readers, clock):
-    app.config.update(MOST_READ_DAYS=1, MOST_READ_COUNT=2)
+def test_block_follows_the_days_and_count_settings(app, make_article, readers, clock,
+                                                   admin_user):  # fmt: skip
+    assert most_read(app) == []  # ranked once with the defaults (7 days, 5 articles)
+    by = db.session.get(User, admin_user.id)
+    assert save_settings({"most_read_days": 1, "most_read_count": 2}, by=by) == [
+        "most_read_days", "most_read_count"]  # fmt: skip
     yesterday_hit, a, b, c = (make_article(t) for t in ("Tin hôm qua", "Tin A", "Tin B", "Tin C"))
     read_on(app, readers, clock, DAY - timedelta(days=1), 22, (yesterday_hit, 5))
     read_on(app, readers, clock, DAY, 1, (a, 1), (b, 3), (c, 2))
 
     assert most_read(app) == ["Tin B", "Tin C"]
+
+
+def test_a_ranking_is_kept_only_for_the_settings_it_was_made_for(app, make_article, readers,
+                                                                 clock):  # fmt: skip
+    ranking = Ranking()
+    first, second = make_article("Tin một"), make_article("Tin hai")
+    read_on(app, readers, clock, DAY, 1, (first, 2))
+    assert ranking.ids(7, 5, 3600) == [first.id]
+
+    read_on(app, readers, clock, DAY, 2, (second, 3))
+    assert ranking.ids(7, 5, 3600) == [first.id]  # kept
+    assert ranking.ids(7, 4, 3600) == [second.id, first.id]  # other settings: ranked again
 
 
 def test_block_is_hidden_until_something_was_read_and_links_the_articles(app, make_article,
