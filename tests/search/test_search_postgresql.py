@@ -114,7 +114,9 @@ def test_filters_and_pages(client, category):
     search(client, 404, q="lich tiep dan", trang="3")
 
 
-@pytest.mark.parametrize("q", ["tu:* & !tuong", "tu | tuong", "'; --", "<->", '"', "tu\\"])
+@pytest.mark.parametrize(
+    "q", ["tu:* & !tuong", "tu | tuong", "'; --", "<->", '"', "tu\\", "½ ²x", "日本語 テスト"]
+)
 def test_tsquery_syntax_in_q_is_only_words(client, category, q):
     article("Tư tưởng Hồ Chí Minh", category)
 

@@ -200,7 +200,8 @@ def test_an_empty_query_shows_the_form_only(client, make_article):
      ("NEAR(tu tuong)", False), ("-tu", True), ("title:tu", False), ("tu:tuong", True),
      ("tu OR tuong", False), ("(tu", True), ("^tu", True), ("tu + tuong", True),
      ("{title body}: tu", False), ("'; --", False), ("tu:* & !tuong", True),
-     ("tu | tuong", True), ("<->", False), ("chi\tminh", True)],
+     ("tu | tuong", True), ("<->", False), ("chi\tminh", True), ("½ ²x", False),
+     ("日本語 テスト", False), ("🙂", False)],
 )  # fmt: skip
 def test_query_syntax_in_q_is_only_words(client, make_article, q, found):
     """Quotes, stars, NEAR, OR, columns, tsquery operators are separators: the words left
