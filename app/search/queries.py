@@ -198,7 +198,7 @@ def ranked(search: Search, dialect: str, now: datetime | None = None):
             ).outerjoin(Document, and_(is_document.is_(True), Document.id == matches.c.item_id))
         )
         .where(or_(false(), *branches))
-        .order_by(*order, when.desc(), matches.c.item_id.desc())
+        .order_by(*order, when.desc(), matches.c.item_id.desc(), matches.c.doc)
     )
 
 
