@@ -169,6 +169,8 @@ def test_filters_combined(library, reader_client, query, codes):
 
 
 def input_value(page: str, name: str) -> str | None:
+    """The value of the list's own filter field `name` (the header's site search is apart)."""
+    page = page[page.index("<main") :]
     tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
     value = re.search(r'value="([^"]*)"', tag.group(0)) if tag else None
     return htmllib.unescape(value.group(1)) if value else None
