@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
+from app.comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX, CommentStatus
 from app.news.models import ArticleStatus, ImagePosition
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -33,6 +34,25 @@ class DemoCategory:
     order: int
     description: str
     parent: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoReply:
+    """A reader's reply to a demo comment (replies are one level deep)."""
+
+    name: str
+    email: str
+    content: str  # plain text; line breaks are kept
+    days_ago: int  # days before the seeding day (see app/demo/data/README.md)
+    status: CommentStatus = CommentStatus.APPROVED
+
+
+@dataclass(frozen=True)
+class DemoComment(DemoReply):
+    replies: list[DemoReply] = field(default_factory=list)
+
+
+SEEDED_STATUSES = (CommentStatus.APPROVED, CommentStatus.PENDING)
 
 
 @dataclass(frozen=True)
@@ -55,6 +75,8 @@ class DemoArticle:
     status: ArticleStatus = ArticleStatus.PUBLISHED
     featured: bool = False
     expires_days_ago: int | None = None
+    comments: list[DemoComment] = field(default_factory=list)
+    ratings: list[int] = field(default_factory=list)  # each visitor's stars, 1-5
 
 
 @dataclass(frozen=True)
@@ -220,6 +242,10 @@ def _value(path: Path, where: str, value, hint):
         if not isinstance(value, list):
             raise DemoDataError(f"{path}: {where}: expected a list, got {value!r}")
         return [_value(path, f"{where}[{n}]", item, args[0]) for n, item in enumerate(value)]
+    if dataclasses.is_dataclass(hint):  # a table inside a table: [[comments]]
+        if not isinstance(value, dict):
+            raise DemoDataError(f"{path}: {where}: expected a table, got {value!r}")
+        return _build(path, where, value, hint)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         try:
             return hint(value)
@@ -254,6 +280,48 @@ def _check_articles(articles: list[DemoArticle], folder: Path, categories: set[s
         for slug in [article.category, *article.extra_categories]:
             if slug not in categories:
                 raise DemoDataError(f"{path}: unknown category {slug!r}")
+        _check_readers(path, article)
+
+
+def _check_readers(path: Path, article: DemoArticle) -> None:
+    """Readers' comments and votes: only on a published article, after it, within limits."""
+    readers = article.comments or article.ratings
+    if readers and (article.status != ArticleStatus.PUBLISHED or article.published_days_ago < 0
+                    or article.expires_days_ago is not None):  # fmt: skip
+        raise DemoDataError(f"{path}: comments and ratings need a published article")
+    for stars in article.ratings:
+        if not 1 <= stars <= 5:
+            raise DemoDataError(f"{path}: ratings: {stars} is not 1 to 5 stars")
+    seen: set[tuple[str, str]] = set()
+    for n, comment in enumerate(article.comments):
+        _check_comment(path, f"comments[{n}]", comment, article.published_days_ago, seen)
+        for m, reply in enumerate(comment.replies):
+            where = f"comments[{n}].replies[{m}]"
+            _check_comment(path, where, reply, comment.days_ago, seen)
+            if comment.status != CommentStatus.APPROVED:
+                raise DemoDataError(f"{path}: {where}: a reply needs an approved comment")
+
+
+def _check_comment(
+    path: Path, where: str, comment: DemoReply, before: int, seen: set[tuple[str, str]]
+) -> None:
+    limits = {"name": NAME_MAX, "email": EMAIL_MAX, "content": CONTENT_MAX}
+    for key, limit in limits.items():
+        value = getattr(comment, key)
+        if not value.strip() or len(value) > limit:
+            raise DemoDataError(f"{path}: {where}: {key} must have 1 to {limit} characters")
+    if "@" not in comment.email:
+        raise DemoDataError(f"{path}: {where}: email {comment.email!r} is not an address")
+    if comment.status not in SEEDED_STATUSES:
+        raise DemoDataError(f"{path}: {where}: status must be 'approved' or 'pending'")
+    if not 0 <= comment.days_ago <= before:
+        raise DemoDataError(
+            f"{path}: {where}: days_ago must be 0 to {before} (not before what it answers)"
+        )
+    key = (comment.name, comment.content)  # how the seed recognises a comment
+    if key in seen:
+        raise DemoDataError(f"{path}: {where}: the same name and content are listed twice")
+    seen.add(key)
 
 
 def _check_documents(

@@ -13,9 +13,11 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.blocks.models import Banner, BannerBlock
+from app.comments.models import Comment
+from app.comments.operations import recount
 from app.dates import local_to_utc, to_local, utcnow
 from app.demo.images import banner_png, landscape_jpeg
-from app.demo.loader import DemoArticle, DemoContent, load
+from app.demo.loader import DemoArticle, DemoContent, DemoReply, load
 from app.demo.pdf import document_pdf
 from app.documents.models import Document, Field
 from app.documents.operations import (
@@ -30,6 +32,11 @@ from app.extensions import db
 from app.media import save_image_bytes, save_uploaded_image
 from app.news.models import Article, ArticleStatus, Category
 from app.news.operations import create_article
+from app.ratings.models import RatingVote
+from app.ratings.services import cast_vote
+from app.stats.services import get_service
+
+DEMO_VISITOR = "demo-visitor-{}"  # the made-up visitor ids of the demo votes, from 1
 
 
 def seed_categories(content: DemoContent) -> tuple[dict[str, Category], int]:
@@ -172,6 +179,77 @@ def seed_documents(content: DemoContent) -> int:
     return added
 
 
+def _articles_by_title(content: DemoContent, attribute: str) -> dict[str, Article]:
+    """The seeded articles whose data lists something under `attribute`."""
+    titles = [a.title for a in content.articles if getattr(a, attribute)]
+    return {
+        a.title: a for a in db.session.scalars(select(Article).where(Article.title.in_(titles)))
+    }
+
+
+def _comment_time(item: DemoReply, floor: datetime, now: datetime) -> datetime:
+    """`days_ago` days before now, but after what it answers (an hour at least) and never
+    in the future."""
+    return min(max(now - timedelta(days=item.days_ago), floor + timedelta(hours=1)), now)
+
+
+def seed_comments(content: DemoContent) -> int:
+    """Add the readers' comments (and replies) that are missing, recognised by article, name
+    and content; the articles' comment counts are recounted by the comments' own operation,
+    in the caller's transaction."""
+    articles = _articles_by_title(content, "comments")
+    ids = [a.id for a in articles.values()]
+    rows = db.session.scalars(select(Comment).where(Comment.article_id.in_(ids)))
+    existing = {(c.article_id, c.name, c.content): c for c in rows}
+    now = utcnow().replace(microsecond=0)
+    added = 0
+
+    def add(article: Article, item: DemoReply, parent: Comment | None) -> Comment:
+        nonlocal added
+        found = existing.get((article.id, item.name, item.content))
+        if found is not None:
+            return found
+        floor = parent.created_at if parent is not None else article.published_at
+        comment = Comment(article_id=article.id, parent=parent, name=item.name,
+                          email=item.email, content=item.content, status=item.status,
+                          created_at=_comment_time(item, floor, now))  # fmt: skip
+        db.session.add(comment)
+        added += 1
+        return comment
+
+    for data in content.articles:
+        article = articles.get(data.title)
+        for item in data.comments if article is not None else ():
+            comment = add(article, item, None)
+            for reply in item.replies:
+                add(article, reply, comment)
+    recount(ids)
+    return added
+
+
+def seed_ratings(content: DemoContent) -> int:
+    """Cast the demo votes that are missing, one made-up visitor per vote, through the
+    ratings' own `cast_vote` (totals in SQL, live numbers in Redis). Each vote commits."""
+    articles = _articles_by_title(content, "ratings")
+    ids = [a.id for a in articles.values()]
+    rows = db.session.execute(
+        select(RatingVote.article_id, RatingVote.visitor).where(RatingVote.article_id.in_(ids))
+    )
+    voted = {(article_id, visitor) for article_id, visitor in rows}
+    votes = [
+        (articles[data.title].id, DEMO_VISITOR.format(n), stars)
+        for data in content.articles
+        if data.title in articles
+        for n, stars in enumerate(data.ratings, 1)
+    ]
+    db.session.rollback()  # end the read transaction: each vote is its own
+    missing = [vote for vote in votes if vote[:2] not in voted]
+    stats = get_service()
+    for article_id, visitor, stars in missing:
+        cast_vote(article_id, visitor, stars, stats=stats)
+    return len(missing)
+
+
 def seed_demo(content: DemoContent | None = None) -> dict[str, int]:
     """Add whatever part of the demo content is missing; return how much was added.
 
@@ -183,6 +261,8 @@ def seed_demo(content: DemoContent | None = None) -> dict[str, int]:
         "articles": seed_articles(content, categories),
         "banners": seed_banners(content),
         "documents": seed_documents(content),
+        "comments": seed_comments(content),
     }
     db.session.commit()
+    counts["ratings"] = seed_ratings(content)  # after the commit: each vote commits
     return counts
