@@ -71,14 +71,23 @@ def tag(slug: str, page_view: PageView):
     return render_template("news/tag.html", page_view=page_view, tag=tag, pagination=pagination)
 
 
-@bp.get("/tin-tuc/<slug>")
-@cached_page
-def article(slug: str, page_view: PageView):
+def readable_article(slug: str, endpoint: str):
+    """The visible article at `slug` (404 otherwise), or a 301 to `endpoint` at its new slug
+    when the slug is an old one: the article and its print view follow the same rules."""
     article, moved = queries.article_by_slug(slug)
     if article is None or not article.is_visible():
         abort(404)
     if moved:
-        return redirect(url_for(".article", slug=article.slug), 301)
+        return None, redirect(url_for(endpoint, slug=article.slug), 301)
+    return article, None
+
+
+@bp.get("/tin-tuc/<slug>")
+@cached_page
+def article(slug: str, page_view: PageView):
+    article, moved = readable_article(slug, ".article")
+    if moved is not None:
+        return moved
     newer, older = queries.neighbours(article)
     key = item_key("article", article.id)
     count_page_view(page_view, key, watch=(key, *watched(article)), base=article.views)
@@ -93,22 +102,11 @@ def article(slug: str, page_view: PageView):
     )
 
 
-def _readable_article(slug: str, endpoint: str):
-    """The visible article at `slug` (404 otherwise), or a 301 to `endpoint` at its new slug
-    when the slug is an old one: the print view follows the article's own rules."""
-    article, moved = queries.article_by_slug(slug)
-    if article is None or not article.is_visible():
-        abort(404)
-    if moved:
-        return None, redirect(url_for(endpoint, slug=article.slug), 301)
-    return article, None
-
-
 @bp.get("/tin-tuc/<slug>/in")
 def print_article(slug: str):
     """The article on its own, for paper: no menu, sidebar or live numbers. Not a page view
     (as in NukeViet, only the article counts: a reader prints what they already opened)."""
-    article, moved = _readable_article(slug, ".print_article")
+    article, moved = readable_article(slug, ".print_article")
     if moved is not None:
         return moved
     response = current_app.make_response(
