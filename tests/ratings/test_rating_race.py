@@ -84,6 +84,9 @@ def test_fifty_concurrent_votes_of_one_visitor_on_a_live_server_record_one(racin
     before = database.execute(
         "SELECT rating_total, rating_count FROM articles WHERE id = ?", (article_id,)
     ).fetchone()
+    rows_before = database.execute(  # the demo content may have votes on it already
+        "SELECT count(*) FROM rating_votes WHERE article_id = ?", (article_id,)
+    ).fetchone()[0]
 
     def send(i: int):
         headers = {"User-Agent": BROWSER_UA, "Cookie": cookies, "X-CSRFToken": token,
@@ -103,7 +106,7 @@ def test_fifty_concurrent_votes_of_one_visitor_on_a_live_server_record_one(racin
     ).fetchone()[0]
     database.close()
     assert after == (before[0] + stars, before[1] + 1)
-    assert rows == 1
+    assert rows == rows_before + 1
     page = racing_server.get(path, {"User-Agent": BROWSER_UA}).text
     assert f"{after[0]} trong {after[1]} đánh giá" in re.sub(r"<[^>]+>", "", page)
 
