@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.comments.models import Comment, CommentStatus
 from app.dates import utcnow
 from app.demo.loader import DATA_DIR, DemoArticle, DemoDataError, load
-from app.extensions import db
+from app.extensions import db, redis_store
 from app.news.models import Article
 from app.ratings.models import RatingVote
 
@@ -122,6 +122,17 @@ def test_seeded_comments_and_ratings_show_on_the_article_pages(seeded, client):
         assert sorted(votes) == sorted(
             (f"demo-visitor-{n}", stars) for n, stars in enumerate(item.ratings, 1)
         )
+
+
+def test_seeded_totals_show_without_the_live_numbers_in_redis(seeded, client):
+    """`make run` seeds before the server (and its Redis) starts: the block reads SQL."""
+    redis_store.client.flushdb()
+    item = with_ratings()[0]
+    page = client.get(f"/tin-tuc/{article_of(item).slug}").text
+    summary = squash(parse(page).find("section", **{"data-block": "rating"}).text())
+
+    total, count = sum(item.ratings), len(item.ratings)
+    assert f"Tổng số điểm của bài viết là: {total} trong {count} đánh giá" in summary
 
 
 def test_a_comment_with_line_breaks_keeps_them(seeded, client):
