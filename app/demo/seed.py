@@ -219,7 +219,9 @@ def seed_comments(content: DemoContent) -> int:
 
     for data in content.articles:
         article = articles.get(data.title)
-        for item in data.comments if article is not None else ():
+        if article is None:  # an article the data lists without comments
+            continue
+        for item in data.comments:
             comment = add(article, item, None)
             for reply in item.replies:
                 add(article, reply, comment)
