@@ -3,16 +3,18 @@ filtered, paginated results, from SQLite FTS5 or PostgreSQL full text."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     Float,
     Integer,
     and_,
     bindparam,
+    create_engine,
     false,
     func,
     literal_column,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import selectinload
+from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import MultiDict
 
 from app.dates import local_to_utc, utcnow
@@ -31,6 +34,7 @@ from app.documents.models import Document
 from app.extensions import db
 from app.news import queries as news_queries
 from app.news.models import Article, Category
+from app.offload import gevent_active, offload
 from app.search import schema
 from app.search.text import Matcher, html_to_text, query_terms
 
@@ -238,7 +242,7 @@ class Results(Pagination):
     def _query_items(self) -> list[Result]:
         stmt = self._query_args["select"]
         offset = (self.page - 1) * self.per_page
-        rows = db.session.execute(stmt.limit(self.per_page).offset(offset)).all()
+        rows = ranked_rows(stmt.limit(self.per_page).offset(offset))
         self._total = rows[0].total if rows else 0  # past the last page: a 404 before use
         keys = [(schema.ARTICLE, a) if a else (schema.DOCUMENT, d) for a, d, _ in rows]
         article_ids = [i for k, i in keys if k == schema.ARTICLE]
@@ -266,6 +270,34 @@ class Results(Pagination):
 
     def _query_count(self) -> int:
         return self._total  # counted by the page's own query (a window function)
+
+
+def ranked_rows(stmt) -> list:
+    """The ranked page's rows. In a gevent worker they are read in a thread of the pool, on a
+    connection of their own: scoring every match of a common word is tens of milliseconds of
+    C work in FTS5 or PostgreSQL (bench/search.py) that would otherwise hold every other
+    request and stream of the worker. A reader's search sees only committed rows either way."""
+    if not gevent_active():
+        return db.session.execute(stmt).all()
+    engine = _reader_engine()
+
+    def read() -> list:
+        with engine.connect() as connection:
+            return connection.execute(stmt).all()
+
+    return offload(read)
+
+
+def _reader_engine():
+    """An engine for the pool's threads, per process: the app's own pool and its connection
+    hooks belong to the event loop's thread. No pool (a SQLite connection costs ~0.1 ms, a
+    PostgreSQL one a few milliseconds): nothing is shared between threads."""
+    app = current_app._get_current_object()
+    key = ("search_reader_engine", os.getpid())
+    engine = app.extensions.get(key)
+    if engine is None:
+        engine = app.extensions[key] = create_engine(db.engine.url, poolclass=NullPool)
+    return engine
 
 
 def run(search: Search, page: int) -> Results | None:
