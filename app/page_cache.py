@@ -341,8 +341,13 @@ def _note_changes(session_: Session, flush_context, instances) -> None:
 
 
 def _after_commit(session_: Session) -> None:
-    if not session_.info.pop("content_changed", False):
-        return
+    if session_.info.pop("content_changed", False):
+        mark_pages_stale()
+
+
+def mark_pages_stale() -> None:
+    """Make every cached page stale: this process's at once, every other process's through
+    the content version in Redis (if Redis is away, pages expire by their age)."""
     for cache in list(_caches):
         cache.clear()
     try:

@@ -14,15 +14,14 @@ import logging
 import re
 from dataclasses import dataclass
 
-import redis
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.news.models import Article
+from app.page_cache import mark_pages_stale
 from app.page_view import format_mean, item_key
 from app.ratings.models import RatingVote
-from app.redis_keys import CONTENT_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +116,7 @@ def _first_vote(article_id: int) -> None:
     """Cached pages of the article were recorded without the AggregateRating markup (only
     a rated article has it): mark cached pages stale, as a content commit does. Once per
     article; later votes change only live numbers."""
-    try:
-        redis_store.client.incr(CONTENT_VERSION)
-    except (redis.RedisError, OSError) as exc:  # the markup follows when the cache expires
-        log.warning("could not mark cached pages stale after a first vote: %s", exc)
+    mark_pages_stale()
 
 
 __all__ = [
