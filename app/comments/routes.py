@@ -27,7 +27,7 @@ from app.comments.queries import ORDERS, threads
 from app.converters import page_number, parse_id
 from app.extensions import csrf
 from app.news.models import Article
-from app.news.queries import article_by_slug
+from app.news.routes import visible_article
 from app.page_cache import cached_page
 from app.page_view import PageView
 from app.rate_limit import hit
@@ -50,13 +50,6 @@ REFUSED = "Ý kiến chưa được gửi. Vui lòng sửa các mục được �
 def comment_text(text: str) -> Markup:
     """A comment as HTML: escaped, its line breaks kept."""
     return Markup("<br>").join(escape(line) for line in text.split("\n"))
-
-
-def _visible_article(slug: str) -> tuple[Article, bool]:
-    article, moved = article_by_slug(slug)
-    if article is None or not article.is_visible():
-        abort(404)
-    return article, moved
 
 
 def _order_arg() -> str | None:
@@ -103,7 +96,7 @@ def part_context(article: Article, page_view: PageView) -> dict:
 @cached_page(args={"page": _page_key, "sap-xep": _order_arg, "tra-loi": _reply_arg})
 def thread_page(slug: str, page_view: PageView):
     """Every page of an article's comments, newest or oldest first."""
-    article, moved = _visible_article(slug)
+    article, moved = visible_article(slug)
     if moved:
         return redirect(url_for(".thread_page", slug=article.slug, **request.args), 301)
     order = _order()
@@ -143,7 +136,7 @@ def _form_page(article: Article, form: Submission, message: str, status: int, *,
 @bp.post("/tin-tuc/<slug>/y-kien")
 @csrf.exempt  # readers' form on a cached page: has_valid_token() below (app.reader_forms)
 def post(slug: str):
-    article, _ = _visible_article(slug)
+    article, _ = visible_article(slug)
     form = Submission.from_form(request.form)
     if form.oversized:
         abort(413)

@@ -71,12 +71,19 @@ def tag(slug: str, page_view: PageView):
     return render_template("news/tag.html", page_view=page_view, tag=tag, pagination=pagination)
 
 
-def readable_article(slug: str, endpoint: str):
-    """The visible article at `slug` (404 otherwise), or a 301 to `endpoint` at its new slug
-    when the slug is an old one: the article and its print view follow the same rules."""
+def visible_article(slug: str) -> tuple[Article, bool]:
+    """The article readers may see at `slug` (404 otherwise), and whether `slug` is one it
+    had before (the caller redirects to its page at the new one)."""
     article, moved = queries.article_by_slug(slug)
     if article is None or not article.is_visible():
         abort(404)
+    return article, moved
+
+
+def readable_article(slug: str, endpoint: str):
+    """The visible article at `slug` (404 otherwise), or a 301 to `endpoint` at its new slug
+    when the slug is an old one: the article and its print view follow the same rules."""
+    article, moved = visible_article(slug)
     if moved:
         return None, redirect(url_for(endpoint, slug=article.slug), 301)
     return article, None
