@@ -68,8 +68,11 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         media,
+        media_library,
+        menu,
         news,
         page_cache,
+        pages,
         ratings,
         reader_forms,
         search,
@@ -89,6 +92,9 @@ def register_blueprints(app: Flask) -> None:
     ratings.init_app(app)
     comments.init_app(app)
     search.init_app(app)
+    media_library.init_app(app)
+    pages.init_app(app)
+    menu.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
     page_cache.init_app(app)

@@ -1,0 +1,12 @@
+"""The media library: images uploaded once, searched and reused (admin page and the editor's picker)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Registers this feature's blueprints and hooks (filled in by the feature)."""
+
+
+__all__ = ["init_app"]
