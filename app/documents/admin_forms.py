@@ -3,13 +3,9 @@ lists. Every message is Vietnamese, including those WTForms would otherwise give
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    Field,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -17,44 +13,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import TextInput
 
+from app.date_fields import VnDateField
 from app.form_base import PortalForm
 
-DATE_PATTERN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
-DATE_FORMAT_MESSAGE = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/09/2024."
 INVALID_CHOICE = "Lựa chọn không hợp lệ; hãy tải lại trang và chọn lại."
-
-
-def parse_date(text: str) -> date:
-    """`05/09/2024` -> 2024-09-05; anything else raises ValueError with a message for editors."""
-    match = DATE_PATTERN.fullmatch(text.strip())
-    if not match:
-        raise ValueError(DATE_FORMAT_MESSAGE)
-    day, month, year = (int(part) for part in match.groups())
-    if not 1900 <= year <= 2100:
-        raise ValueError("Năm phải trong khoảng 1900–2100.")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"Ngày {text.strip()} không có trong lịch.") from None
-
-
-class VietnameseDateField(Field):
-    """A date typed as dd/mm/yyyy; what was typed is shown again when it is refused."""
-
-    widget = TextInput()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%d/%m/%Y") if self.data else ""
-
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if text:
-            self.data = parse_date(text)
 
 
 class ChoiceField(SelectField):
@@ -109,13 +72,13 @@ class DocumentForm(PortalForm):
     issuer = ChoiceField("Cơ quan ban hành")
     signer = ChoiceField("Người ký")
     fields = MultiChoiceField("Lĩnh vực")
-    issued_on = VietnameseDateField(
+    issued_on = VnDateField(
         "Ngày ban hành (ngày/tháng/năm)", validators=[date_required("Nhập ngày ban hành.")]
     )
-    in_force_on = VietnameseDateField(
+    in_force_on = VnDateField(
         "Ngày có hiệu lực", validators=[Optional()], description="Để trống: kể từ ngày ban hành."
     )
-    expires_on = VietnameseDateField(
+    expires_on = VnDateField(
         "Ngày hết hiệu lực", validators=[Optional()], description="Để trống nếu không xác định."
     )
     replaces = MultiChoiceField("Thay thế các văn bản")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.converters import record_id
+from app.date_fields import VnDateTimeField
 from app.form_base import PortalForm
 from app.news.models import ArticleStatus, ImagePosition
 
@@ -74,12 +74,8 @@ class ArticleForm(PortalForm):
     )
     featured = BooleanField("Tin nổi bật trên trang chủ")
     rating_enabled = BooleanField("Cho phép đánh giá", default=True)
-    published_at = DateTimeLocalField(
-        "Thời điểm đăng", format="%Y-%m-%dT%H:%M", validators=[Optional()]
-    )
-    expires_at = DateTimeLocalField(
-        "Ngừng đăng lúc", format="%Y-%m-%dT%H:%M", validators=[Optional()]
-    )
+    published_at = VnDateTimeField("Thời điểm đăng", validators=[Optional()])
+    expires_at = VnDateTimeField("Ngừng đăng lúc", validators=[Optional()])
 
     def validate_expires_at(self, field) -> None:
         if field.data and self.published_at.data and field.data <= self.published_at.data:

@@ -281,7 +281,7 @@ TYPED = {
         ("lead", {"lead": ""}, "Nhập tóm tắt."),
         (
             "expires_at",
-            {"published_at": "2030-05-02T08:00", "expires_at": "2030-05-01T08:00"},
+            {"published_at": "02/05/2030 08:00", "expires_at": "01/05/2030 08:00"},
             "Thời điểm ngừng đăng phải sau thời điểm đăng.",
         ),
         (
@@ -291,7 +291,7 @@ TYPED = {
         ),
         ("title", {"title": "Rất dài " * 40}, None),
         ("slug", {"slug": "duong-dan-" * 13}, None),
-        ("published_at", {"published_at": "31/12/2030 08:00"}, None),
+        ("published_at", {"published_at": "2030-12-31T08:00"}, None),
         ("expires_at", {"expires_at": "ngày mai"}, None),
         ("image_position", {"image_position": "giữa"}, None),
     ],

@@ -107,7 +107,7 @@ def test_an_article_disappears_when_it_expires(admin_client, cats, visitor):
 
 
 def test_times_are_typed_and_shown_in_the_site_time_zone(admin_client, cats):
-    typed = (datetime.now(SITE_ZONE) + timedelta(days=2)).strftime("%Y-%m-%dT08:30")
+    typed = (datetime.now(SITE_ZONE) + timedelta(days=2)).strftime("%d/%m/%Y 08:30")
     article_id = save(
         admin_client, form_data(cats.a, title="Giờ Hà Nội", status="scheduled", published_at=typed)
     )
