@@ -1,0 +1,75 @@
+"""The picker's JSON under /admin/thu-vien-anh/api: list and search with pages, upload.
+
+Every answer is JSON, errors too (in Vietnamese, `{"error": code, "title", "message"}` as the
+site's other JSON errors), whatever the client's Accept header: a picker's fetch reads one
+shape. Staff only; the upload is CSRF-protected (X-CSRFToken from the page's meta tag)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.auth.policies import staff_required
+from app.converters import page_number
+from app.errors.handlers import MESSAGES
+from app.extensions import db
+from app.media import ImageRejected
+from app.media_library.operations import TooLarge, add_upload
+from app.media_library.queries import Q_MAX, as_json, search
+
+bp = Blueprint("media_library_api", __name__, url_prefix="/admin/thu-vien-anh/api")
+
+PER_PAGE = 24
+CSRF_MESSAGE = "Phiên làm việc đã hết hạn. Vui lòng tải lại trang và thử lại."
+
+
+def json_error(code: int, message: str | None = None):
+    title, default = MESSAGES.get(code, (f"Lỗi {code}", ""))
+    return jsonify(error=code, title=title, message=message or default), code
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    return json_error(400, CSRF_MESSAGE)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    code = error.code or 500
+    description = error.description if error.description != type(error).description else None
+    return json_error(code, description)
+
+
+@bp.get("")
+@staff_required
+def items():
+    q = request.args.get("q", "").strip()[:Q_MAX]
+    pagination = db.paginate(search(q), page=page_number(), per_page=PER_PAGE, error_out=False)
+    return jsonify(
+        items=[as_json(item) for item in pagination.items],
+        page=pagination.page,
+        pages=pagination.pages,
+        total=pagination.total,
+        per_page=PER_PAGE,
+        q=q,
+    )
+
+
+@bp.post("")
+@staff_required
+def upload():
+    upload_file = request.files.get("file")
+    if upload_file is None or not upload_file.filename:
+        return json_error(400, "Chưa chọn ảnh.")
+    try:
+        item, created = add_upload(upload_file.stream, upload_file.filename, by=current_user)
+    except TooLarge as exc:
+        return json_error(413, str(exc))
+    except ImageRejected as exc:
+        return json_error(400, str(exc))
+    return jsonify(item=as_json(item), created=created), 201 if created else 200
+
+
+__all__ = ["bp"]
