@@ -1,4 +1,5 @@
-"""The main menu: an editable, nested list of links to categories, pages, documents and outside URLs."""
+"""The main menu: an editable, nested list of links to categories, pages, documents and
+outside URLs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Registers this feature's blueprints and hooks (filled in by the feature)."""
+    """The menu editor's admin pages, and `main_menu()` for the header of every page."""
+    from app.menu import admin, models  # noqa: F401 - the model belongs to the metadata
+    from app.menu.store import main_menu
+
+    admin.init_admin(app)
+    app.add_template_global(main_menu, "main_menu")
 
 
 __all__ = ["init_app"]

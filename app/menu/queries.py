@@ -1,0 +1,88 @@
+"""The menu as the editor sees it: every item in tree order, with what it points to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.documents.models import Document
+from app.extensions import db
+from app.menu.links import KIND_LABELS
+from app.menu.models import MenuItem, MenuKind
+from app.news.models import Category
+from app.news.queries import category_tree
+
+
+@dataclass(frozen=True)
+class Row:
+    item: MenuItem
+    depth: int
+    first: bool  # first among its siblings: cannot move up
+    last: bool  # last among its siblings: cannot move down
+    target: str  # what it points to, for the editor
+    broken: bool  # what it points to is gone: readers do not see it
+
+
+def _names(model, column, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
+
+
+def menu_rows() -> list[Row]:
+    """Every item, parents before their children; items no walk from the top reaches (a
+    cycle written outside the app) come last, at the top level, so they can be fixed."""
+    items = list(db.session.scalars(select(MenuItem).order_by(MenuItem.position, MenuItem.id)))
+    ids = {kind: {int(i.target) for i in items if i.kind == kind and i.target.isdigit()}
+           for kind in (MenuKind.CATEGORY, MenuKind.DOCUMENT)}  # fmt: skip
+    names = {
+        MenuKind.CATEGORY: _names(Category, Category.name, ids[MenuKind.CATEGORY]),
+        MenuKind.DOCUMENT: _names(Document, Document.code, ids[MenuKind.DOCUMENT]),
+    }
+    below: dict[int | None, list[MenuItem]] = {}
+    for item in items:
+        below.setdefault(item.parent_id, []).append(item)
+    rows: list[Row] = []
+    seen: set[int] = set()
+
+    def describe(item: MenuItem) -> tuple[str, bool]:
+        kind = MenuKind(item.kind)
+        if kind in names:
+            name = names[kind].get(int(item.target)) if item.target.isdigit() else None
+            return (f"{KIND_LABELS[kind]}: {name}", False) if name else (KIND_LABELS[kind], True)
+        if kind in (MenuKind.PAGE, MenuKind.URL):
+            return f"{KIND_LABELS[kind]}: {item.target}", False
+        return KIND_LABELS[kind], False
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        siblings = below.get(parent_id, [])
+        for i, item in enumerate(siblings):
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+            rows.append(Row(item, depth, i == 0, i == len(siblings) - 1, *describe(item)))
+            walk(item.id, depth + 1)
+
+    walk(None, 0)
+    rows += [Row(i, 0, True, True, *describe(i)) for i in items if i.id not in seen]
+    return rows
+
+
+def document_id(code: str) -> int | None:
+    """The id of the document with this number/symbol (Số ký hiệu)."""
+    return db.session.scalar(select(Document.id).where(Document.code == code))
+
+
+def document_code(document_id: int) -> str:
+    return db.session.scalar(select(Document.code).where(Document.id == document_id)) or ""
+
+
+def category_choices() -> dict[int, str]:
+    """The news categories, indented as a tree, for a select."""
+    return {0: "(Chọn chuyên mục)"} | {
+        row.category.id: "— " * row.depth + row.category.name for row in category_tree()
+    }
+
+
+__all__ = ["Row", "category_choices", "document_code", "document_id", "menu_rows"]

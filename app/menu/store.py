@@ -1,0 +1,154 @@
+"""The menu readers see, built once per content version in each process.
+
+Every page shows the menu, so it must cost nothing per request: the tree (with its links
+resolved) is kept per process and keyed by the content version in Redis, which every commit
+of a MenuItem, Category, Document or page bumps (they are PageContent). A counted page has
+the version from its page view already; other pages read it once. Without Redis the tree is
+read on every request that shows it, never served stale for long.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import redis
+from flask import Flask, current_app, url_for
+from sqlalchemy import select
+
+from app import page_view as page_views
+from app.documents.models import Document
+from app.extensions import db, redis_store
+from app.menu.links import item_url
+from app.menu.models import MAX_DEPTH, MenuItem, MenuKind
+from app.news.models import Category
+from app.redis_keys import CONTENT_VERSION
+
+log = logging.getLogger(__name__)
+
+BREAKER_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """One entry of the menu as readers see it."""
+
+    label: str
+    url: str
+    new_tab: bool = False
+    children: tuple[Link, ...] = ()
+
+
+class MenuCache:
+    def __init__(self) -> None:
+        self.version: str | None = None
+        self.links: tuple[Link, ...] = ()
+        self.loaded_at = 0.0
+        self.redis_down_until = 0.0
+        self.lock = threading.Lock()
+
+
+def _cache(app: Flask) -> MenuCache:
+    return app.extensions.setdefault("menu_cache", MenuCache())
+
+
+def _version(cache: MenuCache) -> str | None:
+    view = page_views.current()
+    if view is not None and view.version:
+        return view.version
+    if time.monotonic() < cache.redis_down_until:
+        return None
+    try:
+        return str(redis_store.client.get(CONTENT_VERSION) or "0")
+    except (redis.RedisError, OSError) as exc:
+        log.warning("menu read without the content version: %s", exc)
+        cache.redis_down_until = time.monotonic() + BREAKER_SECONDS
+        return None
+
+
+def _default_menu() -> tuple[Link, ...]:
+    """With no item in the menu: Trang chủ, the top categories (their sub-categories as
+    dropdowns), Văn bản."""
+    rows = db.session.execute(
+        select(Category.id, Category.name, Category.slug, Category.parent_id).order_by(
+            Category.position, Category.id
+        )
+    ).all()
+    below: dict[int | None, list] = {}
+    for row in rows:
+        below.setdefault(row.parent_id, []).append(row)
+
+    def branch(parent_id: int | None, depth: int) -> tuple[Link, ...]:
+        return tuple(
+            Link(row.name, url_for("news.category", slug=row.slug),
+                 children=branch(row.id, depth + 1) if depth < MAX_DEPTH else ())
+            for row in below.get(parent_id, ())
+        )  # fmt: skip
+
+    return (
+        Link("Trang chủ", url_for("news.home")),
+        *branch(None, 0),
+        Link("Văn bản", url_for("documents.index")),
+    )
+
+
+def load() -> tuple[Link, ...]:
+    """The menu from the database: the saved items' tree, or the default one."""
+    items = list(db.session.scalars(select(MenuItem).order_by(MenuItem.position, MenuItem.id)))
+    if not items:
+        return _default_menu()
+    wanted = {kind: {int(i.target) for i in items if i.kind == kind and i.target.isdigit()}
+              for kind in (MenuKind.CATEGORY, MenuKind.DOCUMENT)}  # fmt: skip
+    categories: dict[int, str] = {}
+    if wanted[MenuKind.CATEGORY]:
+        categories = dict(db.session.execute(
+            select(Category.id, Category.slug).where(Category.id.in_(wanted[MenuKind.CATEGORY]))
+        ).all())  # fmt: skip
+    documents: dict[int, str] = {}
+    if wanted[MenuKind.DOCUMENT]:
+        documents = dict(db.session.execute(
+            select(Document.id, Document.slug).where(
+                Document.id.in_(wanted[MenuKind.DOCUMENT]), Document.published.is_(True))
+        ).all())  # fmt: skip
+    below: dict[int | None, list[MenuItem]] = {}
+    for item in items:
+        below.setdefault(item.parent_id, []).append(item)
+
+    # Walked from the top: an item under a missing parent, or in a cycle, is never reached.
+    def branch(parent_id: int | None, depth: int) -> tuple[Link, ...]:
+        links = []
+        for item in below.get(parent_id, ()):
+            url = item_url(MenuKind(item.kind), item.target, categories, documents)
+            if url is not None:
+                children = branch(item.id, depth + 1) if depth < MAX_DEPTH else ()
+                links.append(Link(item.label, url, item.new_tab, children))
+        return tuple(links)
+
+    return branch(None, 0)
+
+
+def main_menu() -> tuple[Link, ...]:
+    """The menu for this request, from the process's cache while the content version holds."""
+    cache = _cache(current_app._get_current_object())
+    version = _version(cache)
+    # At most as old as a cached page may be: a version bump Redis missed heals the same way.
+    fresh = time.monotonic() - cache.loaded_at < current_app.config["PAGE_CACHE_SECONDS"]
+    if version is not None and version == cache.version and fresh:
+        return cache.links
+    links = load()
+    if version is not None:
+        with cache.lock:
+            cache.version, cache.links, cache.loaded_at = version, links, time.monotonic()
+    return links
+
+
+def forget() -> None:
+    """Drop this process's menu (after a save: the next request reads it again)."""
+    cache = _cache(current_app._get_current_object())
+    with cache.lock:
+        cache.version, cache.links = None, ()
+
+
+__all__ = ["Link", "forget", "load", "main_menu"]
