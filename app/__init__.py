@@ -110,7 +110,9 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def site():
-        return {"site_name": app.config["SITE_NAME"]}
+        from app.settings import template_context
+
+        return template_context()  # site_name (a setting; SITE_NAME by default), site, theme
 
 
 def register_cli(app: Flask) -> None:

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from flask import url_for
 from sqlalchemy import select
 
-from app.blocks.models import Banner, BannerBlock
+from app.blocks.demo import seed_demo as seed_banners
 from app.comments.models import Comment
 from app.comments.operations import recount
 from app.dates import local_to_utc, to_local, utcnow
-from app.demo.images import banner_png, landscape_jpeg
+from app.demo.images import landscape_jpeg
 from app.demo.loader import DemoArticle, DemoContent, DemoReply, load
 from app.demo.pdf import document_pdf
 from app.documents.models import Document, Field
@@ -29,10 +29,11 @@ from app.documents.operations import (
     get_or_create_type,
 )
 from app.extensions import db
-from app.media import save_image_bytes, save_uploaded_image
+from app.media import save_uploaded_image
 from app.menu import demo as menu_demo
 from app.news.models import Article, ArticleStatus, Category
 from app.news.operations import create_article
+from app.pages import demo as pages_demo
 from app.ratings.models import RatingVote
 from app.ratings.services import cast_vote
 from app.stats.services import get_service
@@ -108,29 +109,6 @@ def seed_articles(content: DemoContent, categories: dict[str, Category]) -> int:
             expires_at=expires,
             commit=False,
         )
-        added += 1
-    return added
-
-
-def seed_banners(content: DemoContent) -> int:
-    existing = {(b.block, b.title) for b in db.session.scalars(select(Banner))}
-    added = 0
-    for item in content.banners:
-        if (BannerBlock.BANNERS, item.title) in existing:
-            continue
-        image = save_image_bytes(banner_png(item.color), "png")
-        db.session.add(
-            Banner(title=item.title, target_url=item.target_url, image=image,
-                   block=BannerBlock.BANNERS, position=item.order)
-        )  # fmt: skip
-        added += 1
-    for link in content.links:
-        if (BannerBlock.LINKS, link.title) in existing:
-            continue
-        db.session.add(
-            Banner(title=link.title, target_url=link.target_url,
-                   block=BannerBlock.LINKS, position=link.order)
-        )  # fmt: skip
         added += 1
     return added
 
@@ -262,9 +240,10 @@ def seed_demo(content: DemoContent | None = None) -> dict[str, int]:
     counts = {
         "categories": added_categories,
         "articles": seed_articles(content, categories),
-        "banners": seed_banners(content),
+        "banners": seed_banners(content.banners, content.links),
         "documents": seed_documents(content),
         "comments": seed_comments(content),
+        "pages": pages_demo.seed_demo(),
     }
     db.session.commit()
     counts["ratings"] = seed_ratings(content)  # after the commit: each vote commits

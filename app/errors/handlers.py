@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app.db_sqlite import DatabaseBusy, busy_cause
 from app.extensions import db
 from app.health import storage_problem
+from app.settings.identity import last_known_name
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def error_page(code: int, title: str, message: str) -> str:
         log.warning("error page %s shown without menu and sidebar", code, exc_info=True)
         # Straight from Jinja: context processors may need the database too (the user).
         template = current_app.jinja_env.get_template("errors/error.html")
-        return template.render(**page, bare=True, site_name=current_app.config["SITE_NAME"])
+        return template.render(**page, bare=True, site_name=last_known_name())
 
 
 @bp.app_errorhandler(CSRFError)

@@ -11,10 +11,23 @@ from app.settings.store import get
 
 
 def init_app(app: Flask) -> None:
+    from app.settings import identity, theme
     from app.settings.admin import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(theme.bp)
+    identity.declare_settings(app)
     register_nav(app, NavItem("Cài đặt", "settings_admin.edit", 85, admin_only=True))
 
 
-__all__ = ["Setting", "declare", "declared", "get", "init_app"]
+def template_context() -> dict:
+    """What every template gets about the site: `site_name`, `site` (SiteIdentity) and
+    `theme_css` (the colours' stylesheet URL)."""
+    from app.settings.identity import identity
+    from app.settings.theme import theme_url
+
+    site = identity()
+    return {"site_name": site.name, "site": site, "theme_css": theme_url(site)}
+
+
+__all__ = ["Setting", "declare", "declared", "get", "init_app", "template_context"]

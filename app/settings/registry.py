@@ -7,13 +7,21 @@ a field for each, so a feature adds a setting by declaring it in its init_app.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
-KINDS = ("choice", "int", "bool", "text")
+from app.media import IMAGE_NAME
+
+# "image": the stored name of an image uploaded through app.media ("" for none);
+# "color": "#rrggbb", lower case.
+KINDS = ("choice", "int", "bool", "text", "image", "color")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_COLOR = re.compile(r"^#[0-9a-f]{6}$")
 TEXT_MAX = 500
+# The admin page shows these sections first, in this order; the others after, by name.
+SECTION_ORDER = {"Nhận diện": 0, "Chân trang": 1}
 
 
 class InvalidValue(ValueError):
@@ -32,6 +40,8 @@ class Setting:
     help: str = ""
     section: str = "Chung"  # the admin page groups settings under these headings
     position: int = 50
+    # A further check of a well-typed value: the administrator's message, or None if fine.
+    check: Callable[[object], str | None] | None = None
 
     def __post_init__(self) -> None:
         if not _KEY.match(self.key) or self.kind not in KINDS:
@@ -41,6 +51,13 @@ class Setting:
 
     def coerce(self, value: object) -> object:
         """`value` as this setting's type, or InvalidValue."""
+        value = self._typed(value)
+        problem = self.check(value) if self.check is not None else None
+        if problem:
+            raise InvalidValue(problem)
+        return value
+
+    def _typed(self, value: object) -> object:
         if self.kind == "choice":
             if not isinstance(value, str) or value not in self.choices:
                 raise InvalidValue("Lựa chọn không hợp lệ.")
@@ -57,6 +74,15 @@ class Setting:
             if not isinstance(value, bool):
                 raise InvalidValue("Giá trị không hợp lệ.")
             return value
+        if self.kind == "image":
+            if not isinstance(value, str) or (value and not IMAGE_NAME.fullmatch(value)):
+                raise InvalidValue("Ảnh không hợp lệ.")
+            return value
+        if self.kind == "color":
+            value = value.strip().lower() if isinstance(value, str) else ""
+            if not _COLOR.fullmatch(value):
+                raise InvalidValue("Màu phải có dạng #rrggbb (ví dụ #0b4f8a).")
+            return value
         if not isinstance(value, str) or len(value) > TEXT_MAX:
             raise InvalidValue(f"Không được dài quá {TEXT_MAX} ký tự.")
         return value
@@ -72,7 +98,9 @@ def declare(app: Flask, setting: Setting) -> None:
 def declared(app: Flask | None = None) -> dict[str, Setting]:
     """Every declared setting by key, in (section, position, key) order."""
     settings = (app or current_app).extensions.get("settings", {})
-    return dict(sorted(settings.items(), key=lambda kv: (kv[1].section, kv[1].position, kv[0])))
+    return dict(sorted(settings.items(), key=lambda kv: (
+        SECTION_ORDER.get(kv[1].section, len(SECTION_ORDER)), kv[1].section, kv[1].position, kv[0]
+    )))  # fmt: skip
 
 
 __all__ = ["InvalidValue", "KINDS", "Setting", "declare", "declared"]

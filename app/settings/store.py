@@ -100,6 +100,12 @@ def current_values() -> dict[str, object]:
     return values
 
 
+def last_known(key: str) -> object | None:
+    """The value this process last read for `key`, without asking the database or Redis
+    (an error page while they are down); None when it has read none."""
+    return _cache(current_app._get_current_object()).values.get(key)
+
+
 def get(key: str) -> object:
     """The value of a declared setting (KeyError for a key nobody declared)."""
     setting = declared()[key]
@@ -113,4 +119,4 @@ def forget() -> None:
         request.environ.pop(ENVIRON_KEY, None)
 
 
-__all__ = ["current_values", "decode", "forget", "get", "load"]
+__all__ = ["current_values", "decode", "forget", "get", "last_known", "load"]

@@ -1,0 +1,118 @@
+"""The contact form on the "Liên hệ" page: what a message must pass before it is stored.
+
+The anti-spam is the comments' (app.anti_spam): honeypot, the signed "started" stamp and its
+minimum time, links counted, and per-visitor and per-address limits. Messages are Vietnamese
+and say what to change; the caller shows the form again with the reader's text kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from werkzeug.datastructures import MultiDict
+
+from app.anti_spam import HONEYPOT, LINK, STAMP, is_email, stamp_error
+from app.page_view import format_count
+from app.pages.models import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, PHONE_MAX, SUBJECT_MAX
+from app.settings import Setting, declare, get
+
+RAW_MAX = 20_000  # longer than this is no message: 413, nothing echoed back
+MAX_LINKS = 3
+# Default limits: (events, seconds). Config CONTACT_LIMITS overrides them by name.
+LIMITS = {"visitor": (3, 600), "ip": (10, 3600)}
+_PHONE = re.compile(r"^[0-9+ ().\-]{6,30}$")
+
+CONTACT_SLUG = Setting(
+    key="contact_page_slug",
+    label="Đường dẫn của trang Liên hệ (trang có biểu mẫu liên hệ)",
+    default="lien-he",
+    section="Trang tĩnh",
+    help="Trang tĩnh có đường dẫn này hiện biểu mẫu gửi thư liên hệ bên dưới nội dung.",
+)
+
+
+def declare_settings(app: Flask) -> None:
+    declare(app, CONTACT_SLUG)
+
+
+def contact_slug() -> str:
+    return str(get(CONTACT_SLUG.key)).strip()
+
+
+def limits() -> dict[str, tuple[int, int]]:
+    return {**LIMITS, **(current_app.config.get("CONTACT_LIMITS") or {})}
+
+
+@dataclass
+class ContactSubmission:
+    """A contact message as posted, and what is wrong with it (field name -> message)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    subject: str = ""
+    message: str = ""
+    honeypot: str = ""
+    stamp: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_form(cls, form: MultiDict) -> ContactSubmission:
+        text = {k: form.get(k, "") for k in ("name", "email", "phone", "subject", "message",
+                                             HONEYPOT, STAMP)}  # fmt: skip
+        return cls(
+            name=" ".join(text["name"].split()),
+            email=text["email"].strip(),
+            phone=" ".join(text["phone"].split()),
+            subject=" ".join(text["subject"].split()),
+            message=text["message"].replace("\r\n", "\n").replace("\r", "\n").strip(),
+            honeypot=text[HONEYPOT],
+            stamp=text[STAMP],
+        )
+
+    @property
+    def oversized(self) -> bool:
+        fields = (self.name, self.email, self.phone, self.subject, self.message, self.honeypot)
+        return any(len(v) > RAW_MAX for v in fields)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.honeypot.strip())
+
+    def check(self, min_seconds: float) -> bool:
+        """Fill `errors`; True when the message may be stored."""
+        errors = self.errors
+        if not self.name:
+            errors["name"] = "Vui lòng nhập họ tên."
+        elif len(self.name) > NAME_MAX:
+            errors["name"] = f"Họ tên không được dài quá {NAME_MAX} ký tự."
+        elif LINK.search(self.name):
+            errors["name"] = "Họ tên không được chứa liên kết."
+        if not self.email:
+            errors["email"] = "Vui lòng nhập địa chỉ thư điện tử để chúng tôi trả lời bạn."
+        elif not is_email(self.email, EMAIL_MAX):
+            errors["email"] = "Địa chỉ thư điện tử không hợp lệ."
+        if self.phone and (len(self.phone) > PHONE_MAX or not _PHONE.fullmatch(self.phone)):
+            errors["phone"] = "Số điện thoại chỉ gồm chữ số, dấu cách và các ký tự + ( ) . -"
+        if not self.subject:
+            errors["subject"] = "Vui lòng nhập tiêu đề."
+        elif len(self.subject) > SUBJECT_MAX:
+            errors["subject"] = f"Tiêu đề không được dài quá {SUBJECT_MAX} ký tự."
+        if not self.message:
+            errors["message"] = "Vui lòng nhập nội dung."
+        elif len(self.message) > MESSAGE_MAX:
+            errors["message"] = (
+                f"Nội dung dài {format_count(len(self.message))} ký tự, quá giới hạn "
+                f"{format_count(MESSAGE_MAX)} ký tự. Vui lòng rút gọn."
+            )
+        elif len(LINK.findall(self.message)) > MAX_LINKS:
+            errors["message"] = f"Nội dung chứa quá nhiều liên kết (tối đa {MAX_LINKS})."
+        problem, self.stamp = stamp_error(self.stamp, min_seconds)
+        if problem:
+            errors["form"] = problem
+        return not errors
+
+
+__all__ = ["CONTACT_SLUG", "ContactSubmission", "contact_slug", "declare_settings", "limits"]
