@@ -33,7 +33,7 @@ def seed_demo() -> int:
     the site has a menu already: an editor's menu is never touched)."""
     if db.session.scalar(select(func.count(MenuItem.id))):
         return 0
-    categories = dict(db.session.execute(select(Category.slug, Category.id)))
+    categories = dict(db.session.execute(select(Category.slug, Category.id)).all())
 
     def add(entries, parent_id: int | None) -> int:
         added = 0

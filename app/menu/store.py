@@ -29,6 +29,8 @@ from app.redis_keys import CONTENT_VERSION
 log = logging.getLogger(__name__)
 
 BREAKER_SECONDS = 2.0
+# The longest a process keeps one menu: a version bump Redis missed heals within it.
+MAX_AGE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,7 @@ def main_menu() -> tuple[Link, ...]:
     """The menu for this request, from the process's cache while the content version holds."""
     cache = _cache(current_app._get_current_object())
     version = _version(cache)
-    # At most as old as a cached page may be: a version bump Redis missed heals the same way.
-    fresh = time.monotonic() - cache.loaded_at < current_app.config["PAGE_CACHE_SECONDS"]
+    fresh = time.monotonic() - cache.loaded_at < MAX_AGE_SECONDS
     if version is not None and version == cache.version and fresh:
         return cache.links
     links = load()
