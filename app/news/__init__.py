@@ -9,7 +9,7 @@ from app.news.routes import bp
 
 
 def init_app(app: Flask) -> None:
-    from app.news import admin, admin_categories, most_read, share
+    from app.news import admin, admin_categories, admin_embeds, most_read, share
 
     app.register_blueprint(bp)
     feeds.init_app(app)
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     most_read.init_app(app)
     admin.init_admin(app)
     admin_categories.init_admin(app)
+    admin_embeds.init_app(app)
     register_counter(app, "article", Article, "views")
 
 

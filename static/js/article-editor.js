@@ -1,111 +1,169 @@
-/* The article body editor: Quill 2 with captioned images (<figure>/<figcaption>).
- * The textarea stays the form field (and the fallback without JavaScript); the editor keeps
- * it in sync. The server sanitises whatever arrives.
+/* The rich-text body editor: TinyMCE 8 (vendored, GPL, static/vendor/tinymce-8.9.2) over the
+ * textarea of any form with a `body` field (templates/news/admin/_body_editor.html).
+ * The textarea stays the form field, and what shows without JavaScript; TinyMCE writes its
+ * HTML back into it on submit. Its schema is the server's allowlist
+ * (app/html_sanitizer.py::editor_schema), so what the editor keeps, the server keeps.
+ * Alignment is written as classes (the readers' CSP refuses style attributes); video embeds
+ * are built by the server from an address (/admin/news/embed); images come from the media
+ * library's picker when the page has it (window.MediaPicker), or a direct upload.
  */
 (function () {
   "use strict";
   var holder = document.getElementById("body-editor");
-  var source = document.querySelector("textarea.body-source");
+  var source = holder && holder.querySelector("textarea.body-source");
+  var schemaNode = document.getElementById("body-editor-schema");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
-  if (holder && source && window.Quill) {
-    var BlockEmbed = window.Quill.import("blots/block/embed");
+  function postJSON(url, body) {
+    var isForm = body instanceof FormData;
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: isForm ? body : JSON.stringify(body),
+      headers: Object.assign({ "X-CSRFToken": csrf, Accept: "application/json" },
+        isForm ? {} : { "Content-Type": "application/json" }),
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) throw new Error(data.error || data.message || "Máy chủ từ chối yêu cầu.");
+        return data;
+      });
+    });
+  }
 
-    class Figure extends BlockEmbed {
-      static create(value) {
-        var node = super.create();
-        node.setAttribute("contenteditable", "false");
-        var img = document.createElement("img");
-        img.setAttribute("src", value.src || "");
-        img.setAttribute("alt", value.alt || value.caption || "");
-        node.appendChild(img);
-        if (value.caption) {
-          var caption = document.createElement("figcaption");
-          caption.textContent = value.caption;
-          node.appendChild(caption);
-        }
-        return node;
-      }
+  function uploadImage(file) {
+    var data = new FormData();
+    data.append("image", file, file.name || "anh.png");
+    return postJSON(holder.getAttribute("data-upload"), data);
+  }
 
-      static value(node) {
-        var img = node.querySelector("img");
-        var caption = node.querySelector("figcaption");
-        return {
-          src: img ? img.getAttribute("src") : "",
-          alt: img ? img.getAttribute("alt") : "",
-          caption: caption ? caption.textContent : "",
-        };
-      }
-    }
-    Figure.blotName = "figure";
-    Figure.tagName = "FIGURE";
-    window.Quill.register(Figure);
+  function alignFormats(name) {
+    var selector = "p,h2,h3,h4,div,blockquote,li,figure,table,caption,th,td";
+    return [{ selector: selector, classes: "align-" + name }];
+  }
 
-    holder.hidden = false;
-    source.hidden = true;
+  if (holder && source && schemaNode && window.tinymce) {
+    var schema = JSON.parse(schemaNode.textContent);
+    var base = holder.getAttribute("data-tinymce");
+    var hasPicker = function () { return !!(window.MediaPicker && window.MediaPicker.open); };
 
-    var quill = new window.Quill(holder, {
-      theme: "snow",
-      modules: {
-        toolbar: {
-          container: [
-            [{ header: [2, 3, false] }],
-            ["bold", "italic", "underline", "link"],
-            [{ list: "ordered" }, { list: "bullet" }],
-            ["blockquote", "image", "clean"],
-          ],
-          handlers: { image: chooseImage },
-        },
+    window.tinymce.init({
+      target: source,
+      license_key: "gpl",
+      base_url: base,
+      suffix: ".min",
+      language: "vi",
+      language_url: base + "/langs/vi.js",
+      promotion: false,
+      branding: false,
+      menubar: false,
+      statusbar: true,
+      elementpath: false,
+      resize: true,
+      min_height: 420,
+      plugins: "lists advlist link autolink table image media",
+      toolbar: "undo redo | blocks | bold italic underline strikethrough | " +
+        "alignleft aligncenter alignright alignjustify | bullist numlist outdent indent | " +
+        "blockquote link | table | image thuvienanh media | removeformat",
+      toolbar_mode: "wrap",
+      block_formats: "Đoạn văn=p; Tiêu đề mục=h2; Tiêu đề nhỏ=h3; Tiêu đề nhỏ hơn=h4; Đoạn mã=pre",
+      // The server's allowlist, attributes in its order; nothing else survives a save.
+      valid_elements: schema.valid_elements,
+      valid_classes: schema.valid_classes,
+      valid_styles: {},
+      entity_encoding: "raw",
+      indent: false,
+      convert_urls: false,
+      formats: {
+        alignleft: alignFormats("left"),
+        aligncenter: alignFormats("center"),
+        alignright: alignFormats("right"),
+        alignjustify: alignFormats("justify"),
+      },
+      // Pasting from Word/LibreOffice keeps structure (tables, lists, headings, bold/italic):
+      // the schema above drops fonts, colours and styles.
+      paste_data_images: false,
+      paste_webkit_styles: "none",
+      paste_remove_styles_if_webkit: true,
+      // Captioned images as <figure class="image"><img><figcaption>.
+      image_caption: true,
+      image_advtab: false,
+      image_description: true,
+      image_title: false,
+      image_dimensions: true,
+      file_picker_types: "image",
+      file_picker_callback: pickImage,
+      images_upload_handler: function (blob) {
+        return uploadImage(blob.blob()).then(function (data) { return data.url; });
+      },
+      automatic_uploads: true,
+      // Video embeds: the server builds the iframe from the address (never pasted HTML).
+      media_url_resolver: function (data) {
+        return postJSON(holder.getAttribute("data-embed"), { url: data.url })
+          .then(function (answer) { return { html: answer.html }; })
+          .catch(function (error) { throw { msg: error.message }; });
+      },
+      media_alt_source: false,
+      media_poster: false,
+      media_dimensions: false,
+      // Tables: header rows in <thead> with <th>, no inline sizes (the CSP refuses them).
+      table_header_type: "section",
+      table_use_colgroups: false,
+      table_default_attributes: {},
+      table_default_styles: {},
+      table_resize_bars: false,
+      table_advtab: false,
+      table_cell_advtab: false,
+      table_row_advtab: false,
+      table_appearance_options: true,
+      table_style_by_css: false,
+      object_resizing: "img",
+      link_default_protocol: "https",
+      link_target_list: false,
+      link_title: true,
+      content_css: [base + "/skins/content/default/content.min.css", holder.getAttribute("data-content-css")],
+      body_class: "article-body",
+      setup: function (editor) {
+        editor.ui.registry.addButton("thuvienanh", {
+          icon: "gallery",
+          tooltip: "Thư viện ảnh",
+          onAction: function () { insertFromLibrary(editor); },
+          onSetup: function (api) { api.setEnabled(hasPicker()); return function () {}; },
+        });
+        editor.on("init", function () { window.articleEditor = editor; });  // for tests
       },
     });
 
-    // Quill's pickers are buttons without a name for screen readers.
-    var toolbar = quill.getModule("toolbar").container;
-    toolbar.querySelectorAll(".ql-header .ql-picker-label").forEach(function (label) {
-      label.setAttribute("aria-label", "Kiểu đoạn văn");
-    });
-
-    // The body goes in through Quill's clipboard, which reads it in an inert DOMParser
-    // document and keeps only what the editor models; never through innerHTML, where an
-    // <img onerror> in what was typed would run (the server sanitises it too).
-    if (source.value) {
-      quill.setContents(quill.clipboard.convert({ html: source.value + "<p><br></p>", text: "\n" }), "silent");
-      quill.history.clear();
-    }
-
-    function html() {
-      // getSemanticHTML writes real <ul>/<ol>; it also turns spaces into &nbsp;.
-      return quill.getSemanticHTML().replace(/&nbsp;/g, " ");
-    }
-    function sync() { source.value = html(); }
-    quill.on("text-change", sync);
-    source.form.addEventListener("submit", sync);
-
-    function chooseImage() {
+    // TinyMCE's image dialog asks for a file here: the media library when the page has it,
+    // else the computer's files, uploaded at once.
+    function pickImage(callback, value, meta) {
+      if (hasPicker()) {
+        window.MediaPicker.open().then(function (item) {
+          if (item) callback(item.url, { alt: item.alt || item.caption || "" });
+        });
+        return;
+      }
       var input = document.createElement("input");
       input.type = "file";
       input.accept = "image/jpeg,image/png,image/webp,image/gif";
       input.addEventListener("change", function () {
         if (!input.files || !input.files[0]) return;
-        var data = new FormData();
-        data.append("image", input.files[0]);
-        fetch(holder.getAttribute("data-upload"), {
-          method: "POST", body: data, credentials: "same-origin",
-          headers: { "X-CSRFToken": csrf, Accept: "application/json" },
-        }).then(function (r) {
-          return r.json().then(function (body) { return { ok: r.ok, body: body }; });
-        }).then(function (result) {
-          if (!result.ok) { window.alert(result.body.error || result.body.message || "Không tải được ảnh."); return; }
-          var caption = window.prompt("Chú thích ảnh (có thể để trống):", "") || "";
-          var range = quill.getSelection(true);
-          quill.insertEmbed(range ? range.index : quill.getLength(), "figure",
-            { src: result.body.url, caption: caption, alt: caption }, "user");
-          sync();
-        }).catch(function () { window.alert("Không tải được ảnh. Vui lòng thử lại."); });
+        uploadImage(input.files[0]).then(function (data) {
+          callback(data.url, { alt: "" });
+        }).catch(function (error) { window.alert(error.message || "Không tải được ảnh."); });
       });
       input.click();
     }
-    window.articleEditor = quill;  // for tests and power users
+
+    function insertFromLibrary(editor) {
+      window.MediaPicker.open().then(function (item) {
+        if (!item) return;
+        var img = editor.dom.createHTML("img", {
+          src: item.url, alt: item.alt || "", width: item.width || null, height: item.height || null,
+        });
+        var caption = item.caption ? editor.dom.encode(item.caption) : "";
+        editor.insertContent(caption
+          ? '<figure class="image">' + img + "<figcaption>" + caption + "</figcaption></figure>"
+          : img);
+      });
+    }
   }
 
   // Tell this editor who else has the article open (a warning, not a lock).
