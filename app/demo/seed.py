@@ -30,6 +30,7 @@ from app.documents.operations import (
 )
 from app.extensions import db
 from app.media import save_uploaded_image
+from app.media_library import demo as media_demo
 from app.menu import demo as menu_demo
 from app.news.models import Article, ArticleStatus, Category
 from app.news.operations import create_article
@@ -248,4 +249,5 @@ def seed_demo(content: DemoContent | None = None) -> dict[str, int]:
     db.session.commit()
     counts["ratings"] = seed_ratings(content)  # after the commit: each vote commits
     counts["menu items"] = menu_demo.seed_demo()
+    counts["library images"] = media_demo.seed_demo()  # after the articles and banners
     return counts
