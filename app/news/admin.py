@@ -25,10 +25,21 @@ from app.dates import local_to_utc, utc_to_local_naive, utcnow
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
 from app.media import ImageRejected, save_uploaded_image
-from app.news import editing
+from app.news import admin_workflow, editing
+from app.news.admin_access import allowed_categories, article_or_404, revision_or_404
 from app.news.editors import may_edit_category
-from app.news.forms import STATUS_LABELS, ArticleForm, BulkForm, ReviewForm
+from app.news.forms import (
+    BULK_ACTIONS,
+    EDITOR_BULK_ACTIONS,
+    STATUS_LABELS,
+    ArticleForm,
+    BulkForm,
+    DecisionForm,
+    RestoreForm,
+    ReviewForm,
+)
 from app.news.models import (
+    LIVE_STATUSES,
     Article,
     ArticleRevision,
     ArticleStatus,
@@ -46,7 +57,8 @@ from app.news.operations import (
     save_article,
     set_status,
 )
-from app.news.queries import all_categories, own_pending_revision, pending_revisions
+from app.news.queries import own_pending_revision, pending_revisions, review_queue_size
+from app.news.workflow import move_articles
 
 bp = Blueprint("news_admin", __name__, url_prefix="/admin/news")
 
@@ -56,6 +68,9 @@ REVISION_STATES = {
     RevisionState.APPLIED: "Đã duyệt",
     RevisionState.DISCARDED: "Không dùng",
 }
+SUBMITTED = "Đã gửi duyệt: bài viết chờ người có quyền xuất bản duyệt."
+# The workflow's own states: set by its buttons, kept by a publisher's plain save.
+WORKFLOW_STATUSES = (ArticleStatus.SUBMITTED, ArticleStatus.RETURNED)
 PROPOSED = (
     "Đã lưu thay đổi, chờ người có quyền xuất bản duyệt. "
     "Bài viết trên trang vẫn giữ nguyên cho đến khi được duyệt."
@@ -73,34 +88,19 @@ SORTS = {
 def status_clause(status: ArticleStatus):
     """SQL for what the list shows as `status` (Article.effective_status, in SQL)."""
     now = utcnow()
-    live = Article.status.in_([ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED])
+    live = Article.status.in_(LIVE_STATUSES)
     expired = or_(
         Article.status == ArticleStatus.EXPIRED,
         and_(live, Article.expires_at.is_not(None), Article.expires_at <= now),
     )
-    if status == ArticleStatus.DRAFT:
-        return Article.status == ArticleStatus.DRAFT
+    if status not in LIVE_STATUSES and status != ArticleStatus.EXPIRED:
+        return Article.status == status  # draft, submitted, returned: the stored state
     if status == ArticleStatus.EXPIRED:
         return expired
     due = and_(Article.published_at.is_not(None), Article.published_at <= now)
     if status == ArticleStatus.SCHEDULED:
         return and_(live, ~due, ~expired)
     return and_(live, due, ~expired)
-
-
-def _allowed_categories() -> list[Category]:
-    categories = all_categories()
-    if current_user.is_admin:
-        return categories
-    allowed = {c.id for c in current_user.categories}
-    return [c for c in categories if c.id in allowed]
-
-
-def _article_or_404(article_id: int) -> Article:
-    article = db.session.get(Article, article_id) or abort(404)
-    if not may_edit_category(current_user, article.category_id):
-        abort(403)
-    return article
 
 
 @bp.get("/articles")
@@ -133,24 +133,40 @@ def articles():
             )
         )
     )
+    categories = allowed_categories()
     return render_template(
-        "news/admin/articles.html", pagination=pagination, categories=_allowed_categories(),
-        statuses=STATUS_LABELS, sort=sort, args=args, bulk=BulkForm(), pending_ids=pending_ids,
+        "news/admin/articles.html", pagination=pagination, categories=categories,
+        statuses=STATUS_LABELS, sort=sort, args=args, bulk=_bulk_form(categories),
+        pending_ids=pending_ids, RETURNED=ArticleStatus.RETURNED,
     )  # fmt: skip
+
+
+def _bulk_form(categories: list[Category]) -> BulkForm:
+    """The bulk form with the actions and target categories this user may use."""
+    form = BulkForm()
+    if not current_user.is_admin:
+        form.action.choices = {k: BULK_ACTIONS[k] for k in EDITOR_BULK_ACTIONS}
+    form.target.choices = [("", "— Chọn chuyên mục —")] + [(c.id, c.name) for c in categories]
+    return form
 
 
 @bp.post("/articles/bulk")
 @staff_required
 def bulk():
-    if not current_user.is_admin:
+    if not current_user.is_admin and request.form.get("action") not in EDITOR_BULK_ACTIONS:
         abort(403)
     form = BulkForm()
     if not form.validate_on_submit():
         abort(400)
     ids = [int(i) for i in request.form.getlist("ids") if i.isascii() and i.isdigit()][:500]
-    chosen = list(db.session.scalars(select(Article).where(Article.id.in_(ids))))
+    query = select(Article).where(Article.id.in_(ids))
+    if not current_user.is_admin:
+        query = query.where(Article.category_id.in_([c.id for c in current_user.categories]))
+    chosen = list(db.session.scalars(query))
     if not chosen:
         flash("Chưa chọn bài viết nào.", "error")
+    elif form.action.data == "move":
+        _bulk_move(chosen, form.target.data)
     elif form.action.data == "publish":
         count = set_status(chosen, ArticleStatus.PUBLISHED, by=current_user)
         flash(f"Đã xuất bản {count} bài.", "info")
@@ -162,12 +178,34 @@ def bulk():
     return redirect(url_for(".articles"))
 
 
-def _fill_choices(form: ArticleForm) -> None:
-    allowed = _allowed_categories()
+def _bulk_move(chosen: list[Article], target_id: int | None) -> None:
+    target = db.session.get(Category, target_id) if target_id else None
+    if target is None:
+        flash("Chọn chuyên mục muốn chuyển các bài đến.", "error")
+        return
+    if not may_edit_category(current_user, target.id):
+        abort(403, description="Bạn không được chuyển bài vào chuyên mục này.")
+    moved, skipped = move_articles(chosen, target, by=current_user,
+                                   may_publish=may_publish(current_user))  # fmt: skip
+    flash(f"Đã chuyển {moved} bài sang chuyên mục “{target.name}”.", "info")
+    if skipped:
+        flash(
+            f"{skipped} bài đang đăng không được chuyển: chỉ người có quyền xuất bản mới "
+            "chuyển được bài đang đăng.",
+            "error",
+        )
+
+
+def _fill_choices(form: ArticleForm, article: Article | None) -> None:
+    allowed = allowed_categories()
     form.category.choices = {c.id: c.name for c in allowed}
     form.extra_categories.choices = {c.id: c.name for c in allowed}
     if not may_publish(current_user):
         form.status.choices = {ArticleStatus.DRAFT.value: STATUS_LABELS[ArticleStatus.DRAFT]}
+    elif article is not None and article.status in WORKFLOW_STATUSES:
+        # Saving a submitted or returned article as it is keeps it there.
+        form.status.choices = {article.status: STATUS_LABELS[article.status],
+                               **form.status.choices}  # fmt: skip
 
 
 def _values_from(form: ArticleForm, article: Article | None, locked: bool) -> dict | None:
@@ -188,9 +226,14 @@ def _values_from(form: ArticleForm, article: Article | None, locked: bool) -> di
             form.status.errors.append("Trạng thái không hợp lệ.")
             return None
         status = ArticleStatus(form.status.data)
-        if not may_publish(current_user) and status != ArticleStatus.DRAFT:
-            form.status.errors.append("Bạn chỉ được lưu nháp; quản trị viên sẽ duyệt và xuất bản.")
-            return None
+        if not may_publish(current_user):
+            if status != ArticleStatus.DRAFT:
+                form.status.errors.append(
+                    "Bạn chỉ được lưu nháp; quản trị viên sẽ duyệt và xuất bản."
+                )
+                return None
+            if request.form.get("intent") == "submit":
+                status = ArticleStatus.SUBMITTED
         if status == ArticleStatus.SCHEDULED:
             status = ArticleStatus.PUBLISHED  # due time decides; shown as scheduled
         values.update(
@@ -246,7 +289,7 @@ def _lock_publication(form: ArticleForm, article: Article) -> None:
 
 def _editor(article: Article | None):
     form = ArticleForm(obj=article)
-    _fill_choices(form)
+    _fill_choices(form, article)
     locked = needs_approval(article, may_publish(current_user))
     own_pending = own_pending_revision(article, current_user) if locked else None
     if request.method == "GET" and article is not None:
@@ -269,7 +312,8 @@ def _editor(article: Article | None):
                 return redirect(url_for(".edit", article_id=article.id))
             saved = save_article(article, by=current_user, values=values,
                                  tags=form.tag_list(), extra_categories=extras)  # fmt: skip
-            flash("Đã lưu bài viết.", "info")
+            flash(SUBMITTED if saved.status == ArticleStatus.SUBMITTED else "Đã lưu bài viết.",
+                  "info")  # fmt: skip
             return redirect(url_for(".edit", article_id=saved.id))
     others = editing.mark_editing(article.id, current_user) if article else []
     status = 400 if form.errors else 200
@@ -277,9 +321,15 @@ def _editor(article: Article | None):
     # live DOM, and a refused save must not run what it refused to store (self-XSS).
     form.body.data = sanitize_html(form.body.data or "")
     pending = pending_revisions(article) if article is not None and not locked else []
+    decision = None
+    if article is not None and article.status == ArticleStatus.SUBMITTED:
+        decision = DecisionForm() if may_publish(current_user) else None
     return render_template("news/admin/article_form.html", form=form, article=article,
                            others=others, locked=locked, own_pending=own_pending,
-                           pending=pending, statuses=STATUS_LABELS), status  # fmt: skip
+                           pending=pending, statuses=STATUS_LABELS, decision=decision,
+                           may_publish=may_publish(current_user),
+                           SUBMITTED=ArticleStatus.SUBMITTED,
+                           RETURNED=ArticleStatus.RETURNED), status  # fmt: skip
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -291,14 +341,14 @@ def new():
 @bp.route("/articles/<int:article_id>", methods=["GET", "POST"])
 @staff_required
 def edit(article_id: int):
-    return _editor(_article_or_404(article_id))
+    return _editor(article_or_404(article_id))
 
 
 @bp.post("/articles/<int:article_id>/editing")
 @staff_required
 def still_editing(article_id: int):
     """Pinged by the open editor every 30 s; answers who else has it open."""
-    article = _article_or_404(article_id)
+    article = article_or_404(article_id)
     return jsonify(others=editing.mark_editing(article.id, current_user))
 
 
@@ -306,7 +356,7 @@ def still_editing(article_id: int):
 @staff_required
 def preview(article_id: int):
     """The article as readers will see it, whatever its status."""
-    article = _article_or_404(article_id)
+    article = article_or_404(article_id)
     return render_template("news/article.html", article=article, views=article.views,
                            newer=[], older=[], preview=True)  # fmt: skip
 
@@ -314,7 +364,7 @@ def preview(article_id: int):
 @bp.get("/articles/<int:article_id>/revisions")
 @staff_required
 def revisions(article_id: int):
-    article = _article_or_404(article_id)
+    article = article_or_404(article_id)
     rows = db.session.scalars(
         select(ArticleRevision).where(ArticleRevision.article_id == article.id)
         .order_by(ArticleRevision.id.desc())
@@ -323,21 +373,15 @@ def revisions(article_id: int):
                            states=REVISION_STATES)  # fmt: skip
 
 
-def _revision_or_404(article: Article, revision_id: int) -> ArticleRevision:
-    rev = db.session.get(ArticleRevision, revision_id)
-    if rev is None or rev.article_id != article.id:
-        abort(404)
-    return rev
-
-
 @bp.get("/articles/<int:article_id>/revisions/<int:revision_id>")
 @staff_required
 def revision(article_id: int, revision_id: int):
-    article = _article_or_404(article_id)
-    rev = _revision_or_404(article, revision_id)
+    article = article_or_404(article_id)
+    rev = revision_or_404(article, revision_id)
     return render_template("news/admin/revision.html", article=article, revision=rev,
                            fields=json.loads(rev.fields or "{}"), states=REVISION_STATES,
                            review=ReviewForm(), may_review=may_publish(current_user),
+                           restore=RestoreForm(),
                            PENDING=RevisionState.PENDING)  # fmt: skip
 
 
@@ -345,8 +389,8 @@ def revision(article_id: int, revision_id: int):
 @staff_required
 def review(article_id: int, revision_id: int):
     """A publisher applies a pending revision to the article, or turns it down."""
-    article = _article_or_404(article_id)
-    rev = _revision_or_404(article, revision_id)
+    article = article_or_404(article_id)
+    rev = revision_or_404(article, revision_id)
     if not may_publish(current_user):
         abort(403, description="Chỉ người có quyền xuất bản mới duyệt được bản sửa.")
     form = ReviewForm()
@@ -382,8 +426,11 @@ def upload_image():
 
 def init_admin(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(admin_workflow.bp)
     register_nav(app, NavItem("Bài viết", "news_admin.articles", 10))
+    register_nav(app, NavItem("Chờ duyệt", "news_workflow.queue", 11))
     register_count(app, DashboardCount("bài viết", row_count(Article), 10))
+    register_count(app, DashboardCount("bài chờ duyệt", review_queue_size, 11))
 
 
 __all__ = ["bp", "init_admin"]

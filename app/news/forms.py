@@ -19,10 +19,20 @@ from app.news.models import ArticleStatus, ImagePosition
 
 STATUS_LABELS = {
     ArticleStatus.DRAFT: "Nháp",
+    ArticleStatus.SUBMITTED: "Chờ duyệt",
+    ArticleStatus.RETURNED: "Trả lại",
     ArticleStatus.PUBLISHED: "Xuất bản",
     ArticleStatus.SCHEDULED: "Hẹn giờ xuất bản",
     ArticleStatus.EXPIRED: "Ngừng đăng",
 }
+# What a publisher picks in the editor; "submitted" and "returned" come from the workflow's
+# buttons (Gửi duyệt, Trả lại), never from this list.
+PUBLISHER_STATUSES = (
+    ArticleStatus.DRAFT,
+    ArticleStatus.PUBLISHED,
+    ArticleStatus.SCHEDULED,
+    ArticleStatus.EXPIRED,
+)
 POSITION_LABELS = {
     ImagePosition.BESIDE: "Bên cạnh phần tóm tắt",
     ImagePosition.UNDER: "Dưới phần tóm tắt",
@@ -69,7 +79,7 @@ class ArticleForm(PortalForm):
     tags = TagsField("Từ khóa", validators=[Length(max=500)], description="Cách nhau bởi dấu phẩy.")
     status = SelectField(
         "Trạng thái",
-        choices={k.value: v for k, v in STATUS_LABELS.items()},
+        choices={k.value: STATUS_LABELS[k] for k in PUBLISHER_STATUSES},
         validate_choice=False,
     )
     featured = BooleanField("Tin nổi bật trên trang chủ")
@@ -89,12 +99,47 @@ class ArticleForm(PortalForm):
         return [t.strip() for t in (self.tags.data or "").split(",") if t.strip()][:20]
 
 
-class BulkForm(PortalForm):
-    """Ids come from checkboxes named "ids"; the action from the button pressed."""
+BULK_ACTIONS = {
+    "publish": "Xuất bản",
+    "unpublish": "Chuyển về nháp",
+    "move": "Chuyển sang chuyên mục…",
+    "delete": "Xóa",
+}
+# What an editor who is no administrator may do to many articles at once.
+EDITOR_BULK_ACTIONS = ("move",)
 
-    action = SelectField(
-        choices={"publish": "Xuất bản", "unpublish": "Chuyển về nháp", "delete": "Xóa"}
+
+def optional_record_id(value) -> int | None:
+    """A record id, or None for the "choose one" placeholder."""
+    return None if value in ("", None) else record_id(value)
+
+
+class BulkForm(PortalForm):
+    """Ids come from checkboxes named "ids"; the action from the select; `target` is the
+    category a "move" goes to (choices narrowed per user)."""
+
+    action = SelectField("Với các bài đã chọn", choices=BULK_ACTIONS)
+    target = SelectField(
+        "Chuyên mục đích",
+        coerce=optional_record_id,
+        validate_choice=False,
+        validators=[Optional()],
     )
+
+
+class DecisionForm(PortalForm):
+    """A publisher's decision on a submitted article: publish (now or at a time) or return
+    with a note, from the button pressed."""
+
+    action = SelectField(choices={"approve": "Duyệt và xuất bản", "return": "Trả lại"})
+    publish_at = VnDateTimeField("Hẹn giờ đăng (để trống: đăng ngay)", validators=[Optional()])
+    note = TextAreaField(
+        "Ghi chú cho người viết (bắt buộc khi trả lại)", validators=[Length(max=2000)]
+    )
+
+
+class RestoreForm(PortalForm):
+    """No fields: the restore button's CSRF token."""
 
 
 class ReviewForm(PortalForm):

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, or_, true
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, or_, text, true
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.dates import utcnow
@@ -65,6 +65,12 @@ class ArticleStatus(enum.StrEnum):
     PUBLISHED = "published"
     SCHEDULED = "scheduled"
     EXPIRED = "expired"
+    SUBMITTED = "submitted"  # an editor without the publish right asks a publisher to publish
+    RETURNED = "returned"  # a publisher sent it back with a note (Article.review_note)
+
+
+# The states readers may see (when due and unexpired); every other state is the newsroom's.
+LIVE_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
 
 
 class ImagePosition(enum.StrEnum):
@@ -125,6 +131,11 @@ class Article(PageContent, db.Model):
     rating_total: Mapped[int] = mapped_column(default=0)
     rating_count: Mapped[int] = mapped_column(default=0)
     rating_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The workflow: when it was last submitted, and the publisher's last decision on it.
+    submitted_at: Mapped[datetime | None]
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+    reviewed_by: Mapped[str] = mapped_column(String(60), default="", server_default=text("''"))
+    reviewed_at: Mapped[datetime | None]
 
     category: Mapped[Category] = relationship()
     extra_categories: Mapped[list[Category]] = relationship(secondary=article_extra_categories)
@@ -141,7 +152,7 @@ class Article(PageContent, db.Model):
         """SQL condition for what readers may see at `now`."""
         now = now or utcnow()
         return and_(
-            cls.status.in_([ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED]),
+            cls.status.in_(LIVE_STATUSES),
             cls.published_at.is_not(None),
             cls.published_at <= now,
             or_(cls.expires_at.is_(None), cls.expires_at > now),
@@ -150,7 +161,7 @@ class Article(PageContent, db.Model):
     def effective_status(self, now: datetime | None = None) -> ArticleStatus:
         """What readers experience: a due schedule is published, a past expiry expired."""
         now = now or utcnow()
-        if self.status in (ArticleStatus.DRAFT, ArticleStatus.EXPIRED):
+        if self.status not in LIVE_STATUSES:
             return ArticleStatus(self.status)
         if self.expires_at is not None and self.expires_at <= now:
             return ArticleStatus.EXPIRED
@@ -215,6 +226,8 @@ class ArticleRevision(db.Model):
         server_default=RevisionState.SAVED.value,
         index=True,
     )
+    # What the save was, when it was more than a save: "Gửi duyệt", "Trả lại: …", a restore.
+    note: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
 
     def __repr__(self) -> str:
         return f"<ArticleRevision {self.id} of {self.article_id}>"

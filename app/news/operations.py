@@ -159,10 +159,11 @@ def snapshot_fields(article: Article) -> dict:
 
 
 def record_revision(
-    article: Article, *, by: User, state: RevisionState = RevisionState.SAVED
+    article: Article, *, by: User, state: RevisionState = RevisionState.SAVED, note: str = ""
 ) -> ArticleRevision:
     revision = ArticleRevision(
         state=state,
+        note=note,
         article_id=article.id,
         user_id=by.id,
         username=by.username,
@@ -173,6 +174,9 @@ def record_revision(
     )
     db.session.add(revision)
     return revision
+
+
+SUBMIT_NOTE = "Gửi duyệt"
 
 
 def save_article(article: Article | None, *, by: User, values: dict, tags: list[str],
@@ -191,9 +195,13 @@ def save_article(article: Article | None, *, by: User, values: dict, tags: list[
         action = "article.update"
         if previous_status != article.status:
             action = f"article.status.{article.status}"
+    note = ""
+    if article.status == ArticleStatus.SUBMITTED:
+        action, note = "article.submit", SUBMIT_NOTE
+        article.submitted_at = utcnow()
     if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
         article.published_at = utcnow()
-    record_revision(article, by=by)
+    record_revision(article, by=by, note=note)
     audit(action, article, article.title, by=by, commit=False)
     db.session.commit()
     log.info("%s %s by %s", action, article.id, by.username)
@@ -228,9 +236,13 @@ PROPOSABLE_FIELDS = ("title", "lead", "body", "category", "image", "image_captio
                      "image_position", "author", "source")  # fmt: skip
 
 
+# States an editor without the publish right still owns: saving them changes the article.
+EDITABLE_UNPUBLISHED = (ArticleStatus.DRAFT, ArticleStatus.SUBMITTED, ArticleStatus.RETURNED)
+
+
 def needs_approval(article: Article | None, may_publish: bool) -> bool:
     """Whether a save of `article` must wait for a publisher instead of changing it."""
-    return article is not None and article.status != ArticleStatus.DRAFT and not may_publish
+    return article is not None and article.status not in EDITABLE_UNPUBLISHED and not may_publish
 
 
 def propose_changes(article: Article, *, by: User, values: dict, tags: list[str],
@@ -283,20 +295,17 @@ class NotApplicable(ValueError):
     """A pending revision that cannot be applied; the message is for the publisher."""
 
 
-def apply_revision(
-    revision: ArticleRevision, *, by: User, allowed_category: Callable[[int], bool]
-) -> Article:
-    """Put a pending revision on its article (status, slug and dates unchanged), keep the
-    result as a revision, audit. `allowed_category(id)` says whether `by` may publish in
-    a category."""
-    if revision.state != RevisionState.PENDING:
-        raise NotApplicable("Bản sửa này không còn chờ duyệt.")
-    article = db.session.get(Article, revision.article_id)
+def put_revision_on(
+    article: Article, revision: ArticleRevision, *, allowed_category: Callable[[int], bool]
+) -> None:
+    """Give `article` the content `revision` kept: title, lead, body, categories, tags,
+    image, author, source. Status, slug and dates stay: they decide whether and where
+    readers see it. Not committed. NotApplicable when its category is gone or not allowed."""
     fields = json.loads(revision.fields or "{}")
     category = db.session.get(Category, fields.get("category_id"))
     if category is None or not allowed_category(category.id):
         raise NotApplicable(
-            "Bản sửa chuyển bài sang một chuyên mục không còn tồn tại hoặc bạn không được "
+            "Phiên bản này đặt bài vào một chuyên mục không còn tồn tại hoặc bạn không được "
             "đăng bài vào; hãy sửa bài trực tiếp."
         )
     extras = []
@@ -324,6 +333,18 @@ def apply_revision(
         author=fields.get("author", ""),
         source=fields.get("source", ""),
     )
+
+
+def apply_revision(
+    revision: ArticleRevision, *, by: User, allowed_category: Callable[[int], bool]
+) -> Article:
+    """Put a pending revision on its article (status, slug and dates unchanged), keep the
+    result as a revision, audit. `allowed_category(id)` says whether `by` may publish in
+    a category."""
+    if revision.state != RevisionState.PENDING:
+        raise NotApplicable("Bản sửa này không còn chờ duyệt.")
+    article = db.session.get(Article, revision.article_id)
+    put_revision_on(article, revision, allowed_category=allowed_category)
     revision.state = RevisionState.APPLIED
     record_revision(article, by=by)
     audit("article.propose.apply", article, f"revision={revision.id} by {revision.username}",

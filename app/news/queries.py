@@ -14,6 +14,7 @@ from app.news.models import (
     Article,
     ArticleRevision,
     ArticleSlug,
+    ArticleStatus,
     Category,
     RevisionState,
     Tag,
@@ -205,6 +206,49 @@ def pending_revisions(article: Article) -> list[ArticleRevision]:
             .where(ArticleRevision.state == RevisionState.PENDING)
             .order_by(ArticleRevision.id.desc())
         )
+    )
+
+
+def review_queue(
+    category_ids: Collection[int] | None,
+) -> tuple[list[Article], list[ArticleRevision]]:
+    """What waits for a publisher: submitted articles (oldest submission first) and pending
+    changes of published articles, in `category_ids` (None: everywhere)."""
+    articles = select(Article).where(Article.status == ArticleStatus.SUBMITTED)
+    changes = (
+        select(ArticleRevision)
+        .join(Article, Article.id == ArticleRevision.article_id)
+        .where(ArticleRevision.state == RevisionState.PENDING)
+    )
+    if category_ids is not None:
+        articles = articles.where(Article.category_id.in_(category_ids))
+        changes = changes.where(Article.category_id.in_(category_ids))
+    articles = articles.options(selectinload(Article.category)).order_by(
+        Article.submitted_at.asc(), Article.id.asc()
+    )
+    return (
+        list(db.session.scalars(articles)),
+        list(db.session.scalars(changes.order_by(ArticleRevision.id.asc()))),
+    )
+
+
+def review_queue_size() -> int:
+    """Submitted articles plus pending changes, everywhere (the dashboard's number)."""
+    submitted = select(func.count(Article.id)).where(Article.status == ArticleStatus.SUBMITTED)
+    pending = select(func.count(ArticleRevision.id)).where(
+        ArticleRevision.state == RevisionState.PENDING
+    )
+    return (db.session.scalar(submitted) or 0) + (db.session.scalar(pending) or 0)
+
+
+def previous_revision(revision: ArticleRevision) -> ArticleRevision | None:
+    """The revision of the same article saved just before `revision`."""
+    return db.session.scalar(
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == revision.article_id)
+        .where(ArticleRevision.id < revision.id)
+        .order_by(ArticleRevision.id.desc())
+        .limit(1)
     )
 
 

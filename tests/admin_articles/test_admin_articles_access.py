@@ -131,11 +131,15 @@ def test_an_editor_sees_only_articles_of_assigned_categories_in_the_list(
     make_article(title="Bài giáo dục", category=db.session.get(Category, cats.a))
     make_article(title="Bài y tế", category=db.session.get(Category, cats.b))
 
-    rows = list_rows(category_editor_client.get(ARTICLES).text)
+    page = category_editor_client.get(ARTICLES).text
+    rows = list_rows(page)
     forced = list_rows(category_editor_client.get(f"{ARTICLES}?chuyen-muc={cats.b}").text)
 
     assert [r["title"] for r in rows] == ["Bài giáo dục"]
-    assert not any(r["checkbox"] for r in rows), "editors get bulk checkboxes"
+    # Editors select articles only to move them (issue 12), and only to their categories.
+    assert all(r["checkbox"] for r in rows)
+    assert options_of(page, "action") == ["move"]
+    assert options_of(page, "target") == ["", str(cats.a)]
     assert forced == []
 
 
