@@ -60,6 +60,7 @@ class Entry:
     watch: tuple[str, ...]
     defaults: dict[str, str]
     created: float = field(default_factory=time.monotonic)
+    changes_at: float | None = None  # PageView.changes_at: stale from then (the cache's clock)
     # The page split at its blanks once: UTF-8 text, blank's key, text, ... so a response
     # joins bytes instead of encoding the whole page again.
     parts: list = field(init=False)
@@ -73,9 +74,10 @@ class Entry:
 
 
 class PageCache:
-    def __init__(self, max_entries: int = 2000, ttl: float = 30.0) -> None:
+    def __init__(self, max_entries: int = 2000, ttl: float = 30.0, clock=time.time) -> None:
         self.max_entries = max_entries
         self.ttl = ttl
+        self.clock = clock  # epoch seconds, for the scheduled changes of entries
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -84,7 +86,9 @@ class PageCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if time.monotonic() - entry.created > self.ttl:
+            if time.monotonic() - entry.created > self.ttl or (
+                entry.changes_at is not None and self.clock() >= entry.changes_at
+            ):
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
@@ -261,7 +265,8 @@ def _cached(view, args: dict[str, Callable[[], object]]):
             return response
         # Blanks are filled in whatever the status, only a 200 is kept.
         entry = Entry(response.get_data(as_text=True), page_view.version, page_view.item,
-                      page_view.watch, dict(page_view.defaults))  # fmt: skip
+                      page_view.watch, dict(page_view.defaults),
+                      changes_at=page_view.changes_at)  # fmt: skip
         if response.status_code == 200 and page_view.version:
             cache.put(key, entry)
         response.set_data(entry.fill(page_view.live_value, request,
@@ -359,10 +364,16 @@ def mark_pages_stale() -> None:
 _caches: list[PageCache] = []
 
 
+def content_clock(app: Flask) -> Callable[[], float]:
+    """The clock scheduled content is shown by (epoch seconds): CONTENT_CLOCK when set (tests
+    move it), else the system's."""
+    return app.config.get("CONTENT_CLOCK") or time.time
+
+
 def init_app(app: Flask) -> None:
     """The cache, its template helpers and the Flask-path hooks. The WSGI layer is put in
     by `wrap_wsgi` (the factory does it first, so Host checks and ProxyFix wrap it)."""
-    cache = PageCache(ttl=float(app.config["PAGE_CACHE_SECONDS"]))
+    cache = PageCache(ttl=float(app.config["PAGE_CACHE_SECONDS"]), clock=content_clock(app))
     app.extensions["page_cache"] = cache
     _caches.append(cache)
     app.add_template_global(page_views.live, "live")

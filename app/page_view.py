@@ -77,11 +77,20 @@ class PageView:
     pending: int = 0  # the counted item's views buffered in Redis, not in SQL yet
     recording: bool = False  # rendering a page for the cache: live numbers become blanks
     defaults: dict[str, str] = field(default_factory=dict)  # blanks' values when recorded
+    # A scheduled change the recorded page shows (a banner's start or end), in epoch seconds
+    # of the page cache's clock: the cached page is stale from then on.
+    changes_at: float | None = None
 
     @property
     def version(self) -> str:
         """The content version Redis returned with the hit ("" when not counted)."""
         return self.hit.version if self.hit is not None else ""
+
+    def changes_by(self, when: float) -> None:
+        """The page shows something that changes at `when` (epoch seconds): a cached copy
+        of it must not outlive that moment."""
+        if self.changes_at is None or when < self.changes_at:
+            self.changes_at = when
 
     def count_of(self, item: str, stored: int) -> int:
         """A live count for the page: Redis' live counter of `item`, else its SQL value

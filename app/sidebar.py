@@ -17,7 +17,10 @@ from markupsafe import Markup
 from app.page_view import PageView
 
 # Where the known blocks go, top to bottom.
-POSITIONS = {"banners": 10, "new_documents": 20, "most_read": 25, "stats": 30, "links": 40}
+# Banners between "Văn bản mới" and "Thống kê" sit right under "Văn bản mới", above "Tin xem
+# nhiều": the seed's order ("Văn bản mới", then its banners) stays, with or without that block.
+POSITIONS = {"banners": 10, "new_documents": 20, "middle_banners": 22, "most_read": 25, "stats": 30,
+             "links": 40}  # fmt: skip
 
 
 @dataclass(frozen=True)

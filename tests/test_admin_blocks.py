@@ -324,8 +324,8 @@ def test_the_list_filters_by_block_and_shows_state_and_clicks(admin_client):
     titles = re.findall(r'<a href="/admin/blocks/\d+">([^<]+)</a><br>', page)
     assert titles == ["Banner hết hạn", "Banner sắp chạy", "Banner chạy", "Liên kết báo"]
     assert "<td>1,234</td>" in page
-    states = re.findall(r'<span class="banner-state">([^<]+)</span>', page)
-    assert states == ["Đã hết hạn", "Chưa đến thời gian", "Đang hiển thị", "Đang hiển thị"]
+    states = re.findall(r'<span class="banner-state[^"]*">([^<]+)</span>', page)
+    assert states == ["Hết hạn", "Chưa đến lịch", "Đang hiện", "Đang hiện"]
     links = admin_client.get(BASE + "?khoi=links").text
     assert re.findall(r'<a href="/admin/blocks/\d+">([^<]+)</a><br>', links) == ["Liên kết báo"]
     assert (
@@ -346,8 +346,13 @@ def test_the_list_filters_by_block_and_shows_state_and_clicks(admin_client):
         ("target_url", "", "Nhập địa chỉ liên kết."),
         ("position", "abc", "Thứ tự phải là một số nguyên."),
         ("position", "-1", "Thứ tự từ 0 đến 100000."),
-        ("block", "header", "Chọn khối hiển thị trong danh sách."),
-        ("active_from", "ngày mai", "Ngày giờ không hợp lệ."),
+        ("block", "header", "Chọn vị trí hiển thị trong danh sách."),
+        (
+            "active_from",
+            "ngày mai",
+            "Thời điểm không hợp lệ: hãy nhập theo dạng ngày/tháng/năm giờ:phút, "
+            "ví dụ 05/09/2024 14:30.",
+        ),
     ],
 )
 def test_form_errors_are_vietnamese_and_next_to_their_field(admin_client, field, value, message):
@@ -362,11 +367,11 @@ def test_the_end_of_the_period_must_follow_its_start(admin_client):
     response = send(
         admin_client,
         BASE + "new",
-        form_data(active_from="2030-01-02T08:00", active_until="2030-01-01T08:00"),
+        form_data(active_from="02/01/2030 08:00", active_until="01/01/2030 08:00"),
     )
     assert field_errors(response.text) == ["Thời điểm kết thúc phải sau thời điểm bắt đầu."]
-    assert input_value(response.text, "active_from") == "2030-01-02T08:00"
-    assert input_value(response.text, "active_until") == "2030-01-01T08:00"
+    assert input_value(response.text, "active_from") == "02/01/2030 08:00"
+    assert input_value(response.text, "active_until") == "01/01/2030 08:00"
     assert banners() == []
 
 
@@ -443,21 +448,21 @@ def test_the_active_period_is_typed_in_site_time_and_stored_in_utc(admin_client)
     send(
         admin_client,
         BASE + "new",
-        form_data(active_from="2031-05-01T07:30", active_until="2031-05-02T00:15"),
+        form_data(active_from="01/05/2031 07:30", active_until="2/5/2031 0:15"),
     )
     (banner,) = banners()
     assert banner.active_from == datetime(2031, 5, 1, 0, 30)
     assert banner.active_until == datetime(2031, 5, 1, 17, 15)
     page = admin_client.get(BASE + str(banner.id)).text
-    assert input_value(page, "active_from") == "2031-05-01T07:30"
-    assert input_value(page, "active_until") == "2031-05-02T00:15"
+    assert input_value(page, "active_from") == "01/05/2031 07:30"
+    assert input_value(page, "active_until") == "02/05/2031 00:15"
 
 
 def test_the_sidebar_shows_banners_only_within_their_period(admin_client, client):
     local_now = utcnow() + ZONE_OFFSET
 
     def at(delta: timedelta) -> str:
-        return (local_now + delta).strftime("%Y-%m-%dT%H:%M")
+        return (local_now + delta).strftime("%d/%m/%Y %H:%M")
 
     send(
         admin_client,

@@ -28,7 +28,7 @@ def counts() -> dict[str, int]:
     return {
         "categories": count(select(func.count(Category.id))),
         "articles": count(select(func.count(Article.id))),
-        "banners": count(select(func.count(Banner.id)).where(Banner.block == BannerBlock.BANNERS)),
+        "banners": count(select(func.count(Banner.id)).where(Banner.block != BannerBlock.LINKS)),
         "links": count(select(func.count(Banner.id)).where(Banner.block == BannerBlock.LINKS)),
     }
 
@@ -197,7 +197,7 @@ def test_seed_demo_creates_exactly_what_the_data_files_list(seeded):
         body = re.sub(r'<img src="/media/[^"]+" alt="">', "{image}", article.body)
         assert body == sanitize_html(item.body), item.title
     banners = {(b.block, b.title) for b in db.session.scalars(select(Banner))}
-    assert banners == {(BannerBlock.BANNERS, b.title) for b in data.banners} | {
+    assert banners == {(b.position, b.title) for b in data.banners} | {
         (BannerBlock.LINKS, link.title) for link in data.links
     }
 

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from app.admin_menu import NavItem, register_nav
 from app.auth.policies import admin_required
-from app.blocks.forms import BLOCK_LABELS, ActionForm, BannerForm
+from app.blocks.forms import BLOCK_LABELS, STATE_LABELS, ActionForm, BannerForm
 from app.blocks.models import Banner, BannerBlock
-from app.blocks.operations import BannerError, create_banner, delete_banner, update_banner
-from app.dates import local_to_utc, utc_to_local_naive, utcnow
+from app.blocks.operations import (
+    BannerError,
+    create_banner,
+    delete_banner,
+    move_banner,
+    update_banner,
+)
+from app.blocks.queries import now
+from app.dates import local_to_utc, utc_to_local_naive
 from app.extensions import db
 from app.media import ImageRejected, save_uploaded_image
 
 bp = Blueprint("blocks_admin", __name__, url_prefix="/admin/blocks")
+
+# The list goes through the positions in the sidebar's order, then each one's own order.
+SIDEBAR_ORDER = case({block.value: n for n, block in enumerate(BLOCK_LABELS)}, value=Banner.block,
+                     else_=len(BLOCK_LABELS))  # fmt: skip
+MOVES = {"len": -1, "xuong": 1}
 
 
 def _banner_or_404(banner_id: int) -> Banner:
@@ -25,7 +37,7 @@ def _banner_or_404(banner_id: int) -> Banner:
 @bp.get("/")
 @admin_required
 def index():
-    query = select(Banner).order_by(Banner.block, Banner.position, Banner.id)
+    query = select(Banner).order_by(SIDEBAR_ORDER, Banner.position, Banner.id)
     block = request.args.get("khoi", "")
     if block in BLOCK_LABELS:
         query = query.where(Banner.block == block)
@@ -36,7 +48,8 @@ def index():
         banners=list(db.session.scalars(query)),
         block=block,
         blocks=BLOCK_LABELS,
-        now=utcnow(),
+        states=STATE_LABELS,
+        now=now(),
     )
 
 
@@ -50,6 +63,7 @@ def _values_from(form: BannerForm, banner: Banner | None) -> dict | None:
         "position": form.position.data or 0,
         "active_from": local_to_utc(form.active_from.data),
         "active_until": local_to_utc(form.active_until.data),
+        "show_title": form.show_title.data,
     }
     upload = form.image.data
     if upload is not None and getattr(upload, "filename", ""):
@@ -68,6 +82,7 @@ def _form_page(banner: Banner | None):
     if request.method == "GET":
         if banner is not None:
             form.block.data = str(banner.block)
+            form.show_title.data = banner.show_title
             form.active_from.data = utc_to_local_naive(banner.active_from)
             form.active_until.data = utc_to_local_naive(banner.active_until)
         elif request.args.get("khoi") in BLOCK_LABELS:
@@ -114,6 +129,23 @@ def delete(banner_id: int):
     delete_banner(banner, by=current_user)
     flash(f"Đã xóa “{title}”.", "info")
     return redirect(url_for(".index", khoi=block))
+
+
+@bp.post("/<int:banner_id>/move")
+@admin_required
+def move(banner_id: int):
+    """One place up or down within the banner's position (the buttons of the list)."""
+    banner = _banner_or_404(banner_id)
+    step = MOVES.get(request.form.get("huong", ""))
+    if step is None or not ActionForm().validate_on_submit():
+        abort(400)
+    if move_banner(banner, step, by=current_user):
+        flash(f"Đã chuyển “{banner.title}” {'lên' if step < 0 else 'xuống'}.", "info")
+    else:
+        flash(f"“{banner.title}” đã ở {'đầu' if step < 0 else 'cuối'} vị trí.", "info")
+    shown = request.form.get("khoi", "")  # the list's filter, kept if it is one
+    return redirect(url_for(".index", khoi=shown if shown in BLOCK_LABELS else None,
+                            _anchor=f"banner-{banner.id}"))  # fmt: skip
 
 
 def init_admin(app: Flask) -> None:

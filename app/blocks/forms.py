@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.blocks.models import BannerBlock
+from app.blocks.models import BannerBlock, ScheduleState
 from app.blocks.operations import target_url_error
+from app.date_fields import VnDateTimeField
 from app.form_base import PortalForm, strip
 
-# What <input type="datetime-local"> sends (with or without seconds).
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-BAD_DATETIME = "Ngày giờ không hợp lệ."
 MAX_POSITION = 100_000
-# What editors read for each block, in the form and the list.
-BLOCK_LABELS = {BannerBlock.BANNERS: "Banner (ảnh)", BannerBlock.LINKS: "Liên kết"}
+# What editors read for each position, in the form and the list (sidebar order).
+BLOCK_LABELS = {
+    BannerBlock.BANNERS: "Trên Văn bản mới",
+    BannerBlock.MIDDLE: "Giữa Văn bản mới và Thống kê",
+    BannerBlock.LINKS: "Liên kết (logo và tên)",
+}
+STATE_LABELS = {
+    ScheduleState.SHOWING: "Đang hiện",
+    ScheduleState.UPCOMING: "Chưa đến lịch",
+    ScheduleState.ENDED: "Hết hạn",
+}
 
 
 class BannerForm(PortalForm):
@@ -23,6 +30,8 @@ class BannerForm(PortalForm):
         "Tiêu đề",
         filters=[strip],
         validators=[DataRequired("Nhập tiêu đề."), Length(max=200, message="Tiêu đề quá dài.")],
+        description="Chữ thay thế của ảnh (người dùng trình đọc màn hình nghe thấy); "
+        "không có ảnh thì hiện thành liên kết chữ.",
     )
     target_url = StringField(
         "Địa chỉ liên kết",
@@ -31,33 +40,30 @@ class BannerForm(PortalForm):
         description="Địa chỉ đầy đủ, bắt đầu bằng http:// hoặc https://.",
     )
     block = SelectField(
-        "Khối hiển thị",
+        "Vị trí",
         choices={k.value: v for k, v in BLOCK_LABELS.items()},
         default=BannerBlock.BANNERS.value,
-        invalid_choice_message="Chọn khối hiển thị trong danh sách.",
+        invalid_choice_message="Chọn vị trí hiển thị trong danh sách.",
     )
     position = IntegerField(
-        "Thứ tự",
+        "Thứ tự trong vị trí",
         default=0,
         invalid_value_message="Thứ tự phải là một số nguyên.",
         validators=[Optional()],
         description="Số nhỏ đứng trước.",
     )
-    image = FileField("Ảnh (JPEG, PNG, WebP, GIF)")
+    image = FileField("Ảnh hoặc logo (JPEG, PNG, WebP, GIF)")
     remove_image = BooleanField("Bỏ ảnh hiện tại")
-    active_from = DateTimeLocalField(
-        "Hiển thị từ",
-        format=LOCAL_FORMATS,
-        validators=[Optional()],
-        invalid_value_message=BAD_DATETIME,
-        description="Để trống: hiển thị ngay.",
+    show_title = BooleanField(
+        "Hiện tiêu đề trên ảnh",
+        description="Chỉ với banner có ảnh. Để tắt nếu ảnh đã có chữ: tiêu đề sẽ che mất chữ "
+        "của ảnh.",
     )
-    active_until = DateTimeLocalField(
-        "Hiển thị đến",
-        format=LOCAL_FORMATS,
-        validators=[Optional()],
-        invalid_value_message=BAD_DATETIME,
-        description="Để trống: không hết hạn.",
+    active_from = VnDateTimeField(
+        "Hiển thị từ", validators=[Optional()], description="Để trống: hiển thị ngay."
+    )
+    active_until = VnDateTimeField(
+        "Hiển thị đến", validators=[Optional()], description="Để trống: không hết hạn."
     )
 
     def validate_target_url(self, field) -> None:
@@ -76,4 +82,4 @@ class BannerForm(PortalForm):
 
 
 class ActionForm(PortalForm):
-    """No fields: checks the CSRF token the delete buttons send."""
+    """No fields: checks the CSRF token the delete and move buttons send."""

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import redis
 from flask import Request, current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.audit.operations import record as audit
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BANNER_FIELDS = ("title", "target_url", "block", "position", "image", "active_from",
-                 "active_until")  # fmt: skip
+                 "active_until", "show_title")  # fmt: skip
 # A click key outlives its local day wherever the day falls in UTC.
 CLICK_KEY_TTL = 2 * 24 * 3600
 # Seconds a click's SQL write waits for a locked SQLite database before it is spooled.
@@ -77,7 +77,7 @@ def _validate(values: dict) -> None:
     try:
         values["block"] = BannerBlock(values["block"])
     except ValueError as exc:
-        raise BannerError("Chọn khối hiển thị trong danh sách.", "block") from exc
+        raise BannerError("Chọn vị trí hiển thị trong danh sách.", "block") from exc
     start, end = values.get("active_from"), values.get("active_until")
     if start is not None and end is not None and end <= start:
         raise BannerError("Thời điểm kết thúc phải sau thời điểm bắt đầu.", "active_until")
@@ -124,6 +124,30 @@ def delete_banner(banner: Banner, *, by: User) -> None:
     audit("banner.delete", banner, _describe(banner), by=by, commit=False)
     db.session.delete(banner)
     db.session.commit()
+
+
+def move_banner(banner: Banner, step: int, *, by: User) -> bool:
+    """Move the banner one place up (step -1) or down (+1) among its block's banners; False
+    when it is first or last already. The block is numbered 1, 2, 3... in its new order, so
+    equal or sparse numbers typed in the form move too."""
+    if step not in (-1, 1):
+        raise ValueError("step must be -1 or 1")
+    siblings = list(
+        db.session.scalars(
+            select(Banner).where(Banner.block == banner.block).order_by(Banner.position, Banner.id)
+        )
+    )
+    index = siblings.index(banner)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for number, sibling in enumerate(siblings, 1):
+        sibling.position = number
+    audit("banner.move", banner, f"{banner.block}: {banner.title} -> {banner.position}", by=by,
+          commit=False)  # fmt: skip
+    db.session.commit()
+    return True
 
 
 def click_day(now: float | None = None) -> str:

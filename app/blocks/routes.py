@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request
-from sqlalchemy import select
 
-from app.blocks.models import Banner
 from app.blocks.operations import count_click, is_http_url
-from app.extensions import db
+from app.blocks.queries import clickable
 
 bp = Blueprint("blocks", __name__)
 
@@ -16,7 +14,7 @@ bp = Blueprint("blocks", __name__)
 def click(banner_id: int):
     """Count the click, then go to the banner's stored address: no request parameter can
     choose the destination, so this is no open redirect."""
-    banner = db.session.scalar(select(Banner).where(Banner.id == banner_id, Banner.active_clause()))
+    banner = clickable(banner_id)
     # Checked again here: a row written outside the admin forms must not redirect elsewhere.
     if banner is None or not is_http_url(banner.target_url):
         abort(404)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
+from app.blocks.models import BannerBlock
 from app.comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX, CommentStatus
 from app.news.models import ArticleStatus, ImagePosition
 
@@ -84,7 +85,11 @@ class DemoBanner:
     title: str
     target_url: str
     color: str
-    order: int
+    order: int  # within its position
+    # "banners" (above "Văn bản mới") or "middle" (between "Văn bản mới" and "Thống kê")
+    position: BannerBlock = BannerBlock.BANNERS
+    image_text: str = ""  # words painted on the generated picture ("\n" breaks a line)
+    show_title: bool = False  # the title over the picture (off for pictures with words)
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class DemoLink:
     title: str
     target_url: str
     order: int
+    logo_color: str = ""  # a generated round logo of this colour...
+    logo_text: str = ""  # ...with these letters; without both, the link is its name alone
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,7 @@ def load(folder: Path = DATA_DIR) -> DemoContent:
     _check_tree(documents_file, "field", [(f.slug, f.parent) for f in fields])
     _check_articles(articles, folder, {c.slug for c in categories})
     _check_documents(documents_file, documents, set(document_types), {f.slug for f in fields})
+    _check_banners(folder / "banners.toml", banners, folder / "links.toml", links)
     return DemoContent(categories, articles, banners, links, document_types, fields, documents)
 
 
@@ -322,6 +330,29 @@ def _check_comment(
     if key in seen:
         raise DemoDataError(f"{path}: {where}: the same name and content are listed twice")
     seen.add(key)
+
+
+def _check_banners(
+    banners_file: Path, banners: list[DemoBanner], links_file: Path, links: list[DemoLink]
+) -> None:
+    """Banners in a banner position, each title once (the seed recognises them by title);
+    a link's logo with both its colour and its letters."""
+    titles: set[str] = set()
+    for banner in banners:
+        where = f"{banners_file}: banner {banner.title!r}"
+        if banner.position == BannerBlock.LINKS:
+            raise DemoDataError(f"{where}: position must be 'banners' or 'middle'")
+        if banner.title in titles:
+            raise DemoDataError(f"{where} is listed twice")
+        titles.add(banner.title)
+    titles.clear()
+    for link in links:
+        where = f"{links_file}: link {link.title!r}"
+        if bool(link.logo_color) != bool(link.logo_text):
+            raise DemoDataError(f"{where}: a logo needs both logo_color and logo_text")
+        if link.title in titles:
+            raise DemoDataError(f"{where} is listed twice")
+        titles.add(link.title)
 
 
 def _check_documents(
