@@ -168,7 +168,7 @@ def index_folder(*, by: User | None = None) -> int:
     added. Thumbnails and files that are not stored images are skipped, as is a file with
     the same content as one already registered. Running it again adds nothing."""
     folder = image_dir()
-    described = _described_by_articles()
+    described = _described()
     known = set(db.session.scalars(select(MediaItem.file_name)))
     hashes = set(db.session.scalars(select(MediaItem.content_hash)))
     names = sorted(offload(_stored_names, folder))
@@ -204,12 +204,17 @@ def index_folder(*, by: User | None = None) -> int:
 MEDIA_SRC = re.compile(r"/media/([0-9a-f]{31}[0-9a-f]\.(?:jpg|png|webp|gif))")
 
 
-def _described_by_articles() -> dict[str, tuple[str, str]]:
-    """File name -> (title, alt) for the images articles show: an illustration is titled
-    after its article and described by its caption; an image in a body by the article."""
+def _described() -> dict[str, tuple[str, str]]:
+    """File name -> (title, alt) for the images articles and banners show: an illustration
+    is titled after its article and described by its caption, an image in a body by the
+    article, a banner's picture or a link's logo by the banner's title (its alt text)."""
+    from app.blocks.models import Banner
     from app.news.models import Article
 
     found: dict[str, tuple[str, str]] = {}
+    for title, image in db.session.execute(select(Banner.title, Banner.image).order_by(Banner.id)):
+        if image:
+            found.setdefault(image, (title, title))
     query = select(Article.title, Article.image, Article.image_caption, Article.body)
     for title, image, caption, body in db.session.execute(query.order_by(Article.id)):
         if image:

@@ -38,6 +38,8 @@ def test_index_registers_existing_images_once(app, runner, make_article):
     assert (found[cover].title, found[cover].alt) == ("Khánh thành cầu mới", "Cắt băng khánh thành")
     assert (found[cover].width, found[cover].height) == (90, 60)
     assert found[inline].title == "Khánh thành cầu mới"
+    logo = found.get(banner) or found[twin]
+    assert logo.title == logo.file_name  # nothing shows it: named after the file
 
     again = runner.invoke(args=["media", "index"])
 
@@ -76,6 +78,21 @@ def test_the_demo_library_holds_the_demo_pictures_once(app):
     assert second == 0
     titles = {i.title for i in items().values()}
     assert {a.title for a in content.articles} <= titles
+
+
+def test_a_banner_picture_is_titled_after_the_banner(app, runner):
+    from app.blocks.models import Banner
+
+    with app.test_request_context("/"):
+        name = save_image_bytes(picture((200, 100, 0)), "png")
+    db.session.add(
+        Banner(title="Cổng dịch vụ công", image=name, target_url="https://dichvucong.gov.vn")
+    )
+    db.session.commit()
+
+    assert runner.invoke(args=["media", "index"]).exit_code == 0
+
+    assert (items()[name].title, items()[name].alt) == ("Cổng dịch vụ công", "Cổng dịch vụ công")
 
 
 def test_the_site_seed_reports_the_library(app):
