@@ -119,6 +119,7 @@ def add_upload(
         # The same picture, uploaded at the same moment by another request, won the race:
         # keep its item and drop the files just written.
         db.session.rollback()
+        log.info("media library: %s was uploaded at the same time; kept once", digest[:12])
         _remove_files(name)
         existing = find_by_hash(digest)
         if existing is None:
