@@ -680,3 +680,133 @@ def test_anonymous_posts_change_nothing(client):
     token = page_token(client, "/auth/login")
     assert is_login_redirect(client.post(BASE + f"{banner.id}/delete", data={"csrf_token": token}))
     assert fresh(banner.id) is not None
+
+
+# --- positions, order within a position, overlay, schedule state (issue 12) ---------------------
+
+
+def row_titles(page: str) -> list[str]:
+    return re.findall(r'<a href="/admin/blocks/\d+">([^<]+)</a><br>', page)
+
+
+def move(client, banner: Banner, direction: str, **extra):
+    return send(client, BASE + f"{banner.id}/move", {"huong": direction, **extra})
+
+
+def test_the_form_offers_the_three_positions_and_saves_each(admin_client):
+    page = admin_client.get(BASE + "new").text
+    assert re.findall(r'<option[^>]*value="(\w+)"', page) == ["banners", "middle", "links"]
+    assert "Trên Văn bản mới" in page and "Giữa Văn bản mới và Thống kê" in page
+    for block in ("banners", "middle", "links"):
+        assert (
+            send(admin_client, BASE + "new", form_data(title=block, block=block)).status_code == 302
+        )
+    assert [(b.title, b.block) for b in banners()] == [
+        ("banners", BannerBlock.BANNERS),
+        ("middle", BannerBlock.MIDDLE),
+        ("links", BannerBlock.LINKS),
+    ]
+
+
+def test_the_overlay_is_off_unless_ticked_and_kept_on_edit(admin_client):
+    send(admin_client, BASE + "new", form_data(title="Ảnh có chữ"), image=(png_bytes(), "a.png"))
+    send(admin_client, BASE + "new", form_data(title="Ảnh trơn", show_title="y"),
+         image=(png_bytes(), "b.png"))  # fmt: skip
+    with_words, plain = banners()
+    assert (with_words.show_title, plain.show_title) == (False, True)
+    page = admin_client.get(BASE + str(plain.id)).text
+    assert re.search(r'<input[^>]*checked[^>]*name="show_title"|<input[^>]*name="show_title"'
+                     r'[^>]*checked', page)  # fmt: skip
+    assert "Tiêu đề hiện trên ảnh" in admin_client.get(BASE).text
+    send(admin_client, BASE + str(plain.id), form_data(title="Ảnh trơn"))  # unticked
+    assert fresh(plain.id).show_title is False
+
+
+def test_the_list_goes_through_the_positions_in_sidebar_order_and_filters_by_one(admin_client):
+    add_banner("Liên kết", block=BannerBlock.LINKS)
+    add_banner("Giữa", block=BannerBlock.MIDDLE)
+    add_banner("Trên 2", position=2)
+    add_banner("Trên 1", position=1)
+    assert row_titles(admin_client.get(BASE).text) == ["Trên 1", "Trên 2", "Giữa", "Liên kết"]
+    middle = admin_client.get(BASE + "?khoi=middle").text
+    assert row_titles(middle) == ["Giữa"]
+    assert '<option value="middle" selected>' in middle
+    assert "<td>Giữa Văn bản mới và Thống kê</td>" in middle
+    # The add button of a filtered list starts in that position.
+    new = admin_client.get(BASE + "new?khoi=middle").text
+    assert '<option selected value="middle">' in new
+
+
+def test_the_schedule_state_follows_the_clock(admin_client, app, clock):
+    now = utcnow()
+    add_banner("Chạy", active_from=now - timedelta(hours=1), active_until=now + timedelta(hours=1))
+    add_banner("Sắp", active_from=now + timedelta(minutes=5))
+    add_banner("Hết", active_until=now - timedelta(seconds=1))
+    states = re.findall(r'<span class="banner-state banner-state-\w+">([^<]+)</span>',
+                        admin_client.get(BASE).text)  # fmt: skip
+    assert states == ["Đang hiện", "Chưa đến lịch", "Hết hạn"]
+
+
+def test_up_and_down_move_a_banner_within_its_position_only(admin_client, app):
+    one = add_banner("Một", position=5)
+    two = add_banner("Hai", position=5)  # equal numbers: the older first
+    three = add_banner("Ba", position=9)
+    other = add_banner("Giữa", block=BannerBlock.MIDDLE, position=1)
+    response = move(admin_client, three, "len", khoi="banners")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/blocks/?khoi=banners#banner-{three.id}")
+    assert [(b.title, b.position) for b in banners()] == [
+        ("Một", 1), ("Hai", 3), ("Ba", 2), ("Giữa", 1)
+    ]  # fmt: skip
+    move(admin_client, one, "xuong")
+    page = admin_client.get(BASE + "?khoi=banners").text
+    assert row_titles(page) == ["Ba", "Một", "Hai"]
+    # At the top already: nothing moves, the editor is told.
+    follow = send(admin_client, BASE + f"{three.id}/move", {"huong": "len"}, follow=True)
+    assert "“Ba” đã ở đầu vị trí." in flashes(follow.text)
+    assert row_titles(admin_client.get(BASE + "?khoi=banners").text) == ["Ba", "Một", "Hai"]
+    assert fresh(other.id).position == 1
+    assert [e.object_id for e in audit_rows(app, "banner.move")] == [str(three.id), str(one.id)]
+    assert fresh(two.id).position == 3
+
+
+def test_the_sidebar_follows_the_order_set_with_the_buttons(admin_client, client):
+    first = add_banner("Trước", position=1)
+    second = add_banner("Sau", position=2)
+    move(admin_client, second, "len")
+    banner_block, _ = sidebar(client)
+    assert re.findall(r'<span class="banner-title">([^<]+)</span>', banner_block) == [
+        "Sau", "Trước"
+    ]  # fmt: skip
+    assert first.id != second.id
+
+
+@pytest.mark.parametrize("direction", ["", "up", "len; DROP TABLE banners", "xuong\x00"])
+def test_a_move_with_a_bad_direction_is_400_and_changes_nothing(admin_client, app, direction):
+    banner = add_banner("Một", position=4)
+    response = move(admin_client, banner, direction)
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.text
+    assert fresh(banner.id).position == 4
+    assert audit_rows(app, "banner.move") == []
+
+
+def test_a_move_needs_a_token_an_administrator_and_a_banner(admin_client, editor_client):
+    banner = add_banner("Một", position=4)
+    add_banner("Hai", position=5)
+    refused = admin_client.post(BASE + f"{banner.id}/move", data={"huong": "xuong"})
+    assert refused.status_code == 400
+    assert move(editor_client, banner, "xuong").status_code == 403
+    assert move(admin_client, fresh(banner.id), "xuong").status_code == 302
+    assert admin_client.get(BASE + "999/move").status_code == 405
+    assert send(admin_client, BASE + "999/move", {"huong": "len"}).status_code == 404
+    assert [b.title for b in sorted(banners(), key=lambda b: b.position)] == ["Hai", "Một"]
+
+
+def test_a_bad_date_typed_the_american_way_is_refused_next_to_its_field(admin_client):
+    response = send(admin_client, BASE + "new", form_data(active_from="11/28/2026 09:15"))
+    assert response.status_code == 200
+    (error,) = fields_with_errors(response.text)["active_from"]
+    assert "Tháng 28 không có" in error
+    assert input_value(response.text, "active_from") == "11/28/2026 09:15"
+    assert banners() == []
