@@ -27,7 +27,7 @@ from app.media import (
     thumbnail_name,
 )
 from app.media_library.models import ALT_MAX, ORIGINAL_NAME_MAX, TITLE_MAX, MediaItem
-from app.media_library.usage import Usage, usages
+from app.media_library.usage import Usage, banner_pictures, usages
 from app.offload import offload
 from app.search.text import index_text
 
@@ -209,13 +209,11 @@ def _described() -> dict[str, tuple[str, str]]:
     """File name -> (title, alt) for the images articles and banners show: an illustration
     is titled after its article and described by its caption, an image in a body by the
     article, a banner's picture or a link's logo by the banner's title (its alt text)."""
-    from app.blocks.models import Banner
     from app.news.models import Article
 
     found: dict[str, tuple[str, str]] = {}
-    for title, image in db.session.execute(select(Banner.title, Banner.image).order_by(Banner.id)):
-        if image:
-            found.setdefault(image, (title, title))
+    for title, image in banner_pictures():
+        found.setdefault(image, (title, title))
     query = select(Article.title, Article.image, Article.image_caption, Article.body)
     for title, image, caption, body in db.session.execute(query.order_by(Article.id)):
         if image:

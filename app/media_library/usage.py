@@ -61,14 +61,30 @@ def in_articles(file_name: str) -> list[Usage]:
     ]
 
 
+def banner_pictures(file_name: str | None = None) -> list[tuple[str, str]]:
+    """(title, image) of the banners and partner links that show a picture (`file_name`, or
+    any). Read from the `banners` table by name: the banners' package imports the demo,
+    which seeds this library, so importing it here would make a cycle of packages."""
+    table = db.metadata.tables.get("banners")
+    if table is None:
+        return []
+    query = select(table.c.title, table.c.image).where(table.c.image.is_not(None))
+    if file_name is not None:
+        query = query.where(table.c.image == file_name)
+    return [(title, image) for title, image in db.session.execute(query.order_by(table.c.id))]
+
+
 def in_banners(file_name: str) -> list[Usage]:
     """Banners and partner links that show the image."""
-    from app.blocks.models import Banner
-
-    rows = db.session.scalars(
-        select(Banner.title).where(Banner.image == file_name).order_by(Banner.id).limit(MAX_LISTED)
-    )
-    return [Usage(f"Banner “{title}”") for title in rows]
+    return [Usage(f"Banner “{title}”") for title, _ in banner_pictures(file_name)[:MAX_LISTED]]
 
 
-__all__ = ["Finder", "Usage", "in_articles", "in_banners", "register_usage", "usages"]
+__all__ = [
+    "Finder",
+    "Usage",
+    "banner_pictures",
+    "in_articles",
+    "in_banners",
+    "register_usage",
+    "usages",
+]

@@ -176,3 +176,16 @@ def test_an_unused_image_is_deleted_with_its_files(app, ctx, make_article):
     # Deleted, the same picture may come back as a new item.
     again, created = add(picture((7, 7, 7)))
     assert created and again.file_name in stored_files()
+
+
+def test_a_banner_picture_is_not_deleted(app, ctx):
+    from app.blocks.models import Banner
+
+    item, _ = add(picture((9, 9, 90)))
+    db.session.add(Banner(title="Cổng dịch vụ công", image=item.file_name,
+                          target_url="https://dichvucong.gov.vn"))  # fmt: skip
+    db.session.commit()
+
+    with pytest.raises(InUse) as refused:
+        delete_item(item, by=None)
+    assert [(p.label, p.url) for p in refused.value.places] == [("Banner “Cổng dịch vụ công”", None)]
