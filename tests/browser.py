@@ -9,6 +9,7 @@ context per test) are in conftest.py.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -105,11 +106,13 @@ def wait_for(page: Page, predicate: Callable[[], object], timeout: float, step_m
 # each of them (CSP, accessibility, valid HTML).
 
 
-def first_link(page, prefix: str) -> str:
+def first_link(page, prefix: str, rest: str = ".+") -> str:
+    """The path of the page's first link below `prefix`, the rest of it matching `rest`."""
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     for href in hrefs:
-        if urlsplit(href).path.startswith(prefix) and urlsplit(href).path != prefix:
-            return urlsplit(href).path
+        path = urlsplit(href).path
+        if path.startswith(prefix) and re.fullmatch(rest, path[len(prefix) :]):
+            return path
     raise AssertionError(f"no link starting with {prefix} on {page.url}")
 
 
@@ -156,6 +159,8 @@ ADMIN_PAGES = [
     "/admin/audit",
     "/admin/y-kien/",
     "/admin/cai-dat/",
+    "/admin/menu/",
+    "/admin/menu/new",
     "/auth/profile",
 ]
 
@@ -170,4 +175,6 @@ def admin_pages(page: Page, base_url: str) -> list[str]:
     paths.append(first_link(page, "/admin/documents/"))
     page.goto(base_url + "/admin/documents/lists")
     paths.append(first_link(page, "/admin/documents/lists/"))
+    page.goto(base_url + "/admin/menu/")
+    paths.append(first_link(page, "/admin/menu/", r"\d+"))  # an item of the demo menu
     return [*paths, article_form]
