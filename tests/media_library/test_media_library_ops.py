@@ -188,4 +188,5 @@ def test_a_banner_picture_is_not_deleted(app, ctx):
 
     with pytest.raises(InUse) as refused:
         delete_item(item, by=None)
-    assert [(p.label, p.url) for p in refused.value.places] == [("Banner “Cổng dịch vụ công”", None)]
+    places = [(p.label, p.url) for p in refused.value.places]
+    assert places == [("Banner “Cổng dịch vụ công”", None)]
