@@ -13,12 +13,11 @@ from app.media import ImageRejected
 from app.media_library.forms import MAX_FILES, DeleteForm, TextsForm, UploadForm
 from app.media_library.models import MediaItem
 from app.media_library.operations import InUse, TooLarge, add_upload, delete_item, update_texts
-from app.media_library.queries import Q_MAX, search
+from app.media_library.queries import clean_query, search_page
 from app.media_library.usage import usages
 
 bp = Blueprint("media_library", __name__, url_prefix="/admin/thu-vien-anh")
 
-PER_PAGE = 24
 TOO_MANY = f"Mỗi lần tải lên tối đa {MAX_FILES} ảnh."
 
 
@@ -31,14 +30,9 @@ def _item_or_404(item_id: int) -> MediaItem:
     return db.session.get(MediaItem, item_id) or abort(404)
 
 
-def _query() -> str:
-    return request.args.get("q", "").strip()[:Q_MAX]
-
-
 def _library(form: UploadForm, status: int = 200):
-    q = _query()
-    # error_out=False: after a deletion the page an editor came back to may be empty.
-    pagination = db.paginate(search(q), page=page_number(), per_page=PER_PAGE, error_out=False)
+    q = clean_query(request.args.get("q"))
+    pagination = search_page(q, page_number())
     args = {"q": q} if q else {}
     return render_template("media_library/admin/library.html", pagination=pagination, q=q,
                            form=form, args=args, max_files=MAX_FILES), status  # fmt: skip

@@ -14,14 +14,12 @@ from werkzeug.exceptions import HTTPException
 from app.auth.policies import staff_required
 from app.converters import page_number
 from app.errors.handlers import MESSAGES
-from app.extensions import db
 from app.media import ImageRejected
 from app.media_library.operations import TooLarge, add_upload
-from app.media_library.queries import Q_MAX, as_json, search
+from app.media_library.queries import PER_PAGE, as_json, clean_query, search_page
 
 bp = Blueprint("media_library_api", __name__, url_prefix="/admin/thu-vien-anh/api")
 
-PER_PAGE = 24
 CSRF_MESSAGE = "Phiên làm việc đã hết hạn. Vui lòng tải lại trang và thử lại."
 
 
@@ -45,8 +43,8 @@ def http_error(error: HTTPException):
 @bp.get("")
 @staff_required
 def items():
-    q = request.args.get("q", "").strip()[:Q_MAX]
-    pagination = db.paginate(search(q), page=page_number(), per_page=PER_PAGE, error_out=False)
+    q = clean_query(request.args.get("q"))
+    pagination = search_page(q, page_number())
     return jsonify(
         items=[as_json(item) for item in pagination.items],
         page=pagination.page,

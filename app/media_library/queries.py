@@ -6,12 +6,14 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import Select, select
 
+from app.extensions import db
 from app.media import thumbnail_or_image
 from app.media_library.models import MediaItem
 from app.search.text import query_terms
 
 MAX_TERMS = 8
 Q_MAX = 200
+PER_PAGE = 24  # a grid of 2, 3, 4 or 6 columns fills its rows
 
 
 def search(q: str) -> Select:
@@ -21,6 +23,16 @@ def search(q: str) -> Select:
     for term in query_terms(q[:Q_MAX], MAX_TERMS):
         query = query.where(MediaItem.search_text.contains(term, autoescape=True))
     return query.order_by(MediaItem.created_at.desc(), MediaItem.id.desc())
+
+
+def search_page(q: str, page: int):
+    """One page of `search(q)`; a page past the last is empty (after a deletion, an editor
+    may come back to a page that no longer exists)."""
+    return db.paginate(search(q), page=page, per_page=PER_PAGE, error_out=False)
+
+
+def clean_query(raw: str | None) -> str:
+    return (raw or "").strip()[:Q_MAX]
 
 
 def uploader_name(item: MediaItem) -> str:
@@ -44,4 +56,4 @@ def as_json(item: MediaItem) -> dict:
     }
 
 
-__all__ = ["as_json", "search", "uploader_name"]
+__all__ = ["PER_PAGE", "as_json", "clean_query", "search", "search_page", "uploader_name"]
