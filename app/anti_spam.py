@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from flask import current_app, request
 from itsdangerous import BadSignature, Signer
 
+from app.page_view import format_count
 from app.rate_limit import Verdict, hit
 from app.visitor import address_key, fallback_id, stream_identity, user_agent_of
 
@@ -77,6 +78,42 @@ def is_email(value: str, max_length: int = 254) -> bool:
     return len(value) <= max_length and bool(EMAIL.match(value))
 
 
+def name_problem(name: str, max_length: int) -> str | None:
+    """What is wrong with a sender's name (given, not too long, no link), or None."""
+    if not name:
+        return "Vui lòng nhập họ tên."
+    if len(name) > max_length:
+        return f"Họ tên không được dài quá {max_length} ký tự."
+    if LINK.search(name):
+        return "Họ tên không được chứa liên kết."
+    return None
+
+
+def email_problem(email: str, max_length: int, missing: str) -> str | None:
+    if not email:
+        return missing
+    return None if is_email(email, max_length) else "Địa chỉ thư điện tử không hợp lệ."
+
+
+def text_problem(text: str, *, max_length: int, max_links: int, noun: str,
+                 missing: str) -> str | None:  # fmt: skip
+    """What is wrong with a message's text (given, not too long, few links), or None;
+    `noun` starts the sentences ("Ý kiến", "Nội dung")."""
+    if not text:
+        return missing
+    if len(text) > max_length:
+        return (f"{noun} dài {format_count(len(text))} ký tự, quá giới hạn "
+                f"{format_count(max_length)} ký tự. Vui lòng rút gọn.")  # fmt: skip
+    if len(LINK.findall(text)) > max_links:
+        return f"{noun} chứa quá nhiều liên kết (tối đa {max_links})."
+    return None
+
+
+def problems(**found: str | None) -> dict[str, str]:
+    """The fields that have a problem: problems(name=name_problem(...), ...)."""
+    return {key: problem for key, problem in found.items() if problem}
+
+
 @dataclass(frozen=True)
 class Poster:
     visitor: str  # the signed visitor cookie's id, else a hash of address and browser
@@ -116,11 +153,15 @@ __all__ = [
     "STAMP",
     "TOO_FAST",
     "Poster",
+    "email_problem",
     "is_email",
     "min_seconds",
+    "name_problem",
     "new_stamp",
     "poster",
+    "problems",
     "refused",
     "stamp_age",
     "stamp_error",
+    "text_problem",
 ]

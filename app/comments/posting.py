@@ -14,20 +14,21 @@ from werkzeug.datastructures import MultiDict
 
 from app.anti_spam import (  # shared with the contact form; re-exported for comments
     HONEYPOT,
-    LINK,
     MIN_SECONDS,
     STAMP,
     Poster,
-    is_email,
+    email_problem,
     min_seconds,
+    name_problem,
     new_stamp,
     poster,
+    problems,
     stamp_age,
     stamp_error,
+    text_problem,
 )
 from app.comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX
 from app.converters import parse_id
-from app.page_view import format_count
 
 MAX_LINKS = 2
 RAW_MAX = 20_000  # longer than this is no comment: 413, nothing echoed back
@@ -70,25 +71,13 @@ class Submission:
     def check(self, min_seconds: float) -> bool:
         """Fill `errors`; True when the comment may be stored."""
         errors = self.errors
-        if not self.name:
-            errors["name"] = "Vui lòng nhập họ tên."
-        elif len(self.name) > NAME_MAX:
-            errors["name"] = f"Họ tên không được dài quá {NAME_MAX} ký tự."
-        elif LINK.search(self.name):
-            errors["name"] = "Họ tên không được chứa liên kết."
-        if not self.email:
-            errors["email"] = "Vui lòng nhập địa chỉ thư điện tử (không hiển thị công khai)."
-        elif not is_email(self.email, EMAIL_MAX):
-            errors["email"] = "Địa chỉ thư điện tử không hợp lệ."
-        if not self.content:
-            errors["content"] = "Vui lòng nhập nội dung ý kiến."
-        elif len(self.content) > CONTENT_MAX:
-            errors["content"] = (
-                f"Ý kiến dài {format_count(len(self.content))} ký tự, quá giới hạn "
-                f"{format_count(CONTENT_MAX)} ký tự. Vui lòng rút gọn."
-            )
-        elif len(LINK.findall(self.content)) > MAX_LINKS:
-            errors["content"] = f"Ý kiến chứa quá nhiều liên kết (tối đa {MAX_LINKS})."
+        errors.update(problems(
+            name=name_problem(self.name, NAME_MAX),
+            email=email_problem(self.email, EMAIL_MAX,
+                                "Vui lòng nhập địa chỉ thư điện tử (không hiển thị công khai)."),
+            content=text_problem(self.content, max_length=CONTENT_MAX, max_links=MAX_LINKS,
+                                 noun="Ý kiến", missing="Vui lòng nhập nội dung ý kiến."),
+        ))  # fmt: skip
         problem, self.stamp = stamp_error(self.stamp, min_seconds)
         if problem:
             errors["form"] = problem

@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
 
-from app.anti_spam import HONEYPOT, LINK, STAMP, is_email, stamp_error
-from app.page_view import format_count
+from app.anti_spam import (
+    HONEYPOT,
+    STAMP,
+    email_problem,
+    name_problem,
+    problems,
+    stamp_error,
+    text_problem,
+)
 from app.pages.models import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, PHONE_MAX, SUBJECT_MAX
 from app.settings import Setting, declare, get
 
@@ -43,6 +50,14 @@ def contact_slug() -> str:
 
 def limits() -> dict[str, tuple[int, int]]:
     return {**LIMITS, **(current_app.config.get("CONTACT_LIMITS") or {})}
+
+
+def _subject_problem(subject: str) -> str | None:
+    if not subject:
+        return "Vui lòng nhập tiêu đề."
+    if len(subject) > SUBJECT_MAX:
+        return f"Tiêu đề không được dài quá {SUBJECT_MAX} ký tự."
+    return None
 
 
 @dataclass
@@ -84,31 +99,16 @@ class ContactSubmission:
     def check(self, min_seconds: float) -> bool:
         """Fill `errors`; True when the message may be stored."""
         errors = self.errors
-        if not self.name:
-            errors["name"] = "Vui lòng nhập họ tên."
-        elif len(self.name) > NAME_MAX:
-            errors["name"] = f"Họ tên không được dài quá {NAME_MAX} ký tự."
-        elif LINK.search(self.name):
-            errors["name"] = "Họ tên không được chứa liên kết."
-        if not self.email:
-            errors["email"] = "Vui lòng nhập địa chỉ thư điện tử để chúng tôi trả lời bạn."
-        elif not is_email(self.email, EMAIL_MAX):
-            errors["email"] = "Địa chỉ thư điện tử không hợp lệ."
+        errors.update(problems(
+            name=name_problem(self.name, NAME_MAX),
+            email=email_problem(self.email, EMAIL_MAX,
+                                "Vui lòng nhập địa chỉ thư điện tử để chúng tôi trả lời bạn."),
+            subject=_subject_problem(self.subject),
+            message=text_problem(self.message, max_length=MESSAGE_MAX, max_links=MAX_LINKS,
+                                 noun="Nội dung", missing="Vui lòng nhập nội dung."),
+        ))  # fmt: skip
         if self.phone and (len(self.phone) > PHONE_MAX or not _PHONE.fullmatch(self.phone)):
             errors["phone"] = "Số điện thoại chỉ gồm chữ số, dấu cách và các ký tự + ( ) . -"
-        if not self.subject:
-            errors["subject"] = "Vui lòng nhập tiêu đề."
-        elif len(self.subject) > SUBJECT_MAX:
-            errors["subject"] = f"Tiêu đề không được dài quá {SUBJECT_MAX} ký tự."
-        if not self.message:
-            errors["message"] = "Vui lòng nhập nội dung."
-        elif len(self.message) > MESSAGE_MAX:
-            errors["message"] = (
-                f"Nội dung dài {format_count(len(self.message))} ký tự, quá giới hạn "
-                f"{format_count(MESSAGE_MAX)} ký tự. Vui lòng rút gọn."
-            )
-        elif len(LINK.findall(self.message)) > MAX_LINKS:
-            errors["message"] = f"Nội dung chứa quá nhiều liên kết (tối đa {MAX_LINKS})."
         problem, self.stamp = stamp_error(self.stamp, min_seconds)
         if problem:
             errors["form"] = problem

@@ -85,7 +85,7 @@ def create_page(values: dict, *, by: User | None) -> Page:
     return page
 
 
-def update_page(page: Page, values: dict, *, by: User) -> Page:
+def update_page(page: Page, values: dict, *, by: User | None) -> Page:
     clean = _clean(values)
     clean["slug"] = _resolve_slug(values.get("slug") or "", clean["title"], page.id)
     changed = [name for name, value in clean.items() if getattr(page, name) != value]
