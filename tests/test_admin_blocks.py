@@ -810,3 +810,42 @@ def test_a_bad_date_typed_the_american_way_is_refused_next_to_its_field(admin_cl
     assert "Tháng 28 không có" in error
     assert input_value(response.text, "active_from") == "11/28/2026 09:15"
     assert banners() == []
+
+
+def test_a_picture_chosen_in_the_media_library_is_used_as_it_is(admin_client, app):
+    send(admin_client, BASE + "new", form_data(title="Đã có ảnh"), image=(png_bytes(), "a.png"))
+    (first,) = banners()
+    files = stored_images(app)
+    page = admin_client.get(BASE + "new").text
+    assert "Hoặc chọn từ thư viện ảnh" in page and 'name="library_image"' in page
+    assert "js/media-picker.js" in page  # the library's picker is offered
+    response = send(
+        admin_client,
+        BASE + "new",
+        form_data(title="Logo dùng lại", block="links", library_image=f"/media/{first.image}"),
+    )
+    assert response.status_code == 302
+    assert banners()[1].image == first.image
+    assert stored_images(app) == files  # nothing copied
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/media/0123456789abcdef0123456789abcde0.png",  # a name nothing was stored under
+        "https://evil.example/media/{name}",
+        "/media/../media/{name}",
+        "/media/{thumb}",
+        "/static/css/site.css",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_library_choice_that_names_no_stored_picture_is_refused(admin_client, app, url):
+    send(admin_client, BASE + "new", form_data(title="Đã có ảnh"), image=(png_bytes(), "a.png"))
+    (first,) = banners()
+    stem, ext = first.image.split(".")
+    url = url.format(name=first.image, thumb=f"{stem[:-1]}t.{ext}")
+    response = send(admin_client, BASE + "new", form_data(title="Lạ", library_image=url))
+    assert response.status_code == 200
+    assert field_errors(response.text) == ["Ảnh chọn từ thư viện không còn; hãy chọn lại."]
+    assert [b.title for b in banners()] == ["Đã có ảnh"]

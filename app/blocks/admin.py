@@ -15,6 +15,7 @@ from app.blocks.operations import (
     create_banner,
     delete_banner,
     move_banner,
+    stored_image_name,
     update_banner,
 )
 from app.blocks.queries import now
@@ -72,6 +73,8 @@ def _values_from(form: BannerForm, banner: Banner | None) -> dict | None:
         except ImageRejected as exc:
             form.image.errors.append(str(exc))
             return None
+    elif form.library_image.data:  # a picture of the library, already stored (checked)
+        values["image"] = stored_image_name(form.library_image.data)
     elif form.remove_image.data or banner is None:
         values["image"] = None
     return values

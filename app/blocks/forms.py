@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.blocks.models import BannerBlock, ScheduleState
-from app.blocks.operations import target_url_error
+from app.blocks.operations import stored_image_name, target_url_error
 from app.date_fields import VnDateTimeField
 from app.form_base import PortalForm, strip
 
@@ -54,6 +54,8 @@ class BannerForm(PortalForm):
     )
     image = FileField("Ảnh hoặc logo (JPEG, PNG, WebP, GIF)")
     remove_image = BooleanField("Bỏ ảnh hiện tại")
+    # The URL of a picture chosen in the media library's picker (set by banner-form.js).
+    library_image = HiddenField(filters=[strip])
     show_title = BooleanField(
         "Hiện tiêu đề trên ảnh",
         description="Chỉ với banner có ảnh. Để tắt nếu ảnh đã có chữ: tiêu đề sẽ che mất chữ "
@@ -70,6 +72,10 @@ class BannerForm(PortalForm):
         error = target_url_error(field.data or "")
         if error:
             raise ValidationError(error)
+
+    def validate_library_image(self, field) -> None:
+        if field.data and stored_image_name(field.data) is None:
+            raise ValidationError("Ảnh chọn từ thư viện không còn; hãy chọn lại.")
 
     def validate_position(self, field) -> None:
         # Not NumberRange: it would add a second error to a value that is no number at all.

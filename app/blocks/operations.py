@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import redis
-from flask import Request, current_app
+from flask import Request, current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -19,6 +19,7 @@ from app.blocks.models import Banner, BannerBlock
 from app.dates import site_zone
 from app.db_sqlite import lock_wait
 from app.extensions import db
+from app.media import IMAGE_NAME, image_dir
 from app.stats.models import CounterFlush
 from app.stats.spool import register_replayer
 from app.visitor import identify, is_prefetch
@@ -68,6 +69,18 @@ def target_url_error(url: str) -> str | None:
 
 def is_http_url(url: str) -> bool:
     return target_url_error(url) is None
+
+
+def stored_image_name(url: str) -> str | None:
+    """The stored picture an image URL of this site names (`/media/<name>`, what the media
+    library's picker gives), or None when it names none: another site, a thumbnail, a name
+    the media module would not make, a file that is not there."""
+    name = url.rsplit("/", 1)[-1]
+    if not IMAGE_NAME.fullmatch(name) or name.partition(".")[0].endswith("t"):
+        return None
+    if url != url_for("media.image", name=name) or not (image_dir() / name).is_file():
+        return None
+    return name
 
 
 def _validate(values: dict) -> None:
