@@ -59,8 +59,10 @@ OVERFLOW = """() => {
 
 
 def shot_name(path: str) -> str:
-    """A file name for a page: `/` is home, `/van-ban/?q=x` is van-ban-q-x."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:80] or "home"
+    """A file name for a page: `/` is home, `/van-ban/?q=x` is van-ban-q-x; a long one keeps
+    its start and its end (an article, its print view and its comments differ at the end)."""
+    name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
+    return name if len(name) <= 80 else f"{name[:40]}--{name[-38:]}"
 
 
 def check_pages(page, base_url: str, pages: list[tuple[str, int]], folder: Path) -> list[str]:

@@ -99,7 +99,8 @@ def _form_page(item: MenuItem | None):
             getattr(form, exc.field or "label").errors.append(str(exc))
         else:
             return redirect(url_for(".index", _anchor=f"muc-{saved.id}"))
-    return render_template("menu/admin/item_form.html", form=form, item=item)
+    return render_template("menu/admin/item_form.html", form=form, item=item,
+                           pages=queries.page_choices())  # fmt: skip
 
 
 @bp.route("/new", methods=["GET", "POST"])

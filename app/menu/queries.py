@@ -12,6 +12,7 @@ from app.menu.links import KIND_LABELS
 from app.menu.models import MenuItem, MenuKind
 from app.news.models import Category
 from app.news.queries import category_tree
+from app.pages.models import Page
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ def document_code(document_id: int) -> str:
     return db.session.scalar(select(Document.code).where(Document.id == document_id)) or ""
 
 
+def page_choices() -> dict[str, str]:
+    """The static pages' slugs and titles, drafts marked, for the page field's suggestions."""
+    rows = db.session.execute(select(Page.slug, Page.title, Page.published).order_by(Page.position))
+    return {slug: title + ("" if published else " (bản nháp)") for slug, title, published in rows}
+
+
 def category_choices() -> dict[int, str]:
     """The news categories, indented as a tree, for a select."""
     return {0: "(Chọn chuyên mục)"} | {
@@ -85,4 +92,4 @@ def category_choices() -> dict[int, str]:
     }
 
 
-__all__ = ["Row", "category_choices", "document_code", "document_id", "menu_rows"]
+__all__ = ["Row", "category_choices", "document_code", "document_id", "menu_rows", "page_choices"]

@@ -24,6 +24,7 @@ from app.extensions import db, redis_store
 from app.menu.links import item_url
 from app.menu.models import MAX_DEPTH, MenuItem, MenuKind
 from app.news.models import Category
+from app.pages.models import Page
 from app.redis_keys import CONTENT_VERSION
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ def load() -> tuple[Link, ...]:
         categories = dict(db.session.execute(
             select(Category.id, Category.slug).where(Category.id.in_(wanted[MenuKind.CATEGORY]))
         ).all())  # fmt: skip
+    pages: set[str] = set()
+    if any(i.kind == MenuKind.PAGE for i in items):  # a draft page is no link yet
+        pages = set(db.session.scalars(select(Page.slug).where(Page.published.is_(True))))
     documents: dict[int, str] = {}
     if wanted[MenuKind.DOCUMENT]:
         documents = dict(db.session.execute(
@@ -122,7 +126,10 @@ def load() -> tuple[Link, ...]:
     def branch(parent_id: int | None, depth: int) -> tuple[Link, ...]:
         links = []
         for item in below.get(parent_id, ()):
-            url = item_url(MenuKind(item.kind), item.target, categories, documents)
+            kind = MenuKind(item.kind)
+            if kind == MenuKind.PAGE and item.target not in pages:
+                continue
+            url = item_url(kind, item.target, categories, documents)
             if url is not None:
                 children = branch(item.id, depth + 1) if depth < MAX_DEPTH else ()
                 links.append(Link(item.label, url, item.new_tab, children))

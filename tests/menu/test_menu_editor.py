@@ -26,7 +26,8 @@ def add(client, label: str, kind: str, **fields) -> MenuItem:
 
 
 def test_items_of_every_kind_make_the_sites_menu_in_order(admin_client, client, make_category,
-                                                         make_document):  # fmt: skip
+                                                         make_document, make_page):  # fmt: skip
+    make_page("gioi-thieu")
     news = make_category("Tin tức")
     document = make_document("12/QĐ-UBND")
     add(admin_client, "Trang chủ", "home")

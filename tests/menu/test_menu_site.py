@@ -77,10 +77,14 @@ def test_the_current_page_is_marked_in_the_menu(client, make_category):
     assert '<a href="/">Trang chủ</a>' in page
 
 
-def test_items_whose_target_is_gone_are_left_out(client, make_category, make_document, app):
+def test_items_whose_target_is_gone_are_left_out(client, make_category, make_document,
+                                                 make_page):  # fmt: skip
     gone = make_category("Sáp nhập")
     hidden = make_document("7/TB-UBND", published=False)
+    make_page("lich-tiep-dan", published=False)
     add("Trang chủ", MenuKind.HOME)
+    add("Lịch tiếp dân", MenuKind.PAGE, "lich-tiep-dan")  # a draft
+    add("Trang đã xóa", MenuKind.PAGE, "khong-co")
     add("Chuyên mục cũ", MenuKind.CATEGORY, str(gone.id))
     add("Văn bản nháp", MenuKind.DOCUMENT, str(hidden.id))
     db.session.add(MenuItem(label="Hỏng", kind=MenuKind.URL, target="javascript:alert(1)"))
@@ -103,8 +107,9 @@ def test_labels_are_escaped(client):
 
 
 @pytest.mark.parametrize("app", [{"PAGE_CACHE_SECONDS": 30}], indirect=True)
-def test_an_edit_shows_at_once_on_a_cached_page(app, client, make_category):
+def test_an_edit_shows_at_once_on_a_cached_page(app, client, make_category, make_page):
     make_category("Thông báo")
+    make_page("lien-he")
     client.get("/")
     assert len(app.extensions["page_cache"]) == 1  # the home page is cached now
     item = add("Liên hệ", MenuKind.PAGE, "lien-he")
@@ -116,7 +121,8 @@ def test_an_edit_shows_at_once_on_a_cached_page(app, client, make_category):
     ]  # fmt: skip
 
 
-def test_the_menu_is_read_once_per_content_version(client):
+def test_the_menu_is_read_once_per_content_version(client, make_page):
+    make_page("lien-he")
     top = add("Tin tức", MenuKind.DOCUMENTS)
     add("Con", MenuKind.HOME, parent=top)
     client.get("/van-ban/")  # a page that is never cached: it renders every time
