@@ -153,6 +153,8 @@
   query.addEventListener("keydown", function (event) {
     // Enter searches here; it must not submit a form the dialog may sit in.
     if (event.key === "Enter") { event.preventDefault(); find(); }
+    // A search field would take the first Esc to clear itself: Esc closes, as everywhere.
+    if (event.key === "Escape") { event.preventDefault(); dialog.close(); }
   });
   prev.addEventListener("click", function () { if (state.page > 1) load(state.page - 1); });
   next.addEventListener("click", function () { if (state.page < state.pages) load(state.page + 1); });
@@ -190,6 +192,8 @@
     state.promise = new Promise(function (resolve) { state.resolve = resolve; });
     showBrowse();
     say("");
+    state.q = "";
+    query.value = "";
     if (!dialog.open) dialog.showModal();
     query.focus();
     load(1);
