@@ -21,7 +21,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from app.extensions import db
-from app.news.models import Article
+from app.news.models import Article, ArticleRevision
 
 ARTICLES = "/admin/news/articles"
 NEW = "/admin/news/articles/new"
@@ -170,6 +170,13 @@ def article_row(article_id: int) -> Article | None:
 def article_count() -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count(Article.id)))
+
+
+def revisions_of(article_id: int) -> list[ArticleRevision]:
+    """The article's revisions as stored, oldest first."""
+    db.session.expire_all()
+    query = select(ArticleRevision).where(ArticleRevision.article_id == article_id)
+    return list(db.session.scalars(query.order_by(ArticleRevision.id)))
 
 
 def set_times(article_id: int, **values) -> None:

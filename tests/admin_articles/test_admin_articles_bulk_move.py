@@ -4,13 +4,10 @@ ones only by a publisher; each move kept in the revisions and audited."""
 
 from __future__ import annotations
 
-from article_admin import ARTICLES, BULK, article_row, form_data, save, titles_on
+from article_admin import ARTICLES, BULK, article_row, form_data, revisions_of, save, titles_on
 from audit_log import audit_rows
 from auth_helpers import logged_in_client, page_token
 from pages import flashes
-
-from app.extensions import db
-from app.news.models import ArticleRevision
 
 
 def move(client, ids: list[int], target: int | str):
@@ -41,12 +38,7 @@ def test_an_administrator_moves_articles_and_public_pages_follow(app, admin_clie
     assert "Tin chuyển hai" in titles_on(visitor, f"/chuyen-muc/{cats.b_slug}")
     moves = audit_rows(app, "article.move")
     assert [row.detail for row in moves] == ["Chuyển từ “Giáo dục” sang “Y tế”"] * 2
-    db.session.expire_all()
-    last = db.session.scalars(
-        db.select(ArticleRevision).where(ArticleRevision.article_id == first)
-        .order_by(ArticleRevision.id.desc())
-    ).first()  # fmt: skip
-    assert last.note == "Chuyển từ “Giáo dục” sang “Y tế”"
+    assert revisions_of(first)[-1].note == "Chuyển từ “Giáo dục” sang “Y tế”"
 
 
 def test_an_editor_moves_only_to_a_category_assigned_to_them(

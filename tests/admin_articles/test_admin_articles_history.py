@@ -11,23 +11,16 @@ from article_admin import (
     edit_page,
     form_data,
     public_status,
+    revisions_of,
     save,
     submit,
 )
 from audit_log import audit_rows
 from auth_helpers import logged_in_client, page_token
 from pages import flashes, parse, squash
-from sqlalchemy import select
 
-from app.extensions import db
-from app.news.models import ArticleRevision, RevisionState
+from app.news.models import RevisionState
 from app.news.revision_diff import diff_words
-
-
-def revisions_of(article_id: int) -> list[ArticleRevision]:
-    db.session.expire_all()
-    query = select(ArticleRevision).where(ArticleRevision.article_id == article_id)
-    return list(db.session.scalars(query.order_by(ArticleRevision.id)))
 
 
 def compare_page(client, article_id: int, revision_id: int, against: str = "") -> str:

@@ -16,6 +16,7 @@ from article_admin import (
     form_data,
     list_rows,
     public_status,
+    revisions_of,
     save,
     set_times,
     submit,
@@ -27,7 +28,7 @@ from pages import flashes, parse, squash
 
 from app.dates import utcnow
 from app.extensions import db
-from app.news.models import ArticleRevision, ArticleStatus, Category
+from app.news.models import ArticleStatus, Category
 
 QUEUE = "/admin/news/cho-duyet"
 TITLE = "Kế hoạch tuyển sinh lớp mười"
@@ -72,15 +73,7 @@ def queue_titles(client) -> list[str]:
 
 
 def revision_notes(article_id: int) -> list[str]:
-    db.session.expire_all()
-    return [
-        r.note
-        for r in db.session.scalars(
-            db.select(ArticleRevision)
-            .where(ArticleRevision.article_id == article_id)
-            .order_by(ArticleRevision.id)
-        )
-    ]
+    return [r.note for r in revisions_of(article_id)]
 
 
 def test_an_editor_submits_and_the_article_waits_in_the_queue_unseen_by_readers(

@@ -25,6 +25,7 @@ from article_admin import (
     local_form_time,
     png_bytes,
     public_status,
+    revisions_of,
     save,
     set_times,
     shown_image,
@@ -38,7 +39,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEntry
 from app.dates import utcnow
 from app.extensions import db
-from app.news.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
+from app.news.models import Article, ArticleStatus, Category, RevisionState
 
 # --- Scheduling and expiry -----------------------------------------------------------------------
 
@@ -416,17 +417,6 @@ def test_refused_saves_write_no_audit_row(category_editor_client, cats):
 
 
 PROPOSED = "Đã lưu thay đổi, chờ người có quyền xuất bản duyệt."
-
-
-def revisions_of(article_id: int) -> list[ArticleRevision]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            select(ArticleRevision)
-            .where(ArticleRevision.article_id == article_id)
-            .order_by(ArticleRevision.id)
-        )
-    )
 
 
 def propose(category_editor_client, article: Article, **changes):
