@@ -183,6 +183,7 @@ def save_article(article: Article | None, *, by: User, values: dict, tags: list[
                  extra_categories: list[Category]) -> Article:  # fmt: skip
     """Create or update from the editor form: sanitised, revision kept, audited."""
     slug = values.pop("slug", None) or values["title"]
+    previous_status = None
     if article is None:
         article = create_article(slug=slug, tags=tags, extra_categories=extra_categories,
                                  commit=False, **values)  # fmt: skip
@@ -196,7 +197,7 @@ def save_article(article: Article | None, *, by: User, values: dict, tags: list[
         if previous_status != article.status:
             action = f"article.status.{article.status}"
     note = ""
-    if article.status == ArticleStatus.SUBMITTED:
+    if article.status == ArticleStatus.SUBMITTED and previous_status != ArticleStatus.SUBMITTED:
         action, note = "article.submit", SUBMIT_NOTE
         article.submitted_at = utcnow()
     if article.status == ArticleStatus.PUBLISHED and article.published_at is None:

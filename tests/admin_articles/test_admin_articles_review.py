@@ -27,8 +27,7 @@ from auth_helpers import logged_in_client, page_token
 from pages import flashes, parse, squash
 
 from app.dates import utcnow
-from app.extensions import db
-from app.news.models import ArticleStatus, Category
+from app.news.models import ArticleStatus
 
 QUEUE = "/admin/news/cho-duyet"
 TITLE = "Kế hoạch tuyển sinh lớp mười"
@@ -243,7 +242,7 @@ def test_the_queue_is_in_the_admin_menu(publisher_client):
 
 
 def test_a_publisher_saving_a_submitted_article_keeps_it_submitted(
-    category_editor_client, publisher_client, cats
+    app, category_editor_client, publisher_client, cats
 ):
     article_id = send_for_review(category_editor_client, cats.a)
     page = edit_page(publisher_client, article_id)
@@ -256,4 +255,7 @@ def test_a_publisher_saving_a_submitted_article_keeps_it_submitted(
     )
 
     assert article_row(article_id).status == ArticleStatus.SUBMITTED
-    assert db.session.get(Category, cats.a) is not None
+    # A save is no new submission: the editor's submission time and audit row stay theirs.
+    assert [(r.username, r.action) for r in audit_rows(app, prefix="article.")] == [
+        ("bientap", "article.submit"), ("xuatban", "article.update")
+    ]  # fmt: skip
