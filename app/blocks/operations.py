@@ -20,6 +20,7 @@ from app.dates import site_zone
 from app.db_sqlite import lock_wait
 from app.extensions import db
 from app.media import IMAGE_NAME, image_dir
+from app.ordering import move_in_order
 from app.stats.models import CounterFlush
 from app.stats.spool import register_replayer
 from app.visitor import identify, is_prefetch
@@ -141,22 +142,12 @@ def delete_banner(banner: Banner, *, by: User) -> None:
 
 def move_banner(banner: Banner, step: int, *, by: User) -> bool:
     """Move the banner one place up (step -1) or down (+1) among its block's banners; False
-    when it is first or last already. The block is numbered 1, 2, 3... in its new order, so
-    equal or sparse numbers typed in the form move too."""
-    if step not in (-1, 1):
-        raise ValueError("step must be -1 or 1")
-    siblings = list(
-        db.session.scalars(
-            select(Banner).where(Banner.block == banner.block).order_by(Banner.position, Banner.id)
-        )
+    when it is first or last already. The block is numbered 1, 2, 3... in its new order."""
+    siblings = db.session.scalars(
+        select(Banner).where(Banner.block == banner.block).order_by(Banner.position, Banner.id)
     )
-    index = siblings.index(banner)
-    other = index + step
-    if not 0 <= other < len(siblings):
+    if not move_in_order(siblings, banner, step):
         return False
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for number, sibling in enumerate(siblings, 1):
-        sibling.position = number
     audit("banner.move", banner, f"{banner.block}: {banner.title} -> {banner.position}", by=by,
           commit=False)  # fmt: skip
     db.session.commit()
