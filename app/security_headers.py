@@ -19,8 +19,16 @@ from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request
 
 from app import page_cache
+from app.embeds import FRAME_HOSTS
 
 NONCE_KEY = "nonce"
+# Set by a page that runs TinyMCE (templates/news/admin/_body_editor.html).
+STYLE_ATTRIBUTES_KEY = "portal.csp_style_attributes"
+# TinyMCE writes a few style attributes of its own inside its editing frame (the marker it
+# scrolls the caret into view with: `<span style="display: inline-block">`), which no option
+# turns off. Pages with the editor, and only they (admin pages, never cached), allow inline
+# style attributes; scripts, <style> elements and every reader's page stay as strict.
+EDITOR_RELAXATION = "; style-src-attr 'unsafe-inline'"
 
 
 def current_nonce(req: Request | None = None, app: Flask | None = None) -> str:
@@ -38,6 +46,13 @@ def csp_nonce() -> Markup:
     return page_cache.per_request(NONCE_KEY)
 
 
+def allow_style_attributes() -> str:
+    """For a template that runs TinyMCE: this response's policy allows style attributes
+    (EDITOR_RELAXATION). Returns an empty string, so it can be called from a template."""
+    request.environ[STYLE_ATTRIBUTES_KEY] = True
+    return ""
+
+
 def content_security_policy(external_images: bool) -> str:
     """The policy, with `{nonce}` where each response's nonce goes."""
     images = "'self' data: https:" if external_images else "'self' data:"
@@ -45,8 +60,10 @@ def content_security_policy(external_images: bool) -> str:
         "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
         "style-src 'self' 'nonce-{nonce}'; "
         f"img-src {images}; font-src 'self'; connect-src 'self'; media-src 'self'; "
-        # pdf.js runs its parser in a worker loaded from our own static files.
-        "worker-src 'self'; frame-src 'self'; frame-ancestors 'self'; object-src 'none'; "
+        # pdf.js runs its parser in a worker loaded from our own static files; frames: ours
+        # (the PDF preview) and the video embeds app/embeds.py builds, nothing else.
+        f"worker-src 'self'; frame-src 'self' {' '.join(FRAME_HOSTS)}; frame-ancestors 'self'; "
+        "object-src 'none'; "
         "base-uri 'self'; form-action 'self'"
     )
 
@@ -66,6 +83,8 @@ def add_headers(app: Flask, headers: Headers, req: Request, view=None) -> None:
     present = {name.lower() for name, _ in headers.items()}
     if "content-security-policy" not in present:
         policy = app.extensions["csp_policy"]
+        if req.environ.get(STYLE_ATTRIBUTES_KEY):
+            policy += EDITOR_RELAXATION
         headers.add("Content-Security-Policy", policy.replace("{nonce}", current_nonce(req)))
     for key, name, value in FIXED_HEADERS:
         if key not in present:
@@ -82,4 +101,5 @@ def init_app(app: Flask) -> None:
     )
     page_cache.register_request_value(NONCE_KEY, current_nonce)
     app.add_template_global(csp_nonce, "csp_nonce")
+    app.add_template_global(allow_style_attributes, "csp_allow_style_attributes")
     page_cache.add_response_hook(app, add_headers)

@@ -1,6 +1,6 @@
 """Every page type under the site's Content-Security-Policy in a real browser (Debian's
 Chromium driven by Playwright, against a real gunicorn server): no console error and no CSP
-violation on any public or admin page, the Quill editor included while it is used; the
+violation on any public or admin page, the TinyMCE editor included while it is used; the
 confirmations that replaced inline handlers still ask; and another site cannot frame the
 admin."""
 
@@ -95,31 +95,40 @@ def test_admin_pages_show_no_console_error_and_no_csp_violation(server, context)
     for path in paths[:-1]:
         watched.visit(server.url(path))
     watched.visit(server.url(paths[-1]))  # an existing article in the editor
-    page.locator(".ql-editor").wait_for()
+    page.wait_for_function("() => window.articleEditor && window.articleEditor.initialized")
 
     assert watched.problems() == [], "\n".join(watched.problems())
 
 
 def test_the_article_editor_works_under_the_policy(server, context):
-    """Quill styles through the CSSOM, which a policy without 'unsafe-inline' allows; using
-    its toolbar (pickers, formats, the link tooltip) must not trip the policy."""
+    """TinyMCE styles through the CSSOM and its own stylesheets, which a policy without
+    'unsafe-inline' allows; using its toolbar (blocks, formats, alignment, the link dialog,
+    a table) must not trip the policy."""
     watched = Watched(context.new_page())
     page = watched.page
     login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
-    editor = page.locator(".ql-editor")
-    editor.click()
+    page.wait_for_function("() => window.articleEditor && window.articleEditor.initialized")
+    page.frame_locator("iframe.tox-edit-area__iframe").locator("body").click()
     page.keyboard.type("Đoạn văn thử nghiệm dưới chính sách bảo mật.")
     page.keyboard.press("Control+A")
-    page.click(".ql-toolbar .ql-header .ql-picker-label")
-    page.click(".ql-toolbar .ql-header .ql-picker-item[data-value='2']")
-    page.click(".ql-toolbar button.ql-bold")
-    page.click(".ql-toolbar button.ql-link")
-    page.locator(".ql-tooltip input[type=text]").fill("https://example.gov.vn/")
+    page.click("button[data-mce-name='blocks']")
+    page.get_by_role("menuitemcheckbox", name="Tiêu đề mục").click()
+    page.click("button[data-mce-name='bold']")
+    page.click("button[data-mce-name='aligncenter']")
+    page.click("button[data-mce-name='link']")
+    dialog = page.locator(".tox-dialog")
+    dialog.locator("input[type=url]").first.fill("https://example.gov.vn/")
+    dialog.get_by_role("button", name="Lưu").click()
+    page.keyboard.press("End")
     page.keyboard.press("Enter")
+    page.click("button[data-mce-name='table']")
+    page.get_by_role("menuitem", name="Bảng", exact=True).hover()
+    page.locator(".tox-insert-table-picker > div").nth(11).click()
     page.wait_for_timeout(200)
 
-    html = page.eval_on_selector("textarea.body-source", "t => t.value")
-    assert "<h2>" in html and "<strong>" in html and 'href="https://example.gov.vn/"' in html
+    html = page.evaluate("() => window.articleEditor.getContent()")
+    assert '<h2 class="align-center">' in html and "<strong>" in html, html
+    assert 'href="https://example.gov.vn/"' in html and "<table>" in html, html
     assert watched.problems() == [], "\n".join(watched.problems())
 
 

@@ -1,7 +1,9 @@
 """The article editor in a real browser (Debian's Chromium driven by Playwright) against a real
-gunicorn server: an administrator writes an article in the Quill editor, inserts an image
-through the toolbar's image button (upload, then a caption prompt), publishes it, and a
-reader finds the title, the text and the captioned figure on the public page."""
+gunicorn server: an administrator writes an article in TinyMCE, aligns a paragraph, inserts a
+captioned image from the media library (the toolbar's "Thư viện ảnh", uploading in the picker)
+and a YouTube video (the media dialog, the iframe built by the server), publishes it, and a
+reader finds all of it on the public page; a refused save gives the body back without running
+what was typed."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ TITLE = "Hội thảo chuyển đổi số năm 2024"
 LEAD = "Hội thảo bàn về chuyển đổi số trong cơ quan nhà nước."
 BODY_TEXT = "Sáng nay, hơn 200 đại biểu đã dự hội thảo tại hội trường tỉnh."
 CAPTION = "Quang cảnh hội thảo chuyển đổi số"
+VIDEO = "https://youtu.be/dQw4w9WgXcQ?t=42"
+EMBED_SRC = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=42"
 
 pytestmark = [
     requires_chromium,
@@ -45,39 +49,51 @@ def photo_png() -> bytes:
     return out.getvalue()
 
 
-def test_an_article_written_with_a_captioned_image_in_the_editor_is_published(server, page):
-    dialogs: list[str] = []
+def wait_for_editor(page) -> None:
+    page.wait_for_function("() => window.articleEditor && window.articleEditor.initialized")
 
-    def answer(dialog):
-        dialogs.append(f"{dialog.type}: {dialog.message}")
-        if dialog.type == "prompt":  # the caption, asked once the upload succeeded
-            dialog.accept(CAPTION)
-        else:  # an alert means the upload failed: the assertions below say so
-            dialog.accept()
 
-    page.on("dialog", answer)
+def test_an_article_written_in_the_editor_is_published_as_written(server, page):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
+    wait_for_editor(page)
 
     page.fill("#title", TITLE)
     page.fill("#lead", LEAD)
-    editor = page.locator(".ql-editor")
-    editor.click()
+    body = page.frame_locator("iframe.tox-edit-area__iframe").locator("body")
+    body.click()
     page.keyboard.type(BODY_TEXT)
+    page.click("button[data-mce-name='aligncenter']")
+    page.keyboard.press("End")
     page.keyboard.press("Enter")
+
+    # The media library's picker: upload a picture, caption it, insert it.
+    page.click("button[data-mce-name='thuvienanh']")
+    page.locator("#media-picker").wait_for(state="visible")
     with page.expect_file_chooser() as chooser:
-        page.click(".ql-toolbar button.ql-image")
+        page.get_by_role("button", name="Tải ảnh mới lên").click()
     chooser.value.set_files({"name": "hoi-thao.png", "mimeType": "image/png",
                              "buffer": photo_png()})  # fmt: skip
-    editor.locator("figure img").wait_for(state="attached")
-    assert dialogs and dialogs[0].startswith("prompt:"), dialogs
-    assert editor.locator("figure figcaption").inner_text() == CAPTION
+    page.locator("#media-picker-alt").wait_for(state="visible")
+    page.locator("#media-picker-alt").fill("Đại biểu trong hội trường")
+    page.locator("#media-picker-caption").fill(CAPTION)
+    page.get_by_role("button", name="Chèn ảnh").click()
+    body.locator("figure.image img").wait_for(state="attached")
+
+    # A video: the media dialog asks the server for the embed of the address typed.
+    page.click("button[data-mce-name='media']")
+    dialog = page.locator(".tox-dialog")
+    dialog.locator("input[type=url]").first.fill(VIDEO)
+    dialog.locator("button", has_text="Lưu").click()
+    page.wait_for_function("src => window.articleEditor.getContent().includes(src)", arg=EMBED_SRC)
+
     page.select_option("#status", "published")
     page.click("#article-form button[type=submit]")
     page.wait_for_url(lambda url: urlsplit(url).path.rsplit("/", 1)[-1].isdigit())
     assert "Đã lưu bài viết." in page.locator("main").inner_text()
 
-    public_link = page.locator("a", has_text="Xem trên trang")
-    href = public_link.get_attribute("href")
+    href = page.locator("a", has_text="Xem trên trang").get_attribute("href")
     assert href and href.startswith("/tin-tuc/"), href
     reader = desktop_context(page.context.browser, timeout=None)
     try:
@@ -85,32 +101,40 @@ def test_an_article_written_with_a_captioned_image_in_the_editor_is_published(se
         response = public.goto(server.url(href))
         assert response is not None and response.status == 200
         assert public.locator("h1.article-title").inner_text().strip() == TITLE
-        body = public.locator(".article-body")
-        assert BODY_TEXT in body.inner_text()
-        figure = body.locator("figure")
+        article_body = public.locator(".article-body")
+        paragraph = article_body.locator("p.align-center", has_text=BODY_TEXT)
+        assert paragraph.evaluate("p => getComputedStyle(p).textAlign") == "center"
+        figure = article_body.locator("figure.image")
         assert figure.count() == 1
         assert figure.locator("figcaption").inner_text().strip() == CAPTION
         image = figure.locator("img")
         assert (image.get_attribute("src") or "").startswith("/media/")
+        assert image.get_attribute("alt") == "Đại biểu trong hội trường"
         public.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
         )
-        assert image.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [320, 200]
+        frame = article_body.locator("iframe")
+        assert frame.get_attribute("src") == EMBED_SRC
+        assert frame.get_attribute("title") == "Video YouTube"
+        # Responsive 16:9 in the column.
+        width, height = frame.evaluate("f => [f.clientWidth, f.clientHeight]")
+        assert abs(width * 9 / 16 - height) <= 2, (width, height)
     finally:
         reader.close()
-    assert [d for d in dialogs if not d.startswith("prompt:")] == [], dialogs
+    assert errors == []
 
 
 HOSTILE_BODY = (
     "<p>Đoạn văn còn giữ lại.</p>"
     '<img src="/khong-co-anh.png" onerror="window.__hacked = true">'
     '<p><img src=x onerror="window.__hacked = true"></p>'
+    '<iframe src="javascript:window.__hacked = true"></iframe>'
 )
 
 
 def test_a_refused_save_puts_the_body_back_without_running_what_was_typed(server, page):
     """Self-XSS: the 400 page gives the typed body back to the editor, which must not turn it
-    into live DOM with its handlers (it once did, through innerHTML)."""
+    into live DOM with its handlers."""
     page.add_init_script(
         "window.__violations = [];"
         "document.addEventListener('securitypolicyviolation', e => "
@@ -118,13 +142,14 @@ def test_a_refused_save_puts_the_body_back_without_running_what_was_typed(server
     )
     login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
     page.fill("#lead", LEAD)  # the title stays empty: the save is refused
-    page.wait_for_function("window.articleEditor !== undefined")
+    wait_for_editor(page)
 
     # HTMLFormElement.submit() skips the submit event, so the editor cannot replace the
     # textarea's value with its own (clean) HTML: the server gets the payload as typed.
     with page.expect_navigation():
         page.evaluate(
             """body => {
+                window.articleEditor.remove();
                 const source = document.querySelector('textarea.body-source');
                 source.value = body;
                 source.form.submit();
@@ -133,9 +158,11 @@ def test_a_refused_save_puts_the_body_back_without_running_what_was_typed(server
         )
 
     assert "Bài viết chưa được lưu" in page.locator("main").inner_text()
-    page.wait_for_function("window.articleEditor !== undefined")
+    wait_for_editor(page)
     page.wait_for_timeout(300)  # any image the editor created has failed to load by now
-    assert "Đoạn văn còn giữ lại." in page.locator(".ql-editor").inner_text()
+    body = page.frame_locator("iframe.tox-edit-area__iframe").locator("body")
+    assert "Đoạn văn còn giữ lại." in body.inner_text()
     assert page.evaluate("window.__hacked") is None
-    assert page.locator("[onerror]").count() == 0
+    assert page.locator("[onerror]").count() == 0 and body.locator("[onerror]").count() == 0
+    assert body.locator("iframe").count() == 0
     assert page.evaluate("window.__violations") == []

@@ -39,6 +39,8 @@ def assert_site_policy(response) -> None:
     assert csp["img-src"] == "'self' data:"
     assert csp["worker-src"] == "'self'"
     assert csp["frame-ancestors"] == "'self'"
+    # Frames: our own, and exactly the two video hosts of app/embeds.py.
+    assert csp["frame-src"] == "'self' https://www.youtube-nocookie.com https://www.facebook.com"
     assert csp["object-src"] == "'none'"
     assert csp["base-uri"] == "'self'"
     assert csp["form-action"] == "'self'"
@@ -80,6 +82,22 @@ def test_admin_pages_cannot_be_framed_by_other_sites(app):
         assert response.status_code == 200, path
         assert policy(response)["frame-ancestors"] == "'self'"
         assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_only_pages_with_the_body_editor_allow_style_attributes(app, client, make_article):
+    """TinyMCE writes style attributes in its frame: the editor's pages allow them, and only
+    style attributes; readers' pages and other admin pages do not."""
+    article = make_article()
+    admin = logged_in_client(app, new_account("soanthao", role=Role.ADMIN))
+    editor = admin.get("/admin/news/articles/new")
+    assert editor.status_code == 200
+    assert policy(editor)["style-src-attr"] == "'unsafe-inline'"
+    header = editor.headers["Content-Security-Policy"]
+    assert header.count("unsafe-inline") == 1 and "unsafe-eval" not in header
+    for response in (admin.get("/admin/"), admin.get("/admin/news/articles"),
+                     client.get(f"/tin-tuc/{article.slug}", headers=UA)):  # fmt: skip
+        assert "style-src-attr" not in policy(response)
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
 
 
 def test_hsts_only_over_https(app, client):

@@ -11,7 +11,6 @@
   "use strict";
   var holder = document.getElementById("body-editor");
   var source = holder && holder.querySelector("textarea.body-source");
-  var schemaNode = document.getElementById("body-editor-schema");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
   function postJSON(url, body) {
@@ -39,8 +38,8 @@
     return [{ selector: selector, classes: "align-" + name }];
   }
 
-  if (holder && source && schemaNode && window.tinymce) {
-    var schema = JSON.parse(schemaNode.textContent);
+  if (holder && source && window.tinymce) {
+    var schema = JSON.parse(holder.getAttribute("data-schema"));
     var base = holder.getAttribute("data-tinymce");
     var hasPicker = function () { return !!(window.MediaPicker && window.MediaPicker.open); };
 
@@ -104,7 +103,7 @@
       media_poster: false,
       media_dimensions: false,
       // Tables: header rows in <thead> with <th>, no inline sizes (the CSP refuses them).
-      table_header_type: "section",
+      table_header_type: "sectionCells",
       table_use_colgroups: false,
       table_default_attributes: {},
       table_default_styles: {},
