@@ -32,6 +32,7 @@ from app.extensions import db
 from app.media import save_uploaded_image
 from app.media_library import demo as media_demo
 from app.menu import demo as menu_demo
+from app.news import workflow_demo
 from app.news.models import Article, ArticleStatus, Category
 from app.news.operations import create_article
 from app.pages import demo as pages_demo
@@ -250,4 +251,5 @@ def seed_demo(content: DemoContent | None = None) -> dict[str, int]:
     counts["ratings"] = seed_ratings(content)  # after the commit: each vote commits
     counts["menu items"] = menu_demo.seed_demo()
     counts["library images"] = media_demo.seed_demo()  # after the articles and banners
+    counts["pending changes"] = workflow_demo.seed_demo()
     return counts
