@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.admin_menu import DashboardCount, NavItem, register_count, register_nav, row_count
+from app.admin_menu import NavItem, register_nav
 from app.media_library.usage import in_articles, in_banners, register_usage
 
 
@@ -13,13 +13,11 @@ def init_app(app: Flask) -> None:
     """Registers the admin page, the picker's API, the menu entry, `flask media` and the
     places that use images."""
     from app.media_library import admin, api, cli
-    from app.media_library.models import MediaItem
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(cli.media)
     register_nav(app, NavItem("Thư viện ảnh", "media_library.library", 15))
-    register_count(app, DashboardCount("ảnh trong thư viện", row_count(MediaItem), 60))
     register_usage(app, in_articles)
     register_usage(app, in_banners)
 
