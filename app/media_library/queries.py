@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.media import thumbnail_or_image
@@ -19,7 +20,7 @@ PER_PAGE = 24  # a grid of 2, 3, 4 or 6 columns fills its rows
 def search(q: str) -> Select:
     """The items whose title, alt text, original or stored file name hold every word of `q`
     (folded: `Hội thảo` finds `hoi thao`), newest first."""
-    query = select(MediaItem)
+    query = select(MediaItem).options(selectinload(MediaItem.uploaded_by))
     for term in query_terms(q[:Q_MAX], MAX_TERMS):
         query = query.where(MediaItem.search_text.contains(term, autoescape=True))
     return query.order_by(MediaItem.created_at.desc(), MediaItem.id.desc())
