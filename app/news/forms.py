@@ -92,7 +92,9 @@ class ArticleForm(PortalForm):
             raise ValidationError("Thời điểm ngừng đăng phải sau thời điểm đăng.")
 
     def validate_status(self, field) -> None:
-        if field.data == ArticleStatus.SCHEDULED and not self.published_at.data:
+        # A time that could not be read has its own message; one is enough.
+        typed = self.published_at.data or self.published_at.process_errors
+        if field.data == ArticleStatus.SCHEDULED and not typed:
             raise ValidationError("Hẹn giờ xuất bản cần có thời điểm đăng.")
 
     def tag_list(self) -> list[str]:

@@ -97,6 +97,7 @@ def test_an_american_date_is_refused_next_to_the_field_not_misread(admin_client,
     shown = " ".join(errors_next_to(response.text, "published_at"))
     assert "Tháng 28 không có" in shown
     assert "ngày trước, tháng sau" in shown
+    assert errors_next_to(response.text, "status") == []  # one message is enough
     # What was typed stays in the box for the editor to correct.
     assert value_of(response.text, "published_at") == "11/28/2026 09:15"
 
