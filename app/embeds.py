@@ -75,7 +75,11 @@ def _split(url: str):
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or parts.username or parts.password or parts.port:
+    try:
+        port = parts.port
+    except ValueError:  # "host:alert(1)"
+        return None
+    if parts.scheme not in ("http", "https") or parts.username or parts.password or port:
         return None
     return parts
 

@@ -128,7 +128,11 @@ def sanitize_html(html: str, *, external_images: bool | None = None) -> str:
         if attr == "class":
             return editor_classes(tag, value)
         if attr in ("style", "align"):
-            return alignment_of(attr, value)
+            # Only the alignment is kept, in one form the second pass reads back.
+            align = alignment_of(attr, value)
+            if align is None:
+                return None
+            return f"text-align: {align}" if attr == "style" else align
         if tag == "img" and attr == "src" and not external_images and not is_local_url(value):
             return None
         if tag == "iframe" and attr == "src":
