@@ -57,7 +57,12 @@ from app.news.operations import (
     save_article,
     set_status,
 )
-from app.news.queries import own_pending_revision, pending_revisions, review_queue_size
+from app.news.queries import (
+    own_pending_revision,
+    own_turned_down,
+    pending_revisions,
+    review_queue_size,
+)
 from app.news.workflow import move_articles
 
 bp = Blueprint("news_admin", __name__, url_prefix="/admin/news")
@@ -292,6 +297,7 @@ def _editor(article: Article | None):
     _fill_choices(form, article)
     locked = needs_approval(article, may_publish(current_user))
     own_pending = own_pending_revision(article, current_user) if locked else None
+    turned_down = own_turned_down(article, current_user) if locked and not own_pending else None
     if request.method == "GET" and article is not None:
         _show_article(form, article)
         if own_pending is not None:
@@ -327,7 +333,7 @@ def _editor(article: Article | None):
     return render_template("news/admin/article_form.html", form=form, article=article,
                            others=others, locked=locked, own_pending=own_pending,
                            pending=pending, statuses=STATUS_LABELS, decision=decision,
-                           may_publish=may_publish(current_user),
+                           may_publish=may_publish(current_user), turned_down=turned_down,
                            SUBMITTED=ArticleStatus.SUBMITTED,
                            RETURNED=ArticleStatus.RETURNED), status  # fmt: skip
 
@@ -402,7 +408,7 @@ def review(article_id: int, revision_id: int):
             apply_revision(rev, by=current_user, allowed_category=allowed)
             flash("Đã áp dụng bản sửa; bài viết trên trang đã được cập nhật.", "info")
         else:
-            discard_revision(rev, by=current_user)
+            discard_revision(rev, by=current_user, note=form.note.data or "")
             flash("Đã bỏ bản sửa; bài viết giữ nguyên.", "info")
     except NotApplicable as exc:
         flash(str(exc), "error")

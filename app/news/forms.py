@@ -148,3 +148,4 @@ class ReviewForm(PortalForm):
     """A publisher's decision on a pending revision, from the button pressed."""
 
     action = SelectField(choices={"apply": "Áp dụng", "discard": "Bỏ bản sửa"})
+    note = TextAreaField("Ghi chú cho người sửa (khi bỏ bản sửa)", validators=[Length(max=2000)])

@@ -356,13 +356,18 @@ def apply_revision(
     return article
 
 
-def discard_revision(revision: ArticleRevision, *, by: User) -> None:
-    """Turn down a pending revision; the article stays as it is."""
+def discard_revision(revision: ArticleRevision, *, by: User, note: str = "") -> None:
+    """Turn down a pending revision; the article stays as it is. A note (why, what to change)
+    is kept on the revision for its editor to read."""
     if revision.state != RevisionState.PENDING:
         raise NotApplicable("Bản sửa này không còn chờ duyệt.")
     revision.state = RevisionState.DISCARDED
-    audit("article.propose.discard", None, f"revision={revision.id} by {revision.username}",
-          by=by, commit=False, object_type="article",
+    note = " ".join(note.split())[:2000]
+    detail = f"revision={revision.id} by {revision.username}"
+    if note:
+        revision.note = f"Trả lại: {note}"
+        detail += f"; {note}"
+    audit("article.propose.discard", None, detail, by=by, commit=False, object_type="article",
           object_id=str(revision.article_id))  # fmt: skip
     db.session.commit()
     log.info("article.propose.discard %s revision %s by %s", revision.article_id, revision.id,

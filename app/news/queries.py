@@ -252,6 +252,20 @@ def previous_revision(revision: ArticleRevision) -> ArticleRevision | None:
     )
 
 
+def own_turned_down(article: Article, user) -> ArticleRevision | None:
+    """`user`'s newest revision of `article` when a publisher turned it down with a note."""
+    newest = db.session.scalar(
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article.id)
+        .where(ArticleRevision.user_id == getattr(user, "id", None))
+        .order_by(ArticleRevision.id.desc())
+        .limit(1)
+    )
+    if newest is not None and newest.state == RevisionState.DISCARDED and newest.note:
+        return newest
+    return None
+
+
 def own_pending_revision(article: Article, user) -> ArticleRevision | None:
     """The newest change `user` proposed for `article` that is still waiting."""
     mine = [r for r in pending_revisions(article) if r.user_id == getattr(user, "id", None)]

@@ -259,3 +259,35 @@ def test_a_publisher_saving_a_submitted_article_keeps_it_submitted(
     assert [(r.username, r.action) for r in audit_rows(app, prefix="article.")] == [
         ("bientap", "article.submit"), ("xuatban", "article.update")
     ]  # fmt: skip
+
+
+def test_a_change_turned_down_with_a_note_shows_the_note_to_its_editor(
+    app, category_editor_client, publisher_client, cats, published
+):
+    submit(
+        category_editor_client,
+        form_data(cats.a, title="Lịch tiếp dân (sửa sai giờ)"),
+        path=f"{ARTICLES}/{published.id}",
+    )
+    pending = revisions_of(published.id)[-1]
+    path = f"{ARTICLES}/{published.id}/revisions/{pending.id}"
+    token = page_token(publisher_client, path)
+
+    response = publisher_client.post(
+        f"{path}/review",
+        data={"csrf_token": token, "action": "discard", "note": "Giờ tiếp dân vẫn là 8 giờ."},
+    )
+
+    assert response.status_code == 302
+    assert article_row(published.id).title == "Thông báo lịch tiếp dân"
+    shown = parse(edit_page(category_editor_client, published.id)).find("div", id="review-note")
+    assert shown is not None and "Giờ tiếp dân vẫn là 8 giờ." in squash(shown.text())
+    assert "Giờ tiếp dân vẫn là 8 giờ." in audit_rows(app, "article.propose.discard")[-1].detail
+    # A new change of theirs replaces the note with its own pending state.
+    submit(
+        category_editor_client,
+        form_data(cats.a, title="Lịch tiếp dân (bổ sung địa điểm)"),
+        path=f"{ARTICLES}/{published.id}",
+    )
+    page = edit_page(category_editor_client, published.id)
+    assert parse(page).find("div", id="review-note") is None
