@@ -37,7 +37,9 @@ CONFIRM = (
     "nên trang cần bạn xác nhận một lần nữa; nội dung bạn viết vẫn được giữ nguyên."
 )
 REFUSED = "Thư chưa được gửi. Vui lòng sửa các mục được đánh dấu bên dưới."
-LIMITED = "Bạn đã gửi nhiều thư trong thời gian ngắn. Vui lòng thử lại sau {} giây."
+LIMITED = (
+    "Quá nhiều yêu cầu. Bạn đã gửi nhiều thư trong thời gian ngắn. Vui lòng thử lại sau {} giây."
+)
 FORM_ANCHOR = "gui-lien-he"
 
 
