@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from flask import url_for
 from sqlalchemy import select
 
-from app.blocks.demo import seed_demo as seed_banners
+from app.blocks.models import Banner, BannerBlock
 from app.comments.models import Comment
 from app.comments.operations import recount
 from app.dates import local_to_utc, to_local, utcnow
-from app.demo.images import landscape_jpeg
-from app.demo.loader import DemoArticle, DemoContent, DemoReply, load
+from app.demo.images import banner_png, landscape_jpeg, logo_png, text_banner_png
+from app.demo.loader import DemoArticle, DemoBanner, DemoContent, DemoLink, DemoReply, load
 from app.demo.pdf import document_pdf
 from app.documents.models import Document, Field
 from app.documents.operations import (
@@ -111,6 +111,43 @@ def seed_articles(content: DemoContent, categories: dict[str, Category]) -> int:
             expires_at=expires,
             commit=False,
         )
+        added += 1
+    return added
+
+
+def _banner_kind(block: BannerBlock) -> str:
+    # A banner is recognised by its title in either banner position: a site seeded before
+    # there were two keeps its banners where they are instead of getting copies.
+    return "link" if block == BannerBlock.LINKS else "banner"
+
+
+def _stored_png(data: bytes) -> str:
+    return save_uploaded_image(io.BytesIO(data))
+
+
+def seed_banners(banners: list[DemoBanner], links: list[DemoLink]) -> int:
+    """Add the banners (in their positions, pictures with their own words) and the partner
+    links (with their logos) that are missing, by title; return how many were added."""
+    existing = {(_banner_kind(b.block), b.title) for b in db.session.scalars(select(Banner))}
+    added = 0
+    for item in banners:
+        if ("banner", item.title) in existing:
+            continue
+        picture = text_banner_png(item.color, item.image_text) if item.image_text else (
+            banner_png(item.color))  # fmt: skip
+        db.session.add(
+            Banner(title=item.title, target_url=item.target_url, image=_stored_png(picture),
+                   block=item.position, position=item.order, show_title=item.show_title)
+        )  # fmt: skip
+        added += 1
+    for link in links:
+        if ("link", link.title) in existing:
+            continue
+        logo = logo_png(link.logo_color, link.logo_text) if link.logo_color else None
+        db.session.add(
+            Banner(title=link.title, target_url=link.target_url, block=BannerBlock.LINKS,
+                   image=_stored_png(logo) if logo else None, position=link.order)
+        )  # fmt: skip
         added += 1
     return added
 

@@ -10,16 +10,16 @@ import pytest
 from banner_pages import add, banner_titles, section
 from sqlalchemy import select
 
-from app.blocks.demo import seed_demo
 from app.blocks.models import Banner, BannerBlock
 from app.demo.loader import DATA_DIR, DemoDataError, load
+from app.demo.seed import seed_banners
 from app.extensions import db
 
 
 def seed(app) -> int:
     content = load()
     with app.test_request_context("/"):
-        added = seed_demo(content.banners, content.links)
+        added = seed_banners(content.banners, content.links)
         db.session.commit()
     return added
 
