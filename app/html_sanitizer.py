@@ -226,8 +226,10 @@ class _TreeBuilder(HTMLParser):
 
 def _fix_attributes(element: Element) -> Element | None:
     """Alignment into classes, the embed written again, attributes in schema order; None
-    when the element must go (a frame that is no allowed embed)."""
+    when the element must go (a frame that is no allowed embed, an image without source)."""
     attrs = element.attrs
+    if element.tag == "img" and not attrs.get("src"):
+        return None  # its source was refused: an <img> without one is no image
     if element.tag == "iframe":
         embed = embeds.from_src(attrs.get("src", ""))
         if embed is None:
@@ -276,6 +278,9 @@ def _clean_children(element: Element, keep_whitespace: bool) -> None:
             if child is None:
                 continue
             _clean_children(child, keep)
+            if child.tag == "a" and "href" not in child.attrs:
+                fixed.extend(child.children)  # a link to nothing (its URL was refused)
+                continue
         fixed.append(child)
     if element.tag in BLOCKS or element.tag == "body":
         fixed = _drop_trailing_br(fixed)

@@ -16,8 +16,8 @@ DIRTY = (
     '<img src="/media/0123456789abcdef0123456789abcde0.jpg" alt="ảnh">'
 )
 CLEAN = (
-    '<p class="align-center">Thông báo</p><p><img alt="điểm ảnh">'
-    '<img src="/media/0123456789abcdef0123456789abcde0.jpg" alt="ảnh"></p>'
+    '<p class="align-center">Thông báo</p>'
+    '<p><img src="/media/0123456789abcdef0123456789abcde0.jpg" alt="ảnh"></p>'
 )
 
 

@@ -57,6 +57,9 @@
       elementpath: false,
       resize: true,
       min_height: 420,
+      // Chromium gets no title on the editing frame from TinyMCE (only Firefox does).
+      iframe_attrs: { title: "Nội dung bài viết (vùng soạn thảo)" },
+      iframe_aria_text: "Nội dung bài viết. Nhấn Alt+0 để xem trợ giúp.",
       plugins: "lists advlist link autolink table image media",
       toolbar: "undo redo | blocks | bold italic underline strikethrough | " +
         "alignleft aligncenter alignright alignjustify | bullist numlist outdent indent | " +

@@ -21,7 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import ADMIN_PASSWORD, ADMIN_USERNAME, login, requires_chromium
+from browser import ADMIN_PASSWORD, ADMIN_USERNAME, desktop_context, login, requires_chromium
+from test_browser_quality import axe_violations, nu_errors
 
 from app.html_sanitizer import sanitize_html
 
@@ -212,3 +213,54 @@ def test_word_html_pasted_keeps_its_table_and_list_and_loses_fonts_and_colours(s
     for lost in ("style=", "font-family", "color", "Mso", "<span", "<o:p", "mso-"):
         assert lost not in stored, (lost, stored)
     assert urlsplit(page.url).path.endswith(str(article_id))
+
+
+READERS_BODY = ("table-results.html", "table-merged.html", "lists-nested.html", "figures.html",
+                "embeds.html", "aligned.html")  # fmt: skip
+
+
+def test_readers_get_tables_embeds_and_alignment_valid_accessible_and_narrow(
+    server, browser, context, tmp_path
+):
+    """The article page of a body with tables, figures, embeds and aligned text: valid HTML
+    (the Nu checker), no axe violation, and at 390 px nothing wider than the screen (a wide
+    table scrolls inside the article)."""
+    articles = Articles(server)
+    article_id = articles.first_id()
+    body = "".join((CORPUS / name).read_text(encoding="utf-8") for name in READERS_BODY)
+    cells = "".join(f"<td>Cột số {n} rất rộng</td>" for n in range(12))
+    body += f"<table><tr>{cells}</tr></table>"
+    articles.put_body(article_id, body)
+    page = context.new_page()
+    open_article(page, server, article_id)
+    save(page)  # through the app: cached pages are made stale
+    href = page.locator("a", has_text="Xem trên trang").get_attribute("href")
+    assert href and href.startswith("/tin-tuc/"), href
+
+    reader = desktop_context(browser, bypass_csp=True)
+    public = reader.new_page()
+    response = public.goto(server.url(href), wait_until="load")
+    assert response is not None and response.status == 200
+    shown = public.locator(".article-body")
+    assert shown.locator("thead th").count() >= 6 and shown.locator("iframe").count() == 3
+    assert shown.locator("iframe[title]").count() == 3
+    assert shown.locator(".align-center").first.evaluate("e => getComputedStyle(e).textAlign") == (
+        "center"
+    )
+    violations = axe_violations(public)
+    errors = nu_errors({href: response.text()}, tmp_path)
+    reader.close()
+    assert errors + violations == [], "\n".join(errors + violations)
+
+    phone = desktop_context(browser, viewport={"width": 390, "height": 844})
+    narrow = phone.new_page()
+    narrow.goto(server.url(href), wait_until="load")
+    widths = narrow.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth,"
+        " Math.max(...[...document.querySelectorAll('.article-body table')]"
+        ".map(t => t.scrollWidth - t.clientWidth))]"
+    )
+    phone.close()
+    page_width, screen, table_scroll = widths
+    assert page_width <= screen, widths
+    assert table_scroll > 0, "the wide table should scroll inside the article"
