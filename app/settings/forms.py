@@ -51,7 +51,8 @@ def settings_form(settings: dict[str, Setting], values: dict[str, object]) -> Po
     fields = {k: _field(s) for k, s in settings.items()}
     for key, setting in settings.items():
         if setting.kind == "image":
-            fields[REMOVE.format(key)] = BooleanField("Bỏ ảnh hiện tại")
+            what = setting.label[:1].lower() + setting.label[1:]
+            fields[REMOVE.format(key)] = BooleanField(f"Bỏ {what} hiện tại")
     form_class = type("SettingsForm", (PortalForm,), fields)
     return form_class(data={k: v for k, v in values.items() if settings[k].kind != "image"})
 
