@@ -14,6 +14,7 @@ from app.menu import store
 from app.menu.links import url_error
 from app.menu.models import MAX_DEPTH, MenuItem, MenuKind
 from app.news.models import Category
+from app.ordering import move_in_order
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -181,14 +182,9 @@ def delete_item(item: MenuItem, *, by: User | None) -> int:
 def move_item(item: MenuItem, offset: int, *, by: User | None) -> bool:
     """Move the item `offset` places (-1 up, +1 down) among its siblings; False at an end."""
     query = select(MenuItem).where(_under(item.parent_id))
-    siblings = list(db.session.scalars(query.order_by(MenuItem.position, MenuItem.id)))
-    index = siblings.index(item)
-    other = index + offset
-    if offset not in (-1, 1) or not 0 <= other < len(siblings):
+    siblings = db.session.scalars(query.order_by(MenuItem.position, MenuItem.id))
+    if not move_in_order(list(siblings), item, offset, start=0):
         return False
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings):  # renumbered: equal positions break no tie
-        sibling.position = position
     audit("menu.move", item, f"{item.label}: {'lên' if offset < 0 else 'xuống'}", by=by,
           commit=False)  # fmt: skip
     _commit()
