@@ -29,9 +29,11 @@ def upgrade():
         sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["uploaded_by_id"], ["users.id"],
-            name=op.f("fk_media_items_uploaded_by_id_users"), ondelete="SET NULL",
-        ),  # fmt: skip
+            ["uploaded_by_id"],
+            ["users.id"],
+            name=op.f("fk_media_items_uploaded_by_id_users"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_media_items")),
         sa.UniqueConstraint("content_hash", name=op.f("uq_media_items_content_hash")),
         sa.UniqueConstraint("file_name", name=op.f("uq_media_items_file_name")),
