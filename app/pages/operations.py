@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -63,10 +64,11 @@ def _clean(values: dict) -> dict:
     }
 
 
-def _commit_slug(slug: str) -> None:
-    """Commit; a slug taken by a concurrent save after it was checked is a field error."""
+@contextmanager
+def _slug_guard(slug: str):
+    """A slug taken by a concurrent save after it was checked becomes a field error."""
     try:
-        db.session.commit()
+        yield
     except IntegrityError as exc:
         db.session.rollback()
         raise PageError(SLUG_TAKEN.format(slug), "slug") from exc
@@ -77,11 +79,12 @@ def create_page(values: dict, *, by: User | None) -> Page:
     is sanitised. Audited when a person made it (`by=None`: the demo seed)."""
     clean = _clean(values)
     page = Page(slug=_resolve_slug(values.get("slug") or "", clean["title"], None), **clean)
-    db.session.add(page)
-    db.session.flush()
-    if by is not None:
-        audit("page.create", page, f"{page.title} ({page.slug})", by=by, commit=False)
-    _commit_slug(page.slug)
+    with _slug_guard(page.slug):
+        db.session.add(page)
+        db.session.flush()
+        if by is not None:
+            audit("page.create", page, f"{page.title} ({page.slug})", by=by, commit=False)
+        db.session.commit()
     return page
 
 
@@ -91,9 +94,10 @@ def update_page(page: Page, values: dict, *, by: User | None) -> Page:
     changed = [name for name, value in clean.items() if getattr(page, name) != value]
     for name in changed:
         setattr(page, name, clean[name])
-    if changed:
-        audit("page.update", page, ", ".join(changed), by=by, commit=False)
-    _commit_slug(page.slug)
+    with _slug_guard(clean["slug"]):
+        if changed:
+            audit("page.update", page, ", ".join(changed), by=by, commit=False)
+        db.session.commit()
     return page
 
 
