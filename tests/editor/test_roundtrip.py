@@ -123,13 +123,20 @@ def caret_at_end(page) -> None:
     page.keyboard.press("End")
 
 
-def test_a_table_with_a_header_row_made_in_the_editor_is_saved_with_thead_and_th(server, context):
+def editing(server, context, body: str):
+    """An article holding `body` open in the editor, the caret at its end: (articles, id,
+    page)."""
     articles = Articles(server)
     article_id = articles.first_id()
-    articles.put_body(article_id, "<p>Bảng kết quả:</p>")
+    articles.put_body(article_id, body)
     page = context.new_page()
     open_article(page, server, article_id)
     caret_at_end(page)
+    return articles, article_id, page
+
+
+def test_a_table_with_a_header_row_made_in_the_editor_is_saved_with_thead_and_th(server, context):
+    articles, article_id, page = editing(server, context, "<p>Bảng kết quả:</p>")
     page.keyboard.press("Enter")
 
     # Bảng > Bảng: the grid, 3 columns by 2 rows.
@@ -184,12 +191,7 @@ WORD_HTML = (
 
 
 def test_word_html_pasted_keeps_its_table_and_list_and_loses_fonts_and_colours(server, context):
-    articles = Articles(server)
-    article_id = articles.first_id()
-    articles.put_body(article_id, "<p>Dán vào đây:</p>")
-    page = context.new_page()
-    open_article(page, server, article_id)
-    caret_at_end(page)
+    articles, article_id, page = editing(server, context, "<p>Dán vào đây:</p>")
     frame = page.frame_locator("iframe.tox-edit-area__iframe")
     # A real paste event with Word's clipboard flavours, dispatched where the caret is.
     frame.locator("body").evaluate(
