@@ -24,7 +24,8 @@ class MenuItemForm(PortalForm):
     )
     kind = SelectField(
         "Liên kết tới",
-        choices={k.value: v for k, v in KIND_LABELS.items()},
+        choices={k.value: v for k, v in KIND_LABELS.items()}
+        | {MenuKind.PAGE.value: "Trang tĩnh (Giới thiệu, Liên hệ…)"},
         default=MenuKind.CATEGORY.value,
         invalid_choice_message="Chọn loại liên kết trong danh sách.",
     )

@@ -13,7 +13,7 @@ from app.menu.models import MenuKind
 KIND_LABELS = {
     MenuKind.HOME: "Trang chủ",
     MenuKind.CATEGORY: "Chuyên mục tin",
-    MenuKind.PAGE: "Trang tĩnh (Giới thiệu, Liên hệ…)",
+    MenuKind.PAGE: "Trang tĩnh",
     MenuKind.DOCUMENTS: "Danh sách văn bản",
     MenuKind.DOCUMENT: "Một văn bản",
     MenuKind.URL: "Địa chỉ bên ngoài",
