@@ -138,3 +138,21 @@ def test_the_menu_is_read_once_per_content_version(client, make_page):
         client.get("/van-ban/")
     assert len(seen) == 1
     assert [label for label, _, _ in site_menu(page)] == ["Tin tức", "Liên hệ"]
+
+
+def test_without_redis_the_menu_is_read_from_the_database_on_each_page(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", REDIS_SOCKET_TIMEOUT=0.2)
+    with app.app_context():
+        add("Văn bản", MenuKind.DOCUMENTS)
+        client = app.test_client()
+        assert site_menu(client.get("/van-ban/").text) == [("Văn bản", "/van-ban/", [])]
+        # Written by another process (no forget() here), and the version cannot move.
+        db.session.add(MenuItem(label="Trang chủ", kind=MenuKind.HOME, position=9))
+        db.session.commit()
+
+        page = client.get("/van-ban/")
+
+        assert page.status_code == 200
+        assert [label for label, _, _ in site_menu(page.text)] == ["Văn bản", "Trang chủ"]
+        db.session.remove()
+        db.engine.dispose()
