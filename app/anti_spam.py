@@ -13,7 +13,7 @@ import hmac
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, request
 from itsdangerous import BadSignature, Signer
@@ -29,6 +29,7 @@ STAMP_MAX_AGE = 24 * 3600
 LINK = re.compile(r"https?://|www\.|\[url|<a\s", re.IGNORECASE)
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
 
+RAW_MAX = 20_000  # a field longer than this is no reader's text: 413, nothing echoed back
 TOO_FAST = "Bạn gửi nhanh quá. Vui lòng chờ vài giây rồi bấm Gửi lại."
 NO_STAMP = "Biểu mẫu đã quá hạn hoặc thiếu thông tin. Vui lòng kiểm tra và bấm Gửi lại."
 
@@ -114,6 +115,44 @@ def problems(**found: str | None) -> dict[str, str]:
     return {key: problem for key, problem in found.items() if problem}
 
 
+def one_line(text: str) -> str:
+    """A typed line: runs of white space as one space, none around."""
+    return " ".join(text.split())
+
+
+def paragraphs(text: str) -> str:
+    """A typed text: line breaks as "\n", no white space around."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@dataclass
+class ReaderPost:
+    """Base of a reader's post as a dataclass (a comment, a contact message): the honeypot,
+    the "started" stamp and the errors found (field name -> message, "form" for the form)."""
+
+    honeypot: str = ""
+    stamp: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def texts(self) -> tuple[str, ...]:
+        """Every field the reader typed (a subclass names its own)."""
+        return ()
+
+    @property
+    def oversized(self) -> bool:
+        return any(len(v) > RAW_MAX for v in (*self.texts(), self.honeypot))
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.honeypot.strip())
+
+    def check_stamp(self, min_seconds: float) -> None:
+        """The minimum time since the stamp; a missing or bad stamp is replaced by a new one."""
+        problem, self.stamp = stamp_error(self.stamp, min_seconds)
+        if problem:
+            self.errors["form"] = problem
+
+
 @dataclass(frozen=True)
 class Poster:
     visitor: str  # the signed visitor cookie's id, else a hash of address and browser
@@ -153,10 +192,14 @@ __all__ = [
     "STAMP",
     "TOO_FAST",
     "Poster",
+    "RAW_MAX",
+    "ReaderPost",
     "email_problem",
     "is_email",
     "min_seconds",
     "name_problem",
+    "one_line",
+    "paragraphs",
     "new_stamp",
     "poster",
     "problems",

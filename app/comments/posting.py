@@ -7,7 +7,7 @@ the reader's text kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
 from werkzeug.datastructures import MultiDict
@@ -15,58 +15,52 @@ from werkzeug.datastructures import MultiDict
 from app.anti_spam import (  # shared with the contact form; re-exported for comments
     HONEYPOT,
     MIN_SECONDS,
+    RAW_MAX,
     STAMP,
     Poster,
+    ReaderPost,
     email_problem,
     min_seconds,
     name_problem,
     new_stamp,
+    one_line,
+    paragraphs,
     poster,
     problems,
     stamp_age,
-    stamp_error,
     text_problem,
 )
 from app.comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX
 from app.converters import parse_id
 
 MAX_LINKS = 2
-RAW_MAX = 20_000  # longer than this is no comment: 413, nothing echoed back
 # Default limits: (events, seconds). Config COMMENT_LIMITS overrides them by name.
 LIMITS = {"visitor": (5, 300), "ip": (30, 600)}
 
 
 @dataclass
-class Submission:
+class Submission(ReaderPost):
     """A comment as posted, and what is wrong with it (field name -> message)."""
 
     name: str = ""
     email: str = ""
     content: str = ""
     parent_id: int | None = None
-    honeypot: str = ""
-    stamp: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_form(cls, form: MultiDict) -> Submission:
         text = {k: form.get(k, "") for k in ("name", "email", "content", HONEYPOT, STAMP)}
         return cls(
-            name=" ".join(text["name"].split()),
+            name=one_line(text["name"]),
             email=text["email"].strip(),
-            content=text["content"].replace("\r\n", "\n").replace("\r", "\n").strip(),
+            content=paragraphs(text["content"]),
             parent_id=parse_id(form.get("parent_id")),
             honeypot=text[HONEYPOT],
             stamp=text[STAMP],
         )
 
-    @property
-    def oversized(self) -> bool:
-        return any(len(v) > RAW_MAX for v in (self.name, self.email, self.content, self.honeypot))
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.honeypot.strip())
+    def texts(self) -> tuple[str, ...]:
+        return (self.name, self.email, self.content)
 
     def check(self, min_seconds: float) -> bool:
         """Fill `errors`; True when the comment may be stored."""
@@ -78,9 +72,7 @@ class Submission:
             content=text_problem(self.content, max_length=CONTENT_MAX, max_links=MAX_LINKS,
                                  noun="Ý kiến", missing="Vui lòng nhập nội dung ý kiến."),
         ))  # fmt: skip
-        problem, self.stamp = stamp_error(self.stamp, min_seconds)
-        if problem:
-            errors["form"] = problem
+        self.check_stamp(min_seconds)
         return not errors
 
 
@@ -91,6 +83,7 @@ def limits() -> dict[str, tuple[int, int]]:
 __all__ = [
     "HONEYPOT",
     "MIN_SECONDS",
+    "RAW_MAX",
     "STAMP",
     "Poster",
     "Submission",

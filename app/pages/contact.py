@@ -8,7 +8,7 @@ and say what to change; the caller shows the form again with the reader's text k
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
@@ -16,16 +16,17 @@ from werkzeug.datastructures import MultiDict
 from app.anti_spam import (
     HONEYPOT,
     STAMP,
+    ReaderPost,
     email_problem,
     name_problem,
+    one_line,
+    paragraphs,
     problems,
-    stamp_error,
     text_problem,
 )
 from app.pages.models import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, PHONE_MAX, SUBJECT_MAX
 from app.settings import Setting, declare, get
 
-RAW_MAX = 20_000  # longer than this is no message: 413, nothing echoed back
 MAX_LINKS = 3
 # Default limits: (events, seconds). Config CONTACT_LIMITS overrides them by name.
 LIMITS = {"visitor": (3, 600), "ip": (10, 3600)}
@@ -61,7 +62,7 @@ def _subject_problem(subject: str) -> str | None:
 
 
 @dataclass
-class ContactSubmission:
+class ContactSubmission(ReaderPost):
     """A contact message as posted, and what is wrong with it (field name -> message)."""
 
     name: str = ""
@@ -69,32 +70,23 @@ class ContactSubmission:
     phone: str = ""
     subject: str = ""
     message: str = ""
-    honeypot: str = ""
-    stamp: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_form(cls, form: MultiDict) -> ContactSubmission:
         text = {k: form.get(k, "") for k in ("name", "email", "phone", "subject", "message",
                                              HONEYPOT, STAMP)}  # fmt: skip
         return cls(
-            name=" ".join(text["name"].split()),
+            name=one_line(text["name"]),
             email=text["email"].strip(),
-            phone=" ".join(text["phone"].split()),
-            subject=" ".join(text["subject"].split()),
-            message=text["message"].replace("\r\n", "\n").replace("\r", "\n").strip(),
+            phone=one_line(text["phone"]),
+            subject=one_line(text["subject"]),
+            message=paragraphs(text["message"]),
             honeypot=text[HONEYPOT],
             stamp=text[STAMP],
         )
 
-    @property
-    def oversized(self) -> bool:
-        fields = (self.name, self.email, self.phone, self.subject, self.message, self.honeypot)
-        return any(len(v) > RAW_MAX for v in fields)
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.honeypot.strip())
+    def texts(self) -> tuple[str, ...]:
+        return (self.name, self.email, self.phone, self.subject, self.message)
 
     def check(self, min_seconds: float) -> bool:
         """Fill `errors`; True when the message may be stored."""
@@ -109,9 +101,7 @@ class ContactSubmission:
         ))  # fmt: skip
         if self.phone and (len(self.phone) > PHONE_MAX or not _PHONE.fullmatch(self.phone)):
             errors["phone"] = "Số điện thoại chỉ gồm chữ số, dấu cách và các ký tự + ( ) . -"
-        problem, self.stamp = stamp_error(self.stamp, min_seconds)
-        if problem:
-            errors["form"] = problem
+        self.check_stamp(min_seconds)
         return not errors
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -64,14 +63,20 @@ def _clean(values: dict) -> dict:
     }
 
 
-@contextmanager
-def _slug_guard(slug: str):
-    """A slug taken by a concurrent save after it was checked becomes a field error."""
+def _save(page: Page, action: str, detail: str, by: User | None) -> Page:
+    """Write the page and its audit row (`by=None`: none) in one commit; its slug taken by a
+    concurrent save after it was checked is a field error."""
+    slug = page.slug
     try:
-        yield
+        db.session.add(page)
+        db.session.flush()
+        if by is not None and detail:
+            audit(action, page, detail, by=by, commit=False)
+        db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
         raise PageError(SLUG_TAKEN.format(slug), "slug") from exc
+    return page
 
 
 def create_page(values: dict, *, by: User | None) -> Page:
@@ -79,13 +84,7 @@ def create_page(values: dict, *, by: User | None) -> Page:
     is sanitised. Audited when a person made it (`by=None`: the demo seed)."""
     clean = _clean(values)
     page = Page(slug=_resolve_slug(values.get("slug") or "", clean["title"], None), **clean)
-    with _slug_guard(page.slug):
-        db.session.add(page)
-        db.session.flush()
-        if by is not None:
-            audit("page.create", page, f"{page.title} ({page.slug})", by=by, commit=False)
-        db.session.commit()
-    return page
+    return _save(page, "page.create", f"{page.title} ({page.slug})", by)
 
 
 def update_page(page: Page, values: dict, *, by: User | None) -> Page:
@@ -94,11 +93,7 @@ def update_page(page: Page, values: dict, *, by: User | None) -> Page:
     changed = [name for name, value in clean.items() if getattr(page, name) != value]
     for name in changed:
         setattr(page, name, clean[name])
-    with _slug_guard(clean["slug"]):
-        if changed:
-            audit("page.update", page, ", ".join(changed), by=by, commit=False)
-        db.session.commit()
-    return page
+    return _save(page, "page.update", ", ".join(changed), by)
 
 
 def delete_page(page: Page, *, by: User) -> None:
