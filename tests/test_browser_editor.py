@@ -166,3 +166,38 @@ def test_a_refused_save_puts_the_body_back_without_running_what_was_typed(server
     assert page.locator("[onerror]").count() == 0 and body.locator("[onerror]").count() == 0
     assert body.locator("iframe").count() == 0
     assert page.evaluate("window.__violations") == []
+
+
+def test_an_image_uploaded_in_the_image_dialog_is_inserted_with_its_caption(server, page):
+    """The direct upload (TinyMCE's "Tải lên" tab, to /admin/news/images) still works next to
+    the media library."""
+    login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
+    wait_for_editor(page)
+    page.frame_locator("iframe.tox-edit-area__iframe").locator("body").click()
+
+    page.click("button[data-mce-name='image']")
+    dialog = page.locator(".tox-dialog")
+    dialog.get_by_role("tab", name="Tải lên").click()
+    with page.expect_file_chooser() as chooser:
+        dialog.get_by_role("button", name="Chọn một hình ảnh").click()
+    chooser.value.set_files({"name": "ruong-lua.png", "mimeType": "image/png",
+                             "buffer": photo_png()})  # fmt: skip
+    source = dialog.locator("input[type=url]").first
+    uploaded = "input => input.value.startsWith('/media/')"
+    page.wait_for_function(uploaded, arg=source.element_handle())
+    dialog.get_by_label("Mô tả thay thế (Alt)").fill("Ruộng lúa chín")
+    dialog.locator("label.tox-checkbox", has_text="Hiện chú thích").click()
+    dialog.get_by_role("button", name="Lưu").click()
+    # The placeholder caption, in Vietnamese, replaced by ours.
+    caption = page.frame_locator("iframe.tox-edit-area__iframe").locator("figure.image figcaption")
+    caption.first.wait_for()
+    assert caption.first.inner_text() == "Chú thích ảnh"
+    caption.first.click()
+    page.keyboard.press("End")
+    for _ in "Chú thích ảnh":
+        page.keyboard.press("Backspace")
+    page.keyboard.type(CAPTION)
+
+    html = page.evaluate("() => window.articleEditor.getContent()")
+    assert '<figure class="image"><img src="/media/' in html, html
+    assert 'alt="Ruộng lúa chín"' in html and f"<figcaption>{CAPTION}</figcaption>" in html, html

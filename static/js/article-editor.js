@@ -12,6 +12,7 @@
   var holder = document.getElementById("body-editor");
   var source = holder && holder.querySelector("textarea.body-source");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var CAPTION_PLACEHOLDER = "Chú thích ảnh";
 
   function postJSON(url, body) {
     var isForm = body instanceof FormData;
@@ -128,6 +129,12 @@
           tooltip: "Thư viện ảnh",
           onAction: function () { insertFromLibrary(editor); },
           onSetup: function (api) { api.setEnabled(hasPicker()); return function () {}; },
+        });
+        // The image plugin writes its placeholder caption in English whatever the language.
+        editor.on("change", function () {
+          editor.dom.select("figure.image > figcaption").forEach(function (caption) {
+            if (caption.textContent === "Caption") caption.textContent = CAPTION_PLACEHOLDER;
+          });
         });
         editor.on("init", function () { window.articleEditor = editor; });  // for tests
       },
