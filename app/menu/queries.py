@@ -25,10 +25,11 @@ class Row:
     broken: bool  # what it points to is gone: readers do not see it
 
 
-def _names(model, column, ids: set[int]) -> dict[int, str]:
+def _names(model, column, ids: set[int], *where) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
+    query = select(model.id, column).where(model.id.in_(ids), *where)
+    return dict(db.session.execute(query).all())
 
 
 def menu_rows() -> list[Row]:
@@ -39,8 +40,13 @@ def menu_rows() -> list[Row]:
            for kind in (MenuKind.CATEGORY, MenuKind.DOCUMENT)}  # fmt: skip
     names = {
         MenuKind.CATEGORY: _names(Category, Category.name, ids[MenuKind.CATEGORY]),
-        MenuKind.DOCUMENT: _names(Document, Document.code, ids[MenuKind.DOCUMENT]),
+        MenuKind.DOCUMENT: _names(
+            Document, Document.code, ids[MenuKind.DOCUMENT], Document.published.is_(True)
+        ),
     }
+    pages = set()
+    if any(i.kind == MenuKind.PAGE for i in items):
+        pages = set(db.session.scalars(select(Page.slug).where(Page.published.is_(True))))
     below: dict[int | None, list[MenuItem]] = {}
     for item in items:
         below.setdefault(item.parent_id, []).append(item)
@@ -52,7 +58,9 @@ def menu_rows() -> list[Row]:
         if kind in names:
             name = names[kind].get(int(item.target)) if item.target.isdigit() else None
             return (f"{KIND_LABELS[kind]}: {name}", False) if name else (KIND_LABELS[kind], True)
-        if kind in (MenuKind.PAGE, MenuKind.URL):
+        if kind == MenuKind.PAGE:
+            return f"{KIND_LABELS[kind]}: {item.target}", item.target not in pages
+        if kind == MenuKind.URL:
             return f"{KIND_LABELS[kind]}: {item.target}", False
         return KIND_LABELS[kind], False
 

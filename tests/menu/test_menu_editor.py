@@ -163,3 +163,19 @@ def test_only_administrators_reach_the_editor_and_posts_need_the_token(
     assert admin_client.get(f"{BASE}999999").status_code == 404
     assert item("Một") is not None
     assert "Menu chính" in admin_client.get("/admin/").text
+
+
+def test_the_list_flags_items_readers_do_not_see(admin_client, make_page, make_document):
+    make_page("lien-he")
+    make_page("lich-tiep-dan", published=False)
+    draft = make_document("9/TB-UBND", published=False)
+    add(admin_client, "Liên hệ", "page", page="lien-he")
+    add(admin_client, "Lịch tiếp dân", "page", page="lich-tiep-dan")
+    add(admin_client, "Thông báo 9", "document", document="9/TB-UBND")
+    assert draft.url not in admin_client.get("/").text
+
+    page = admin_client.get(BASE).text
+    flagged = [row for row in page.split('<tr id="muc-')[1:] if "menu-broken" in row]
+
+    assert len(flagged) == 2
+    assert "Lịch tiếp dân" in flagged[0] and "Thông báo 9" in flagged[1]
