@@ -23,11 +23,13 @@ def init_app(app: Flask) -> None:
 def template_context() -> dict:
     """What every template gets about the site: `site_name`, `site` (SiteIdentity) and
     `theme_css` (the colours' stylesheet URL)."""
-    from app.settings.identity import identity
-    from app.settings.theme import theme_url
+    from flask import url_for
 
-    site = identity()
-    return {"site_name": site.name, "site": site, "theme_css": theme_url(site)}
+    from app.settings.theme import site_and_version
+
+    site, version = site_and_version()
+    return {"site_name": site.name, "site": site,
+            "theme_css": url_for("site_theme.css", version=version)}  # fmt: skip
 
 
 __all__ = ["Setting", "declare", "declared", "get", "init_app", "template_context"]

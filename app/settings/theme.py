@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app
 
 from app.settings.colors import darker, tint
 from app.settings.identity import SiteIdentity, identity
+from app.settings.store import current_values
 
 bp = Blueprint("site_theme", __name__)
 
@@ -35,8 +36,20 @@ def version_of(css: str) -> str:
     return hashlib.sha256(css.encode()).hexdigest()[:16]
 
 
-def theme_url(site: SiteIdentity) -> str:
-    return url_for("site_theme.css", version=version_of(stylesheet(site)))
+# The identity and stylesheet version made from one dict of values (the settings store keeps
+# the same dict while the settings do not change), so a render does not rebuild them.
+_made: tuple[object, SiteIdentity, str] | None = None
+
+
+def site_and_version() -> tuple[SiteIdentity, str]:
+    """The site's identity and its stylesheet's version, for the current settings."""
+    global _made
+    values = current_values()
+    made = _made
+    if made is None or made[0] is not values:
+        site = identity()
+        made = _made = (values, site, version_of(stylesheet(site)))
+    return made[1], made[2]
 
 
 @bp.get("/giao-dien/<version>.css")
@@ -50,4 +63,4 @@ def css(version: str):
     return response
 
 
-__all__ = ["bp", "stylesheet", "theme_url", "version_of"]
+__all__ = ["bp", "site_and_version", "stylesheet", "version_of"]
