@@ -174,3 +174,17 @@ def test_a_changed_setting_shows_on_the_next_request_of_a_cached_page(make_app):
         [href] = [h for h in re.findall(r'href="([^"]+)"', page) if "/giao-dien/" in h]
         assert "--brand:#2d2d2d" in app.test_client().get(href).text
         db.session.remove()
+
+
+def test_a_hidden_name_is_still_read_and_a_slogan_is_shown(app, admin_client):
+    page = admin_client.get(SETTINGS).text
+    data = settings_form(page, site_slogan="Vì nhân dân phục vụ")
+    data.pop("site_show_name", None)  # the box unticked
+
+    assert admin_client.post(SETTINGS, data=data).status_code == 302
+
+    header = parse(app.test_client().get("/").text).find("header", cls="site-header")
+    name = header.find("span", cls="brand-name")
+    assert "sr-only" in name.get("class") and name.text() == "Cổng thông tin điện tử"
+    assert name.get("aria-hidden") is None  # no logo: the name is the home link's text
+    assert header.find("p", cls="brand-slogan").text() == "Vì nhân dân phục vụ"
