@@ -57,16 +57,24 @@ REMOVE_EMPTY = frozenset(
 )
 
 ALLOWED_TAGS = set(SCHEMA)
-# What nh3 lets through: the schema's attributes (rel is nh3's own link_rel, class goes
-# through the filter, the iframe is written again from its src), plus the old ways of
-# aligning text (`style="text-align:…"`, `align="…"`) that the second pass turns into classes.
-ALLOWED_ATTRIBUTES = {
-    tag: ({a for a in attrs if a != "rel"} | ({"style", "align"} if tag in ALIGNABLE else set()))
-    for tag, attrs in SCHEMA.items()
-    if tag != "iframe"
-}
-ALLOWED_ATTRIBUTES["iframe"] = {"src", "title"}
-ALLOWED_ATTRIBUTES = {tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items() if attrs}
+
+
+def _nh3_attributes() -> dict[str, set[str]]:
+    """What nh3 lets through: the schema's attributes (rel is nh3's own link_rel, class goes
+    through the filter, an iframe is written again from its src alone), plus the old ways of
+    aligning text (`style="text-align:…"`, `align="…"`) that the second pass turns into
+    classes."""
+    allowed = {}
+    for tag, attrs in SCHEMA.items():
+        kept = {"src"} if tag == "iframe" else {a for a in attrs if a != "rel"}
+        if tag in ALIGNABLE:
+            kept |= {"style", "align"}
+        if kept:
+            allowed[tag] = kept
+    return allowed
+
+
+ALLOWED_ATTRIBUTES = _nh3_attributes()
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 # Quill's alignment classes, still in bodies written before TinyMCE.
