@@ -21,6 +21,7 @@ from app.news.models import RevisionState
 from app.news.operations import NotApplicable
 from app.news.queries import all_categories, previous_revision, review_queue
 from app.news.workflow import WorkflowError, approve, restore, return_to_editor
+from app.offload import offload
 
 bp = Blueprint("news_workflow", __name__, url_prefix="/admin/news")
 
@@ -82,7 +83,8 @@ def compare(article_id: int, revision_id: int):
             if before is not None
             else revision_diff.Version("(chưa có)", "", "", "", {})
         )
-    comparison = revision_diff.compare(older, newer, names)
+    # Up to ~0.3 s of CPU for a 400,000-character body: off the event loop.
+    comparison = offload(revision_diff.compare, older, newer, names, heavy=True)
     return render_template("news/admin/revision_compare.html", article=article, revision=rev,
                            comparison=comparison, against=against)  # fmt: skip
 

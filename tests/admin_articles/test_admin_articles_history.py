@@ -181,3 +181,26 @@ def test_a_pending_change_is_reviewed_not_restored(
     assert response.status_code == 302
     assert article_row(published.id).title == "Thông báo lịch tiếp dân"
     assert public_status(admin_client, published.slug) == 200
+
+
+def test_an_edit_in_a_long_repetitive_table_is_marked_where_it_was_made():
+    row = "<tr><td>Lớp</td><td>40</td></tr>"
+    before = f"<table><tbody>{row * 6000}</tbody></table>"
+    edited = row.replace("40", "41")
+    after = f"<table><tbody>{row * 3000}{edited}{row * 2999}</tbody></table>"
+
+    shown = diff_words(before, after, source=True)
+
+    assert shown.count("<del>") == 1 and shown.count("<ins>") == 1
+    assert "<del>40</del><ins>41</ins>" in shown
+
+
+def test_a_section_rewritten_whole_is_shown_removed_and_added():
+    old = "<p>" + " ".join(["cũ"] * 3000) + "</p>"
+    new = "<p>" + " ".join(["mới"] * 3000) + "</p>"
+
+    shown = diff_words(old, new, source=True)
+
+    assert shown == f"<del>{old}</del><ins>{new}</ins>".replace("<p>", "&lt;p&gt;").replace(
+        "</p>", "&lt;/p&gt;"
+    )
