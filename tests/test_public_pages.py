@@ -262,7 +262,7 @@ def test_article_page_shows_lead_in_bold_then_body_with_captioned_figure(full_ar
         html,
     )
     body = html.split('<div class="article-body">', 1)[1]
-    assert body.index("<h2>Công trình trọng điểm</h2>") < body.index("<figure>")
+    assert body.index("<h2>Công trình trọng điểm</h2>") < body.index("<figure")
     assert "<figcaption>Mặt cầu nhìn từ trên cao</figcaption>" in body
 
 
