@@ -27,6 +27,7 @@ import nh3
 from flask import current_app, has_app_context
 
 from app import embeds
+from app.offload import offload
 
 ALIGNMENTS = ("left", "center", "right", "justify")
 ALIGN_CLASSES = tuple(f"align-{name}" for name in ALIGNMENTS)
@@ -131,7 +132,11 @@ def sanitize_html(html: str, *, external_images: bool | None = None) -> str:
     writes it."""
     if external_images is None:
         external_images = _external_images_allowed()
+    # A long body takes milliseconds of Python (the second pass): off the event loop.
+    return offload(_sanitize, html or "", external_images, heavy=True)
 
+
+def _sanitize(html: str, external_images: bool) -> str:
     def attribute_filter(tag: str, attr: str, value: str) -> str | None:
         if attr == "class":
             return editor_classes(tag, value)
@@ -149,7 +154,7 @@ def sanitize_html(html: str, *, external_images: bool | None = None) -> str:
         return value
 
     clean = nh3.clean(
-        html or "",
+        html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=attribute_filter,
