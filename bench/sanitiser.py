@@ -1,9 +1,10 @@
 """Cost of sanitising an article body on save: nh3 alone (the old allowlist, any class kept)
-against the current sanitiser (a Python filter narrowing classes and image sources).
+against the current sanitiser (a Python filter narrowing classes, image sources and frames,
+then a second pass writing the body the way the editor, TinyMCE, writes it).
 
     .venv/bin/python bench/sanitiser.py [--repeat 200]
 
-Bodies: a typical news article (~12 KB, 40 paragraphs, 6 captioned images, Quill classes)
+Bodies: a typical news article (~12 KB, 40 paragraphs, 6 captioned images, alignment classes)
 and a hostile one of the same size (every element with foreign classes and remote images).
 Prints microseconds per body (median of the runs). Saves and the 0007 migration pay this;
 page views never do (bodies are stored sanitised).
