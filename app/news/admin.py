@@ -26,7 +26,12 @@ from app.extensions import db
 from app.html_sanitizer import sanitize_html
 from app.media import ImageRejected, save_uploaded_image
 from app.news import admin_workflow, editing
-from app.news.admin_access import allowed_categories, article_or_404, revision_or_404
+from app.news.admin_access import (
+    allowed_categories,
+    article_or_404,
+    require_publisher,
+    revision_or_404,
+)
 from app.news.editors import may_edit_category
 from app.news.forms import (
     BULK_ACTIONS,
@@ -397,8 +402,7 @@ def review(article_id: int, revision_id: int):
     """A publisher applies a pending revision to the article, or turns it down."""
     article = article_or_404(article_id)
     rev = revision_or_404(article, revision_id)
-    if not may_publish(current_user):
-        abort(403, description="Chỉ người có quyền xuất bản mới duyệt được bản sửa.")
+    require_publisher()
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)

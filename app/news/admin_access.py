@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from app.auth.policies import may_publish
 from app.extensions import db
 from app.news.editors import may_edit_category
 from app.news.models import Article, ArticleRevision, Category
@@ -41,3 +42,10 @@ def revision_or_404(article: Article, revision_id: int) -> ArticleRevision:
 
 def may_edit(category_id: int) -> bool:
     return may_edit_category(current_user, category_id)
+
+
+def require_publisher() -> None:
+    """403 unless the user has the publish right (decisions on submitted articles and
+    pending changes)."""
+    if not may_publish(current_user):
+        abort(403, description="Chỉ người có quyền xuất bản mới duyệt được bài viết và bản sửa.")

@@ -14,6 +14,7 @@ from app.news.admin_access import (
     allowed_category_ids,
     article_or_404,
     may_edit,
+    require_publisher,
     revision_or_404,
 )
 from app.news.forms import DecisionForm, RestoreForm
@@ -24,11 +25,6 @@ from app.news.workflow import WorkflowError, approve, restore, return_to_editor
 from app.offload import offload
 
 bp = Blueprint("news_workflow", __name__, url_prefix="/admin/news")
-
-
-def _publisher_only() -> None:
-    if not may_publish(current_user):
-        abort(403, description="Chỉ người có quyền xuất bản mới duyệt được bài viết.")
 
 
 @bp.get("/cho-duyet")
@@ -45,7 +41,7 @@ def queue():
 @staff_required
 def decide(article_id: int):
     article = article_or_404(article_id)
-    _publisher_only()
+    require_publisher()
     form = DecisionForm()
     if not form.validate_on_submit():
         errors = [e for field in form for e in field.errors]
