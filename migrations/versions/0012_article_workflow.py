@@ -37,6 +37,8 @@ def upgrade():
 
 
 def downgrade():
+    # The older code knows neither state: what waited for a publisher goes back to drafts.
+    op.execute("UPDATE articles SET status = 'draft' WHERE status IN ('submitted', 'returned')")
     with op.batch_alter_table("article_revisions", schema=None) as batch_op:
         batch_op.drop_column("note")
     with op.batch_alter_table("articles", schema=None) as batch_op:
