@@ -169,7 +169,7 @@ def test_a_refused_save_puts_the_body_back_without_running_what_was_typed(server
 
 
 def test_an_image_uploaded_in_the_image_dialog_is_inserted_with_its_caption(server, page):
-    """The direct upload (TinyMCE's "Tải lên" tab, to /admin/news/images) still works next to
+    """The direct upload (TinyMCE's "Tải lên" tab, to the media library's upload) still works next to
     the media library."""
     login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
     wait_for_editor(page)

@@ -58,7 +58,9 @@ def items():
 @bp.post("")
 @staff_required
 def upload():
-    upload_file = request.files.get("file")
+    """The picker's upload (field `file`) and the editor's direct one (TinyMCE's "Tải lên"
+    tab and pasted pictures, field `image`): either way the picture lands in the library."""
+    upload_file = request.files.get("file") or request.files.get("image")
     if upload_file is None or not upload_file.filename:
         return json_error(400, "Chưa chọn ảnh.")
     try:
@@ -67,7 +69,8 @@ def upload():
         return json_error(413, str(exc))
     except ImageRejected as exc:
         return json_error(400, str(exc))
-    return jsonify(item=as_json(item), created=created), 201 if created else 200
+    described = as_json(item)
+    return jsonify(item=described, url=described["url"], created=created), (201 if created else 200)
 
 
 __all__ = ["bp"]

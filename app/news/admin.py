@@ -420,20 +420,6 @@ def review(article_id: int, revision_id: int):
     return redirect(url_for(".edit", article_id=article.id))
 
 
-@bp.post("/images")
-@staff_required
-def upload_image():
-    """Images inserted into an article body by the editor (JSON for fetch)."""
-    upload = request.files.get("image")
-    if upload is None or not upload.filename:
-        return jsonify(error="Chưa chọn ảnh."), 400
-    try:
-        name = save_uploaded_image(upload.stream)
-    except ImageRejected as exc:
-        return jsonify(error=str(exc)), 400
-    return jsonify(url=url_for("media.image", name=name), name=name)
-
-
 def init_admin(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(admin_workflow.bp)

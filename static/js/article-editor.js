@@ -22,7 +22,7 @@
         isForm ? {} : { "Content-Type": "application/json" }),
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok) throw new Error(data.error || data.message || "Máy chủ từ chối yêu cầu.");
+        if (!r.ok) throw new Error(data.message || data.error || "Máy chủ từ chối yêu cầu.");
         return data;
       });
     });

@@ -26,7 +26,7 @@ from app.news.models import Article, ArticleRevision
 ARTICLES = "/admin/news/articles"
 NEW = "/admin/news/articles/new"
 BULK = "/admin/news/articles/bulk"
-IMAGES = "/admin/news/images"
+IMAGES = "/admin/thu-vien-anh/api"  # the editor's direct upload goes to the media library
 SITE_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 FORM_TIME = "%d/%m/%Y %H:%M"
 SAVED = "Đã lưu bài viết."

@@ -26,6 +26,10 @@ from auth_helpers import page_token
 from image_helpers import SVG_WITH_SCRIPT, noise_png
 from pages import errors_next_to, parse, value_of
 from PIL import Image
+from sqlalchemy import select
+
+from app.extensions import db
+from app.media_library.models import MediaItem
 
 # --- Images --------------------------------------------------------------------------------------
 
@@ -156,8 +160,8 @@ def test_an_oversize_image_is_refused_with_the_limit(app, admin_client, cats):
     assert response.status_code == 400
     assert errors_next_to(response.text, "image") == ["Ảnh vượt quá dung lượng cho phép (1 MB)."]
     assert value_of(response.text, "title") == "Ảnh quá nặng"
-    assert endpoint.status_code == 400
-    assert endpoint.get_json()["error"] == "Ảnh vượt quá dung lượng cho phép (1 MB)."
+    assert endpoint.status_code == 413
+    assert endpoint.get_json()["message"] == "Ảnh vượt quá dung lượng cho phép (1 MB)."
     assert article_count() == 0 and stored_images(app) == []
 
 
@@ -174,7 +178,7 @@ def test_the_image_endpoint_returns_a_url_served_as_an_inert_image(
 ):
     response = upload_to_endpoint(category_editor_client, image_bytes("PNG", (120, 80)))
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     url = response.get_json()["url"]
     assert re.fullmatch(r"/media/[0-9a-f]{32}\.png", url), url
     image, data, headers = fetch_image(visitor, url)
@@ -182,6 +186,13 @@ def test_the_image_endpoint_returns_a_url_served_as_an_inert_image(
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert image.format == "PNG" and image.size == (120, 80)
+    # It is in the media library too, found again by the picker; the same bytes again give
+    # the same file.
+    with app.app_context():
+        names = list(db.session.scalars(select(MediaItem.file_name)))
+    assert names == [url.removeprefix("/media/")]
+    again = upload_to_endpoint(category_editor_client, image_bytes("PNG", (120, 80)))
+    assert again.get_json()["url"] == url
 
 
 @pytest.mark.parametrize(
@@ -199,7 +210,7 @@ def test_the_image_endpoint_refuses_bad_uploads_with_a_json_error(
     response = upload_to_endpoint(admin_client, content, filename)
 
     assert response.status_code == 400
-    assert response.is_json and response.get_json() == {"error": message}
+    assert response.is_json and response.get_json()["message"] == message
     assert stored_images(app) == []
 
 

@@ -44,7 +44,7 @@ def test_the_same_picture_again_answers_the_existing_item(app, editor_client):
     again = api_upload(editor_client, data, "b.png")
 
     assert again.status_code == 200
-    assert again.get_json() == {"item": first, "created": False}
+    assert again.get_json() == {"item": first, "url": first["url"], "created": False}
     assert item_count() == 1
 
 
