@@ -28,6 +28,8 @@ def defined_names(path: Path) -> set[str]:
                     names.add(f"{node.name}.{member.name}")
         elif isinstance(node, ast.Assign):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
     return names
 
 
