@@ -125,6 +125,8 @@ def public_pages(server, context) -> list[tuple[str, int]]:
     tag = first_link(page, "/tu-khoa/")
     page.goto(server.url("/van-ban/"))
     document = first_link(page, "/van-ban/")
+    page.goto(server.url("/tim-kiem?q=chỉ số cải cách hành chính"))
+    with_table = first_link(page, "/tin-tuc/")  # a body with a table (caption, header row)
     page.close()
     return [
         ("/", 200),
@@ -139,6 +141,9 @@ def public_pages(server, context) -> list[tuple[str, int]]:
         ("/tim-kiem?q=chuyen doi so", 200),  # the site search, results highlighted
         ("/tim-kiem", 200),  # the search form alone
         (document, 200),  # with its PDF preview frame
+        (with_table, 200),
+        ("/trang/gioi-thieu", 200),  # a static page
+        ("/trang/lien-he", 200),  # the static page with the contact form
         ("/trang-khong-co", 404),
         ("/auth/login", 200),
     ]
@@ -161,13 +166,21 @@ ADMIN_PAGES = [
     "/admin/cai-dat/",
     "/admin/menu/",
     "/admin/menu/new",
+    "/admin/news/cho-duyet",
+    "/admin/thu-vien-anh/",
+    "/admin/thu-vien-anh/?q=du lich",
+    "/admin/trang/",
+    "/admin/trang/moi",
+    "/admin/lien-he/",
+    "/admin/lien-he/?trang-thai=da-xu-ly",
+    "/admin/blocks/?khoi=middle",
     "/auth/profile",
 ]
 
 
 def admin_pages(page: Page, base_url: str) -> list[str]:
     """Every admin page type, as paths, for a logged-in `page`; the last one is an existing
-    article in the editor (it loads Quill)."""
+    article in the editor (it loads TinyMCE)."""
     paths = list(ADMIN_PAGES)
     page.goto(base_url + "/admin/news/articles")
     article_form = first_link(page, "/admin/news/articles/")
@@ -177,4 +190,10 @@ def admin_pages(page: Page, base_url: str) -> list[str]:
     paths.append(first_link(page, "/admin/documents/lists/"))
     page.goto(base_url + "/admin/menu/")
     paths.append(first_link(page, "/admin/menu/", r"\d+"))  # an item of the demo menu
+    page.goto(base_url + "/admin/news/cho-duyet")  # the demo's change waiting for a publisher
+    revision = first_link(page, "/admin/news/articles/", r"\d+/revisions/\d+")
+    paths += [revision, revision + "/so-sanh", revision + "/so-sanh?voi=hien-tai"]
+    for library in ("/admin/thu-vien-anh/", "/admin/trang/", "/admin/blocks/"):
+        page.goto(base_url + library)
+        paths.append(first_link(page, library, r"\d+"))  # an image, a static page, a banner
     return [*paths, article_form]
