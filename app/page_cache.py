@@ -364,6 +364,30 @@ def mark_pages_stale() -> None:
 _caches: list[PageCache] = []
 
 
+class ContentVersion:
+    """The content version for a process-wide cache of page content (settings, the menu):
+    the request's page view's own when it has one (no Redis call), else one Redis GET; None
+    when Redis cannot say, so the caller reads afresh instead of trusting an unknown version.
+    A failing Redis is asked again only after `breaker_seconds`, not on every request."""
+
+    def __init__(self, what: str, breaker_seconds: float = 2.0) -> None:
+        self.what, self.breaker_seconds = what, breaker_seconds
+        self.redis_down_until = 0.0
+
+    def read(self) -> str | None:
+        view = page_views.current()
+        if view is not None and view.version:
+            return view.version
+        if time.monotonic() < self.redis_down_until:
+            return None
+        try:
+            return str(redis_store.client.get(CONTENT_VERSION) or "0")
+        except (redis.RedisError, OSError) as exc:
+            log.warning("%s read without the content version: %s", self.what, exc)
+            self.redis_down_until = time.monotonic() + self.breaker_seconds
+            return None
+
+
 def content_clock(app: Flask) -> Callable[[], float]:
     """The clock scheduled content is shown by (epoch seconds): CONTENT_CLOCK when set (tests
     move it), else the system's."""

@@ -14,22 +14,19 @@ import threading
 import time
 from dataclasses import dataclass
 
-import redis
 from flask import Flask, current_app, url_for
 from sqlalchemy import select
 
-from app import page_view as page_views
 from app.documents.models import Document
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.menu.links import item_url
 from app.menu.models import MAX_DEPTH, MenuItem, MenuKind
 from app.news.models import Category
+from app.page_cache import ContentVersion
 from app.pages.models import Page
-from app.redis_keys import CONTENT_VERSION
 
 log = logging.getLogger(__name__)
 
-BREAKER_SECONDS = 2.0
 # The longest a process keeps one menu: a version bump Redis missed heals within it.
 MAX_AGE_SECONDS = 30.0
 
@@ -49,26 +46,12 @@ class MenuCache:
         self.version: str | None = None
         self.links: tuple[Link, ...] = ()
         self.loaded_at = 0.0
-        self.redis_down_until = 0.0
+        self.content_version = ContentVersion("menu")
         self.lock = threading.Lock()
 
 
 def _cache(app: Flask) -> MenuCache:
     return app.extensions.setdefault("menu_cache", MenuCache())
-
-
-def _version(cache: MenuCache) -> str | None:
-    view = page_views.current()
-    if view is not None and view.version:
-        return view.version
-    if time.monotonic() < cache.redis_down_until:
-        return None
-    try:
-        return str(redis_store.client.get(CONTENT_VERSION) or "0")
-    except (redis.RedisError, OSError) as exc:
-        log.warning("menu read without the content version: %s", exc)
-        cache.redis_down_until = time.monotonic() + BREAKER_SECONDS
-        return None
 
 
 def _default_menu() -> tuple[Link, ...]:
@@ -141,7 +124,7 @@ def load() -> tuple[Link, ...]:
 def main_menu() -> tuple[Link, ...]:
     """The menu for this request, from the process's cache while the content version holds."""
     cache = _cache(current_app._get_current_object())
-    version = _version(cache)
+    version = cache.content_version.read()
     fresh = time.monotonic() - cache.loaded_at < MAX_AGE_SECONDS
     if version is not None and version == cache.version and fresh:
         return cache.links

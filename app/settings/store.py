@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
-import redis
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import select
 
-from app import page_view as page_views
-from app.extensions import db, redis_store
-from app.redis_keys import CONTENT_VERSION
+from app.extensions import db
+from app.page_cache import ContentVersion
 from app.settings.models import SiteSetting
 from app.settings.registry import InvalidValue, Setting, declared
 
@@ -28,14 +25,13 @@ ENVIRON_KEY = "portal.settings"
 log = logging.getLogger(__name__)
 
 _NO_VERSION = None  # Redis could not say: do not cache
-BREAKER_SECONDS = 2.0
 
 
 class SettingsCache:
     def __init__(self) -> None:
         self.version: str | None = _NO_VERSION
         self.values: dict[str, object] = {}
-        self.redis_down_until = 0.0
+        self.content_version = ContentVersion("settings")
 
     def clear(self) -> None:
         self.version, self.values = _NO_VERSION, {}
@@ -46,20 +42,6 @@ def _cache(app: Flask) -> SettingsCache:
     if found is None:
         found = app.extensions.setdefault("settings_cache", SettingsCache())
     return found
-
-
-def _content_version(cache: SettingsCache) -> str | None:
-    page_view = page_views.current()
-    if page_view is not None and page_view.version:
-        return page_view.version
-    if time.monotonic() < cache.redis_down_until:
-        return _NO_VERSION  # a failing Redis is not waited for again on every request
-    try:
-        return str(redis_store.client.get(CONTENT_VERSION) or "0")
-    except (redis.RedisError, OSError) as exc:
-        log.warning("settings read without the content version: %s", exc)
-        cache.redis_down_until = time.monotonic() + BREAKER_SECONDS
-        return _NO_VERSION
 
 
 def decode(setting: Setting, raw: str) -> object:
@@ -88,7 +70,7 @@ def current_values() -> dict[str, object]:
         return environ[ENVIRON_KEY]
     app = current_app._get_current_object()
     cache = _cache(app)
-    version = _content_version(cache)
+    version = cache.content_version.read()
     if version is not None and version == cache.version:
         values = cache.values
     else:
