@@ -31,6 +31,7 @@ class DashboardCount:
     label: str
     count: Callable[[], int]
     position: int = 50
+    admin_only: bool = False  # a count of what only administrators may open
 
 
 def row_count(model: type) -> Callable[[], int]:
@@ -63,7 +64,8 @@ def nav_items() -> list[dict]:
 def dashboard_counts() -> list[dict]:
     """The dashboard's cards in position order, each counted now."""
     cards = sorted(current_app.extensions.get("admin_counts", []), key=lambda c: c.position)
-    return [{"label": c.label, "count": c.count()} for c in cards]
+    admin = bool(getattr(current_user, "is_admin", False))
+    return [{"label": c.label, "count": c.count()} for c in cards if admin or not c.admin_only]
 
 
 __all__ = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.account_fields import save_account_fields
+from app.audit.operations import apply_changes
 from app.audit.operations import record as audit
 from app.auth.models import Role, User
 from app.auth.operations import AccountError, create_user, end_sessions, set_password
@@ -58,17 +59,16 @@ def update_user(
         errors = policy_errors(password, [user.username, display_name, email])
         if errors:
             raise AccountError(errors[0])
-    changes = []
-    for name, value in (
-        ("display_name", display_name),
-        ("email", email),
-        ("role", role),
-        ("can_publish", can_publish or role == Role.ADMIN),
-        ("active", active),
-    ):
-        if getattr(user, name) != value:
-            changes.append(f"{name}={value}")
-            setattr(user, name, value)
+    changes = apply_changes(
+        user,
+        (
+            ("display_name", display_name),
+            ("email", email),
+            ("role", role),
+            ("can_publish", can_publish or role == Role.ADMIN),
+            ("active", active),
+        ),
+    )
     changes.extend(save_account_fields(user, added))
     if not active:
         end_sessions(user, reason="deactivated", commit=False)

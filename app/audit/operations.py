@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
@@ -62,3 +63,14 @@ def record(
         ),
     )
     return entry
+
+
+def apply_changes(obj, values: Iterable[tuple[str, object]]) -> list[str]:
+    """Set each (field, value) that differs on `obj`; the `field=value` list for the audit
+    row's detail, in the order given."""
+    changes = []
+    for name, value in values:
+        if getattr(obj, name) != value:
+            changes.append(f"{name}={value}")
+            setattr(obj, name, value)
+    return changes

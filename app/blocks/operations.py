@@ -14,6 +14,7 @@ from flask import Request, current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from app.audit.operations import apply_changes
 from app.audit.operations import record as audit
 from app.blocks.models import Banner, BannerBlock
 from app.dates import site_zone
@@ -123,11 +124,7 @@ def update_banner(banner: Banner, *, by: User, **values) -> Banner:
     _validate({name: getattr(banner, name) for name in BANNER_FIELDS} | values)
     if "block" in values:
         values["block"] = BannerBlock(values["block"])
-    changes = []
-    for name, value in values.items():
-        if getattr(banner, name) != value:
-            changes.append(f"{name}={value}")
-            setattr(banner, name, value)
+    changes = apply_changes(banner, values.items())
     audit("banner.update", banner, "; ".join(changes), by=by, commit=False)
     db.session.commit()
     return banner

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from app.audit.operations import apply_changes
 from app.audit.operations import record as audit
 from app.documents.models import Document
 from app.extensions import db
@@ -157,11 +158,7 @@ def update_item(item: MenuItem, *, by: User | None, **values) -> MenuItem:
     checked = _validate({name: getattr(item, name) for name in ITEM_FIELDS} | values, item)
     if checked["parent_id"] != item.parent_id:
         item.position = _next_position(checked["parent_id"])
-    changes = []
-    for name, value in checked.items():
-        if getattr(item, name) != value:
-            changes.append(f"{name}={value}")
-            setattr(item, name, value)
+    changes = apply_changes(item, checked.items())
     audit("menu.update", item, "; ".join(changes), by=by, commit=False)
     _commit()
     return item

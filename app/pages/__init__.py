@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     feeds.add_sitemap_section(app, routes.sitemap_entries)
     register_nav(app, NavItem("Trang tĩnh", "pages_admin.index", 80, admin_only=True))
     register_nav(app, NavItem("Thư liên hệ", "contact_admin.inbox", 82, admin_only=True))
-    register_count(app, DashboardCount("thư liên hệ chưa xử lý", _unhandled, 60))
+    register_count(app, DashboardCount("thư liên hệ chưa xử lý", _unhandled, 60, admin_only=True))
 
 
 __all__ = ["init_app"]

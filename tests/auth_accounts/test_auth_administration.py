@@ -134,11 +134,15 @@ def test_dashboard_counts_articles_documents_comments_and_accounts(
     assert (
         '<div class="dash-cards">\n'
         '  <div class="dash-card"><span class="dash-number">2</span> bài viết</div>\n'
+        '  <div class="dash-card"><span class="dash-number">0</span> bài chờ duyệt</div>\n'
         '  <div class="dash-card"><span class="dash-number">0</span> văn bản</div>\n'
         '  <div class="dash-card"><span class="dash-number">0</span> ý kiến chờ duyệt</div>\n'
         '  <div class="dash-card"><span class="dash-number">2</span> tài khoản</div>\n'
         "</div>"
-    ) in html
+    ) in html  # an editor: no count of the contact inbox, which only administrators open
+    auth.logout()
+    auth.login(admin_user)
+    assert "thư liên hệ chưa xử lý" in client.get(ADMIN_HOME).text
 
 
 @pytest.mark.parametrize("path", [*ADMIN_ONLY, ADMIN_HOME, "/auth/profile"])
