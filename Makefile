@@ -41,6 +41,9 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
 	  && touch $@; else echo "npm not found: the page checks will be skipped"; fi
 
+# The suite runs in one process per core (at most 4: pytest-xdist), each with its own Redis,
+# SQLite copies and PostgreSQL database; PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 test: $(VENV)/.installed-dev chromium node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 

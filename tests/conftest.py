@@ -24,7 +24,7 @@ from flask import has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.auth.models import Role
@@ -32,9 +32,32 @@ from app.embedded_redis import EmbeddedRedis
 from app.extensions import db, redis_store
 
 TEST_REDIS_DB = 1
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker wipes a database of its own: TEST_DATABASE_URL's name
+    with the worker's id appended (`portal_ci_gw1`), created on first use (the role needs
+    CREATEDB). Set in the environment here, before the test modules read it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url.startswith("postgresql") or not worker:
+        return url
+    own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                           isolation_level="AUTOCOMMIT")  # fmt: skip
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": own.database})  # fmt: skip
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    worker_url = own.render_as_string(hide_password=False)
+    os.environ["TEST_DATABASE_URL"] = worker_url
+    return worker_url
+
+
 # A PostgreSQL database that may be wiped (.ci/run sets one up); without it the PostgreSQL
 # tests skip and the rest of the suite runs on SQLite.
-POSTGRESQL_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRESQL_URL = _worker_database(os.environ.get("TEST_DATABASE_URL", ""))
 
 
 @pytest.fixture(scope="session")

@@ -169,8 +169,8 @@ def test_a_refused_save_puts_the_body_back_without_running_what_was_typed(server
 
 
 def test_an_image_uploaded_in_the_image_dialog_is_inserted_with_its_caption(server, page):
-    """The direct upload (TinyMCE's "Tải lên" tab, to the media library's upload) still works next to
-    the media library."""
+    """The direct upload (TinyMCE's "Tải lên" tab, to the media library's upload) works next
+    to the picker."""
     login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/news/articles/new")
     wait_for_editor(page)
     page.frame_locator("iframe.tox-edit-area__iframe").locator("body").click()
