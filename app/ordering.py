@@ -1,5 +1,5 @@
 """Moving one row up or down a list ordered by a `position` number (banners within their
-sidebar position, menu items among their siblings)."""
+sidebar position, menu items and categories among their siblings)."""
 
 from __future__ import annotations
 

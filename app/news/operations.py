@@ -27,6 +27,7 @@ from app.news.models import (
     RevisionState,
     Tag,
 )
+from app.ordering import move_in_order
 from app.slugs import slugify
 
 if TYPE_CHECKING:
@@ -522,14 +523,9 @@ def move_category(category: Category, direction: str, *, by: User) -> bool:
     """Swap with the previous ("up") or next ("down") sibling; False at either end."""
     if direction not in ("up", "down"):
         raise ValueError(direction)
-    siblings = _renumber(category.parent_id)
-    i = siblings.index(category)
-    j = i - 1 if direction == "up" else i + 1
-    if not 0 <= j < len(siblings):
-        db.session.rollback()
+    step = -1 if direction == "up" else 1
+    if not move_in_order(_siblings(category.parent_id), category, step, start=0):
         return False
-    other = siblings[j]
-    category.position, other.position = other.position, category.position
     audit(f"category.move.{direction}", category, f"position={category.position}", by=by,
           commit=False)  # fmt: skip
     db.session.commit()
