@@ -19,6 +19,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from app.anti_spam import refused
 from app.comments import options
 from app.comments.models import Comment, CommentStatus
 from app.comments.operations import post_comment, reply_target
@@ -30,7 +31,6 @@ from app.news.models import Article
 from app.news.routes import visible_article
 from app.page_cache import cached_page
 from app.page_view import PageView
-from app.rate_limit import hit
 from app.reader_forms import has_valid_token
 from app.stats import count_page_view
 
@@ -145,13 +145,11 @@ def post(slug: str):
             form.stamp = new_stamp()
         return _form_page(article, form, CONFIRM, 200, confirm=True)
     sender = poster()
-    for name, key in (("visitor", sender.visitor), ("ip", sender.address)):
-        limit, window = limits()[name]
-        verdict = hit(f"comment-{name}", key, limit=limit, window=window)
-        if not verdict.allowed:
-            response = _form_page(article, form, LIMITED.format(verdict.retry_after), 429)
-            response.headers["Retry-After"] = str(verdict.retry_after)
-            return response
+    verdict = refused("comment", sender, limits())
+    if verdict is not None:
+        response = _form_page(article, form, LIMITED.format(verdict.retry_after), 429)
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
     if form.is_bot:
         # Answered as if it were taken, so the bot learns nothing; nothing is stored.
         log.info("comment honeypot filled on article %s: dropped", article.id)
