@@ -1,4 +1,5 @@
-"""Category and field trees: one meaning of "the ids of a subtree" (the node and all below)."""
+"""Category and field trees: one meaning of "the ids of a subtree" (the node and all below), one
+walk of a tree in display order."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import update
 from app.documents.models import Field
 from app.extensions import db
 from app.news.models import Category
+from app.trees import walk_tree
 
 
 def test_a_category_subtree_holds_the_category_and_everything_below_it(make_category):
@@ -56,3 +58,20 @@ def test_a_cycle_written_outside_the_app_does_not_loop_forever(make_category):
 
 def test_a_node_not_stored_yet_has_an_empty_subtree(app):
     assert Category(name="Mới", slug="moi").subtree_ids() == set()
+
+
+def test_walk_tree_gives_parents_before_children_with_siblings_ends_and_survives_a_cycle():
+    # (id, parent): 1 > (2 > 4), 3; 5 and 6 point at each other (a cycle written outside
+    # the app), 7 points at a parent that is gone.
+    links = [(1, None), (2, 1), (3, None), (4, 2), (5, 6), (6, 5), (7, 99)]
+    rows = list(walk_tree(links, lambda n: n[1], lambda n: n[0]))
+
+    assert [(n[0], depth, first, last) for n, depth, first, last in rows] == [
+        (1, 0, True, False),
+        (2, 1, True, True),
+        (4, 2, True, True),
+        (3, 0, False, True),
+        (5, 0, True, True),
+        (6, 0, True, True),
+        (7, 0, True, True),
+    ]

@@ -45,6 +45,7 @@ from app.documents.models import Document, DocumentFile, DocumentType, Field, Is
 from app.extensions import db
 from app.form_base import PortalForm
 from app.slugs import fold
+from app.trees import walk_tree
 
 bp = Blueprint("documents_admin", __name__, url_prefix="/admin/documents")
 
@@ -65,18 +66,8 @@ NO_PUBLISH_RIGHT = (
 def field_tree() -> list[tuple[Field, int]]:
     """Every field, parents before their children, with its depth."""
     everything = list(db.session.scalars(select(Field).order_by(Field.name)))
-    children: dict[int | None, list[Field]] = {}
-    for item in everything:
-        children.setdefault(item.parent_id, []).append(item)
-    ordered: list[tuple[Field, int]] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for item in children.get(parent_id, []):
-            ordered.append((item, depth))
-            walk(item.id, depth + 1)
-
-    walk(None, 0)
-    return ordered
+    rows = walk_tree(everything, lambda f: f.parent_id, lambda f: f.id)
+    return [(item, depth) for item, depth, _, _ in rows]
 
 
 def _tree_label(item: Field, depth: int) -> str:

@@ -13,6 +13,7 @@ from app.menu.models import MenuItem, MenuKind
 from app.news.models import Category
 from app.news.queries import category_tree
 from app.pages.models import Page
+from app.trees import walk_tree
 
 
 @dataclass(frozen=True)
@@ -25,33 +26,40 @@ class Row:
     broken: bool  # what it points to is gone: readers do not see it
 
 
-def _names(model, column, ids: set[int], *where) -> dict[int, str]:
+def target_ids(items: list[MenuItem]) -> dict[MenuKind, set[int]]:
+    """The ids the items point to, for the kinds that point to a row by id."""
+    return {kind: {int(i.target) for i in items if i.kind == kind and i.target.isdigit()}
+            for kind in (MenuKind.CATEGORY, MenuKind.DOCUMENT)}  # fmt: skip
+
+
+def values_by_id(model, column, ids: set[int], *where) -> dict[int, str]:
+    """`column` of the rows of `model` with these ids (and `where`), by id; no query for none."""
     if not ids:
         return {}
     query = select(model.id, column).where(model.id.in_(ids), *where)
     return dict(db.session.execute(query).all())
 
 
+def published_page_slugs(items: list[MenuItem]) -> set[str]:
+    """The published static pages' slugs, read only when an item points to a page (a draft
+    page is no link yet)."""
+    if not any(i.kind == MenuKind.PAGE for i in items):
+        return set()
+    return set(db.session.scalars(select(Page.slug).where(Page.published.is_(True))))
+
+
 def menu_rows() -> list[Row]:
     """Every item, parents before their children; items no walk from the top reaches (a
     cycle written outside the app) come last, at the top level, so they can be fixed."""
     items = list(db.session.scalars(select(MenuItem).order_by(MenuItem.position, MenuItem.id)))
-    ids = {kind: {int(i.target) for i in items if i.kind == kind and i.target.isdigit()}
-           for kind in (MenuKind.CATEGORY, MenuKind.DOCUMENT)}  # fmt: skip
+    ids = target_ids(items)
     names = {
-        MenuKind.CATEGORY: _names(Category, Category.name, ids[MenuKind.CATEGORY]),
-        MenuKind.DOCUMENT: _names(
+        MenuKind.CATEGORY: values_by_id(Category, Category.name, ids[MenuKind.CATEGORY]),
+        MenuKind.DOCUMENT: values_by_id(
             Document, Document.code, ids[MenuKind.DOCUMENT], Document.published.is_(True)
         ),
     }
-    pages = set()
-    if any(i.kind == MenuKind.PAGE for i in items):
-        pages = set(db.session.scalars(select(Page.slug).where(Page.published.is_(True))))
-    below: dict[int | None, list[MenuItem]] = {}
-    for item in items:
-        below.setdefault(item.parent_id, []).append(item)
-    rows: list[Row] = []
-    seen: set[int] = set()
+    pages = published_page_slugs(items)
 
     def describe(item: MenuItem) -> tuple[str, bool]:
         kind = MenuKind(item.kind)
@@ -64,18 +72,8 @@ def menu_rows() -> list[Row]:
             return f"{KIND_LABELS[kind]}: {item.target}", False
         return KIND_LABELS[kind], False
 
-    def walk(parent_id: int | None, depth: int) -> None:
-        siblings = below.get(parent_id, [])
-        for i, item in enumerate(siblings):
-            if item.id in seen:
-                continue
-            seen.add(item.id)
-            rows.append(Row(item, depth, i == 0, i == len(siblings) - 1, *describe(item)))
-            walk(item.id, depth + 1)
-
-    walk(None, 0)
-    rows += [Row(i, 0, True, True, *describe(i)) for i in items if i.id not in seen]
-    return rows
+    rows = walk_tree(items, lambda i: i.parent_id, lambda i: i.id)
+    return [Row(item, depth, first, last, *describe(item)) for item, depth, first, last in rows]
 
 
 def document_id(code: str) -> int | None:
@@ -100,4 +98,14 @@ def category_choices() -> dict[int, str]:
     }
 
 
-__all__ = ["Row", "category_choices", "document_code", "document_id", "menu_rows", "page_choices"]
+__all__ = [
+    "Row",
+    "category_choices",
+    "document_code",
+    "document_id",
+    "menu_rows",
+    "page_choices",
+    "published_page_slugs",
+    "target_ids",
+    "values_by_id",
+]

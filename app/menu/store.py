@@ -21,9 +21,9 @@ from app.documents.models import Document
 from app.extensions import db
 from app.menu.links import item_url
 from app.menu.models import MAX_DEPTH, MenuItem, MenuKind
+from app.menu.queries import published_page_slugs, target_ids, values_by_id
 from app.news.models import Category
 from app.page_cache import ContentVersion
-from app.pages.models import Page
 
 log = logging.getLogger(__name__)
 
@@ -85,22 +85,12 @@ def load() -> tuple[Link, ...]:
     items = list(db.session.scalars(select(MenuItem).order_by(MenuItem.position, MenuItem.id)))
     if not items:
         return _default_menu()
-    wanted = {kind: {int(i.target) for i in items if i.kind == kind and i.target.isdigit()}
-              for kind in (MenuKind.CATEGORY, MenuKind.DOCUMENT)}  # fmt: skip
-    categories: dict[int, str] = {}
-    if wanted[MenuKind.CATEGORY]:
-        categories = dict(db.session.execute(
-            select(Category.id, Category.slug).where(Category.id.in_(wanted[MenuKind.CATEGORY]))
-        ).all())  # fmt: skip
-    pages: set[str] = set()
-    if any(i.kind == MenuKind.PAGE for i in items):  # a draft page is no link yet
-        pages = set(db.session.scalars(select(Page.slug).where(Page.published.is_(True))))
-    documents: dict[int, str] = {}
-    if wanted[MenuKind.DOCUMENT]:
-        documents = dict(db.session.execute(
-            select(Document.id, Document.slug).where(
-                Document.id.in_(wanted[MenuKind.DOCUMENT]), Document.published.is_(True))
-        ).all())  # fmt: skip
+    wanted = target_ids(items)
+    categories = values_by_id(Category, Category.slug, wanted[MenuKind.CATEGORY])
+    pages = published_page_slugs(items)
+    documents = values_by_id(
+        Document, Document.slug, wanted[MenuKind.DOCUMENT], Document.published.is_(True)
+    )
     below: dict[int | None, list[MenuItem]] = {}
     for item in items:
         below.setdefault(item.parent_id, []).append(item)

@@ -22,6 +22,7 @@ from app.news.models import (
 )
 from app.slugs import slugify
 from app.stats.item_views import views_since
+from app.trees import walk_tree
 
 
 def visible_articles() -> Select[tuple[Article]]:
@@ -138,32 +139,15 @@ def _all() -> list[Category]:
 
 
 def category_tree() -> list[TreeRow]:
-    """Every category in display order, parents before their children."""
+    """Every category in display order, parents before their children (one whose parent is
+    gone shows at the top)."""
     categories = _all()
     known = {c.id for c in categories}
-    by_parent: dict[int | None, list[Category]] = {}
-    for c in categories:
-        parent = c.parent_id if c.parent_id in known else None
-        by_parent.setdefault(parent, []).append(c)
-    rows: list[TreeRow] = []
-    seen: set[int] = set()
 
-    def walk(parent_id: int | None, depth: int) -> None:
-        siblings = by_parent.get(parent_id, [])
-        for i, c in enumerate(siblings):
-            if c.id in seen:  # a damaged tree must not loop forever
-                continue
-            seen.add(c.id)
-            rows.append(TreeRow(c, depth, i == 0, i == len(siblings) - 1))
-            walk(c.id, depth + 1)
+    def parent(c: Category) -> int | None:
+        return c.parent_id if c.parent_id in known else None
 
-    walk(None, 0)
-    # Anything unreachable (a cycle written outside this module) still shows, at the root.
-    for c in categories:
-        if c.id not in seen:
-            seen.add(c.id)
-            rows.append(TreeRow(c, 0, True, True))
-    return rows
+    return [TreeRow(*row) for row in walk_tree(categories, parent, lambda c: c.id)]
 
 
 def slug_owner(slug: str) -> int | None:
