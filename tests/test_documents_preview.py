@@ -67,6 +67,8 @@ def test_the_detail_page_draws_the_pdf_with_pdfjs_not_the_browser_viewer(app, cl
 
     assert f'<div class="pdf-preview" data-pdf="/van-ban/tep/{file_id}/xem"' in page
     assert '<script type="module" src="/static/js/pdf-preview.js"></script>' in page
+    # The pages scroll inside the region (80 % of the window): keyboard users reach it too.
+    assert re.search(r'<div class="pdf-preview"[^>]* role="region" tabindex="0">', page)
     for viewer in ("<iframe", "<embed", "<object"):
         assert viewer not in page
 
