@@ -71,8 +71,10 @@ def register_blueprints(app: Flask) -> None:
         media_library,
         menu,
         news,
+        observability,
         page_cache,
         pages,
+        portability,
         ratings,
         reader_forms,
         search,
@@ -80,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         stats,
     )
 
+    observability.init_app(app)  # first: every request has its id before other hooks log
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(media.bp)
@@ -97,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     menu.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
+    portability.init_app(app)
     page_cache.init_app(app)
 
 
