@@ -102,6 +102,33 @@ class Defaults:
     TRUSTED_HOSTS: list[str] | None = None
     # Strict-Transport-Security max-age sent over HTTPS (0: none).
     HSTS_SECONDS = 365 * 24 * 3600
+    # --- Redis as an outside service (app/redis_holder.py, app/redis_keys.py) ---
+    # REDIS_URL may carry a password (redis://:pw@host:6379/0, redis://user:pw@host/0) and
+    # TLS (rediss://host:6380/0): the server's certificate is checked against REDIS_TLS_CA
+    # (a CA file; empty: the system's CAs), and REDIS_TLS_CERT/REDIS_TLS_KEY give a client
+    # certificate when the server asks for one. Passwords never appear in logs or /healthz.
+    REDIS_TLS_CA = ""
+    REDIS_TLS_CERT = ""
+    REDIS_TLS_KEY = ""
+    # Put before every key and the live channel, so several sites share one Redis DB
+    # ("tinhA:" -> "tinhA:st:total"); empty: the key names as they always were.
+    REDIS_KEY_PREFIX = ""
+    # Sentinel: "host:port,host:port" of the sentinels and the name of the master they
+    # watch; REDIS_URL then gives only the DB number, the password and TLS of the master
+    # (its host and port are ignored), REDIS_SENTINEL_PASSWORD the sentinels' own password.
+    REDIS_SENTINELS = ""
+    REDIS_MASTER_NAME = "mymaster"
+    REDIS_SENTINEL_PASSWORD = ""
+    # --- Several app servers (app/stats/jobs.py) ---
+    # Seconds between runs of the deployment-wide jobs (one process of all the servers runs
+    # each, whoever takes its Redis lock): {"refresh": 5, "flush": 30, "checkpoint": 30}; a
+    # dict naming some of them changes those (env: FLASK_STATS_JOB_SECONDS='{"flush": 10}').
+    STATS_JOB_SECONDS: dict[str, float] = {}
+    # --- Streams held by nginx (app/stats/nchan.py, deploy/nginx/portal-nchan.conf) ---
+    # nginx's nchan publisher location, e.g. "http://127.0.0.1:8090/stats/publish": one process
+    # of the deployment POSTs each live-stats message there once and nginx fans it out to the
+    # readers' streams. Empty: the app servers hold the streams (deploy/nginx/portal.conf).
+    STATS_NCHAN_PUBLISH_URL = ""
 
 
 # Environment variables read at start-up, with the type each one is parsed as.
@@ -120,6 +147,14 @@ ENV_VARS: dict[str, type] = {
     "IMAGE_MAX_BYTES": int,
     "SITE_URL": str,
     "TRUSTED_HOSTS": str,  # comma-separated; app/site_url.py reads it as a list
+    "REDIS_TLS_CA": str,
+    "REDIS_TLS_CERT": str,
+    "REDIS_TLS_KEY": str,
+    "REDIS_KEY_PREFIX": str,
+    "REDIS_SENTINELS": str,  # comma-separated host:port
+    "REDIS_MASTER_NAME": str,
+    "REDIS_SENTINEL_PASSWORD": str,
+    "STATS_NCHAN_PUBLISH_URL": str,
 }
 
 

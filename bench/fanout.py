@@ -203,6 +203,9 @@ async def client_main(conn, port: int, count: int, concurrency: int, timeout: fl
                 firsts.append(times)
             lost = Counter(c.lost for c in clients if c.lost)
             conn.send((firsts, dict(lost)))
+        elif command == "lowest":  # per client: the lowest total read at or after time arg
+            conn.send([min((total for t, total in c.events if t >= arg), default=None)
+                       for c in clients])  # fmt: skip
         elif command == "close":
             for c in clients:
                 c.closing = True

@@ -5,7 +5,8 @@ disk while Redis or SQL was away; any process replays any file nobody else holds
 left by stopped or killed workers are replayed too), and the online heartbeat of open
 live-stats streams. Per deployment (whoever takes the
 Redis lock first): checkpoint to SQL, flush of item counters, and a refresh that publishes
-changes no page view causes (visitors leaving the online window, midnight).
+changes no page view causes (visitors leaving the online window, midnight). Each run is
+noted in Redis (`job_runs`), so that one run per period across the deployment can be seen.
 """
 
 from __future__ import annotations
@@ -35,6 +36,39 @@ DEPLOYMENT_JOBS = {
     "checkpoint": 30,
 }
 HEARTBEAT_EVERY = 30
+RUNS_KEPT = 100  # runs noted per job (newest first)
+
+
+def job_periods(config) -> dict[str, float]:
+    """Seconds between runs of each deployment job: DEPLOYMENT_JOBS, with the periods that
+    STATS_JOB_SECONDS names instead (at least one tick)."""
+    periods: dict[str, float] = dict(DEPLOYMENT_JOBS)
+    for name, seconds in (config.get("STATS_JOB_SECONDS") or {}).items():
+        if name in periods:
+            periods[name] = max(TICK, float(seconds))
+    return periods
+
+
+def runs_key(keys, name: str) -> str:
+    """The list of job `name`'s runs, next to its lock (`keys`: the site's KeyNames)."""
+    return keys.key("lock", name) + ":runs"
+
+
+def note_run(store, name: str, owner: str) -> None:
+    """Note that `owner` took the deployment's turn of job `name` now (wall clock, ms)."""
+    pipe = store.client.pipeline(transaction=False)
+    pipe.lpush(runs_key(store.keys, name), f"{int(time.time() * 1000)} {owner}")
+    pipe.ltrim(runs_key(store.keys, name), 0, RUNS_KEPT - 1)
+    pipe.execute()
+
+
+def job_runs(client: redis.Redis, keys, name: str) -> list[tuple[int, str]]:
+    """The noted runs of job `name`, oldest first: (wall-clock ms, owner "pid-random")."""
+    runs = []
+    for entry in reversed(client.lrange(runs_key(keys, name), 0, -1)):
+        at, _, owner = (entry.decode() if isinstance(entry, bytes) else entry).partition(" ")
+        runs.append((int(at), owner))
+    return runs
 
 
 class Runner:
@@ -48,6 +82,7 @@ class Runner:
         self._lock = threading.Lock()
         self._last_heartbeat = 0.0
         self._pid = None
+        self.periods = job_periods(app.config)
 
     def ensure_started(self) -> None:
         if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
@@ -117,8 +152,9 @@ class Runner:
                 visitors = self.hub.connected_visitors()
                 for i in range(0, len(visitors), 1000):
                     service.store.heartbeat(visitors[i : i + 1000])
-            for name, every in DEPLOYMENT_JOBS.items():
-                if service.store.try_lock(name, self.owner, every * 1000):
+            for name, every in self.periods.items():
+                if service.store.try_lock(name, self.owner, int(every * 1000)):
+                    note_run(service.store, name, self.owner)
                     run_job(service, name)
         except (redis.RedisError, OSError) as exc:
             service._trip(exc)
