@@ -35,6 +35,11 @@ from app.redis_keys import CHANNEL
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 1.0  # how long one get_message() waits
+# Reconnecting: the first try after this long, then twice as long each time, at most
+# RETRY_MAX: streams hold correct numbers again within about a second of Redis' return,
+# whatever the outage lasted (a stream's contract: its `retry:` + 2 s).
+RETRY_FIRST = 0.1
+RETRY_MAX = 1.0
 PING_EVERY = 5.0  # each subscriber publishes a probe to itself this often…
 DEAD_AFTER = 12.0  # …and takes its connection for dead when none came back for this long
 # redis-py's PING on a subscription (8.1, decoded responses) never returns its PONG, and its
@@ -432,21 +437,21 @@ class Hub:
             self._thread.join(timeout=5)
 
     def _run(self, on_connect) -> None:
-        backoff = 0.25
+        backoff = RETRY_FIRST
         while not self._stop.is_set():
+            subscribed = self.subscriptions
             try:
                 self._listen(on_connect)
-                backoff = 0.25
             except (redis.RedisError, OSError, TimeoutError) as exc:
                 self.connected.clear()
-                log.warning("stats subscriber lost Redis (%s); retrying in %.1fs", exc, backoff)
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+                if self.subscriptions != subscribed:
+                    backoff = RETRY_FIRST  # it was connected: a new outage starts over
+                log.warning("stats subscriber lost Redis (%s); retrying in %.2fs", exc, backoff)
             except Exception:  # never let the fan-out die silently
                 self.connected.clear()
                 log.exception("stats subscriber crashed; restarting")
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+            self._stop.wait(backoff)
+            backoff = min(backoff * 2, RETRY_MAX)
 
     def _listen(self, on_connect) -> None:
         client = redis_store.connect(socket_timeout=READ_TIMEOUT + 5)
