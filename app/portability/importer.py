@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import tarfile
@@ -201,7 +202,8 @@ def clear_live_statistics() -> bool:
     the imported SQL history (Redis of an empty site may already hold a few hits)."""
     from app.redis_keys import names
 
-    pattern = names().stats + "*"  # this site's statistics keys (REDIS_KEY_PREFIX)
+    # This site's statistics keys (REDIS_KEY_PREFIX), glob characters of the prefix escaped.
+    pattern = re.sub(r"([*?\[\]\\])", r"\\\1", names().stats) + "*"
     try:
         client = redis_store.client
         batch = []
