@@ -26,12 +26,13 @@ _embedded = None
 
 
 def on_starting(server):
-    """Without REDIS_URL, the master starts the embedded Redis that all workers share, and
-    supervises it: a server that dies is started again within about a second, with a
-    WARNING naming the reason (a greenlet of the master, which gevent has patched above)."""
+    """Without REDIS_URL or REDIS_SENTINELS, the master starts the embedded Redis that all
+    workers share, and supervises it: a server that dies is started again within about a
+    second, with a WARNING naming the reason (a greenlet of the master, which gevent has
+    patched above)."""
     global _embedded
-    if os.environ.get("REDIS_URL"):
-        return
+    if os.environ.get("REDIS_URL") or os.environ.get("REDIS_SENTINELS"):
+        return  # an outside Redis (a server, or the master Sentinel names)
     import logging
     from pathlib import Path
 

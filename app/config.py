@@ -129,6 +129,15 @@ class Defaults:
     # of the deployment POSTs each live-stats message there once and nginx fans it out to the
     # readers' streams. Empty: the app servers hold the streams (deploy/nginx/portal.conf).
     STATS_NCHAN_PUBLISH_URL = ""
+    # --- Operations: logs, request ids, /metrics (app/observability/) ---
+    # "plain" (logging's default line, plus the request's id) or "json": one JSON object per
+    # line (time, level, logger, message, request_id; gunicorn's error and access logs too).
+    LOG_FORMAT = "plain"
+    # Who may read /metrics without the token: addresses or CIDR networks, comma-separated,
+    # as the app sees the client (after ProxyFix). Anyone else gets a 404.
+    METRICS_ALLOW = "127.0.0.1/32,::1/128"
+    # `Authorization: Bearer <METRICS_TOKEN>` reads /metrics from anywhere (empty: no token).
+    METRICS_TOKEN = ""
 
 
 # Environment variables read at start-up, with the type each one is parsed as.
@@ -155,6 +164,10 @@ ENV_VARS: dict[str, type] = {
     "REDIS_MASTER_NAME": str,
     "REDIS_SENTINEL_PASSWORD": str,
     "STATS_NCHAN_PUBLISH_URL": str,
+    "LOG_FORMAT": str,
+    "LOG_LEVEL": str,
+    "METRICS_ALLOW": str,
+    "METRICS_TOKEN": str,
 }
 
 

@@ -9,7 +9,7 @@ read-only and every login answered 500. The checks here do real work instead:
 - disk: create, write, fsync and delete a small file in each folder the portal writes to
   (`instance/`, the SQLite database's folder), and look at the free space -> "ok",
   "read-only", "full" or "error";
-- Redis: PING -> "ok" or "down".
+- Redis: PING -> "ok" or "down" (the problem names the server or Sentinel master, and why).
 
 Answer: 200 when all are "ok", else 503 with the same JSON plus a `problems` list of
 sentences naming the folder or service and what is wrong, for the operator. The file-system
@@ -216,6 +216,18 @@ def _database_error(exc: Exception) -> tuple[str, str]:
     return "down", f"the database cannot be used: {detail}"
 
 
+def probe_redis() -> tuple[str, str]:
+    """(status, problem): PING the Redis this process uses; the problem names it (host and
+    port, or the Sentinel master's name; never a password) and why it did not answer."""
+    try:
+        redis_store.client.ping()
+    except Exception as exc:  # connection, timeout, auth, TLS, no master, embedded start
+        reason = redis_store.scrub(str(exc).splitlines()[0][:200] if str(exc) else "")
+        reason = reason or type(exc).__name__
+        return "down", f"Redis does not answer ({redis_store.describe()}): {reason}"
+    return "ok", ""
+
+
 @bp.get("/healthz")
 def healthz():
     status: dict[str, str] = {}
@@ -223,12 +235,8 @@ def healthz():
     with lock_wait(HEALTH_LOCK_WAIT):  # a held lock is a finding, not a reason to hang
         status["db"], problem = probe_database(db.engine)
     problems += [problem] if problem else []
-    try:
-        redis_store.client.ping()
-        status["redis"] = "ok"
-    except Exception:  # connection, timeout, or the embedded server failing to start
-        status["redis"] = "down"
-        problems.append("Redis does not answer")
+    status["redis"], problem = probe_redis()
+    problems += [problem] if problem else []
     status["disk"], disk_problems = probe_disk()
     problems += disk_problems
     healthy = all(value == "ok" for value in status.values())

@@ -45,7 +45,7 @@ from werkzeug.wrappers import Request
 from app import page_view as page_views
 from app.extensions import redis_store
 from app.page_view import PageView, format_count, marker
-from app.redis_keys import CONTENT_VERSION
+from app.redis_keys import names
 
 log = logging.getLogger(__name__)
 
@@ -356,7 +356,7 @@ def mark_pages_stale() -> None:
     for cache in list(_caches):
         cache.clear()
     try:
-        redis_store.client.incr(CONTENT_VERSION)
+        redis_store.client.incr(names().content_version)
     except (redis.RedisError, OSError) as exc:
         log.warning("could not mark cached pages stale in Redis: %s", exc)
 
@@ -381,7 +381,7 @@ class ContentVersion:
         if time.monotonic() < self.redis_down_until:
             return None
         try:
-            return str(redis_store.client.get(CONTENT_VERSION) or "0")
+            return str(redis_store.client.get(names().content_version) or "0")
         except (redis.RedisError, OSError) as exc:
             log.warning("%s read without the content version: %s", self.what, exc)
             self.redis_down_until = time.monotonic() + self.breaker_seconds

@@ -2,7 +2,7 @@
 
 A fixed window per (name, key) in Redis, counted by one Lua call (INCR, EXPIRE on the first
 hit, PTTL): one round trip, atomic across every worker. Keys are hashed, so an IP address
-or visitor id passed as `key` is never stored in clear ("rl:<name>:<hash>").
+or visitor id passed as `key` is never stored in clear ("<site prefix>rl:<name>:<hash>").
 
 When Redis fails, a short circuit breaker stops callers from waiting on it again for a few
 seconds, and an in-process table counts instead. It is bounded: expired windows are dropped,
@@ -25,10 +25,10 @@ import redis
 from flask import current_app
 
 from app.extensions import redis_store
+from app.redis_keys import RATE, names
 
 log = logging.getLogger(__name__)
 
-PREFIX = "rl:"
 BREAKER_SECONDS = 2.0  # after a Redis failure, count in memory this long before trying again
 FALLBACK_MAX_KEYS = 10_000  # live windows the in-process table holds at most
 
@@ -98,7 +98,8 @@ class RateLimiter:
     """Redis first; the in-process windows while Redis is failing (and for a breaker's time)."""
 
     def __init__(self, client: Callable[[], redis.Redis] | None = None,
-                 memory: MemoryWindows | None = None) -> None:  # fmt: skip
+                 memory: MemoryWindows | None = None, prefix: str = RATE) -> None:  # fmt: skip
+        self.prefix = prefix  # the site's "rl:" (REDIS_KEY_PREFIX)
         self._client = client or (lambda: redis_store.client)
         self.memory = memory or MemoryWindows()
         self._down_until = 0.0
@@ -119,7 +120,7 @@ class RateLimiter:
                 script = self._scripts.get(id(client))
                 if script is None:
                     script = self._scripts[id(client)] = client.register_script(_HIT)
-                count, ttl = script(keys=[f"{PREFIX}{name}:{digest}"], args=[int(window)])
+                count, ttl = script(keys=[f"{self.prefix}{name}:{digest}"], args=[int(window)])
             except (redis.RedisError, OSError) as exc:
                 self._trip(exc)
             else:
@@ -140,7 +141,7 @@ def limiter() -> RateLimiter:
     extensions = current_app.extensions
     found = extensions.get("rate_limit")
     if found is None:
-        found = extensions.setdefault("rate_limit", RateLimiter())
+        found = extensions.setdefault("rate_limit", RateLimiter(prefix=names().rate))
     return found
 
 

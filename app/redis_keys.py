@@ -1,15 +1,29 @@
-"""Every Redis key name of the statistics and the page cache, defined once.
+"""Every Redis key name the portal uses, defined once, behind the site's own prefix.
 
-The Lua scripts (app/stats/scripts.py) receive the prefix as ARGV[1] and spell each key as
-`p .. '@name@'`; `lua()` puts the suffixes below in their place when the module loads, so
-Python and Lua read the same table. Keys ending in ":" take an id, a day or an hour.
+REDIS_KEY_PREFIX (default "") goes before every key and the live channel, so several sites
+share one Redis DB: with "tinhA:" the total is "tinhA:st:total" and the channel
+"tinhA:st:channel". Each app's names are a `KeyNames`, made once at start-up
+(`names(app)`); code builds keys through it, never from a constant of its own.
+
+The Lua scripts (app/stats/scripts.py) receive the statistics prefix (`KeyNames.stats`) as
+ARGV[1] and spell each key as `p .. '@name@'`; `lua()` puts the suffixes below in their
+place when the module loads, so Python and Lua read the same table. Keys ending in ":" take
+an id, a day or an hour.
 """
 
 from __future__ import annotations
 
 import re
 
-PREFIX = "st:"
+from flask import Flask, current_app
+
+# The families of keys, each after the site's prefix.
+STATS = "st:"  # statistics, the live channel, the content version, job locks
+RATE = "rl:"  # app/rate_limit.py: "rl:<name>:<hash>"
+AUTH = "auth:"  # app/auth/throttle.py: login failures and locks
+EDITING = "edit:article:"  # app/news/editing.py: + article id, who has it open
+BANNER_CLICK = "banner-click:"  # app/blocks/operations.py: + banner:day:visitor, counted once
+MAX_PREFIX = 64
 
 SUFFIXES = {
     "init": "init",  # set once the counters exist (absent: restore from SQL)
@@ -38,16 +52,52 @@ SUFFIXES = {
     "flush_id": ":id",  # flushing:<kind> + this: the id of the batch on its way
 }
 
-CHANNEL = PREFIX + SUFFIXES["channel"]
-CONTENT_VERSION = PREFIX + SUFFIXES["content_version"]
-DAYS_LATE = PREFIX + SUFFIXES["days_late"]
-INIT = PREFIX + SUFFIXES["init"]
-PUB_TRAIL = PREFIX + SUFFIXES["pub_trail"]
+
+class KeyNames:
+    """The key names of one site: its REDIS_KEY_PREFIX before each family above."""
+
+    def __init__(self, site: str = "") -> None:
+        if len(site) > MAX_PREFIX or not site.isprintable() or any(c.isspace() for c in site):
+            raise ValueError(
+                f"REDIS_KEY_PREFIX must be at most {MAX_PREFIX} printable characters "
+                'without spaces, e.g. "tinhA:"'
+            )
+        self.site = site
+        self.stats = site + STATS  # ARGV[1] of every statistics script
+        self.rate = site + RATE
+        self.auth = site + AUTH
+        self.channel = self.key("channel")
+        self.probe_channel = self.channel + ":probe"  # each subscriber's probe of its path
+        self.content_version = self.key("content_version")
+        self.days_late = self.key("days_late")
+        self.init = self.key("init")
+        self.pub_trail = self.key("pub_trail")
+
+    def key(self, name: str, *parts: object) -> str:
+        """A statistics key: `key("day", "2026-11-29")` -> "<site>st:day:2026-11-29"."""
+        return self.stats + SUFFIXES[name] + "".join(str(part) for part in parts)
+
+    def editing(self, article_id: int) -> str:
+        return f"{self.site}{EDITING}{article_id}"
+
+    def banner_click(self, banner_id: int, day: str, who: str) -> str:
+        return f"{self.site}{BANNER_CLICK}{banner_id}:{day}:{who}"
+
+    def __repr__(self) -> str:
+        return f"KeyNames({self.site!r})"
 
 
-def key(name: str, *parts: object) -> str:
-    """A full key name: `key("day", "2026-11-29")` -> "st:day:2026-11-29"."""
-    return PREFIX + SUFFIXES[name] + "".join(str(part) for part in parts)
+# A site without REDIS_KEY_PREFIX (tests and benches read its names).
+DEFAULT = KeyNames()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["redis_keys"] = KeyNames(app.config.get("REDIS_KEY_PREFIX") or "")
+
+
+def names(app: Flask | None = None) -> KeyNames:
+    """The key names of `app` (default: the current app)."""
+    return (app or current_app).extensions["redis_keys"]
 
 
 _PLACEHOLDER = re.compile(r"@([a-z_]+)@")

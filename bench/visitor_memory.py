@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 
 from app.embedded_redis import EmbeddedRedis  # noqa: E402
-from app.stats.store import PREFIX, StatsStore  # noqa: E402
+from app.redis_keys import DEFAULT as KEYS  # noqa: E402
+from app.stats.store import StatsStore  # noqa: E402
 
 
 def memory(client: redis.Redis) -> tuple[int, int]:
@@ -46,7 +47,7 @@ def simulate_visitors(client: redis.Redis, n: int) -> dict:
     for i in range(50):
         store.record_hit(cookie=f"warm{i}", fallback=f"h:warm{i}", is_bot=False, new_cookie=True,
                          item="article:1", hit_id=secrets.token_hex(8))  # fmt: skip
-    client.delete(*[k for k in client.scan_iter(PREFIX + "*warm*")])
+    client.delete(*[k for k in client.scan_iter(KEYS.stats + "*warm*")])
     before = memory(client)
     started = time.monotonic()
     for i in range(n):
@@ -59,7 +60,7 @@ def simulate_visitors(client: redis.Redis, n: int) -> dict:
     elapsed = time.monotonic() - started
     after = memory(client)
     return {"visitors": n, "before": before, "after": after, "seconds": elapsed,
-            "online": client.zcard(PREFIX + "online")}  # fmt: skip
+            "online": client.zcard(KEYS.key("online"))}  # fmt: skip
 
 
 def forged_cookies(redis_url: str, m: int, folder: Path) -> dict:

@@ -126,7 +126,10 @@ def test_healthz_is_503_naming_redis_when_redis_is_unreachable(make_app):
         "db": "ok",
         "redis": "down",
         "disk": "ok",
-        "problems": ["Redis does not answer"],
+        "problems": [
+            "Redis does not answer (unix:///nonexistent/redis.sock): Error 2 connecting to "
+            "/nonexistent/redis.sock. No such file or directory."
+        ],
     }
 
 
@@ -285,6 +288,7 @@ def read_only_instance(make_app, tmp_path, mounts):
     return make_app(INSTANCE_PATH=str(view), SQLALCHEMY_DATABASE_URI=f"sqlite:///{view}/portal.db")
 
 
+@pytest.mark.sqlite_only("SQLite's files on a read-only instance folder")
 def test_healthz_names_a_read_only_instance_folder(make_app, tmp_path, mounts):
     app = read_only_instance(make_app, tmp_path, mounts)
 
@@ -300,6 +304,7 @@ def test_healthz_names_a_read_only_instance_folder(make_app, tmp_path, mounts):
     close_database(app)
 
 
+@pytest.mark.sqlite_only("SQLite's files on a read-only instance folder")
 def test_logins_and_pages_on_a_read_only_instance_say_so_instead_of_500(make_app, tmp_path, mounts):
     app = read_only_instance(make_app, tmp_path, mounts)
     client = app.test_client()
@@ -319,6 +324,7 @@ def test_logins_and_pages_on_a_read_only_instance_say_so_instead_of_500(make_app
     close_database(app)
 
 
+@pytest.mark.sqlite_only("SQLite's files on a read-only instance folder")
 def test_healthz_names_a_database_sqlite_opens_read_only(make_app, tmp_path):
     database = tmp_path / "instance" / "portal.db"
     make_app()  # the database file, copied from the migrated template
@@ -423,6 +429,7 @@ def test_uploaded_images_and_documents_are_private(app, tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
+@pytest.mark.sqlite_only("SQLite's files on a read-only instance folder")
 def test_a_logged_in_editor_on_a_read_only_instance_gets_a_clear_page(make_app, tmp_path, mounts):
     from auth_helpers import logged_in_client, new_account
 
@@ -451,6 +458,7 @@ def test_a_logged_in_editor_on_a_read_only_instance_gets_a_clear_page(make_app, 
     close_database(app)
 
 
+@pytest.mark.sqlite_only("SQLite's write lock")
 def test_healthz_names_a_database_whose_write_lock_someone_else_holds(make_app, tmp_path):
     app = make_app(SQLITE_LOCK_WAIT_SECONDS=0.2)
     outside = sqlite3.connect(tmp_path / "instance" / "portal.db", isolation_level=None)

@@ -226,17 +226,17 @@ def test_a_changed_content_version_sends_the_counted_view_on_to_flask(cached_app
     """The fast path counts first; when Redis says the content changed, Flask renders the
     page again without counting the same view twice."""
     from app.extensions import redis_store
-    from app.redis_keys import CONTENT_VERSION, key
+    from app.redis_keys import DEFAULT as KEYS
 
     article = make(cached_app)
     url = f"/tin-tuc/{article.slug}"
     reader(cached_app, 1).get(url, headers=UA)
     day_views = lambda: sum(  # noqa: E731
         int(redis_store.client.hget(k, "views") or 0)
-        for k in redis_store.client.scan_iter(key("day", "*"))
+        for k in redis_store.client.scan_iter(KEYS.key("day", "*"))
     )
     before = day_views()
-    redis_store.client.incr(CONTENT_VERSION)  # another process committed content
+    redis_store.client.incr(KEYS.content_version)  # another process committed content
 
     again = reader(cached_app, 2).get(url, headers=UA)
 

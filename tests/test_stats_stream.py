@@ -15,7 +15,7 @@ from datetime import datetime
 import pytest
 from live_server import BROWSER_UA, LiveServer, SSEClient, live_server, pump, wait_until
 
-from app.redis_keys import CHANNEL
+from app.redis_keys import DEFAULT as REDIS_KEYS
 
 HEARTBEAT = 2  # seconds, FLASK_STATS_STREAM_HEARTBEAT for these servers
 # These tests open up to 200 streams from one address and browser without a cookie: no
@@ -343,7 +343,7 @@ def publish_raw(server: LiveServer, payload: dict) -> str:
     """Publish `payload` on the live-stats channel as the throttle would; its JSON text."""
     text = json.dumps(payload, separators=(",", ":"))
     with contextlib.closing(server.redis_client()) as client:
-        assert client.publish(CHANNEL, text) >= 1, "no subscriber on the channel"
+        assert client.publish(REDIS_KEYS.channel, text) >= 1, "no subscriber on the channel"
     return text
 
 

@@ -23,8 +23,8 @@ from live_server import LiveServer, SSEClient, live_server, wait_until
 from stats_helpers import BROWSER, visitor
 
 from app.extensions import redis_store
+from app.redis_keys import DEFAULT as KEYS
 from app.stats.hub import client_gone, page_reserve, stream_cap
-from app.stats.store import PREFIX
 from app.visitor import COOKIE_NAME, sign, verify
 
 VIETNAMESE_BUSY = "quá nhiều kết nối"
@@ -304,7 +304,7 @@ def test_streams_with_made_up_cookies_put_nobody_online(make_contextless_app):
         store.heartbeat(hub.connected_visitors() + made_up)  # even if it were given them
         after = visitor(app, ip="203.0.113.250").get("/api/stats").get_json()["online"]
         assert after == before
-        assert redis_store.client.zcard(PREFIX + "online") == before
+        assert redis_store.client.zcard(KEYS.key("online")) == before
 
         # A reader counted by a page view is kept online by its stream.
         reader = visitor(app, ip="203.0.113.5")

@@ -19,7 +19,7 @@ from auth_helpers import Clock
 from stats_helpers import BROWSER, GOOGLEBOT, T0, headline, publish, visitor
 
 from app.extensions import db, redis_store
-from app.stats.store import PREFIX
+from app.redis_keys import DEFAULT as KEYS
 from app.visitor import COOKIE_NAME, sign, verify
 
 MINUTE = 60.0
@@ -277,7 +277,7 @@ def test_the_stream_heartbeat_never_puts_a_visitor_online(app, clock):
     store.heartbeat(made_up, now=clock.now)
 
     assert headline(app)[0] == 0
-    assert redis_store.client.zcard(PREFIX + "online") == 0
+    assert redis_store.client.zcard(KEYS.key("online")) == 0
 
 
 def test_the_stream_heartbeat_keeps_a_counted_visitor_online(app, clock):
@@ -323,8 +323,8 @@ def test_per_visitor_keys_expire_and_counter_keys_never_do(app, clock):
     assert store.take_batch("document", "batch-1") is not None  # a flush in progress
 
     client = redis_store.client
-    keys = sorted(k for k in client.scan_iter(match=PREFIX + "*", count=1000))
-    ttls = {key.removeprefix(PREFIX): client.ttl(key) for key in keys}
+    keys = sorted(k for k in client.scan_iter(match=KEYS.stats + "*", count=1000))
+    ttls = {key.removeprefix(KEYS.stats): client.ttl(key) for key in keys}
     assert any(k.startswith("visit:") for k in ttls) and any(k.startswith("pub:") for k in ttls)
 
     wrong = []

@@ -22,6 +22,7 @@ from app.auth.throttle import LoginThrottle
 from app.dates import utcnow
 from app.extensions import db, redis_store
 from app.offload import gevent_active
+from app.redis_keys import names
 
 log = logging.getLogger("app.auth")
 
@@ -129,7 +130,8 @@ class LoginUnavailable(Exception):
 
 def throttle() -> LoginThrottle:
     clock = current_app.config.get("AUTH_CLOCK")
-    return LoginThrottle(redis_store.client, **({"clock": clock} if clock else {}))
+    options = {"clock": clock} if clock else {}
+    return LoginThrottle(redis_store.client, prefix=names().auth, **options)
 
 
 def authenticate(username: str, password: str) -> LoginResult:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import redis
 
-PREFIX = "auth:"
+from app.redis_keys import AUTH
+
 PAIR_LIMIT = 5  # failures…
 PAIR_WINDOW = 5 * 60  # …within this many seconds…
 PAIR_LOCK = 30 * 60  # …lock the username+IP pair this long
@@ -108,8 +109,9 @@ class IpVerdict:
 
 
 class LoginThrottle:
-    def __init__(self, client: redis.Redis, clock=time.time) -> None:
+    def __init__(self, client: redis.Redis, clock=time.time, prefix: str = AUTH) -> None:
         self.client = client
+        self.prefix = prefix  # the site's "auth:" (REDIS_KEY_PREFIX)
         self.clock = clock
         self._fail = client.register_script(_FAIL)
         self._device_fail = client.register_script(_DEVICE_FAIL)
@@ -121,7 +123,7 @@ class LoginThrottle:
         """Count one login attempt from `ip`; refused once `limit` were made in `window` s."""
         key = _key("ip", ip)
         allowed, wait, refusals = self._ip_attempt(
-            keys=[f"{PREFIX}ip:{key}", f"{PREFIX}ipref:{key}"],
+            keys=[f"{self.prefix}ip:{key}", f"{self.prefix}ipref:{key}"],
             args=[self.clock(), window, limit],
         )
         if allowed:
@@ -133,7 +135,8 @@ class LoginThrottle:
     def _keys(self, username: str, ip: str) -> tuple[str, str, str]:
         pair = _key(username, ip)
         account = _key(username)
-        return f"{PREFIX}fail:{pair}", f"{PREFIX}acct:{account}", f"{PREFIX}lock:{pair}"
+        p = self.prefix
+        return f"{p}fail:{pair}", f"{p}acct:{account}", f"{p}lock:{pair}"
 
     def blocked(self, username: str, ip: str) -> bool:
         """True while the pair is locked or the account had too many failures this hour."""
@@ -162,7 +165,7 @@ class LoginThrottle:
 
     def _device_keys(self, device: str) -> tuple[str, str]:
         key = _key("device", device)
-        return f"{PREFIX}devfail:{key}", f"{PREFIX}devlock:{key}"
+        return f"{self.prefix}devfail:{key}", f"{self.prefix}devlock:{key}"
 
     def device_blocked(self, device: str) -> bool:
         _, lock = self._device_keys(device)

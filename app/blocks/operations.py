@@ -22,6 +22,7 @@ from app.db_sqlite import lock_wait
 from app.extensions import db
 from app.media import IMAGE_NAME, image_dir
 from app.ordering import move_in_order
+from app.redis_keys import names
 from app.stats.models import CounterFlush
 from app.stats.spool import register_replayer
 from app.visitor import identify, is_prefetch
@@ -177,7 +178,7 @@ def count_click(banner_id: int, request: Request) -> bool:
         return False
     # A cookie we would only be handing out now identifies nobody yet: use the daily hash.
     who = visitor.fallback if visitor.new_cookie else visitor.cookie
-    key = f"banner-click:{banner_id}:{day}:{who}"
+    key = names().banner_click(banner_id, day, who)
     click = {"kind": "click", "banner_id": banner_id, "key": key, "click_id": secrets.token_hex(8)}
     try:
         first = _redis().set(click["key"], click["click_id"], nx=True, ex=CLICK_KEY_TTL)

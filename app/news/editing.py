@@ -8,12 +8,13 @@ import time
 import redis
 
 from app.extensions import redis_store
+from app.redis_keys import names
 
 PRESENCE_SECONDS = 90  # an editor page pings every 30 s
 
 
 def _key(article_id: int) -> str:
-    return f"edit:article:{article_id}"
+    return names().editing(article_id)
 
 
 def mark_editing(article_id: int, user) -> list[str]:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Request
 
 from app import page_cache
 from app.page_view import PageView, live_mean
+from app.redis_keys import names
 from app.sidebar import POSITIONS, Block, register_block
 from app.stats.hub import Hub
 from app.stats.jobs import Runner
@@ -47,7 +48,7 @@ def init_app(app: Flask) -> None:
 
     service = StatsService(app)
     app.extensions["stats"] = service
-    app.extensions["stats_runner"] = Runner(app, service, Hub())
+    app.extensions["stats_runner"] = Runner(app, service, Hub(names(app).channel))
     app.register_blueprint(bp)
     page_cache.add_response_hook(app, visitor_cookie)
     page_cache.set_counter(app, lambda view, item, watch: service.count(view, item, watch=watch))

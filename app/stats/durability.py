@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.dates import utcnow
 from app.extensions import db
-from app.redis_keys import DAYS_LATE, INIT
 from app.stats.models import CounterFlush, DailyStat, HourlyStat, ItemDailyView
 from app.stats.services import StatsService
 
@@ -40,11 +39,11 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
     """Upsert today's and yesterday's counters (site zone) into the SQL history."""
     store = service.store
     now = store.now() if now is None else now
-    if not store.client.exists(INIT):
+    if not store.client.exists(store.keys.init):
         return []  # an emptied Redis must be restored from SQL, never copied over it
     today = store.local(now).date()
     written = []
-    late = sorted(store.client.smembers(DAYS_LATE))  # days an outage's replay reached
+    late = sorted(store.client.smembers(store.keys.days_late))  # days an outage's replay reached
     late_days = [date.fromisoformat(day) for day in late]
     for day in [*late_days, today - timedelta(days=1), today]:
         key = f"{day:%Y-%m-%d}"
@@ -59,7 +58,7 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
             store.expire_day(key, DAY_KEY_TTL)
     db.session.commit()
     if late:
-        store.client.srem(DAYS_LATE, *late)
+        store.client.srem(store.keys.days_late, *late)
     return written
 
 

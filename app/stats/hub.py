@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import redis
 
 from app.extensions import redis_store
-from app.redis_keys import CHANNEL
+from app.redis_keys import DEFAULT
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ RETRY_MAX = 1.0
 PING_EVERY = 5.0  # each subscriber publishes a probe to itself this often…
 DEAD_AFTER = 12.0  # …and takes its connection for dead when none came back for this long
 # redis-py's PING on a subscription (8.1, decoded responses) never returns its PONG, and its
-# health check swallows it: a probe through the channel itself tests the whole path.
-PROBE_CHANNEL = CHANNEL + ":probe"
+# health check swallows it: a probe through the channel itself tests the whole path
+# (the site's probe channel, app/redis_keys.py).
 
 
 # Streams per process when no server told us its connection limit (the dev server).
@@ -196,7 +196,9 @@ class DirectStream:
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, channel: str = DEFAULT.channel) -> None:
+        self.channel = channel  # the site's live channel (REDIS_KEY_PREFIX)
+        self.probe_channel = channel + ":probe"
         self.frame: bytes = b""
         self.payload: str = ""
         self.version = 0
@@ -458,7 +460,7 @@ class Hub:
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
             probe = f"{os.getpid()}:{id(self)}"
-            pubsub.subscribe(CHANNEL, PROBE_CHANNEL)
+            pubsub.subscribe(self.channel, self.probe_channel)
             self.subscriptions += 1
             self.connected.set()
             if on_connect is not None:
@@ -468,13 +470,13 @@ class Hub:
                 message = pubsub.get_message(timeout=READ_TIMEOUT)
                 now = time.monotonic()
                 if message is not None and message["type"] == "message":
-                    if message["channel"] == CHANNEL:
+                    if message["channel"] == self.channel:
                         last_seen = now
                         self.broadcast(message["data"])
                     elif message["data"] == probe:
                         last_seen = now
                 if now - last_probe >= PING_EVERY:
-                    client.publish(PROBE_CHANNEL, probe)
+                    client.publish(self.probe_channel, probe)
                     last_probe = now
                 if now - last_seen > DEAD_AFTER:
                     raise redis.ConnectionError("our probe did not come back on the subscription")

@@ -28,7 +28,7 @@ from app import live_counters
 from app.extensions import db, redis_store
 from app.live_counters import Counter
 from app.page_view import PageView
-from app.redis_keys import DAYS_LATE
+from app.redis_keys import names
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
@@ -76,6 +76,7 @@ class StatsService:
                 online_window=int(self.config["ONLINE_WINDOW_SECONDS"]),
                 offset=int(self.config["STATS_TOTAL_OFFSET"]),
                 clock=self.clock,
+                keys=names(self.app),
             )
             self._store_key = key
         return self._store
@@ -348,8 +349,8 @@ def get_service() -> StatsService:
 
 
 # Local days whose counters a replay changed after they left the regular checkpoint (today
-# and yesterday), kept in redis_keys.DAYS_LATE: an outage longer than a day. The checkpoint
-# writes them to SQL as well.
+# and yesterday), kept in the site's days_late key: an outage longer than a day. The
+# checkpoint writes them to SQL as well.
 
 
 def _replay_hit(record: dict) -> None:
@@ -358,7 +359,7 @@ def _replay_hit(record: dict) -> None:
     store = service.store
     day = store.local(float(record["now"])).date()
     if day < store.local(store.now()).date() - timedelta(days=1):
-        store.client.sadd(DAYS_LATE, f"{day:%Y-%m-%d}")
+        store.client.sadd(store.keys.days_late, f"{day:%Y-%m-%d}")
 
 
 register_replayer("hit", _replay_hit)

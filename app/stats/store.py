@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 
-from app.redis_keys import PREFIX, PUB_TRAIL, key
+from app.redis_keys import DEFAULT, KeyNames
 from app.stats import scripts
 
 PUBLISH_INTERVAL_MS = 1000
@@ -180,8 +180,11 @@ class StatsStore:
     """Counting rules over one Redis client; the clock and settings are injected."""
 
     def __init__(self, client: redis.Redis, *, zone: str, visit_timeout: int,
-                 online_window: int, offset: int, clock=time.time) -> None:  # fmt: skip
+                 online_window: int, offset: int, clock=time.time,
+                 keys: KeyNames = DEFAULT) -> None:  # fmt: skip
         self.client = client
+        self.keys = keys  # the site's key names (REDIS_KEY_PREFIX)
+        self.prefix = keys.stats  # every script's ARGV[1]
         self.zone = ZoneInfo(zone)
         self.visit_timeout = visit_timeout
         self.online_window_ms = online_window * 1000
@@ -250,7 +253,7 @@ class StatsStore:
         day, hour, updated = self._second(int(now))
         result = self._hit(
             [
-                PREFIX,
+                self.prefix,
                 cookie,
                 fallback,
                 int(now * 1000),
@@ -289,7 +292,7 @@ class StatsStore:
         now = self.now() if now is None else now
         result = self._snapshot(
             args=[
-                PREFIX,
+                self.prefix,
                 int(now * 1000),
                 self.online_window_ms,
                 self.offset,
@@ -306,7 +309,7 @@ class StatsStore:
 
     def init_live(self, stored: dict[str, int]) -> dict[str, int]:
         """Start the live counters Redis lacks from their SQL counts; return every value."""
-        args: list = [PREFIX]
+        args: list = [self.prefix]
         for item, value in stored.items():
             args.extend([item, int(value)])
         result = self._init_live(args=args)
@@ -318,7 +321,7 @@ class StatsStore:
         Redis' (scripts.SET_LIVE); they go out with the next live message. Returns (set,
         published as RECORD_HIT's)."""
         now = self.now() if now is None else now
-        args: list = [PREFIX, int(now * 1000), self.online_window_ms, self.offset,
+        args: list = [self.prefix, int(now * 1000), self.online_window_ms, self.offset,
                       self.day_key(now), self.iso(now), PUBLISH_INTERVAL_MS, guard]  # fmt: skip
         for item, value in values.items():
             args.extend([item, int(value)])
@@ -327,49 +330,49 @@ class StatsStore:
 
     def heartbeat(self, cookies: list[str], now: float | None = None) -> int:
         now = self.now() if now is None else now
-        return int(self._heartbeat(args=[PREFIX, int(now * 1000), *cookies]))
+        return int(self._heartbeat(args=[self.prefix, int(now * 1000), *cookies]))
 
     def trail_due(self) -> int | None:
-        value = self.client.get(PUB_TRAIL)
+        value = self.client.get(self.keys.pub_trail)
         return int(value) if value else None
 
     # Durability
     def restore(self, total: int, day: str, day_counts: tuple[int, int, int],
                 hours: dict[str, tuple[int, int, int]]) -> bool:  # fmt: skip
-        args: list = [PREFIX, total, day, *day_counts]
+        args: list = [self.prefix, total, day, *day_counts]
         for hour, counts in hours.items():
             args.extend([hour, *counts])
         return bool(self._restore(args=args))
 
     def take_batch(self, kind: str, batch_id: str) -> tuple[str, dict[str, int]] | None:
-        result = self._take(args=[PREFIX, kind, batch_id])
+        result = self._take(args=[self.prefix, kind, batch_id])
         if not result:
             return None
         pairs = result[1:]
         return result[0], {pairs[i]: int(pairs[i + 1]) for i in range(0, len(pairs), 2)}
 
     def drop_batch(self, kind: str, batch_id: str) -> bool:
-        return bool(self._drop(args=[PREFIX, kind, batch_id]))
+        return bool(self._drop(args=[self.prefix, kind, batch_id]))
 
     def day_counters(self, day: str) -> dict:
         """Redis' counters for one local day: totals, unique visitors, and each hour."""
         pipe = self.client.pipeline(transaction=False)
-        pipe.hgetall(key("day", day))
-        pipe.pfcount(key("uv", day))
+        pipe.hgetall(self.keys.key("day", day))
+        pipe.pfcount(self.keys.key("uv", day))
         for hour in range(24):
-            pipe.hgetall(key("hour", f"{day}T{hour:02d}"))
+            pipe.hgetall(self.keys.key("hour", f"{day}T{hour:02d}"))
         results = pipe.execute()
         return {"day": results[0], "visitors": results[1], "hours": results[2:]}
 
     def expire_day(self, day: str, seconds: int) -> None:
         pipe = self.client.pipeline(transaction=False)
-        pipe.expire(key("day", day), seconds)
-        pipe.expire(key("uv", day), seconds)
+        pipe.expire(self.keys.key("day", day), seconds)
+        pipe.expire(self.keys.key("uv", day), seconds)
         for hour in range(24):
-            pipe.expire(key("hour", f"{day}T{hour:02d}"), seconds)
+            pipe.expire(self.keys.key("hour", f"{day}T{hour:02d}"), seconds)
         pipe.execute()
 
     def try_lock(self, name: str, owner: str, ttl_ms: int) -> bool:
         """At most one holder per deployment for `ttl_ms`: periodic jobs run once, not per
         process."""
-        return bool(self.client.set(key("lock", name), owner, nx=True, px=ttl_ms))
+        return bool(self.client.set(self.keys.key("lock", name), owner, nx=True, px=ttl_ms))

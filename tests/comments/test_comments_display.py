@@ -17,7 +17,7 @@ from pages import links_on, parse, squash
 from app.comments.models import CommentStatus
 from app.comments.operations import set_status
 from app.extensions import db, redis_store
-from app.redis_keys import CONTENT_VERSION
+from app.redis_keys import DEFAULT as KEYS
 
 
 def test_the_article_page_has_the_marked_comments_section_with_its_form(app, client, article):
@@ -134,9 +134,9 @@ def test_content_keeps_line_breaks_and_shows_markup_as_text(app, article, client
 def test_a_cached_article_page_shows_a_comment_once_it_is_approved(app, article, reader, client):
     url = f"/tin-tuc/{article.slug}"
     client.get(url)  # now cached
-    version = redis_store.client.get(CONTENT_VERSION)
+    version = redis_store.client.get(KEYS.content_version)
     reader.post(article.slug, name="Mới được duyệt")
-    assert redis_store.client.get(CONTENT_VERSION) == version  # a pending comment: no change
+    assert redis_store.client.get(KEYS.content_version) == version  # a pending comment: no change
     assert shown_names(client.get(url).text) == []
 
     [comment] = rows()

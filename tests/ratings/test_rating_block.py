@@ -168,7 +168,7 @@ def test_without_javascript_the_form_asks_to_confirm_then_counts_the_vote(app):
 
 
 def test_new_totals_are_set_in_redis_only_when_newer_and_go_out_on_the_live_channel(app):
-    from app.redis_keys import CHANNEL, key
+    from app.redis_keys import DEFAULT as KEYS
 
     _, url = _article(app)
     reader(app, 1).get(url)  # Redis' counters exist
@@ -176,9 +176,9 @@ def test_new_totals_are_set_in_redis_only_when_newer_and_go_out_on_the_live_chan
         service = app.extensions["stats"]
         client = redis_store.client
         listener = client.pubsub()
-        listener.subscribe(CHANNEL)
+        listener.subscribe(KEYS.channel)
         assert listener.get_message(timeout=5)["type"] == "subscribe"
-        client.delete(key("pub_last"))  # the last message is long past: publish at once
+        client.delete(KEYS.key("pub_last"))  # the last message is long past: publish at once
 
         newer = service.set_live({"rating_total:7": 9, "rating_count:7": 2}, "rating_count:7")
         message = listener.get_message(timeout=5)
@@ -186,8 +186,8 @@ def test_new_totals_are_set_in_redis_only_when_newer_and_go_out_on_the_live_chan
         listener.close()
 
         assert newer is True and older is False
-        assert client.hget(key("live", "rating_total"), "7") == "9"
-        assert client.hget(key("live", "rating_count"), "7") == "2"
+        assert client.hget(KEYS.key("live", "rating_total"), "7") == "9"
+        assert client.hget(KEYS.key("live", "rating_count"), "7") == "2"
         assert json.loads(message["data"])["items"] == {"rating_total:7": 9, "rating_count:7": 2}
 
 
@@ -224,7 +224,7 @@ def test_an_editor_switches_ratings_off_with_the_checkbox(app, make_user):
 def test_totals_set_inside_a_busy_second_go_out_with_the_trailing_message(app):
     """At most one live message a second: a vote's totals set inside the second wait in
     Redis and ride on the trailing message, with whatever else changed."""
-    from app.redis_keys import CHANNEL, PUB_TRAIL, key
+    from app.redis_keys import DEFAULT as KEYS
 
     _, url = _article(app)
     reader(app, 1).get(url)  # a message went out just now
@@ -232,16 +232,19 @@ def test_totals_set_inside_a_busy_second_go_out_with_the_trailing_message(app):
         service = app.extensions["stats"]
         client = redis_store.client
         listener = client.pubsub()
-        listener.subscribe(CHANNEL)
+        listener.subscribe(KEYS.channel)
         assert listener.get_message(timeout=5)["type"] == "subscribe"
-        client.set(key("pub_last"), int(service.store.now() * 1000))
+        client.set(KEYS.key("pub_last"), int(service.store.now() * 1000))
 
         assert service.set_live({"rating_total:8": 5, "rating_count:8": 1}, "rating_count:8")
-        due = int(client.get(PUB_TRAIL))
-        assert client.hgetall(key("pub_extra")) == {"rating_total:8": "5", "rating_count:8": "1"}
+        due = int(client.get(KEYS.pub_trail))
+        assert client.hgetall(KEYS.key("pub_extra")) == {
+            "rating_total:8": "5",
+            "rating_count:8": "1",
+        }
         service.store.snapshot("trail", now=due / 1000 + 0.001)
         message = listener.get_message(timeout=5)
         listener.close()
 
         assert json.loads(message["data"])["items"] == {"rating_total:8": 5, "rating_count:8": 1}
-        assert client.exists(key("pub_extra")) == 0
+        assert client.exists(KEYS.key("pub_extra")) == 0
