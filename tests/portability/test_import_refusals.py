@@ -1,0 +1,161 @@
+"""`flask import` writes nothing unless the archive is whole, its names stay inside
+instance/uploads/, and the target is an empty database of the archive's revision."""
+
+from __future__ import annotations
+
+import shutil
+import tarfile
+
+import pytest
+from flask_migrate import upgrade
+from site_archive import listed, members_of, site_files, table_rows, write_archive
+from sqlalchemy import text
+
+from app.extensions import db
+from app.portability.exporter import export_site
+
+PREVIOUS_REVISION = "0015_menu"
+
+
+@pytest.fixture
+def archive(app, make_article, tmp_path):
+    """A small site exported: two articles and an uploaded picture with its thumbnail."""
+    make_article("Bài thứ nhất")
+    make_article("Bài thứ hai")
+    images = tmp_path / "instance" / "uploads" / "images"
+    images.mkdir(parents=True)
+    (images / f"{'a' * 32}.png").write_bytes(b"\x89PNG picture")
+    (images / f"{'a' * 31}t.png").write_bytes(b"\x89PNG thumbnail")
+    path = tmp_path / "site.tar.gz"
+    export_site(path)
+    return path
+
+
+@pytest.fixture
+def target(make_app, migrated_db, tmp_path):
+    """An empty site on a SQLite database of its own, in its own instance/ folder."""
+    instance = tmp_path / "target"
+    instance.mkdir()
+    shutil.copy(migrated_db, instance / "portal.db")
+    return make_app(INSTANCE_PATH=str(instance), DATABASE_URL=None,
+                    SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'portal.db'}")  # fmt: skip
+
+
+def run_import(site, path):
+    with site.app_context():  # the command runs in this site's context, not the test's
+        return site.test_cli_runner().invoke(args=["import", str(path)])
+
+
+def assert_untouched(site, tmp_path):
+    assert not any(table_rows(site).values())
+    assert not (tmp_path / "target" / "uploads").exists()
+    assert not list((tmp_path / "target").glob(".import-*"))
+
+
+def test_the_archive_imports_into_an_empty_database(app, archive, target, tmp_path):
+    result = run_import(target, archive)
+    assert result.exit_code == 0, result.output
+    assert "Đã nhập" in result.output
+    assert table_rows(target) == table_rows(app)
+    assert site_files(tmp_path / "target") == site_files(tmp_path / "instance") != {}
+
+
+def test_a_database_with_rows_is_refused(app, archive, target):
+    before = table_rows(app)
+    result = run_import(app, archive)
+    assert result.exit_code == 1
+    assert "không trống" in result.output and "articles" in result.output
+    assert table_rows(app) == before
+
+
+def test_another_revision_is_refused_and_named(archive, target, tmp_path):
+    with target.app_context():
+        revision = target.test_cli_runner().invoke(args=["import", "--revision", str(archive)])
+    assert revision.exit_code == 0
+    head = revision.output.strip()
+    (tmp_path / "target" / "portal.db").unlink()
+    with target.app_context():
+        upgrade(revision=PREVIOUS_REVISION)
+    result = run_import(target, archive)
+    assert result.exit_code == 1
+    assert PREVIOUS_REVISION in result.output and head in result.output
+    assert f"flask db upgrade {head}" in result.output
+    with target.app_context():  # the older schema: no model reads it whole
+        assert db.session.scalar(text("SELECT count(*) FROM articles")) == 0
+        db.session.remove()
+    assert not (tmp_path / "target" / "uploads").exists()
+
+
+def test_a_tampered_archive_is_refused(archive, target, tmp_path):
+    members = []
+    for info, data in members_of(archive):
+        if info.name == "tables/articles.jsonl":
+            data = data.replace("Bài thứ hai".encode(), "Bài thứ ba!".encode())
+        members.append((info, data))
+    result = run_import(target, write_archive(tmp_path / "tampered.tar.gz", members))
+    assert result.exit_code == 1
+    assert "tables/articles.jsonl" in result.output and "tổng kiểm tra" in result.output
+    assert_untouched(target, tmp_path)
+
+
+def test_a_damaged_picture_is_refused(archive, target, tmp_path):
+    members = [
+        (info, data[:-1] + b"!" if info.name.endswith("t.png") else data)
+        for info, data in members_of(archive)
+    ]
+    result = run_import(target, write_archive(tmp_path / "damaged.tar.gz", members))
+    assert result.exit_code == 1 and "t.png" in result.output
+    assert_untouched(target, tmp_path)
+
+
+def _file(name: str, kind=tarfile.REGTYPE, link: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, link
+    return info
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        _file("files/uploads/../../../escaped.txt"),
+        _file("/tmp/escaped.txt"),
+        _file("files/secret_key"),
+        _file("files/uploads/images/../../portal.db"),
+        _file("tables/../escaped.jsonl"),
+        _file("files/uploads/images/link.png", tarfile.SYMTYPE, "/etc/passwd"),
+        _file("files/uploads/images/hard.png", tarfile.LNKTYPE, "/etc/passwd"),
+    ],
+    ids=[
+        "dot-dot",
+        "absolute",
+        "outside-uploads",
+        "inside-dot-dot",
+        "table-dot-dot",
+        "symlink",
+        "hardlink",
+    ],  # fmt: skip
+)
+def test_members_outside_the_site_folders_are_refused(archive, target, tmp_path, member):
+    hostile = write_archive(tmp_path / "hostile.tar.gz",
+                            listed(members_of(archive), member, b"escaped"))  # fmt: skip
+    result = run_import(target, hostile)
+    assert result.exit_code == 1
+    assert repr(member.name) in result.output
+    assert_untouched(target, tmp_path)
+    assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_a_file_that_is_no_archive_is_refused(target, tmp_path):
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not a tar file at all" * 10)
+    result = run_import(target, junk)
+    assert result.exit_code == 1 and "Không đọc được bản xuất" in result.output
+    assert_untouched(target, tmp_path)
+
+
+def test_export_never_overwrites(app, tmp_path):
+    existing = tmp_path / "old.tar.gz"
+    existing.write_bytes(b"an earlier backup")
+    result = app.test_cli_runner().invoke(args=["export", str(existing)])
+    assert result.exit_code == 1 and "đã tồn tại" in result.output
+    assert existing.read_bytes() == b"an earlier backup"
