@@ -3,6 +3,7 @@ streams cost a greenlet each instead of a worker."""
 
 import gc
 import os
+import sys
 
 # Patch before anything imports socket or ssl (gunicorn #1801).
 from gevent import monkey
@@ -21,8 +22,32 @@ accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
 proxy_protocol = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Logs (app/observability/): LOG_FORMAT=json makes gunicorn's error and access lines JSON
+# objects like the app's; plain access lines end with the request's id.
+if os.environ.get("LOG_FORMAT") == "json":
+    logger_class = "app.observability.gunicorn_log.JsonLogger"
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
 
 _embedded = None
+_metrics_dir = None
+
+
+def _prepare_metrics_dir():
+    """/metrics adds up every worker's counts through files in PROMETHEUS_MULTIPROC_DIR
+    (prometheus_client's multiprocess mode): the one given, emptied, else a new temporary
+    folder removed at exit. Set before any worker imports prometheus_client."""
+    global _metrics_dir
+    import tempfile
+    from pathlib import Path
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        Path(given).mkdir(mode=0o700, parents=True, exist_ok=True)
+        for old in Path(given).glob("*.db"):  # counts of an earlier run are not this one's
+            old.unlink()
+        return
+    _metrics_dir = tempfile.mkdtemp(prefix="portal-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
 
 
 def on_starting(server):
@@ -31,6 +56,7 @@ def on_starting(server):
     second, with a WARNING naming the reason (a greenlet of the master, which gevent has
     patched above)."""
     global _embedded
+    _prepare_metrics_dir()
     if os.environ.get("REDIS_URL") or os.environ.get("REDIS_SENTINELS"):
         return  # an outside Redis (a server, or the master Sentinel names)
     import logging
@@ -55,16 +81,33 @@ def on_starting(server):
     _embedded.supervise()
 
 
+def _check_psycopg_wait(worker):
+    """psycopg waits for PostgreSQL through gevent only if gevent patched `select` before
+    psycopg was imported (psycopg/waiting.py): else one slow query holds every request of the
+    worker. Patched above, first thing; say so loudly if something changed that."""
+    waiting = sys.modules.get("psycopg.waiting")
+    if waiting is not None and waiting.wait is getattr(waiting, "wait_c", None):
+        worker.log.error(
+            "psycopg waits for PostgreSQL in C, blocking the gevent worker: it "
+            "was imported before gevent patched select (or PSYCOPG_WAIT_FUNC)"
+        )
+
+
 def post_worker_init(worker):
     from app.stats.hub import watch_worker
 
     watch_worker(worker)
+    _check_psycopg_wait(worker)
     # Background statistics work starts with the worker, not with its first request: hits
     # spooled by workers of an earlier run are replayed as soon as Redis answers.
     app = getattr(worker, "wsgi", None)
     extensions = getattr(app, "extensions", {})
     if "stats_runner" in extensions and app.config.get("STATS_BACKGROUND"):
         extensions["stats_runner"].ensure_started()
+    if "stats_runner" in extensions:
+        from app.observability import start_worker
+
+        start_worker(app)  # this worker's metrics, published every second
     # Everything loaded so far (the app, its modules, templates: about 140,000 objects) lives
     # as long as the worker: out of the collector's sight, a full collection with thousands
     # of open streams scans only what the streams and requests made (bench/README.md).
@@ -77,9 +120,24 @@ def worker_exit(server, worker):
     extensions = getattr(getattr(worker, "wsgi", None), "extensions", {})
     if "stats_runner" in extensions:
         extensions["stats_runner"].stop()
+        from app.observability import stop_worker
+
+        stop_worker(worker.wsgi)  # its last counts, before its metrics file is left
+
+
+def child_exit(server, worker):
+    """A worker's gauges (streams, memory) leave the sums; its counters stay in them."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 
 def on_exit(server):
+    if _metrics_dir is not None:
+        import shutil
+
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
     if _embedded is not None:
         _embedded.stop_supervising()
         _embedded.stop()

@@ -173,14 +173,34 @@ class Spool:
 
     def pending(self) -> int:
         """Records not replayed yet, in every file (those being written included)."""
-        count = 0
+        return sum(self.pending_by_kind().values())
+
+    def pending_by_kind(self) -> dict[str, int]:
+        """Records not replayed yet, by kind ("hit", "click"; "" for a line of no
+        registered kind), read in chunks: the spool may hold hundreds of MB."""
+        kinds = {kind: f'{{"kind":"{kind}"'.encode() for kind in REPLAYERS}
+        counts = dict.fromkeys(kinds, 0)
+        lines = 0
         for path in self.files():
             start = _read_pos(path.with_suffix(POS_SUFFIX)) if path.name.startswith(
                 REPLAYING) else 0  # fmt: skip
             with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
                 fh.seek(start)
-                count += fh.read().count(b"\n")
-        return count
+                rest = b""
+                while chunk := fh.read(READ_CHUNK * 16):
+                    whole, newline, rest = (rest + chunk).rpartition(b"\n")
+                    lines += whole.count(b"\n") + 1 if newline else 0
+                    for kind, mark in kinds.items():
+                        counts[kind] += whole.count(mark)
+        counts[""] = lines - sum(counts.values())
+        return {kind: n for kind, n in counts.items() if n or kind}
+
+    def oldest(self) -> float | None:
+        """When the oldest file still to replay was started (epoch seconds), if any."""
+        for path in self.files():
+            with contextlib.suppress(ValueError, IndexError):
+                return int(path.name.split("-", 2)[1]) / 1_000_000
+        return None
 
     def replay(self, limit: int = 2000, stop_on: tuple[type[BaseException], ...] = ()) -> int:
         """Apply up to `limit` records of every file nobody else holds, oldest first.
