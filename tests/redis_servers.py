@@ -78,6 +78,7 @@ class RedisProc:
     command: list[str]
     password: str | None = None
     tls: TlsFiles | None = None
+    tls_clients: bool = False  # the server asks clients for a certificate its CA signed
     sentinel: bool = False
     process: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -107,6 +108,8 @@ class RedisProc:
                     "decode_responses": True}  # fmt: skip
         if self.tls:
             settings.update(ssl=True, ssl_ca_certs=str(self.tls.ca))
+            if self.tls_clients:  # the server's own pair serves as a client certificate
+                settings.update(ssl_certfile=str(self.tls.cert), ssl_keyfile=str(self.tls.key))
         settings.update(options)
         return redis.Redis(**settings)
 
@@ -166,19 +169,22 @@ class RedisProc:
 
 
 def _server_command(directory: Path, port: int, *, password: str | None, tls: TlsFiles | None,
-                    replicaof: RedisProc | None, extra: tuple[str, ...]) -> list[str]:  # fmt: skip
+                    tls_clients: bool, replicaof: RedisProc | None,
+                    extra: tuple[str, ...]) -> list[str]:  # fmt: skip
     lines = [
         "bind 127.0.0.1",
         f"dir {directory}",
         'save ""',
         "appendonly no",
+        "repl-diskless-sync-delay 0",  # a replica starts its sync at once, not after 5 s
         "daemonize no",
         f"pidfile {directory / 'redis.pid'}",
     ]
     if tls:
         lines += ["port 0", f"tls-port {port}", f"tls-cert-file {tls.cert}",
                   f"tls-key-file {tls.key}", f"tls-ca-cert-file {tls.ca}",
-                  "tls-auth-clients no", "tls-replication yes"]  # fmt: skip
+                  f"tls-auth-clients {'yes' if tls_clients else 'no'}",
+                  "tls-replication yes"]  # fmt: skip
     else:
         lines.append(f"port {port}")
     if password:
@@ -192,16 +198,19 @@ def _server_command(directory: Path, port: int, *, password: str | None, tls: Tl
 
 
 def start_redis(tmp_path: Path, *, password: str | None = None, tls: TlsFiles | None = None,
-                replicaof: RedisProc | None = None,
+                tls_clients: bool = False, replicaof: RedisProc | None = None,
                 extra: tuple[str, ...] = ()) -> RedisProc:  # fmt: skip
     """Start a redis-server on a free port, its files in a folder of `tmp_path`; the caller
-    stops it. `extra` adds config lines ("maxmemory 10mb")."""
+    stops it. `tls_clients`: the server wants a client certificate (TLS only); `extra` adds
+    config lines ("maxmemory 10mb")."""
     port = free_port()
     directory = tmp_path / f"redis-{next(_names)}-{port}"
     directory.mkdir(parents=True)
-    command = _server_command(directory, port, password=password, tls=tls, replicaof=replicaof,
+    command = _server_command(directory, port, password=password, tls=tls,
+                              tls_clients=tls_clients, replicaof=replicaof,
                               extra=extra)  # fmt: skip
-    return RedisProc(port, directory, command, password=password, tls=tls).start()
+    return RedisProc(port, directory, command, password=password, tls=tls,
+                     tls_clients=tls_clients).start()  # fmt: skip
 
 
 def start_sentinel(tmp_path: Path, master: RedisProc, *, name: str = "mymaster",
