@@ -140,6 +140,10 @@ def test_with_redis_down_views_are_spooled_and_numbers_come_from_sql(make_app):
 
     assert page_views(after, outcome="spooled") - page_views(before, outcome="spooled") == 2
     assert page_views(after) == page_views(before)
+    errors = "portal_redis_errors_total"
+    # The first view's error opens the breaker: the second waits on no Redis at all.
+    assert value(after, errors, operation="stats") - (value(before, errors, operation="stats")
+                                                      or 0) == 1  # fmt: skip
     assert value(after, "portal_redis_up") == value(after, "portal_stats_from_redis") == 0
     assert value(after, "portal_spool_records", kind="hit") == 2
     assert value(after, "portal_spool_files") == 1
