@@ -46,8 +46,13 @@ def export_command(path: Path) -> None:
     is_flag=True,
     help="Only print the archive's database revision (for `flask db upgrade REV`).",
 )
+@click.option(
+    "--migrate",
+    is_flag=True,
+    help="On a database without tables, create them at the archive's revision first.",
+)
 @with_appcontext
-def import_command(path: Path, show_revision: bool) -> None:
+def import_command(path: Path, show_revision: bool, migrate: bool) -> None:
     """Load an archive of `flask export` into this site's EMPTY database and instance/."""
     from app.portability.importer import import_site, open_archive
 
@@ -57,7 +62,7 @@ def import_command(path: Path, show_revision: bool) -> None:
             archive.close()
             click.echo(manifest.revision)
             return
-        manifest = import_site(path)
+        manifest = import_site(path, migrate=migrate)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
     rows = sum(entry["rows"] for entry in manifest.tables)

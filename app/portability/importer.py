@@ -21,7 +21,7 @@ from pathlib import Path
 
 import redis
 from flask import current_app
-from sqlalchemy import Connection, Integer, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Integer, Table, bindparam, func, inspect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, redis_store
@@ -220,12 +220,30 @@ def clear_live_statistics() -> bool:
     return True
 
 
-def import_site(path: Path) -> Manifest:
-    """Load the archive at `path` into this app's empty database and instance/ folder."""
+def create_tables(revision: str) -> bool:
+    """On a database without any table, run the migrations up to `revision` (what
+    `flask db upgrade REV` does); a database with tables is left to the checks."""
+    if inspect(db.engine).get_table_names():
+        return False
+    from flask_migrate import upgrade
+
+    upgrade(revision=revision)
+    return True
+
+
+def import_site(path: Path, migrate: bool = False) -> Manifest:
+    """Load the archive at `path` into this app's empty database and instance/ folder
+    (with `migrate`, a database without tables gets them at the archive's revision first)."""
     from app.search import schema
 
     instance = Path(current_app.instance_path)
     archive, manifest = open_archive(path)
+    if migrate:
+        try:
+            create_tables(manifest.revision)
+        except BaseException:
+            archive.close()
+            raise
     staging = Staging(instance)
     tables = {table.name: table for table in db.metadata.sorted_tables}
     try:
