@@ -1,4 +1,6 @@
-"""Fixtures: a real embedded Redis for the session, a migrated SQLite database per test."""
+"""Fixtures: a real embedded Redis for the session, a migrated database per test: a copy of a
+SQLite file, or in PostgreSQL mode (DATABASE_URL names PostgreSQL) the worker's database,
+emptied."""
 
 from __future__ import annotations
 
@@ -24,7 +26,15 @@ from flask import has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from run_database import (
+    DATABASE_KIND,
+    POSTGRESQL_MODE,
+    RUN_DATABASE_URL,
+    empty_database,
+    engine_for,
+    worker_database,
+)
+from sqlalchemy import text
 
 from app import create_app
 from app.auth.models import Role
@@ -34,30 +44,18 @@ from app.extensions import db, redis_store
 TEST_REDIS_DB = 1
 
 
-def _worker_database(url: str) -> str:
-    """Under pytest-xdist each worker wipes a database of its own: TEST_DATABASE_URL's name
-    with the worker's id appended (`portal_ci_gw1`), created on first use (the role needs
-    CREATEDB). Set in the environment here, before the test modules read it."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not url.startswith("postgresql") or not worker:
-        return url
-    own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
-                           isolation_level="AUTOCOMMIT")  # fmt: skip
-    with engine.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                             {"name": own.database})  # fmt: skip
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
-    engine.dispose()
-    worker_url = own.render_as_string(hide_password=False)
-    os.environ["TEST_DATABASE_URL"] = worker_url
-    return worker_url
+# The run's database (tests/run_database.py): SQLite, or PostgreSQL when DATABASE_URL names
+# one. Read once, then removed from the environment: an app a test builds says which database
+# it is on, and the servers and commands tests start get theirs explicitly.
+os.environ.pop("DATABASE_URL", None)
+if POSTGRESQL_MODE:
+    os.environ["TEST_DATABASE_URL"] = RUN_DATABASE_URL
 
-
-# A PostgreSQL database that may be wiped (.ci/run sets one up); without it the PostgreSQL
-# tests skip and the rest of the suite runs on SQLite.
-POSTGRESQL_URL = _worker_database(os.environ.get("TEST_DATABASE_URL", ""))
+# A PostgreSQL database that may be wiped (.ci/run sets one up), one per xdist worker; without
+# it the PostgreSQL tests skip. In PostgreSQL mode it is the run's database.
+POSTGRESQL_URL = worker_database(os.environ.get("TEST_DATABASE_URL", ""))
+if POSTGRESQL_URL:
+    os.environ["TEST_DATABASE_URL"] = POSTGRESQL_URL
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +74,7 @@ def redis_url(redis_server) -> str:
 
 @pytest.fixture(scope="session")
 def migrated_db(tmp_path_factory, redis_url) -> Path:
-    """A database built by the migrations once; each test gets a copy."""
+    """A SQLite database built by the migrations once; each test gets a copy."""
     folder = tmp_path_factory.mktemp("template")
     path = folder / "portal.db"
     app = create_app(
@@ -89,19 +87,57 @@ def migrated_db(tmp_path_factory, redis_url) -> Path:
     return path
 
 
+def _migrate_postgresql(url: str, redis_url: str, folder: Path) -> None:
+    """Bring `url`'s database to the newest migration (from wherever it is)."""
+    app = create_app({"INSTANCE_PATH": str(folder), "DATABASE_URL": url,
+                      "REDIS_URL": redis_url, "SECRET_KEY": "test", "TESTING": True})  # fmt: skip
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def run_database(tmp_path_factory, redis_url) -> str | None:
+    """In PostgreSQL mode, the worker's database: its public schema wiped, then every
+    migration, once per session. None on SQLite."""
+    if not POSTGRESQL_MODE:
+        return None
+    engine = engine_for(POSTGRESQL_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate_postgresql(POSTGRESQL_URL, redis_url, tmp_path_factory.mktemp("pg"))
+    return POSTGRESQL_URL
+
+
 @pytest.fixture
-def make_app(tmp_path, migrated_db, redis_url):
-    """Build an app on a fresh copy of the migrated database and an empty Redis DB."""
+def database_config(request, tmp_path):
+    """The config keys that put an app on this test's database: in PostgreSQL mode the
+    worker's database, emptied when first asked for in the test; else a copy of the migrated
+    SQLite database in the test's instance folder (made when first asked for)."""
+    if POSTGRESQL_MODE:
+        url = request.getfixturevalue("run_database")
+        empty_database(url)
+        return {"DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": None}
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    database = instance / "portal.db"
+    if not database.exists():
+        shutil.copy(request.getfixturevalue("migrated_db"), database)
+    return {"DATABASE_URL": None, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+
+
+@pytest.fixture
+def make_app(tmp_path, database_config, redis_url):
+    """Build an app on the test's database (database_config) and an empty Redis DB. An
+    explicit SQLALCHEMY_DATABASE_URI (a SQLite file of the test's own) wins over it."""
 
     def factory(**overrides):
         instance = tmp_path / "instance"
         instance.mkdir(exist_ok=True)
-        database = instance / "portal.db"
-        if not database.exists():
-            shutil.copy(migrated_db, database)
         config = {
             "INSTANCE_PATH": str(instance),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            **database_config,
             "REDIS_URL": redis_url,
             "SECRET_KEY": "test-secret",
             "TESTING": True,
@@ -109,6 +145,8 @@ def make_app(tmp_path, migrated_db, redis_url):
             "STATS_BACKGROUND": False,
             "PAGE_CACHE_SECONDS": 0,
         }
+        if overrides.get("SQLALCHEMY_DATABASE_URI"):
+            config["DATABASE_URL"] = None
         config.update(overrides)
         app = create_app(config)
         app.test_client_class = IsolatedClient
@@ -119,6 +157,11 @@ def make_app(tmp_path, migrated_db, redis_url):
     yield factory
     for app in created:  # a stream request starts the subscriber: stop it with the test
         app.extensions["stats_runner"].stop()
+    if POSTGRESQL_MODE:  # leave no connection that could hold a lock the next test waits for
+        for app in created:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 class IsolatedClient(FlaskClient):
@@ -139,6 +182,20 @@ def pytest_configure(config):
         "contextless: the `app` fixture keeps no app context pushed during the test (requests "
         "push their own; database work goes in `with app.app_context():`)",
     )
+
+
+def pytest_report_header(config):
+    return f"database: {DATABASE_KIND}" + (f" ({POSTGRESQL_URL})" if POSTGRESQL_MODE else "")
+
+
+def pytest_runtest_setup(item):
+    """`sqlite_only` and `once` (pyproject.toml) skip in PostgreSQL mode."""
+    if not POSTGRESQL_MODE:
+        return
+    if marker := item.get_closest_marker("sqlite_only"):
+        pytest.skip(f"SQLite only: {marker.args[0] if marker.args else 'its point is SQLite'}")
+    if item.get_closest_marker("once"):
+        pytest.skip("ran in the SQLite run (its point does not depend on the database)")
 
 
 @pytest.fixture
@@ -217,21 +274,23 @@ def make_stats_app(make_contextless_app, clock):
 
 
 @pytest.fixture(scope="module")
-def pg_url(redis_url, tmp_path_factory):
-    """TEST_DATABASE_URL with a wiped public schema, then every migration, once per test module
-    (skips the test when it names no PostgreSQL database)."""
+def pg_url(request, redis_url, tmp_path_factory):
+    """TEST_DATABASE_URL (the worker's), migrated and empty, once per test module (skips the
+    test when it names no PostgreSQL database). On SQLite its public schema is wiped and
+    migrated again; in PostgreSQL mode it is the run's database, emptied and brought back to
+    the newest migration (a test may have moved it)."""
     if not POSTGRESQL_URL.startswith("postgresql"):
         pytest.skip("TEST_DATABASE_URL names no PostgreSQL database")
-    engine = create_engine(POSTGRESQL_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
     folder = tmp_path_factory.mktemp("pg")
-    app = create_app({"INSTANCE_PATH": str(folder), "DATABASE_URL": POSTGRESQL_URL,
-                      "REDIS_URL": redis_url, "SECRET_KEY": "test", "TESTING": True})  # fmt: skip
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
+    if POSTGRESQL_MODE:
+        request.getfixturevalue("run_database")  # the session's migration first
+        empty_database(POSTGRESQL_URL)
+    else:
+        engine = engine_for(POSTGRESQL_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    _migrate_postgresql(POSTGRESQL_URL, redis_url, folder)
     return POSTGRESQL_URL
 
 
@@ -240,10 +299,10 @@ def pg_app(make_app, pg_url):
     """As `app`, on the migrated PostgreSQL database of `pg_url`, emptied of rows."""
     app = make_app(DATABASE_URL=pg_url, SQLALCHEMY_DATABASE_URI=None)
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name != "alembic_version":
-                db.session.execute(table.delete())
-        db.session.commit()
+        if not POSTGRESQL_MODE:  # in PostgreSQL mode database_config emptied it already
+            db.session.remove()
+            db.engine.dispose()
+            empty_database(pg_url)
         redis_store.client.flushdb()
         yield app
         db.session.remove()

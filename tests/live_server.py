@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
+from run_database import server_database
 
 from app.embedded_redis import EmbeddedRedis
 
@@ -352,6 +353,12 @@ class LiveServer:
         except FileNotFoundError:
             return ""
 
+    @property
+    def database_url(self) -> str:
+        """The server's database: its own PostgreSQL one in PostgreSQL mode (or the one `env`
+        named), else the SQLite file in its instance folder."""
+        return self.env.get("DATABASE_URL") or f"sqlite:///{self.instance / 'portal.db'}"
+
     # HTTP
     def get(self, path: str, headers: dict[str, str] | None = None, timeout: float = 5):
         return http_get(self.url(path), headers, timeout)
@@ -482,8 +489,11 @@ def live_server(workers: int = 2, env: dict[str, str] | None = None) -> Iterator
     `env` adds variables, e.g. {"FLASK_STATS_STREAM_HEARTBEAT": "2"}: Flask reads FLASK_*
     into its config, as JSON when the value parses.
     """
-    # A short path: the Redis unix socket path must stay under 108 bytes.
-    with tempfile.TemporaryDirectory(prefix="portal-live-") as folder:
+    # A short path: the Redis unix socket path must stay under 108 bytes. In PostgreSQL mode
+    # (tests/run_database.py) the server gets a new database of its own unless `env` names one.
+    own_database = None if "DATABASE_URL" in (env or {}) else server_database()
+    with own_database or contextlib.nullcontext() as database_url, \
+            tempfile.TemporaryDirectory(prefix="portal-live-") as folder:  # fmt: skip
         instance = Path(folder) / "instance"
         port = free_port()
         full_env = _clean_env()
@@ -495,6 +505,8 @@ def live_server(workers: int = 2, env: dict[str, str] | None = None) -> Iterator
             FLASK_APP="wsgi.py",
             PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         )
+        if database_url:
+            full_env["DATABASE_URL"] = database_url
         full_env.update(env or {})
         _run_cli(full_env, "db", "upgrade")
         _run_cli(full_env, "seed-demo", "--if-empty")

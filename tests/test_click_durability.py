@@ -79,6 +79,7 @@ class OutsideLock:
         self.connection.close()
 
 
+@pytest.mark.sqlite_only("an outside SQLite write lock")
 def test_a_click_during_a_sql_lock_is_counted_once_when_the_lock_goes(app):
     banner_id = add_banner(app)
     visitor = reader(app)
@@ -101,6 +102,7 @@ def test_a_click_during_a_sql_lock_is_counted_once_when_the_lock_goes(app):
     assert clicks(app, banner_id) == 1
 
 
+@pytest.mark.sqlite_only("an outside SQLite write lock")
 def test_a_spooled_click_replayed_twice_counts_once(app):
     """A replayer killed after its SQL commit but before it noted its progress: the click's
     id, stored in the same transaction, makes the second replay a no-op."""

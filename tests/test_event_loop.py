@@ -84,6 +84,7 @@ def bodies(path: Path) -> list[str]:
         reader.close()
 
 
+@pytest.mark.sqlite_only("SQLite's own lock waits")
 @pytest.mark.parametrize("mode", ["EXCLUSIVE", "IMMEDIATE"])
 def test_reads_go_on_while_another_connection_holds_the_write_lock(database, mode):
     connection = sqlite3.connect(database, factory=connection_factory(0.0))  # never waits
@@ -97,6 +98,7 @@ def test_reads_go_on_while_another_connection_holds_the_write_lock(database, mod
     assert rows == [("đầu tiên",)]
 
 
+@pytest.mark.sqlite_only("SQLite's own lock waits")
 def test_a_write_waits_for_the_lock_and_goes_through_once_it_is_released(database):
     connection = sqlite3.connect(database, factory=connection_factory(30.0))
     holder = LockHolder(database)
@@ -119,6 +121,7 @@ def test_a_write_waits_for_the_lock_and_goes_through_once_it_is_released(databas
     assert bodies(database) == ["đầu tiên", "của người khác", "của chúng ta"]
 
 
+@pytest.mark.sqlite_only("SQLite's own lock waits")
 def test_a_write_that_cannot_get_the_lock_gives_up_whole(database):
     connection = sqlite3.connect(database, factory=connection_factory(0.2))
     holder = LockHolder(database)
@@ -137,6 +140,7 @@ def test_a_write_that_cannot_get_the_lock_gives_up_whole(database):
     assert bodies(database) == ["đầu tiên", "lần sau"]
 
 
+@pytest.mark.sqlite_only("SQLite's own lock waits")
 def test_a_shorter_wait_can_be_asked_for_one_block_of_work(database):
     # A write with a fallback of its own (e.g. a click spooled for later) should not keep a
     # reader waiting for the full deadline. The lock is released after 2 s: a write still
@@ -157,6 +161,7 @@ def test_a_shorter_wait_can_be_asked_for_one_block_of_work(database):
     assert bodies(database) == ["đầu tiên", "chờ bình thường"]
 
 
+@pytest.mark.sqlite_only("SQLite's own lock waits")
 def test_a_transaction_whose_snapshot_went_stale_is_refused_not_retried(database):
     # A transaction that read, then another writer committed: retrying the write can never
     # succeed (SQLITE_BUSY_SNAPSHOT), so it takes the 503 path instead of waiting 60 s.
@@ -175,6 +180,7 @@ def test_a_transaction_whose_snapshot_went_stale_is_refused_not_retried(database
     assert bodies(database) == ["đầu tiên", "đến trước"]
 
 
+@pytest.mark.sqlite_only("the SQLite file's mode and journal")
 def test_database_files_are_private_and_in_wal_mode(tmp_path, redis_url):
     instance = tmp_path / "instance"
     instance.mkdir()
@@ -225,6 +231,7 @@ def category_names(app) -> list[str]:
         return list(db.session.scalars(select(Category.name).order_by(Category.id)))
 
 
+@pytest.mark.sqlite_only("SQLite's own lock waits")
 @pytest.mark.parametrize("accept", ["text/html", "application/json"])
 def test_a_save_that_cannot_get_the_lock_answers_503_then_goes_through(
     busy_app, admin_client, accept
@@ -501,6 +508,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@pytest.mark.sqlite_only("SQLite's own lock waits")
 def test_pages_answer_while_an_outside_process_holds_the_lock_and_writes_get_a_503():
     lock_wait = 8  # a write waits this long; pages must answer within 5 s meanwhile
     env = {"FLASK_SQLITE_LOCK_WAIT_SECONDS": str(lock_wait), "ADMIN_PASSWORD": PASSWORD}

@@ -49,6 +49,10 @@ PAGES_PER_ENDPOINT = 4
 GET_EXAMPLES = 8
 POST_EXAMPLES = 12
 
+# The copies of the seeded site are SQLite files; tests/test_fuzz_postgresql.py sweeps the GET
+# routes on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only("its site copies are SQLite files")
+
 FUZZ_SETTINGS = settings(
     max_examples=GET_EXAMPLES,
     deadline=None,

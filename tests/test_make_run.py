@@ -18,6 +18,9 @@ from live_server import BIN, ROOT, free_port, pid_alive
 START_TIMEOUT = 30
 STOP_TIMEOUT = 20
 
+# `make run` without DATABASE_URL is the SQLite site, in either run of the suite.
+pytestmark = pytest.mark.once
+
 
 def fetch(url: str, timeout: float = 5) -> tuple[int, str, str]:
     """Status, content type and body of a GET, also for error statuses."""

@@ -9,6 +9,7 @@ and on PostgreSQL when TEST_DATABASE_URL names one (conftest's `pg_url`).
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, create_engine
@@ -34,6 +35,7 @@ def schema_drift(connection, metadata: MetaData) -> list:
     return compare_metadata(context, metadata)
 
 
+@pytest.mark.sqlite_only("the PostgreSQL twin follows")
 def test_a_database_built_by_the_migrations_matches_the_models_on_sqlite(app):
     assert db.engine.dialect.name == "sqlite"
     with db.engine.connect() as connection:

@@ -313,12 +313,13 @@ def test_a_read_only_database_serves_logged_in_pages_and_answers_logins_503(
     browser = logged_in_client(app, editor_user)
     earlier = (utcnow() - timedelta(minutes=5)).replace(microsecond=0)
     backdate_sessions(app, editor_user.id, last_active_at=earlier)  # a write is due
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    read_only = make_contextless_app(
-        flush=False,
-        AUTH_CLOCK=clock,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{path}?mode=ro&uri=true",
-    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///file:{path}?mode=ro&uri=true"}
+    else:  # PostgreSQL: every transaction read-only (a replica, or a server out of space)
+        options = {"options": "-c default_transaction_read_only=on"}
+        database = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": options}}
+    read_only = make_contextless_app(flush=False, AUTH_CLOCK=clock, **database)
     reader = read_only.test_client()
     reader.set_cookie("session", browser.get_cookie("session").value)
 

@@ -16,12 +16,13 @@ and loses its fonts and colours.
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from browser import ADMIN_PASSWORD, ADMIN_USERNAME, desktop_context, login, requires_chromium
+from run_database import engine_for
+from sqlalchemy import text
 from test_browser_quality import axe_violations, nu_errors
 
 from app.html_sanitizer import sanitize_html
@@ -36,23 +37,24 @@ class Articles:
     """The live server's database, as migrated content would be written into it."""
 
     def __init__(self, server) -> None:
-        self.path = server.instance / "portal.db"
+        self.url = server.database_url
 
-    def _connect(self):
-        return sqlite3.connect(self.path, timeout=10)
+    def _run(self, sql: str, **params):
+        engine = engine_for(self.url)
+        try:
+            with engine.begin() as conn:
+                return conn.execute(text(sql), params).scalar()
+        finally:
+            engine.dispose()
 
     def first_id(self) -> int:
-        with self._connect() as conn:
-            return conn.execute("SELECT min(id) FROM articles").fetchone()[0]
+        return self._run("SELECT min(id) FROM articles")
 
     def put_body(self, article_id: int, body: str) -> None:
-        with self._connect() as conn:
-            conn.execute("UPDATE articles SET body = ? WHERE id = ?", (body, article_id))
+        self._run("UPDATE articles SET body = :body WHERE id = :id", body=body, id=article_id)
 
     def body(self, article_id: int) -> str:
-        with self._connect() as conn:
-            row = conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0]
+        return self._run("SELECT body FROM articles WHERE id = :id", id=article_id)
 
 
 def open_editor(page, url: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import threading
 import urllib.error
 import urllib.parse
@@ -15,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from live_server import BROWSER_UA, live_server
 from rating_helpers import reader, stored, token_of, vote_url
+from run_database import engine_for
+from sqlalchemy import text
 
 from app.news.models import ArticleStatus
 
@@ -80,13 +81,13 @@ def test_fifty_concurrent_votes_of_one_visitor_on_a_live_server_record_one(racin
                                      {"User-Agent": BROWSER_UA, "Cookie": vid})  # fmt: skip
     token = json.loads(body)["token"]
     cookies = f"{vid}; {_cookie(headers, 'session')}"
-    database = sqlite3.connect(racing_server.instance / "portal.db")
-    before = database.execute(
-        "SELECT rating_total, rating_count FROM articles WHERE id = ?", (article_id,)
-    ).fetchone()
-    rows_before = database.execute(  # the demo content may have votes on it already
-        "SELECT count(*) FROM rating_votes WHERE article_id = ?", (article_id,)
-    ).fetchone()[0]
+    engine = engine_for(racing_server.database_url)
+    totals = text("SELECT rating_total, rating_count FROM articles WHERE id = :id")
+    votes = text("SELECT count(*) FROM rating_votes WHERE article_id = :id")
+    with engine.connect() as database:
+        before = tuple(database.execute(totals, {"id": article_id}).one())
+        # the demo content may have votes on it already
+        rows_before = database.scalar(votes, {"id": article_id})
 
     def send(i: int):
         headers = {"User-Agent": BROWSER_UA, "Cookie": cookies, "X-CSRFToken": token,
@@ -98,13 +99,10 @@ def test_fifty_concurrent_votes_of_one_visitor_on_a_live_server_record_one(racin
 
     assert [status for status, _, _ in results] == [200] * RACERS, racing_server.log()
     stars = _one_counted([json.loads(body) for _, _, body in results])
-    after = database.execute(
-        "SELECT rating_total, rating_count FROM articles WHERE id = ?", (article_id,)
-    ).fetchone()
-    rows = database.execute(
-        "SELECT count(*) FROM rating_votes WHERE article_id = ?", (article_id,)
-    ).fetchone()[0]
-    database.close()
+    with engine.connect() as database:
+        after = tuple(database.execute(totals, {"id": article_id}).one())
+        rows = database.scalar(votes, {"id": article_id})
+    engine.dispose()
     assert after == (before[0] + stars, before[1] + 1)
     assert rows == rows_before + 1
     page = racing_server.get(path, {"User-Agent": BROWSER_UA}).text
@@ -141,6 +139,7 @@ def _threaded_race(app):
 
 @pytest.mark.contextless
 @pytest.mark.parametrize("app", [{"RATING_VOTES_PER_ADDRESS": 1000}], indirect=True)
+@pytest.mark.sqlite_only("the PostgreSQL twin follows")
 def test_fifty_concurrent_votes_of_one_visitor_record_one_on_sqlite(app):
     _threaded_race(app)
 
