@@ -254,7 +254,7 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         if entry is not None:
             count = current_app.extensions["page_view_counter"]
             count(page_view, entry.item, entry.watch)
-            if page_view.hit is not None and page_view.version == entry.version:
+            if reusable(current_app, page_view, entry):
                 return entry.fill(page_view.live_value, request, current_app._get_current_object())
         page_view.recording, page_view.defaults = True, {}
         try:
@@ -274,6 +274,21 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         return response
 
     return wrapper
+
+
+def reusable(app: Flask, view: PageView, entry: Entry) -> bool:
+    """Whether `entry` may answer the counted `view`: its content version still holds; or
+    Redis is away (the view was spooled, the statistics' breaker is open), which cannot say:
+    then an entry young enough is served, with the last known numbers, rather than a render
+    per page view while Redis is away (other servers' edits show when the entry expires)."""
+    if view.hit is not None:
+        return view.version == entry.version
+    stats = app.extensions.get("stats")
+    if stats is None or stats.redis_available():
+        return False  # not counted for another reason (a prefetch): Flask answers
+    if view.snapshot is None:
+        view.snapshot = stats.last
+    return True
 
 
 class CachedPages:
@@ -313,7 +328,7 @@ class CachedPages:
             return self._answer(body, req, None, start_response, head=True)
         view = page_views.of(req)
         app.extensions["page_view_counter"](view, entry.item, entry.watch)
-        if view.hit is not None and view.version == entry.version:
+        if reusable(app, view, entry):
             return self._answer(entry.fill(view.live_value, req, app), req, view, start_response)
         return self.wsgi_app(environ, start_response)  # counted already: Flask renders
 
