@@ -25,7 +25,6 @@ import redis
 from flask import current_app
 
 from app.extensions import redis_store
-from app.observability.counts import redis_error
 from app.redis_keys import RATE, names
 
 log = logging.getLogger(__name__)
@@ -131,7 +130,7 @@ class RateLimiter:
         return self.memory.hit(digest, limit, window)
 
     def _trip(self, exc: Exception) -> None:
-        redis_error("rate_limit")  # /metrics: portal_redis_errors_total
+        redis_store.note_error("rate_limit")  # /metrics: portal_redis_errors_total
         if self.redis_available():
             log.warning("Redis unavailable for rate limits, counting in memory: %s", exc)
             redis_store.revive()  # an embedded server that died starts again (dev, CLI)

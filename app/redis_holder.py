@@ -74,6 +74,12 @@ class RedisHolder:
         self._embedded_lock = threading.Lock()
         self._embedded_pid: int | None = None
         self._next_revive = 0.0
+        # operation ("stats", "rate_limit") -> Redis errors it met in this process (/metrics)
+        self.errors: dict[str, int] = {}
+
+    def note_error(self, operation: str) -> None:
+        """Count a Redis error `operation` met (/metrics: portal_redis_errors_total)."""
+        self.errors[operation] = self.errors.get(operation, 0) + 1
 
     def init_app(self, app: Flask) -> None:
         config = app.config

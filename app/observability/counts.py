@@ -1,6 +1,7 @@
-"""This process's counts, kept in memory: what a request adds costs a dict update, never a
-system call. app/observability/metrics.py publishes them to Prometheus' per-process files
-every second and before each scrape.
+"""This process's page views, kept in memory: what a request adds costs a dict update, never
+a system call (its Redis errors are kept by the Redis holder, app/redis_holder.py).
+app/observability/metrics.py publishes them to Prometheus' per-process files every second
+and before each scrape.
 
 The counts only grow; the publisher remembers what it has sent and sends the difference.
 """
@@ -11,8 +12,6 @@ from app.page_view import ENVIRON_KEY as PAGE_VIEW
 
 # (kind of item viewed or "page", "counted" in Redis or "spooled", "bot" or "human") -> n
 page_views: dict[tuple[str, str, str], int] = {}
-# operation ("stats", "rate_limit", ...) -> Redis errors it met
-redis_errors: dict[str, int] = {}
 
 
 def note_page_view(environ: dict) -> None:
@@ -29,8 +28,3 @@ def note_page_view(environ: dict) -> None:
         "bot" if visitor.is_bot else "human",
     )
     page_views[key] = page_views.get(key, 0) + 1
-
-
-def redis_error(operation: str) -> None:
-    """Note that `operation` met a Redis error (a timeout, a refused connection...)."""
-    redis_errors[operation] = redis_errors.get(operation, 0) + 1

@@ -29,6 +29,7 @@ from functools import cache
 
 from flask import Blueprint, Flask, abort, current_app, make_response, request
 
+from app.extensions import redis_store
 from app.observability import counts, state
 
 bp = Blueprint("metrics", __name__)
@@ -102,7 +103,7 @@ class Publisher:
                 self._pid = os.getpid()
                 metrics["workers"].set(1)
             _send(metrics["page_views"], counts.page_views, self.sent_views)
-            _send(metrics["redis_errors"], counts.redis_errors, self.sent_errors)
+            _send(metrics["redis_errors"], redis_store.errors, self.sent_errors)
             runner = app.extensions.get("stats_runner")
             metrics["streams"].set(runner.hub.clients if runner is not None else 0)
             now = time.monotonic()

@@ -27,7 +27,6 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from app import live_counters
 from app.extensions import db, redis_store
 from app.live_counters import Counter
-from app.observability.counts import redis_error
 from app.page_view import PageView
 from app.redis_keys import names
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
@@ -86,7 +85,7 @@ class StatsService:
         return time.monotonic() >= self._down_until
 
     def _trip(self, exc: Exception) -> None:
-        redis_error("stats")  # /metrics: portal_redis_errors_total
+        redis_store.note_error("stats")  # /metrics: portal_redis_errors_total
         if self.redis_available():
             log.warning("Redis unavailable for statistics: %s", exc)
             redis_store.revive()  # an embedded server that died starts again (dev, CLI)
