@@ -150,3 +150,23 @@ def test_with_redis_down_views_are_spooled_and_numbers_come_from_sql(make_app):
     assert value(after, "portal_spool_oldest_age_seconds") >= 0
     with app.app_context():
         db.session.remove()
+
+
+def test_healthz_for_the_load_balancer_is_no_page_view_and_sets_no_cookie(make_app):
+    app = make_app(PAGE_CACHE_SECONDS=30)
+    client = app.test_client()
+    before = scrape(client)
+
+    answers = [app.test_client().get("/healthz") for _ in range(3)]
+    after = scrape(client)
+
+    for response in answers:
+        assert response.status_code == 200
+        assert response.get_json()["db"] == response.get_json()["redis"] == "ok"
+        assert "Set-Cookie" not in response.headers
+        assert response.headers["Cache-Control"] == "no-store"
+    assert len({r.headers["X-Request-ID"] for r in answers}) == 3
+    assert sum(v for k, v in after.items() if k[0] == "portal_page_views_total") == sum(
+        v for k, v in before.items() if k[0] == "portal_page_views_total"
+    )
+    assert value(after, "portal_visitors_online") == 0
