@@ -267,7 +267,9 @@ def _cached(view, args: dict[str, Callable[[], object]]):
         entry = Entry(response.get_data(as_text=True), page_view.version, page_view.item,
                       page_view.watch, dict(page_view.defaults),
                       changes_at=page_view.changes_at)  # fmt: skip
-        if response.status_code == 200 and page_view.version:
+        if response.status_code == 200 and (
+            page_view.version or redis_away(current_app, page_view)
+        ):
             cache.put(key, entry)
         response.set_data(entry.fill(page_view.live_value, request,
                                      current_app._get_current_object()))  # fmt: skip
@@ -278,17 +280,23 @@ def _cached(view, args: dict[str, Callable[[], object]]):
 
 def reusable(app: Flask, view: PageView, entry: Entry) -> bool:
     """Whether `entry` may answer the counted `view`: its content version still holds; or
-    Redis is away (the view was spooled, the statistics' breaker is open), which cannot say:
-    then an entry young enough is served, with the last known numbers, rather than a render
-    per page view while Redis is away (other servers' edits show when the entry expires)."""
+    Redis is away, which cannot say: then an entry young enough is served, with the last
+    known numbers, rather than a render per page view while Redis is away (other servers'
+    edits show when the entry expires; this process's own clear its cache at once)."""
     if view.hit is not None:
         return view.version == entry.version
-    stats = app.extensions.get("stats")
-    if stats is None or stats.redis_available():
+    if not redis_away(app, view):
         return False  # not counted for another reason (a prefetch): Flask answers
     if view.snapshot is None:
-        view.snapshot = stats.last
+        view.snapshot = app.extensions["stats"].last
     return True
+
+
+def redis_away(app: Flask, view: PageView) -> bool:
+    """Whether `view` went uncounted because Redis is away (spooled, the breaker open). A
+    page rendered then is kept under no version: served only until Redis answers again."""
+    stats = app.extensions.get("stats")
+    return view.hit is None and stats is not None and not stats.redis_available()
 
 
 class CachedPages:
