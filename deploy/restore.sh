@@ -44,8 +44,7 @@ if [ -z "${SECRET_KEY:-}" ] && [ -f "$BACKUP/secret_key" ]; then
     cp "$BACKUP/secret_key" "$INSTANCE/secret_key"
 fi
 
-# --migrate: on a database without tables, `flask db upgrade REV` to the backup's revision
-# first (`flask import --revision ARCHIVE` prints it).
+# --migrate: first `flask db upgrade REV` to the backup's revision on the empty database
+# (`flask import --revision ARCHIVE` prints it), after the import `flask db upgrade`.
 "$FLASK" import --migrate "$BACKUP/site.tar.gz"
-"$FLASK" db upgrade
 echo "Restored $BACKUP"

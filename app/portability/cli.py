@@ -49,7 +49,8 @@ def export_command(path: Path) -> None:
 @click.option(
     "--migrate",
     is_flag=True,
-    help="On a database without tables, create them at the archive's revision first.",
+    help="Create the tables at the archive's revision first (on a database without any), "
+    "and upgrade to this release's revision after (flask db upgrade).",
 )
 @with_appcontext
 def import_command(path: Path, show_revision: bool, migrate: bool) -> None:

@@ -232,8 +232,9 @@ def create_tables(revision: str) -> bool:
 
 
 def import_site(path: Path, migrate: bool = False) -> Manifest:
-    """Load the archive at `path` into this app's empty database and instance/ folder
-    (with `migrate`, a database without tables gets them at the archive's revision first)."""
+    """Load the archive at `path` into this app's empty database and instance/ folder.
+    With `migrate`, a database without tables gets them at the archive's revision first,
+    and the database is upgraded to this release's revision after."""
     from app.search import schema
 
     instance = Path(current_app.instance_path)
@@ -275,6 +276,10 @@ def import_site(path: Path, migrate: bool = False) -> Manifest:
         archive.close()
     staging.commit()
     clear_live_statistics()
+    if migrate:
+        from flask_migrate import upgrade
+
+        upgrade()  # on to this release's revision, as `flask db upgrade` after the import
     return manifest
 
 
