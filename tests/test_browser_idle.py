@@ -33,6 +33,7 @@ RESTORED_NOTICE = "Nội dung bạn đang soạn trước khi hết phiên đăn
 pytestmark = [
     requires_chromium,
     pytest.mark.timeout(60),
+    pytest.mark.once,  # the bar's clock in the browser, whatever the database
 ]
 
 

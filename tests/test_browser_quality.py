@@ -31,6 +31,7 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = [
     requires_chromium,
+    pytest.mark.once,  # the pages' markup and accessibility, whatever the database
     pytest.mark.skipif(not (AXE.exists() and VNU.exists()), reason="run `npm ci` first"),
     pytest.mark.skipif(shutil.which("java") is None, reason="the Nu checker needs Java"),
     pytest.mark.timeout(300),

@@ -20,7 +20,8 @@ from browser import (
     requires_chromium,
 )
 
-pytestmark = [requires_chromium, pytest.mark.timeout(240)]
+# The layout at two widths, whatever the database: in the SQLite run only.
+pytestmark = [requires_chromium, pytest.mark.timeout(240), pytest.mark.once]
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
