@@ -34,10 +34,11 @@ _metrics_dir = None
 
 def _prepare_metrics_dir():
     """/metrics adds up every worker's counts through files in PROMETHEUS_MULTIPROC_DIR
-    (prometheus_client's multiprocess mode): the one given, emptied, else a new temporary
-    folder removed at exit. Set before any worker imports prometheus_client."""
+    (prometheus_client's multiprocess mode): the one given, emptied, else this master's own
+    folder instance/metrics/<pid>, made empty, with the folders of masters no longer running
+    removed. Set before any worker imports prometheus_client."""
     global _metrics_dir
-    import tempfile
+    import shutil
     from pathlib import Path
 
     given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -46,8 +47,26 @@ def _prepare_metrics_dir():
         for old in Path(given).glob("*.db"):  # counts of an earlier run are not this one's
             old.unlink()
         return
-    _metrics_dir = tempfile.mkdtemp(prefix="portal-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    root = Path(__file__).resolve().parent
+    folder = Path(os.environ.get("INSTANCE_PATH") or root / "instance") / "metrics"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if old.name.isdigit() and not _running(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    _metrics_dir = folder / str(os.getpid())
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    _metrics_dir.mkdir(mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def on_starting(server):

@@ -21,16 +21,15 @@ def metrics(server) -> dict:
     return parse(result.text)
 
 
-def test_counts_add_up_across_workers_and_logs_are_json_lines(tmp_path):
-    folder = tmp_path / "metrics"
+def test_counts_add_up_across_workers_and_logs_are_json_lines():
     env = {
         "LOG_FORMAT": "json",
         "ACCESS_LOG": "-",
-        "PROMETHEUS_MULTIPROC_DIR": str(folder),
         "FLASK_STATS_STREAM_HEARTBEAT": "1",
     }  # a closed stream is noticed within a second
     with live_server(workers=2, env=env) as server:
         workers = server.worker_pids()
+        folder = server.instance / "metrics" / str(server.process.pid)  # gunicorn.conf.py's
         connections: list[tuple[http.client.HTTPConnection, str, int]] = []
         served: dict[int, int] = {}
         ids = []
