@@ -30,6 +30,7 @@ from run_database import (
     DATABASE_KIND,
     POSTGRESQL_MODE,
     RUN_DATABASE_URL,
+    drop_orphan_scratch_databases,
     empty_database,
     engine_for,
     worker_database,
@@ -56,6 +57,7 @@ if POSTGRESQL_MODE:
 POSTGRESQL_URL = worker_database(os.environ.get("TEST_DATABASE_URL", ""))
 if POSTGRESQL_URL:
     os.environ["TEST_DATABASE_URL"] = POSTGRESQL_URL
+    drop_orphan_scratch_databases(POSTGRESQL_URL)
 
 
 @pytest.fixture(scope="session")

@@ -143,6 +143,34 @@ def scratch_database(url: str) -> Iterator[str]:
         drop_database(scratch)
 
 
+def drop_orphan_scratch_databases(url: str) -> None:
+    """Drop the scratch databases next to `url`'s whose test process is gone (killed before
+    it could drop them)."""
+    base = make_url(url).database
+    engine = engine_for(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            pattern = f"^{re.escape(base)}_s[0-9]+_[0-9]+$"
+            names = conn.scalars(text("SELECT datname FROM pg_database WHERE datname ~ :p"),
+                                 {"p": pattern}).all()  # fmt: skip
+    finally:
+        engine.dispose()
+    for name in names:
+        pid = int(name[len(base) + 2 :].split("_")[0])
+        if not _alive(pid):
+            drop_database(with_database(url, name))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def server_database(url: str | None = None) -> contextlib.AbstractContextManager[str | None]:
     """For a server a test starts: in PostgreSQL mode a scratch database (its URL), else None
     (the server keeps its SQLite database under its instance folder)."""
