@@ -126,10 +126,20 @@ def export_site(destination: Path) -> Manifest:
     db.session.remove()
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        manifest = _write(partial, instance, statistics)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, destination)
+    return manifest
+
+
+def _write(partial: Path, instance: Path, statistics: dict) -> Manifest:
     tables: list[dict] = []
     files: list[dict] = []
     with (
-        tempfile.TemporaryDirectory(dir=destination.parent, prefix=".export-") as work,
+        tempfile.TemporaryDirectory(dir=partial.parent, prefix=".export-") as work,
         snapshot() as connection,
     ):
         revision = current_revision(connection)
@@ -155,5 +165,4 @@ def export_site(destination: Path) -> Manifest:
             body = Path(work) / MANIFEST
             body.write_bytes(manifest.as_json())
             add_member(archive, MANIFEST, body)
-    os.replace(partial, destination)
     return manifest

@@ -164,6 +164,14 @@ def reset_sequences(connection: Connection) -> None:
         connection.execute(select(func.setval(sequence, func.coalesce(largest, 0) + 1, False)))
 
 
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as stream:
+        reader = HashingReader(stream)
+        while reader.read(CHUNK):
+            pass
+    return reader.hexdigest()
+
+
 class Staging:
     """Files written under instance/ aside, moved into place after the commit."""
 
@@ -183,7 +191,7 @@ class Staging:
             while chunk := reader.read(CHUNK):
                 out.write(chunk)
         verify(entry, reader)
-        if target.exists() and (not target.is_file() or target.read_bytes() != staged.read_bytes()):
+        if target.exists() and (not target.is_file() or sha256_of(target) != entry["sha256"]):
             raise ArchiveError(f"Thư mục instance/ đã có tệp {relative} với nội dung khác.")
         self.moves.append((staged, target))
 

@@ -151,11 +151,3 @@ def test_a_file_that_is_no_archive_is_refused(target, tmp_path):
     result = run_import(target, junk)
     assert result.exit_code == 1 and "Không đọc được bản xuất" in result.output
     assert_untouched(target, tmp_path)
-
-
-def test_export_never_overwrites(app, tmp_path):
-    existing = tmp_path / "old.tar.gz"
-    existing.write_bytes(b"an earlier backup")
-    result = app.test_cli_runner().invoke(args=["export", str(existing)])
-    assert result.exit_code == 1 and "đã tồn tại" in result.output
-    assert existing.read_bytes() == b"an earlier backup"
