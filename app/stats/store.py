@@ -109,11 +109,17 @@ class FastScript:
             reused = bool(self._idle)
             conn = self._idle.pop() if reused else self._new()
             try:
+                if not reused:
+                    # connect() itself, not the first send's: a Sentinel-managed connection
+                    # asks the sentinels for the master there (a send would go to the
+                    # default localhost:6379).
+                    conn.connect()
                 result = work(conn)
             except redis.ConnectionError:
                 if not reused:
                     raise
                 conn.disconnect()
+                conn.connect()
                 result = work(conn)
             self._idle.append(conn)
             conn = None
