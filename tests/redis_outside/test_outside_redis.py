@@ -1,16 +1,18 @@
 """Redis as an outside service (Debian's redis-server, started by each test): a password in
-REDIS_URL, TLS with the server's certificate checked (and a client certificate), and a
-replica that refuses writes. A wrong password or certificate is a clear /healthz finding,
-never a 500 and never a password in a log line."""
+REDIS_URL, TLS with the server's certificate checked (and a client certificate), a replica
+that refuses writes, Sentinel with passwords. A wrong password or certificate is a clear
+/healthz finding, never a 500 and never a password in a log line."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
-from live_server import wait_until
+from live_server import free_port, wait_until
 from redis_servers import RedisGroup, make_tls
 from stats_helpers import headline, visitor
+
+from app.redis_holder import redacted
 
 pytestmark = pytest.mark.contextless
 
@@ -115,3 +117,60 @@ def test_a_replica_refusing_writes_is_a_redis_failure_and_the_hit_is_spooled(
     assert response.status_code == 200
     assert app.extensions["stats"].spool.pending() == 1
     assert master.client().get("st:total") is None
+
+
+def test_sentinel_mode_takes_db_and_password_from_redis_url_and_its_own_password(
+    group, make_contextless_app
+):
+    master = group.redis(password=PASSWORD)
+    [sentinel] = group.sentinels(master, 1, quorum=1, password="canh-gac")
+    app = make_contextless_app(
+        REDIS_SENTINELS=sentinel.address,
+        REDIS_MASTER_NAME="mymaster",
+        REDIS_SENTINEL_PASSWORD="canh-gac",
+        REDIS_URL=f"redis://:{PASSWORD}@ignored.invalid:1/3",  # only the DB and password count
+    )
+
+    assert visitor(app).get("/").status_code == 200
+
+    assert headline(app) == (1, 1, 1)
+    assert master.client(db=3).get("st:total") == "1"
+    assert healthz(app)[0] == 200
+
+
+def test_healthz_names_the_sentinel_master_when_no_sentinel_answers(make_contextless_app):
+    port = free_port()
+    app = make_contextless_app(flush=False, REDIS_SENTINELS=f"127.0.0.1:{port}",
+                               REDIS_MASTER_NAME="tinh",
+                               REDIS_SENTINEL_PASSWORD="canh-gac")  # fmt: skip
+
+    page = visitor(app).get("/")
+    status, body = healthz(app)
+
+    assert page.status_code == 200
+    assert status == 503
+    [problem] = body["problems"]
+    assert problem.startswith(f"Redis does not answer (Sentinel master 'tinh' (sentinels "
+                              f"127.0.0.1:{port})): No master found for 'tinh'")  # fmt: skip
+    assert "canh-gac" not in problem
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:bi-mat@10.0.0.5:6379/0", "redis://:***@10.0.0.5:6379/0"),
+        ("rediss://portal:bi-mat@redis.example.vn/2", "rediss://portal:***@redis.example.vn/2"),
+        ("redis://10.0.0.5:6379/0", "redis://10.0.0.5:6379/0"),
+    ],
+)
+def test_the_redis_a_site_uses_is_named_without_its_password(url, shown):
+    assert redacted(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("REDIS_SENTINELS", "127.0.0.1"), ("REDIS_SENTINELS", "a:b"), ("REDIS_URL", "http://x/0")],
+)
+def test_a_malformed_redis_setting_is_refused_at_start_up(make_app, setting, value):
+    with pytest.raises(RuntimeError, match=setting):
+        make_app(**{setting: value})
