@@ -16,17 +16,7 @@
 # Run it as the site's user (it reads instance/), while the site runs.
 set -eu
 
-PORTAL_DIR=$(cd "$(dirname "$0")/.." && pwd)
-PORTAL_ENV=${PORTAL_ENV:-/etc/portal/portal.env}
-if [ -r "$PORTAL_ENV" ]; then
-    set -a
-    . "$PORTAL_ENV"
-    set +a
-fi
-FLASK=${FLASK:-"$PORTAL_DIR/.venv/bin/flask"}
-FLASK_APP="$PORTAL_DIR/wsgi.py"
-export FLASK_APP
-INSTANCE=${INSTANCE_PATH:-"$PORTAL_DIR/instance"}
+. "$(dirname "$0")/portal-env.sh"
 DEST=${1:-${BACKUP_DIR:-/var/backups/portal}}
 KEEP=${BACKUP_KEEP:-14}
 

@@ -20,17 +20,7 @@ if [ $# -ne 1 ] || [ ! -f "$1/site.tar.gz" ]; then
     exit 2
 fi
 BACKUP=$(cd "$1" && pwd)
-PORTAL_DIR=$(cd "$(dirname "$0")/.." && pwd)
-PORTAL_ENV=${PORTAL_ENV:-/etc/portal/portal.env}
-if [ -r "$PORTAL_ENV" ]; then
-    set -a
-    . "$PORTAL_ENV"
-    set +a
-fi
-FLASK=${FLASK:-"$PORTAL_DIR/.venv/bin/flask"}
-FLASK_APP="$PORTAL_DIR/wsgi.py"
-export FLASK_APP
-INSTANCE=${INSTANCE_PATH:-"$PORTAL_DIR/instance"}
+. "$(dirname "$0")/portal-env.sh"
 
 umask 077
 if [ -f "$BACKUP/SHA256SUMS" ]; then

@@ -5,7 +5,6 @@ site is back. On the run's database: SQLite, and PostgreSQL in the PostgreSQL ru
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from run_database import create_database, server_database
+from site_archive import site_files
 from sqlalchemy import make_url
 from stats_helpers import publish, stats, visitor
 
@@ -65,14 +65,6 @@ def database_url(tmp_path):
     SQLite file in its instance folder."""
     with server_database() as url:
         yield url or f"sqlite:///{tmp_path / 'site' / 'portal.db'}"
-
-
-def site_files(instance: Path) -> dict[str, str]:
-    return {
-        path.relative_to(instance).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted((instance / "uploads").rglob("*"))
-        if path.is_file()
-    }
 
 
 def test_the_guide_backs_up_and_restores_a_site(make_app, database_url, redis_url, tmp_path):

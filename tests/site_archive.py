@@ -1,5 +1,5 @@
 """What a site holds, to compare two sites, and archives rewritten the way an attacker or a
-broken disk would. Not a test module: the portability tests import it."""
+broken disk would. Not a test module: tests/portability/ and test_deploy_doc.py import it."""
 
 from __future__ import annotations
 
