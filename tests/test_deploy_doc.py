@@ -71,9 +71,10 @@ def test_the_guide_backs_up_and_restores_a_site(make_app, database_url, redis_ur
     commands = doc_commands()
     instance, backups = tmp_path / "site", tmp_path / "backups"
     env_file = tmp_path / "portal.env"
-    env_file.write_text(
-        f"DATABASE_URL={database_url}\nREDIS_URL={redis_url}\nINSTANCE_PATH={instance}\n"
-    )
+    env_file.write_text(f"DATABASE_URL={database_url}\nREDIS_URL={redis_url}\n"
+                        f"INSTANCE_PATH={instance}\nBACKUP_KEEP=2\n")  # fmt: skip
+    for year in (2020, 2021):  # older backups: the oldest goes, the restore takes the newest
+        (backups / f"portal-{year}0101T020000Z").mkdir(parents=True)
     config = {"INSTANCE_PATH": str(instance), "DATABASE_URL": database_url,
               "SQLALCHEMY_DATABASE_URI": None, "SECRET_KEY": None}  # fmt: skip
     instance.mkdir()
@@ -94,7 +95,8 @@ def test_the_guide_backs_up_and_restores_a_site(make_app, database_url, redis_ur
         db.engine.dispose()
 
     run(here(commands["backup"], backups), env_file, tmp_path)
-    (backup,) = backups.iterdir()
+    older, backup = sorted(backups.iterdir())
+    assert older.name == "portal-20210101T020000Z"
     assert {p.name for p in backup.iterdir()} == {"site.tar.gz", "secret_key", "SHA256SUMS"}
 
     # The server is lost: database, instance/ folder and Redis.
