@@ -150,6 +150,14 @@ def load_table(connection: Connection, table: Table, rows: Iterator[dict]) -> in
     return count
 
 
+def refused_rows(table: str, exc: Exception) -> str:
+    """Why the rows of an intact member did not go in (the database's own words, short)."""
+    if isinstance(exc, SQLAlchemyError):
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        return f"Cơ sở dữ liệu đích không nhận dữ liệu của bảng {table}: {reason}"
+    return f"Bản xuất có dữ liệu không hợp lệ ở bảng {table}: {exc}"
+
+
 def reset_sequences(connection: Connection) -> None:
     """PostgreSQL: every table's id sequence goes on after the largest imported id."""
     if connection.dialect.name != "postgresql":
@@ -268,7 +276,7 @@ def import_site(path: Path, migrate: bool = False) -> Manifest:
                     while reader.read(CHUNK):  # a tampered member is named as such
                         pass
                     verify(entry, reader)
-                    raise ArchiveError(f"Bản xuất bị hỏng ở bảng {entry['name']}: {exc}") from exc
+                    raise ArchiveError(refused_rows(entry["name"], exc)) from exc
                 verify(entry, reader)
                 if count != entry["rows"]:
                     raise ArchiveError(f"Bản xuất bị hỏng: bảng {entry['name']} thiếu dòng.")

@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 from flask_migrate import upgrade
-from site_archive import listed, members_of, site_files, table_rows, write_archive
+from site_archive import listed, members_of, resealed, site_files, table_rows, write_archive
 from sqlalchemy import text
 
 from app.extensions import db
@@ -95,6 +95,18 @@ def test_a_tampered_archive_is_refused(archive, target, tmp_path):
     result = run_import(target, write_archive(tmp_path / "tampered.tar.gz", members))
     assert result.exit_code == 1
     assert "tables/articles.jsonl" in result.output and "tổng kiểm tra" in result.output
+    assert_untouched(target, tmp_path)
+
+
+def test_rows_the_database_refuses_leave_it_empty(archive, target, tmp_path):
+    members = []
+    for info, data in members_of(archive):
+        if info.name == "tables/articles.jsonl":
+            data += data.splitlines(keepends=True)[0]  # the first article twice: same id
+        members.append((info, data))
+    result = run_import(target, write_archive(tmp_path / "twice.tar.gz", resealed(members)))
+    assert result.exit_code == 1
+    assert "không nhận dữ liệu của bảng articles" in result.output
     assert_untouched(target, tmp_path)
 
 
