@@ -33,6 +33,8 @@ from app.portability.archive import (
     Manifest,
     check_members,
     decode,
+    file_member,
+    table_member,
     verify,
 )
 from app.portability.exporter import current_revision
@@ -62,8 +64,13 @@ def open_archive(path: Path) -> tuple[tarfile.TarFile, Manifest]:
             missing = sorted(set(listed) - names)
             raise ArchiveError(f"Bản xuất không khớp với tệp mô tả: thừa {extra}, thiếu {missing}.")
         for entry in manifest.files:
-            if entry["member"] != f"files/{entry['path']}":
+            if entry["member"] != file_member(entry["path"]):
                 raise ArchiveError(f"Bản xuất có đường dẫn tệp không hợp lệ: {entry['path']!r}")
+        tables = [entry["name"] for entry in manifest.tables]
+        if len(set(tables)) != len(tables) or any(
+            entry["member"] != table_member(entry["name"]) for entry in manifest.tables
+        ):
+            raise ArchiveError("Tệp mô tả của bản xuất liệt kê các bảng không hợp lệ.")
     except (ArchiveError, tarfile.TarError, OSError, EOFError) as exc:
         archive.close()
         if isinstance(exc, ArchiveError):
