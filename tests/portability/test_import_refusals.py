@@ -3,6 +3,7 @@ instance/uploads/, and the target is an empty database of the archive's revision
 
 from __future__ import annotations
 
+import json
 import shutil
 import tarfile
 
@@ -107,6 +108,21 @@ def test_rows_the_database_refuses_leave_it_empty(archive, target, tmp_path):
     result = run_import(target, write_archive(tmp_path / "twice.tar.gz", resealed(members)))
     assert result.exit_code == 1
     assert "không nhận dữ liệu của bảng articles" in result.output
+    assert_untouched(target, tmp_path)
+
+
+def test_a_manifest_that_maps_one_table_onto_another_is_refused(archive, target, tmp_path):
+    members = []
+    for info, data in members_of(archive):
+        if info.name == "manifest.json":
+            manifest = json.loads(data)
+            tags, articles = (next(e for e in manifest["tables"] if e["name"] == name)
+                              for name in ("tags", "articles"))  # fmt: skip
+            tags["name"], articles["name"] = "articles", "tags"
+            data = json.dumps(manifest).encode()
+        members.append((info, data))
+    result = run_import(target, write_archive(tmp_path / "swapped.tar.gz", members))
+    assert result.exit_code == 1 and "liệt kê các bảng không hợp lệ" in result.output
     assert_untouched(target, tmp_path)
 
 
