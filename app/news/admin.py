@@ -169,7 +169,8 @@ def bulk():
     if not form.validate_on_submit():
         abort(400)
     ids = [int(i) for i in request.form.getlist("ids") if i.isascii() and i.isdigit()][:500]
-    query = select(Article).where(Article.id.in_(ids))
+    # In id order: PostgreSQL returns rows in no set order, and the audit rows follow this one.
+    query = select(Article).where(Article.id.in_(ids)).order_by(Article.id)
     if not current_user.is_admin:
         query = query.where(Article.category_id.in_([c.id for c in current_user.categories]))
     chosen = list(db.session.scalars(query))
