@@ -20,14 +20,12 @@ def _when(epoch: float | None, now: float) -> str:
     return f"{state.iso(epoch)} ({max(0, int(now - epoch))} s ago)"
 
 
-def _lag(seconds: float) -> str:
-    return (
-        "none waiting"
-        if seconds == 0
-        else (
-            "views wait, no flush ever recorded" if seconds == float("inf") else f"{seconds:.0f} s"
-        )
-    )
+def _lag(seconds: float | None) -> str:
+    if seconds is None:
+        return "unknown (Redis is down)"
+    if seconds == float("inf"):
+        return "views wait, no flush ever recorded"
+    return "none waiting" if seconds == 0 else f"{seconds:.0f} s"
 
 
 def text(report: state.Report) -> str:

@@ -57,14 +57,18 @@ class Durability:
     pending: dict[str, int] = field(default_factory=dict)  # item views waiting, by kind
     flushing: dict[str, int] = field(default_factory=dict)  # in a batch on its way to SQL
     days_late: list[str] = field(default_factory=list)  # days a replay changed, to write
+    known: bool = False  # whether Redis told what waits (else the above are unknown)
 
     @property
     def waiting(self) -> int:
         return sum(self.pending.values()) + sum(self.flushing.values())
 
-    def flush_lag(self, now: float) -> float:
+    def flush_lag(self, now: float) -> float | None:
         """Seconds the item views waiting may have waited (since the last flush; infinite
-        when views wait and no flush was ever recorded); 0 when none waits."""
+        when views wait and no flush was ever recorded); 0 when none waits; None when Redis
+        cannot say what waits."""
+        if not self.known:
+            return None
         if not self.waiting:
             return 0.0
         return max(0.0, now - self.last_flush) if self.last_flush else float("inf")
@@ -99,8 +103,8 @@ def iso(epoch: float | None) -> str | None:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _finite(value: float) -> float | None:
-    return None if value == float("inf") else round(value, 1)
+def _finite(value: float | None) -> float | None:
+    return None if value is None or value == float("inf") else round(value, 1)
 
 
 def _epoch(stored: datetime | None) -> float | None:
@@ -165,6 +169,7 @@ def durability(stats: StatsService, reachable: bool) -> Durability:
         state.pending[kind] = sum(int(v) for v in values[2 * i])
         state.flushing[kind] = sum(int(v) for v in values[2 * i + 1])
     state.days_late = sorted(late)
+    state.known = True
     return state
 
 

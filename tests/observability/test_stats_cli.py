@@ -56,6 +56,7 @@ def test_stats_with_redis_down_say_so_and_read_sql(make_app):
     assert "Counters from SQL, as of the last checkpoint (Redis cannot say):" in text.output
     assert "waiting: 0 click, 3 hit" in text.output
     assert "Pending item views: unknown (Redis is down)" in text.output
+    assert "lag unknown (Redis is down)" in text.output
     data = json.loads(as_json.output)
     assert data["redis"]["reachable"] is False
     assert data["headline"]["source"] == "sql"
