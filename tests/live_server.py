@@ -483,11 +483,13 @@ def _clean_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def live_server(workers: int = 2, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+def live_server(workers: int = 2, env: dict[str, str] | None = None, *,
+                prepare: bool = True) -> Iterator[LiveServer]:  # fmt: skip
     """Migrate and seed a fresh instance, serve it with gunicorn (gevent), stop it at exit.
 
     `env` adds variables, e.g. {"FLASK_STATS_STREAM_HEARTBEAT": "2"}: Flask reads FLASK_*
-    into its config, as JSON when the value parses.
+    into its config, as JSON when the value parses. `prepare=False`: the database `env`
+    names is migrated and seeded already (tests/cluster.py).
     """
     # A short path: the Redis unix socket path must stay under 108 bytes. In PostgreSQL mode
     # (tests/run_database.py) the server gets a new database of its own unless `env` names one.
@@ -508,8 +510,9 @@ def live_server(workers: int = 2, env: dict[str, str] | None = None) -> Iterator
         if database_url:
             full_env["DATABASE_URL"] = database_url
         full_env.update(env or {})
-        _run_cli(full_env, "db", "upgrade")
-        _run_cli(full_env, "seed-demo", "--if-empty")
+        if prepare:
+            _run_cli(full_env, "db", "upgrade")
+            _run_cli(full_env, "seed-demo", "--if-empty")
 
         log_path = Path(folder) / "gunicorn.log"
         with open(log_path, "wb") as log:

@@ -34,8 +34,9 @@ ADMIN, ADMIN_PASSWORD = "quantri-cum", "Mat-khau-cum-may-chu-2026"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # About 40 s with its cluster; its point does not depend on the run's database (it is on
-# PostgreSQL in both runs): once per CI run.
-pytestmark = [pytest.mark.timeout(120), pytest.mark.once]
+# PostgreSQL in both runs): once per CI run. One xdist worker runs the whole module (under
+# `--dist loadgroup`), so the cluster starts once.
+pytestmark = [pytest.mark.timeout(120), pytest.mark.once, pytest.mark.xdist_group("scale_out")]
 
 
 @pytest.fixture(scope="module")
