@@ -10,6 +10,7 @@ import math
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import sqlite3
@@ -339,6 +340,18 @@ def wait_quiet(max_wait: float = 180, threshold: float = 10.0, window: float = 3
         if share < threshold:
             break
     return share
+
+
+def finish(workdir: Path, failed: bool, problems: list[str] = ()) -> int:
+    """The end of a bench run: the server's log problems said, its temp folder kept (logs)
+    when it failed, removed otherwise; the exit status (1: failed)."""
+    if problems:
+        print(f"- log problems ({len(problems)}): {problems[:3]}")
+    if failed or problems:
+        print(f"\n(kept {workdir}: logs)")
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 def percentile(sorted_values: list[float], p: float) -> float:

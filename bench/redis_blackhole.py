@@ -26,7 +26,6 @@ import asyncio
 import http.cookiejar
 import json
 import re
-import shutil
 import socket
 import sys
 import tempfile
@@ -44,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchlib import (  # noqa: E402
     BROWSER_UA,
     Server,
+    finish,
     free_port,
     newest_article_slug,
     percentile,
@@ -278,7 +278,7 @@ def ms(value: float | None) -> str:
     return "—" if value is None or value != value else f"{value * 1000:.0f} ms"
 
 
-def report(results: list[dict], args, server: Server, problems: list[str]) -> bool:
+def report(results: list[dict], args, server: Server) -> bool:
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"### Redis unresponsive behind a TCP proxy (`redis_blackhole.py`), {stamp}")
     print()
@@ -291,7 +291,7 @@ def report(results: list[dict], args, server: Server, problems: list[str]) -> bo
         "5 s after | /api/stats during (p50 / max) | follows visits again after |"
     )
     print("|---|---|---|---|---|---|---|")
-    failed = bool(problems)
+    failed = False
     for r in results:
         cells = [
             f"{ms(w['p50'])} / {ms(w['p99'])} / {ms(w['max'])} ({w['n']})"
@@ -324,8 +324,6 @@ def report(results: list[dict], args, server: Server, problems: list[str]) -> bo
     for r in results:
         print(f"- {r['mode']}: /api/stats totals shown during the outage {r['api']['totals']}; "
               f"other answers to the load {r['other'] or 'none'}")  # fmt: skip
-    if problems:
-        print(f"- log problems ({len(problems)}): {problems[:3]}")
     return failed
 
 
@@ -368,12 +366,7 @@ def main() -> int:
         server.stop()
         redis_server.stop()
     problems = [line for line in server.log_problems() if "Traceback" in line]
-    failed = report(results, args, server, problems)
-    if failed:
-        print(f"\n(kept {workdir}: logs)")
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 1 if failed else 0
+    return finish(workdir, report(results, args, server), problems)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ contract, showed 0 or a total lower than before, or was dropped.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -24,7 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchlib import BROWSER_UA, Server, http_get, percentile, portal_env, raise_nofile  # noqa: E402
+from benchlib import (  # noqa: E402
+    BROWSER_UA,
+    Server,
+    finish,
+    http_get,
+    percentile,
+    portal_env,
+    raise_nofile,
+)
 from fanout import Clients, api_total, page_view  # noqa: E402
 from faults import OutsideRedis, prepare_instance_with, say  # noqa: E402
 
@@ -155,7 +162,7 @@ def main() -> int:
         "shown (before) | streams that showed 0 / less than before | streams dropped |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    failed = bool(problems)
+    failed = False
     for r in results:
         print(f"| {r['mode']} | {r['streams']} | {r['correct']} | {secs(r['p50'])} | "
               f"{secs(r['p99'])} | {secs(r['max'])} | {r['contract']:.0f} s | {r['lowest']} "
@@ -167,13 +174,7 @@ def main() -> int:
     for r in results:
         print(f"- {r['mode']}: page views answered {r['views']}; /api/stats total "
               f"{r['counted']} (expected {r['expected']})")  # fmt: skip
-    if problems:
-        print(f"- log problems ({len(problems)}): {problems[:3]}")
-    if failed:
-        print(f"\n(kept {workdir}: logs)")
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 1 if failed else 0
+    return finish(workdir, failed, problems)
 
 
 if __name__ == "__main__":
