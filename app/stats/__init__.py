@@ -11,6 +11,7 @@ from app import page_cache
 from app.page_view import PageView, live_mean
 from app.redis_keys import names
 from app.sidebar import POSITIONS, Block, register_block
+from app.stats import nchan
 from app.stats.hub import Hub
 from app.stats.jobs import Runner
 from app.stats.services import StatsService, get_service
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     service = StatsService(app)
     app.extensions["stats"] = service
     app.extensions["stats_runner"] = Runner(app, service, Hub(names(app).channel))
+    nchan.init_app(app)  # STATS_NCHAN_PUBLISH_URL: nginx holds the streams
     app.register_blueprint(bp)
     page_cache.add_response_hook(app, visitor_cookie)
     page_cache.set_counter(app, lambda view, item, watch: service.count(view, item, watch=watch))

@@ -216,6 +216,7 @@ class Hub:
         self.connected = threading.Event()
         self.subscriptions = 0  # how many times we (re)subscribed
         self.closing = False
+        self.relay = None  # called with each message (app/stats/nchan.py)
         _HUBS.append(self)
 
     # Fan-out
@@ -235,6 +236,8 @@ class Hub:
             self._write_direct()
         event, self._event = self._event, threading.Event()
         event.set()
+        if self.relay is not None:  # app/stats/nchan.py: nginx holds the streams
+            self.relay(payload)
 
     def _write_direct(self) -> None:
         """The newest frame to every direct stream, one send each, encoded once for all.
