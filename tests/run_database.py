@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 
 RUN_DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -79,6 +80,10 @@ def create_database(url: str, name: str, *, replace: bool = False) -> str:
                                  {"name": name})  # fmt: skip
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
+            # A test's commits need not wait for the disk (6 ms each here, 1 ms without): a
+            # crash of the server loses the last ones, which a test database can afford.
+            with contextlib.suppress(ProgrammingError):  # not ours: leave it as it is
+                conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     finally:
         engine.dispose()
     return with_database(url, name)
@@ -99,9 +104,9 @@ def worker_database(url: str) -> str:
     """Under pytest-xdist, `url`'s name with the worker's id appended (created on first use);
     without xdist, `url` itself."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not url.startswith("postgres") or not worker:
+    if not url.startswith("postgres"):
         return url
-    return create_database(url, f"{make_url(url).database}_{worker}")
+    return create_database(url, f"{make_url(url).database}" + (f"_{worker}" if worker else ""))
 
 
 def empty_database(url: str) -> None:
