@@ -16,6 +16,7 @@ import http.client
 import json
 import re
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,3 +285,39 @@ def test_nchan_streams_get_the_numbers_on_connect_and_each_message_once(site):
         assert second["total"] not in repeats, repeats
     # The publisher is not on the readers' port.
     assert fetch(web, "/stats/publish").status == 404
+
+
+# --- The other files of deploy/ ----------------------------------------------------------------
+
+ENV_EXAMPLE = ROOT / "deploy" / "portal.env.example"
+# Read by gunicorn.conf.py and app/embedded_redis.py, outside app.config.ENV_VARS.
+SERVER_VARS = {"HOST", "PORT", "WEB_CONCURRENCY", "WORKER_CONNECTIONS", "ACCESS_LOG",
+               "FORWARDED_ALLOW_IPS", "INSTANCE_PATH", "EMBEDDED_REDIS_MAXMEMORY"}  # fmt: skip
+
+
+def test_the_environment_template_names_every_variable_and_parses():
+    from app.config import ENV_VARS
+
+    script = f'set -a; . "{ENV_EXAMPLE}"; set +a; env -0'
+    done = subprocess.run(["/bin/sh", "-c", script], capture_output=True, check=True, env={})  # noqa: S603
+    values = dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+    missing = (set(ENV_VARS) | SERVER_VARS) - set(values)
+    assert not missing, f"deploy/portal.env.example lacks {sorted(missing)}"
+    for name, kind in ENV_VARS.items():
+        if values[name]:
+            kind(values[name])  # as app.config.load_config parses it
+    assert values["TRUSTED_PROXIES"] == "1"  # behind deploy/nginx/portal.conf
+    assert values["SITE_NAME"] == "Cổng thông tin điện tử"
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="needs systemd-analyze")
+def test_systemd_units_verify(tmp_path):
+    units = sorted((ROOT / "deploy" / "systemd").glob("portal*.[st][ei]*"))
+    assert {u.name for u in units} >= {"portal.service", "portal-redis.service"}
+    for unit in units:  # the checkout here instead of /srv/portal, so the commands exist
+        (tmp_path / unit.name).write_text(unit.read_text().replace("/srv/portal", str(ROOT)))
+    done = subprocess.run(  # noqa: S603
+        ["systemd-analyze", "verify", *(str(tmp_path / u.name) for u in units)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
