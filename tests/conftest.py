@@ -35,7 +35,7 @@ from run_database import (
     engine_for,
     worker_database,
 )
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from app import create_app
 from app.auth.models import Role
@@ -187,7 +187,8 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    return f"database: {DATABASE_KIND}" + (f" ({POSTGRESQL_URL})" if POSTGRESQL_MODE else "")
+    shown = make_url(POSTGRESQL_URL).render_as_string() if POSTGRESQL_MODE else ""
+    return f"database: {DATABASE_KIND}" + (f" ({shown})" if shown else "")
 
 
 def pytest_runtest_setup(item):
