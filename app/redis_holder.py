@@ -53,8 +53,8 @@ def redacted(url: str) -> str:
     if parts.password is None:
         return url
     user = parts.username or ""
-    netloc = f"{user}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return parts._replace(netloc=netloc).geturl()
+    host = parts.netloc.rpartition("@")[2]  # as written: [IPv6]:port stays whole
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 class RedisHolder:

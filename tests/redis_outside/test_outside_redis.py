@@ -160,6 +160,7 @@ def test_healthz_names_the_sentinel_master_when_no_sentinel_answers(make_context
     [
         ("redis://:bi-mat@10.0.0.5:6379/0", "redis://:***@10.0.0.5:6379/0"),
         ("rediss://portal:bi-mat@redis.example.vn/2", "rediss://portal:***@redis.example.vn/2"),
+        ("redis://:bi-mat@[fd00::5]:6379/0", "redis://:***@[fd00::5]:6379/0"),
         ("redis://10.0.0.5:6379/0", "redis://10.0.0.5:6379/0"),
     ],
 )
