@@ -2,8 +2,8 @@
 rows written in that revision's schema (articles, comments, votes, documents, banners, daily
 statistics, an account), upgraded to the newest migration, keeps every row and value, and
 the site serves them; a downgrade back and a new upgrade keep them again and end at the schema
-the models declare. On a PostgreSQL database of its own (TEST_DATABASE_URL's server, either
-run of the suite; skips without it)."""
+the models declare. On a PostgreSQL database of its own (TEST_DATABASE_URL's server), in the
+SQLite run of the suite (skips without TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ from test_models_migrations import schema_drift
 from app import create_app
 from app.extensions import db
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
-    reason="TEST_DATABASE_URL names no PostgreSQL database",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+        reason="TEST_DATABASE_URL names no PostgreSQL database",
+    ),  # fmt: skip
+    pytest.mark.once,  # on a database of its own: the same work in either run
+]
 
 BEFORE = "0012_article_workflow"  # before the media library, pages, menu and banner positions
 TABLES = ["users", "categories", "articles", "tags", "article_tags", "comments", "rating_votes",
