@@ -123,6 +123,7 @@ class Runner:
         """After (re)subscribing: hand the current numbers to this process' clients."""
         with self.app.app_context():
             snapshot = self.service.read()
+        self.service.redis_back()
         self.hub.broadcast(json.dumps(snapshot.as_dict(), separators=(",", ":")))
 
     def _run(self) -> None:

@@ -91,6 +91,11 @@ class StatsService:
             redis_store.revive()  # an embedded server that died starts again (dev, CLI)
         self._down_until = time.monotonic() + BREAKER_SECONDS
 
+    def redis_back(self) -> None:
+        """Redis answered again (the subscriber's catch-up read it): page views go to Redis
+        from now on, instead of to the spool until the breaker's end."""
+        self._down_until = 0.0
+
     def watch(self) -> str:
         """The live item counters pages show, as "kind:id,kind:id" (joined again only when a
         provider's answer changed: providers return the same list while theirs holds)."""
