@@ -3,15 +3,24 @@
 reach every client, the server's RSS per connection, and the Redis connections it holds.
 
     .venv/bin/python bench/fanout.py [N ...]          (default: 1000 5000 10000)
+    .venv/bin/python bench/fanout.py --via nginx --via nchan --idle-probes 0 1000 10000
 
 The clients run in a few asyncio processes (raw sockets, no HTTP library), on the same
 2 cores as the server: the latencies include the clients' own time to read the event.
+
+`--via` (repeatable) says who holds the streams: `direct` (the default: clients connect to
+gunicorn), `nginx` (Debian's nginx with deploy/nginx/portal.conf in front, over HTTPS,
+proxying each stream to gunicorn) or `nchan` (the same site with its nchan variant: nginx
+holds the streams itself and the app publishes each message once to nchan). Page views go to
+gunicorn directly in every case; memory per connection is given for the app's workers and
+for nginx's (master and workers), side by side.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -20,6 +29,7 @@ import os
 import re
 import secrets
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -35,6 +45,7 @@ from benchlib import (
     ROOT,
     CpuAccount,
     Server,
+    free_port,
     http_get,
     newest_article_slug,
     percentile,
@@ -43,6 +54,9 @@ from benchlib import (
     raise_nofile,
     wait_quiet,
 )
+
+sys.path.insert(0, str(ROOT / "tests"))
+from nginx_server import nginx  # noqa: E402 - tests/ holds the nginx runner the tests use
 
 TOTAL = re.compile(rb'"total":(\d+)')
 STREAM_UA = BROWSER_UA + " bench-stream"
@@ -149,13 +163,17 @@ class StreamClient(asyncio.Protocol):
             self.first.exception()  # retrieved: no "never retrieved" warning
 
 
-def client_process(conn, port: int, count: int, concurrency: int, timeout: float) -> None:
+def client_process(conn, port: int, count: int, concurrency: int, timeout: float,
+                   cafile: str | None = None) -> None:  # fmt: skip
     raise_nofile()
-    asyncio.run(client_main(conn, port, count, concurrency, timeout))
+    asyncio.run(client_main(conn, port, count, concurrency, timeout, cafile))
 
 
-async def client_main(conn, port: int, count: int, concurrency: int, timeout: float) -> None:
+async def client_main(conn, port: int, count: int, concurrency: int, timeout: float,
+                      cafile: str | None = None) -> None:  # fmt: skip
+    """`cafile`: connect over TLS (to nginx), trusting that certificate."""
     loop = asyncio.get_running_loop()
+    tls = ssl.create_default_context(cafile=cafile) if cafile else None
     request = (
         f"GET /stats/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: {STREAM_UA}\r\n"
         "Accept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
@@ -174,7 +192,8 @@ async def client_main(conn, port: int, count: int, concurrency: int, timeout: fl
                         errors["no time left"] += 1
                         return None
                     await asyncio.wait_for(
-                        loop.create_connection(lambda c=client: c, "127.0.0.1", port), left
+                        loop.create_connection(lambda c=client: c, "127.0.0.1", port, ssl=tls),
+                        left,
                     )
                     await asyncio.wait_for(client.first, max(0.1, deadline - loop.time()))
                     return client
@@ -267,14 +286,16 @@ def api_total(server: Server) -> int:
 class Clients:
     """The client processes of one step."""
 
-    def __init__(self, port: int, n: int, procs: int, concurrency: int, timeout: float):
+    def __init__(self, port: int, n: int, procs: int, concurrency: int, timeout: float,
+                 cafile: str | None = None):  # fmt: skip
         ctx = mp.get_context("spawn")
         self.pipes, self.procs = [], []
         shares = [n // procs + (1 if i < n % procs else 0) for i in range(procs)]
         for share in shares:
             parent, child = ctx.Pipe()
             proc = ctx.Process(
-                target=client_process, args=(child, port, share, concurrency // procs, timeout)
+                target=client_process,
+                args=(child, port, share, concurrency // procs, timeout, cafile),
             )
             proc.start()
             self.pipes.append(parent)
@@ -398,13 +419,48 @@ def latency_stats(values: list[float]) -> dict:
             "max": values[-1] if values else float("nan")}  # fmt: skip
 
 
-def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step: bool) -> dict:
-    out: dict = {"clients": n}
+def process_rss(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            total += psutil.Process(pid).memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def nginx_rss(web) -> int:
+    """nginx's master and workers, in bytes (0 without nginx)."""
+    return 0 if web is None else process_rss([web.process.pid, *web.worker_pids()])
+
+
+def wait_nchan_message(url: str, timeout: float = 20) -> bool:
+    """Whether nchan's channel holds a message (the relay fills it) within `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, _ = http_get(url, {"Accept": "text/json"})
+        if status == 200:
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step: bool,
+             via: str = "direct") -> dict:  # fmt: skip
+    out: dict = {"clients": n, "via": via}
     # All clients come from one address and browser without a cookie: no per-address or
     # per-visitor share; enough connections that n streams fit under the cap, which keeps a
     # tenth (at least 500) of them for pages.
     env = {**portal_env(instance), "FLASK_STATS_STREAM_PER_IP": "0",
            "FLASK_STATS_STREAM_PER_VISITOR": "0"}  # fmt: skip
+    nginx_ports = (free_port(), free_port(), free_port())
+    publish_url = f"http://127.0.0.1:{nginx_ports[2]}/stats/publish"
+    if via == "nchan":
+        env["STATS_NCHAN_PUBLISH_URL"] = publish_url
+    if via != "direct":
+        env["TRUSTED_PROXIES"] = "1"
+    sites = contextlib.ExitStack()
+    web = None
     server = Server(f"portal-{n}", "wsgi:app", workdir, workers=args.workers,
                     worker_connections=n * 10 // 9 + 1000, env=env,
                     instance=instance)  # fmt: skip
@@ -413,6 +469,14 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
     try:
         server.start("/healthz")
         out["version"] = server.version
+        stream_port, cafile = server.port, None
+        if via != "direct":
+            # Each proxied stream is two connections of one nginx worker (reader, upstream).
+            web = sites.enter_context(nginx(
+                workdir / f"nginx-{via}-{n}", server.port, streams="app" if via == "nginx"
+                else "nchan", workers=args.workers, connections=2 * n + 1000, ports=nginx_ports,
+            ))  # fmt: skip
+            stream_port, cafile = web.https_port, str(web.certificate)
         # Every worker starts its subscriber and background jobs on its first request, and
         # compiles the article's templates on its first view: warm both up.
         warm_headers = {"User-Agent": f"{BROWSER_UA} fanout-warmup"}
@@ -423,13 +487,16 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
         listener = ChannelListener(server)
         listener.start()
         time.sleep(1.0)
+        if via == "nchan" and not wait_nchan_message(publish_url):
+            raise RuntimeError("the app did not fill nchan's channel")
         rss0, redis0 = server.rss(), server.redis_clients()
+        nginx0 = nginx_rss(web)
 
         out["others_before_connect"] = wait_quiet(args.quiet_wait)
         print(f"[{n}] connecting ...", file=sys.stderr)
         t_connect = time.monotonic()
-        clients = Clients(server.port, n, args.client_procs, args.connect_concurrency,
-                          args.connect_timeout)  # fmt: skip
+        clients = Clients(stream_port, n, args.client_procs, args.connect_concurrency,
+                          args.connect_timeout, cafile)  # fmt: skip
         ready, samples = [], []
         deadline = t_connect + args.connect_timeout + 60
         pending = list(clients.pipes)
@@ -447,6 +514,7 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
         out["subscribers_during_connect"] = (min(samples, default=0), max(samples, default=0))
         time.sleep(2.0)
         rss1, redis1 = server.rss(), server.redis_clients()
+        nginx1 = nginx_rss(web)
         out["per_worker"] = [s.get("ESTABLISHED", 0) for s in server.sockets_per_worker().values()]
 
         # Page views, each from a new cookie-less visitor, > 1 s apart (one message each).
@@ -489,7 +557,7 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
             out["cpu_hits"][key] = (after[0] - before[0], after[1] - before[1])
         if profiler is not None:
             out["profile"] = profiler.finish()
-        rss2 = server.rss()
+        rss2, nginx2 = server.rss(), nginx_rss(web)
         answers = clients.ask("collect", [h["expected"] for h in hits])
         firsts = [times for part, _ in answers for times in part]
         out["lost"] = dict(sum((Counter(lost) for _, lost in answers), Counter()))
@@ -511,6 +579,8 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
         out["undelivered"] = undelivered
         out["rss0"], out["rss1"], out["rss2"] = rss0, rss1, rss2
         out["rss_per_conn"] = (max(rss1, rss2) - rss0) / max(1, out["connected"])
+        out["nginx_rss"] = (nginx0, nginx1, nginx2)
+        out["nginx_per_conn"] = (max(nginx1, nginx2) - nginx0) / max(1, out["connected"])
         out["redis0"], out["redis1"] = redis0, redis1
 
         if args.idle_probes and first_step:
@@ -562,6 +632,7 @@ def run_step(n: int, args, instance: Path, workdir: Path, path: str, first_step:
             clients.close()
         if listener is not None:
             listener.close()
+        sites.close()
         server.stop()
     out["log_problems"] = server.log_problems()
     out["subscriber_lost_logged"] = server.log_count("stats subscriber lost Redis")
@@ -584,21 +655,25 @@ def report(results: list[dict], args, started: dt.datetime, tool_note: str) -> N
           f"server and clients, {args.workers} gevent workers, {args.client_procs} asyncio "
           f"client processes, {args.hits} page views {args.spacing} s apart per step"
           "\n")  # fmt: skip
-    print("| stream clients | held (first event received) | connect time | p50 ms | p99 ms | "
-          "max ms | p99 ms from publish | undelivered | RSS Δ per connection | Redis "
-          "connections: 0 clients → N (subscribers) | errors in server log | other "
-          "processes' CPU during the views |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+    print("| streams held by | stream clients | held (first event received) | connect time | "
+          "p50 ms | p99 ms | max ms | p99 ms from publish | undelivered | app RSS Δ per "
+          "connection | nginx RSS Δ per connection | Redis connections: 0 clients → N "
+          "(subscribers) | errors in server log | other processes' CPU during the views "
+          "|")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     for r in results:
+        via = VIA_NAMES[r.get("via", "direct")]
         if "error" in r:
-            print(f"| {r['clients']:,} | step failed: {r['error']} | | | | | | | | | | |")
+            print(f"| {via} | {r['clients']:,} | step failed: {r['error']} | | | | | | | | | | | |")
             continue
         lat = r["latency"]
         r0, r1 = r["redis0"], r["redis1"]
-        print(f"| {r['clients']:,} | {r['connected']:,} | {r['connect_s']:.1f} s | "
+        nginx_kb = f"{r['nginx_per_conn'] / 1024:.1f} KB" if r.get("nginx_rss", (0,))[0] else "–"
+        print(f"| {via} | {r['clients']:,} | {r['connected']:,} | {r['connect_s']:.1f} s | "
               f"{ms(lat['p50'])} | {ms(lat['p99'])} | {ms(lat['max'])} | "
               f"{ms(r['after_publish']['p99'])} | {r['undelivered']} | "
-              f"{r['rss_per_conn'] / 1024:.1f} KB | {r0['connections']} ({r0['subscribers']}) → "
+              f"{r['rss_per_conn'] / 1024:.1f} KB | {nginx_kb} | "
+              f"{r0['connections']} ({r0['subscribers']}) → "
               f"{r1['connections']} ({r1['subscribers']}) | {len(r['log_problems'])} | "
               f"{r['cpu_hits']['others_pct']:.0f} % |")  # fmt: skip
 
@@ -606,13 +681,14 @@ def report(results: list[dict], args, started: dt.datetime, tool_note: str) -> N
         "\nPer page view (delivery latency to every client, ms from just before the request "
         "was sent; `published` = when our own subscriber saw the message on Redis):\n"
     )
-    print("| clients | view | response ms | published ms | p50 | p99 | max | undelivered "
+    print("| via | clients | view | response ms | published ms | p50 | p99 | max | undelivered "
           "| worker subscribers on Redis |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         for i, h in enumerate(r.get("hits", []), 1):
             pub = f"{h['publish_ms']:,.0f}" if h["publish_ms"] is not None else "never"
-            print(f"| {r['clients']:,} | {i} | {h['response_ms']:,.0f} | {pub} | {ms(h['p50'])} "
+            print(f"| {r.get('via', 'direct')} | {r['clients']:,} | {i} | "
+                  f"{h['response_ms']:,.0f} | {pub} | {ms(h['p50'])} "
                   f"| {ms(h['p99'])} | {ms(h['max'])} | {h['undelivered']} | "
                   f"{h['subscribers']} |")  # fmt: skip
 
@@ -621,7 +697,10 @@ def report(results: list[dict], args, started: dt.datetime, tool_note: str) -> N
         if "error" in r:
             continue
         cpu = r["cpu_hits"]
-        print(f"- **{r['clients']:,} clients** (code {r['version']}): connections per worker "
+        nginx_mb = " ".join(f"{v / 2**20:.0f}" for v in r.get("nginx_rss", ()))
+        print(f"- **{r['clients']:,} clients, {VIA_NAMES[r.get('via', 'direct')]}** (code "
+              f"{r['version']}): nginx RSS (MB: before, connected, after) {nginx_mb or '–'}; "
+              f"app connections per worker "
               f"{r['per_worker']}; "
               f"worker RSS {r['rss0'] / 2**20:.0f} MB before, {r['rss1'] / 2**20:.0f} MB "
               f"connected, {r['rss2'] / 2**20:.0f} MB after the page views, "
@@ -651,8 +730,31 @@ def report(results: list[dict], args, started: dt.datetime, tool_note: str) -> N
         for line in r["log_problems"][:5]:
             print(f"  log: `{line[:200]}`")
         print_profile(r.get("profile"))
+    side_by_side(results)
     targets(results)
     print(f"\n{tool_note}")
+
+
+VIA_NAMES = {
+    "direct": "gunicorn",
+    "nginx": "nginx → gunicorn",
+    "nchan": "nginx (nchan)",
+}
+
+
+def side_by_side(results: list[dict]) -> None:
+    """Who should hold the streams: p99 and memory per connection per path, per size."""
+    done = [r for r in results if "error" not in r]
+    if len({r.get("via", "direct") for r in done}) < 2:
+        return
+    print("\n| streams | held by | p99 delivery ms | app KB per connection | nginx KB per "
+          "connection | total KB per connection |")  # fmt: skip
+    print("|---:|---|---:|---:|---:|---:|")
+    for r in sorted(done, key=lambda r: (r["clients"], r.get("via", ""))):
+        app_kb, nginx_kb = r["rss_per_conn"] / 1024, r.get("nginx_per_conn", 0) / 1024
+        print(f"| {r['clients']:,} | {VIA_NAMES[r.get('via', 'direct')]} | "
+              f"{ms(r['latency']['p99'])} | {app_kb:.1f} | {nginx_kb:.1f} | "
+              f"{app_kb + nginx_kb:.1f} |")  # fmt: skip
 
 
 def split_note(split) -> str:
@@ -677,7 +779,7 @@ def print_profile(profile: dict | None, top: int = 12) -> None:
 
 def targets(results: list[dict]) -> None:
     """DESIGN.md's fan-out targets, against the largest step that ran."""
-    done = [r for r in results if "error" not in r]
+    done = [r for r in results if "error" not in r and r.get("via", "direct") == "direct"]
     if not done:
         return
     big = max(done, key=lambda r: r["clients"])
@@ -710,7 +812,10 @@ def targets(results: list[dict]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("clients", nargs="*", type=int, default=[1000, 5000, 10000])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn's workers (and nginx's, --via nginx/nchan)")  # fmt: skip
+    parser.add_argument("--via", action="append", choices=sorted(VIA_NAMES),
+                        help="who holds the streams (repeat it; default: direct)")  # fmt: skip
     parser.add_argument("--hits", type=int, default=10, help="measured page views per step")
     parser.add_argument("--spacing", type=float, default=1.5, help="seconds between views")
     parser.add_argument("--client-procs", type=int, default=2)
@@ -737,7 +842,7 @@ def main() -> int:
                         "(path to py-spy; default: the one on PATH)")  # fmt: skip
     args = parser.parse_args()
     soft, hard = raise_nofile()
-    need = max(args.clients) + 1000
+    need = max(args.clients) + 1000  # nginx, started as root, raises its own limit
     if soft < need:
         print(f"RLIMIT_NOFILE is {soft} (hard {hard}): too low for {max(args.clients)} clients",
               file=sys.stderr)  # fmt: skip
@@ -751,11 +856,13 @@ def main() -> int:
     path = f"/tin-tuc/{slug}"
     results = []
     for n in args.clients:
-        try:
-            results.append(run_step(n, args, instance, workdir, path, not results))
-        except Exception as exc:  # report the step, go on with the next
-            results.append({"clients": n, "error": f"{type(exc).__name__}: {exc}"})
-            print(f"[{n}] failed: {exc!r}", file=sys.stderr)
+        for via in args.via or ["direct"]:
+            try:
+                results.append(run_step(n, args, instance, workdir, path, not results, via))
+            except Exception as exc:  # report the step, go on with the next
+                results.append({"clients": n, "via": via,
+                                "error": f"{type(exc).__name__}: {exc}"})  # fmt: skip
+                print(f"[{n} {via}] failed: {exc!r}", file=sys.stderr)
     (workdir / "fanout.json").write_text(json.dumps(results, indent=1, default=str))
     note = (
         f"RLIMIT_NOFILE {soft}; one server restarted per step (fresh RSS baseline); "
