@@ -33,10 +33,13 @@ from live_server import (
 )
 from nginx_server import NCHAN_MODULE, NGINX, ROOT, Nginx, nginx
 
-pytestmark = pytest.mark.skipif(
-    not (Path(NGINX).exists() and shutil.which("openssl")),
-    reason="needs Debian's nginx and openssl",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (Path(NGINX).exists() and shutil.which("openssl")), reason="needs nginx and openssl"
+    ),
+    pytest.mark.once,  # nginx and gunicorn do the same on either database
+    pytest.mark.timeout(120),
+]
 
 
 @dataclass
@@ -259,6 +262,16 @@ def test_a_body_over_the_limit_gets_nginx_413_page(site):
     assert response.headers["Content-Type"].startswith("text/html")
     assert "Tệp quá lớn" in body and "21 MB" in body
     assert not [line for line in site.app_requests() if "/lien-he" in line]
+
+
+def test_an_app_server_down_gets_the_maintenance_page(tmp_path):
+    ports = (free_port(), free_port(), free_port())
+    with nginx(tmp_path / "web", free_port(), ports=ports) as web:  # nothing listens there
+        page = fetch(web, "/tin-tuc/")
+        assert page.status == 502
+        assert "Hệ thống đang bảo trì" in page.body.decode()
+        # Static files do not need the app.
+        assert fetch(web, "/static/css/site.css").status == 200
 
 
 def test_metrics_are_closed_to_outside_addresses(site):

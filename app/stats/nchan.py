@@ -66,11 +66,15 @@ class NchanRelay:
         self._wake.set()
         self.ensure_started()
 
+    def _running_here(self) -> bool:
+        """Whether this process has the relay's thread (a forked child has none)."""
+        return self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
+
     def ensure_started(self) -> None:
-        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+        if self._running_here():
             return
         with self._start_lock:
-            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+            if self._running_here():
                 return
             self._pid = os.getpid()
             self._lease, self._conn, self.holding = None, None, False  # none across a fork
