@@ -30,6 +30,7 @@ from run_database import (
     DATABASE_KIND,
     POSTGRESQL_MODE,
     RUN_DATABASE_URL,
+    RUN_DATABASE_URL_ENV,
     drop_orphan_scratch_databases,
     empty_database,
     engine_for,
@@ -49,6 +50,7 @@ TEST_REDIS_DB = 1
 # one. Read once, then removed from the environment: an app a test builds says which database
 # it is on, and the servers and commands tests start get theirs explicitly.
 os.environ.pop("DATABASE_URL", None)
+os.environ[RUN_DATABASE_URL_ENV] = RUN_DATABASE_URL
 if POSTGRESQL_MODE:
     os.environ["TEST_DATABASE_URL"] = RUN_DATABASE_URL
 

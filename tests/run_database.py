@@ -23,7 +23,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 
-RUN_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# conftest moves DATABASE_URL to RUN_DATABASE_URL_ENV in the environment, where pytest-xdist's
+# workers (started after it) find it.
+RUN_DATABASE_URL_ENV = "PORTAL_TEST_RUN_DATABASE_URL"
+RUN_DATABASE_URL = os.environ.get("DATABASE_URL") or os.environ.get(RUN_DATABASE_URL_ENV, "")
 DATABASE_KIND = "postgresql" if RUN_DATABASE_URL.startswith("postgres") else "sqlite"
 POSTGRESQL_MODE = DATABASE_KIND == "postgresql"
 

@@ -43,7 +43,8 @@ class Articles:
         engine = engine_for(self.url)
         try:
             with engine.begin() as conn:
-                return conn.execute(text(sql), params).scalar()
+                result = conn.execute(text(sql), params)
+                return result.scalar() if result.returns_rows else None
         finally:
             engine.dispose()
 
