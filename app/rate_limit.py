@@ -152,4 +152,10 @@ def hit(name: str, key: str, *, limit: int, window: int) -> Verdict:
     return limiter().hit(name, key, limit=limit, window=window)
 
 
-__all__ = ["Verdict", "RateLimiter", "MemoryWindows", "hit", "limiter"]
+def hit_in_memory(name: str, key: str, *, limit: int, window: int) -> Verdict:
+    """As `hit`, counted in this process's memory only (for callers that already know Redis
+    is away). Needs an app context."""
+    return limiter().memory.hit(_digest(name, key), limit, window)
+
+
+__all__ = ["Verdict", "RateLimiter", "MemoryWindows", "hit", "hit_in_memory", "limiter"]

@@ -9,7 +9,8 @@ Redis (AOF) reached through the proxy; a steady load of new visitors on `/`; the
 each for --outage seconds, then answering again. Measures page latency before, during and
 after (bounded by REDIS_SOCKET_TIMEOUT, then the circuit breakers), /api/stats during the
 outage, a flood of ratings (app/rate_limit.py: its in-process fallback must still refuse) and
-of logins (their throttle is Redis: refused with 503, never let through), and after: the time
+of logins with wrong passwords (their throttle falls back to stricter limits in each process's
+memory: refused, then 429, never let through), and after: the time
 until /api/stats follows the visits again, the hits spooled and replayed, and the counts
 (every answered view of a new visitor is one visit, exactly).
 

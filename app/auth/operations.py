@@ -14,6 +14,7 @@ from flask import current_app, request, session
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import rate_limit
 from app.audit.operations import record as audit
 from app.auth import devices
 from app.auth.models import Role, User, UserSession
@@ -103,7 +104,6 @@ BLOCKED = (
     "Đăng nhập tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau 30 phút "
     "hoặc liên hệ quản trị viên."
 )
-UNAVAILABLE = "Hệ thống đăng nhập tạm thời gián đoạn. Vui lòng thử lại sau ít phút."
 TOO_MANY = "Có quá nhiều lần đăng nhập từ địa chỉ mạng của bạn. Vui lòng thử lại sau {} giây."
 SESSION_UNAVAILABLE = (
     "Hệ thống tạm thời không ghi được phiên đăng nhập. Vui lòng thử lại sau ít phút "
@@ -138,13 +138,45 @@ def authenticate(username: str, password: str) -> LoginResult:
     """Check credentials under the throttle; the answer never tells whether a user exists.
 
     The per-IP limit is checked first, before any hashing: a flood from one address is
-    answered 429 and costs no argon2 work. Without Redis there is no throttle, so logins
-    wait (fail closed, 503) rather than go unlimited."""
+    answered 429 and costs no argon2 work. Without Redis the limits come from this process's
+    memory, stricter (`_authenticate_in_memory`): editors can still log in during an outage,
+    and guessing stays slow."""
     try:
         return _authenticate(username, password)
     except (redis.RedisError, OSError) as exc:
-        log.error("login refused: throttle unavailable (%s)", exc)
-        return LoginResult(None, UNAVAILABLE, 503)
+        log.error("login throttle unavailable, limits from this process's memory (%s)", exc)
+        return _authenticate_in_memory(username, password)
+
+
+# While Redis is away: at most this many attempts per account within this many seconds, in
+# each server process (the per-IP limit holds as configured). No device trust, no lockout
+# record: the owner may wait, an attacker gets a handful of guesses per process.
+OUTAGE_ACCOUNT_LIMIT = 10
+OUTAGE_ACCOUNT_WINDOW = 30 * 60
+
+
+def _authenticate_in_memory(username: str, password: str) -> LoginResult:
+    username = username.strip().lower()[:60]
+    ip = request.remote_addr or ""
+    config = current_app.config
+    for name, key, limit, window in (
+        ("login-ip", ip, int(config["LOGIN_IP_LIMIT"]), int(config["LOGIN_IP_WINDOW"])),
+        ("login-account", username, OUTAGE_ACCOUNT_LIMIT, OUTAGE_ACCOUNT_WINDOW),
+    ):
+        verdict = rate_limit.hit_in_memory(name, key, limit=limit, window=window)
+        if not verdict.allowed:
+            log.warning("login refused from memory (Redis away): %s user=%r ip=%s",
+                        name, username, ip)  # fmt: skip
+            raise TooManyAttempts(verdict.retry_after)
+    user = find_user(username)
+    if not verify_password(user.password_hash if user else None, password) or (
+        user is None or not user.active
+    ):
+        log.warning("login failed user=%r ip=%s (Redis away)", username, ip)
+        return LoginResult(None, GENERIC_FAILURE)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return LoginResult(user)
 
 
 def check_ip_rate(guard: LoginThrottle, ip: str) -> None:
