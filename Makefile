@@ -42,8 +42,9 @@ node_modules/.installed: package.json package-lock.json
 	  && touch $@; else echo "npm not found: the page checks will be skipped"; fi
 
 # The suite runs in one process per core (at most 4: pytest-xdist), each with its own Redis,
-# SQLite copies and PostgreSQL database; PYTEST_ARGS= runs it in one process.
-PYTEST_ARGS ?= -n auto --maxprocesses=4
+# SQLite copies and PostgreSQL database; tests that share an expensive fixture across a module
+# (two app servers) name one xdist_group and run on one worker. PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadgroup
 test: $(VENV)/.installed-dev chromium node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
