@@ -3,6 +3,7 @@ streams cost a greenlet each instead of a worker."""
 
 import gc
 import os
+import re
 import sys
 
 # Patch before anything imports socket or ssl (gunicorn #1801).
@@ -30,6 +31,8 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms %({x-re
 
 _embedded = None
 _metrics_dir = None
+# prometheus_client's multiprocess files: counter_<pid>.db, gauge_livesum_<pid>.db, …
+_METRIC_FILE = re.compile(r"(counter|histogram|summary|gauge_[a-z]+)_\d+\.db")
 
 
 def _prepare_metrics_dir():
@@ -44,8 +47,11 @@ def _prepare_metrics_dir():
     given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if given:
         Path(given).mkdir(mode=0o700, parents=True, exist_ok=True)
-        for old in Path(given).glob("*.db"):  # counts of an earlier run are not this one's
-            old.unlink()
+        # Counts of an earlier run are not this one's: only prometheus_client's own files go
+        # (a folder given by mistake, say instance/, keeps its portal.db).
+        for old in Path(given).glob("*.db"):
+            if _METRIC_FILE.fullmatch(old.name):
+                old.unlink()
         return
     root = Path(__file__).resolve().parent
     folder = Path(os.environ.get("INSTANCE_PATH") or root / "instance") / "metrics"
