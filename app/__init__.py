@@ -6,9 +6,8 @@ import logging
 import os
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import page_cache, security_headers, site_url
+from app import page_cache, proxies, security_headers, site_url
 from app.config import load_config
 from app.converters import register_converters
 from app.db_sqlite import cooperative_sqlite
@@ -32,9 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_config(app, config)
     page_cache.wrap_wsgi(app)  # innermost: the Host check and ProxyFix wrap the fast path
     site_url.init_app(app)  # before ProxyFix: the Host check sees the forwarded host
-    if app.config["TRUSTED_PROXIES"]:
-        n = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    proxies.trust_proxies(app)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
 
     cooperative_sqlite(app)  # before db.init_app: the engine is built from its options
@@ -49,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_cli(app)
+    proxies.guard(app)  # outermost: only the configured proxies' forwarded headers get in
     return app
 
 

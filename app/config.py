@@ -25,6 +25,9 @@ class Defaults:
     STATS_TOTAL_OFFSET = 0
     # How many reverse proxies in front of us may set X-Forwarded-For (0: trust none).
     TRUSTED_PROXIES = 0
+    # Which peers those proxies are (addresses or CIDR networks, comma-separated; "*": any):
+    # a request from any other peer loses its X-Forwarded-* and X-Request-ID headers.
+    FORWARDED_ALLOW_IPS = "127.0.0.1,::1"
     # Background statistics work (subscriber, checkpoints); tests drive it by hand.
     STATS_BACKGROUND = True
     # Live-stats streams one server process holds before answering 503. 0: as many as the
@@ -152,6 +155,7 @@ ENV_VARS: dict[str, type] = {
     "IDLE_TIMEOUT_SECONDS": int,
     "STATS_TOTAL_OFFSET": int,
     "TRUSTED_PROXIES": int,
+    "FORWARDED_ALLOW_IPS": str,
     "DOCUMENT_MAX_BYTES": int,
     "IMAGE_MAX_BYTES": int,
     "SITE_URL": str,

@@ -315,7 +315,7 @@ def test_x_forwarded_for_is_ignored_without_trusted_proxies(app):
 
 
 def test_x_forwarded_for_is_used_behind_a_trusted_proxy(make_stats_app):
-    app = make_stats_app(TRUSTED_PROXIES=1)
+    app = make_stats_app(TRUSTED_PROXIES=1, FORWARDED_ALLOW_IPS="10.0.0.0/24")
     for n in range(3):  # three people behind the same reverse proxy
         visitor(app, ip="10.0.0.1", cookies=False).get(
             "/", headers={"X-Forwarded-For": f"192.0.2.{n + 1}"}
@@ -323,6 +323,17 @@ def test_x_forwarded_for_is_used_behind_a_trusted_proxy(make_stats_app):
     visitor(app, ip="10.0.0.1", cookies=False).get("/", headers={"X-Forwarded-For": "192.0.2.1"})
 
     assert headline(app) == (3, 3, 3)
+
+
+def test_x_forwarded_for_from_a_peer_that_is_not_the_proxy_is_ignored(make_stats_app):
+    """A client that reaches the app server's port directly cannot be anyone it likes."""
+    app = make_stats_app(TRUSTED_PROXIES=1, FORWARDED_ALLOW_IPS="10.0.0.0/24")
+    for n in range(3):
+        visitor(app, ip="198.51.100.7", cookies=False).get(
+            "/", headers={"X-Forwarded-For": f"192.0.2.{n + 1}"}
+        )
+
+    assert headline(app) == (1, 1, 1)
 
 
 # --- what is not a page view -------------------------------------------------------------------

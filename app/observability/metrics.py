@@ -19,7 +19,6 @@ is never taken for a local one.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 import os
 import resource
@@ -31,6 +30,7 @@ from flask import Blueprint, Flask, abort, current_app, make_response, request
 
 from app.extensions import redis_store
 from app.observability import counts, state
+from app.proxies import address_in, networks
 
 bp = Blueprint("metrics", __name__)
 log = logging.getLogger(__name__)
@@ -262,12 +262,6 @@ class ReportCollector:
 # --- the endpoint ------------------------------------------------------------------------------
 
 
-@cache
-def _networks(allow: str) -> tuple:
-    return tuple(ipaddress.ip_network(part.strip(), strict=False)
-                 for part in allow.split(",") if part.strip())  # fmt: skip
-
-
 def allowed(app: Flask, remote_addr: str | None, authorization: str | None,
             forwarded: bool) -> bool:  # fmt: skip
     """Whether this request may read /metrics (see the module's docstring)."""
@@ -277,19 +271,13 @@ def allowed(app: Flask, remote_addr: str | None, authorization: str | None,
             return True
     if forwarded and not app.config["TRUSTED_PROXIES"]:
         return False
-    try:
-        address = ipaddress.ip_address((remote_addr or "").split("%", 1)[0])
-    except ValueError:
-        return False
-    if getattr(address, "ipv4_mapped", None):
-        address = address.ipv4_mapped
-    return any(address in network for network in _networks(app.config["METRICS_ALLOW"]))
+    return address_in(remote_addr, networks(app.config["METRICS_ALLOW"]))
 
 
 def check_config(app: Flask) -> None:
     """A wrong METRICS_ALLOW stops the start, with its name, instead of a 500 per scrape."""
     try:
-        _networks(app.config["METRICS_ALLOW"])
+        networks(app.config["METRICS_ALLOW"])
     except ValueError as exc:
         raise RuntimeError(f"METRICS_ALLOW must be a comma-separated list of addresses or "
                            f"networks (CIDR): {exc}") from exc  # fmt: skip

@@ -32,6 +32,10 @@ OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
         # Behind a trusted proxy, the client is the one the proxy names.
         ({"TRUSTED_PROXIES": 1}, LOOPBACK, {"X-Forwarded-For": "203.0.113.7"}, False),
         ({"TRUSTED_PROXIES": 1}, LOOPBACK, {"X-Forwarded-For": "127.0.0.1"}, True),
+        # A client reaching the app server's port itself is no proxy, whatever it sends.
+        ({"TRUSTED_PROXIES": 1}, OUTSIDE, {"X-Forwarded-For": "127.0.0.1"}, False),
+        ({"TRUSTED_PROXIES": 1, "FORWARDED_ALLOW_IPS": "*"}, OUTSIDE,
+         {"X-Forwarded-For": "127.0.0.1"}, True),
         ({"METRICS_TOKEN": "s3cret-token"}, OUTSIDE, {"Authorization": "Bearer s3cret-token"},
          True),
         ({"METRICS_TOKEN": "s3cret-token"}, OUTSIDE, {"Authorization": "Bearer s3cret-tokeN"},

@@ -143,3 +143,20 @@ def test_plain_lines_name_the_request_only_inside_one():
 def test_an_unknown_log_format_stops_the_start_with_its_name(make_app):
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
         make_app(LOG_FORMAT="xml")
+
+
+def test_a_request_id_from_a_peer_that_is_not_the_proxy_is_replaced(make_app):
+    client = make_app(TRUSTED_PROXIES=1, FORWARDED_ALLOW_IPS="10.0.0.0/24").test_client()
+
+    from_proxy = client.get("/healthz", headers={"X-Request-ID": "from-nginx-1"},
+                            environ_base={"REMOTE_ADDR": "10.0.0.2"})  # fmt: skip
+    direct = client.get("/healthz", headers={"X-Request-ID": "from-nginx-1"},
+                        environ_base={"REMOTE_ADDR": "198.51.100.7"})  # fmt: skip
+
+    assert from_proxy.headers["X-Request-ID"] == "from-nginx-1"
+    assert direct.headers["X-Request-ID"] != "from-nginx-1"
+
+
+def test_a_wrong_forwarded_allow_ips_stops_the_start(make_app):
+    with pytest.raises(RuntimeError, match="FORWARDED_ALLOW_IPS"):
+        make_app(TRUSTED_PROXIES=1, FORWARDED_ALLOW_IPS="10.0.0.0/33")
