@@ -375,16 +375,35 @@ def _after_commit(session_: Session) -> None:
 
 def mark_pages_stale() -> None:
     """Make every cached page stale: this process's at once, every other process's through
-    the content version in Redis (if Redis is away, pages expire by their age)."""
+    the content version in Redis. If Redis is away, other processes' pages expire by their
+    age, and the version is bumped once Redis answers again (`send_unsent_bumps`): the
+    settings and the menu, cached per process under that version, would never see the
+    change otherwise."""
     for cache in list(_caches):
         cache.clear()
+    key = names().content_version
     try:
-        redis_store.client.incr(names().content_version)
+        redis_store.client.incr(key)
     except (redis.RedisError, OSError) as exc:
-        log.warning("could not mark cached pages stale in Redis: %s", exc)
+        _unsent_bumps.add(key)
+        log.warning("could not mark cached pages stale in Redis (will once it answers): %s", exc)
+
+
+def send_unsent_bumps() -> None:
+    """Bump the content versions a change could not bump while Redis was away (the
+    statistics' background work calls this once Redis answers)."""
+    while _unsent_bumps:
+        key = _unsent_bumps.pop()
+        try:
+            redis_store.client.incr(key)
+        except (redis.RedisError, OSError):
+            _unsent_bumps.add(key)
+            return
+        log.info("cached pages marked stale now that Redis answers (%s)", key)
 
 
 _caches: list[PageCache] = []
+_unsent_bumps: set[str] = set()  # content-version keys whose INCR failed
 
 
 class ContentVersion:

@@ -95,3 +95,25 @@ def test_a_page_rendered_while_redis_is_away_is_reused_until_redis_answers(
     app.extensions["stats"]._down_until = 0.0  # the breaker's 2 s, not waited here
     # …and only until Redis answers again: it was kept under no content version.
     assert "Đổi ngầm" in reader(app, 4).get(url, headers=UA).text
+
+
+def test_an_edit_made_while_redis_is_away_reaches_other_processes_once_it_answers(
+    app, make_article, outside_redis
+):
+    """Other processes cache pages, the settings and the menu under the content version in
+    Redis: an edit that could not bump it is bumped as soon as Redis answers again."""
+    from app.news.operations import update_article
+    from app.redis_keys import names
+
+    article = make_article(title="Trước sự cố")
+    key = names(app).content_version
+    before = int(outside_redis.client().get(key) or 0)
+    outside_redis.stop()
+    update_article(article, title="Sửa trong lúc Redis vắng")
+    outside_redis.start()
+    restarted = int(outside_redis.client().get(key) or 0)  # what the other processes see
+
+    app.extensions["stats_runner"].tick()  # the statistics' background tick, once
+
+    assert int(outside_redis.client().get(key)) == restarted + 1
+    assert before >= 1  # the article's creation bumped it while Redis answered

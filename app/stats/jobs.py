@@ -21,6 +21,7 @@ import time
 import redis
 from flask import Flask
 
+from app import page_cache
 from app.db_sqlite import busy_cause
 from app.stats import durability
 from app.stats.hub import Hub
@@ -124,6 +125,7 @@ class Runner:
         with self.app.app_context():
             snapshot = self.service.read()
         self.service.redis_back()
+        page_cache.send_unsent_bumps()
         self.hub.broadcast(json.dumps(snapshot.as_dict(), separators=(",", ":")))
 
     def _run(self) -> None:
@@ -143,6 +145,7 @@ class Runner:
         if not service.redis_available():
             return
         try:
+            page_cache.send_unsent_bumps()
             service.replay_spool()
             due = service.store.trail_due()
             if due is not None and due <= service.clock() * 1000 - 200:
