@@ -100,7 +100,8 @@ def site_files(instance: Path) -> Iterator[tuple[str, Path]]:
     for root in FILE_ROOTS:
         base = instance / root
         for folder, dirs, names in os.walk(base):
-            dirs.sort()
+            # An import's staging folder (instance/uploads/.import-…) is not the site's yet.
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".import-"))
             for name in sorted(names):
                 path = Path(folder) / name
                 if path.is_file() and not path.is_symlink():

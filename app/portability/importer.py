@@ -9,6 +9,7 @@ the largest id, so new rows get new ids.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -27,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db, redis_store
 from app.portability.archive import (
     CHUNK,
+    FILE_ROOTS,
     MANIFEST,
     ArchiveError,
     HashingReader,
@@ -188,16 +190,21 @@ def sha256_of(path: Path) -> str:
 
 
 class Staging:
-    """Files written under instance/ aside, moved into place after the commit."""
+    """Files written aside, moved into place after the commit. The staging folder lies
+    inside the folder the files go to (instance/uploads/.import-…): on the same file system
+    even when that folder is a mount of its own (NFS shared by several app servers), so the
+    moves after the commit are renames that cannot fail half-way for lack of one."""
 
     def __init__(self, instance: Path) -> None:
         self.instance = instance
-        self.folder = instance / f".import-{secrets.token_hex(6)}"
+        self.root = instance / FILE_ROOTS[0]
+        self.folder = self.root / f".import-{secrets.token_hex(6)}"
         self.moves: list[tuple[Path, Path]] = []
 
     def write(self, relative: str, stream, entry: dict) -> None:
-        target = (self.instance / relative).resolve()
-        if not target.is_relative_to(self.instance.resolve()):
+        target = self.instance / relative
+        # The folder itself may be a link to the shared storage: files stay inside it.
+        if not target.resolve().is_relative_to(self.root.resolve()):
             raise ArchiveError(f"Bản xuất có đường dẫn ra ngoài thư mục instance/: {relative!r}")
         staged = self.folder / relative
         private_dir(staged.parent)
@@ -218,6 +225,8 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+        with contextlib.suppress(OSError):  # made for the staging alone (a mount: stays)
+            self.root.rmdir()
 
 
 def clear_live_statistics() -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 import tarfile
+import tempfile
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -50,7 +52,21 @@ def run_import(site, path):
 def assert_untouched(site, tmp_path):
     assert not any(table_rows(site).values())
     assert not (tmp_path / "target" / "uploads").exists()
-    assert not list((tmp_path / "target").glob(".import-*"))
+    assert not list((tmp_path / "target").glob("**/.import-*"))
+
+
+def test_uploads_on_storage_of_their_own_are_imported(archive, target, tmp_path):
+    """Several app servers share instance/uploads/ on network storage: a mount or a link to
+    another file system (here tmpfs), where files cannot be renamed in from instance/."""
+    shared = Path(tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    try:
+        (tmp_path / "target" / "uploads").symlink_to(shared)
+        result = run_import(target, archive)
+        assert result.exit_code == 0, result.output
+        assert site_files(tmp_path / "target") == site_files(tmp_path / "instance") != {}
+        assert not list(shared.glob(".import-*"))
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
 
 
 def test_the_archive_imports_into_an_empty_database(app, archive, target, tmp_path):
