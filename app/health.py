@@ -11,8 +11,9 @@ read-only and every login answered 500. The checks here do real work instead:
   "read-only", "full" or "error";
 - Redis: PING -> "ok" or "down" (the problem names the server or Sentinel master, and why).
 
-Answer: 200 when all are "ok", else 503 with the same JSON plus a `problems` list of
-sentences naming the folder or service and what is wrong, for the operator. The file-system
+Answer: 200 when all are "ok", else 503 with the same JSON plus, for the operator (an address
+or token that may read /metrics), a `problems` list of sentences naming the folder or service
+and what is wrong. The file-system
 calls run through offload(): a disk that hangs must not freeze the worker.
 
 `storage_problem()` recognises the same failures in an exception, so that the error handler
@@ -242,7 +243,12 @@ def healthz():
     healthy = all(value == "ok" for value in status.values())
     if not healthy:
         log.warning("health check failed: %s", "; ".join(problems))
-    response = jsonify(status if healthy else {**status, "problems": problems})
+    # The sentences name folders, hosts and ports: for the operator (the addresses or token
+    # that may read /metrics) and the log; anyone else learns only what is down.
+    from app.observability.metrics import operator_request
+
+    shown = {**status, "problems": problems} if operator_request() else status
+    response = jsonify(status if healthy else shown)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -133,6 +133,22 @@ def test_healthz_is_503_naming_redis_when_redis_is_unreachable(make_app):
     }
 
 
+def test_healthz_tells_only_the_operator_where_and_why(make_app):
+    """Hosts, ports and folders are for the operator (METRICS_ALLOW, METRICS_TOKEN): a load
+    balancer or a stranger elsewhere learns what is down, not where."""
+    app = make_app(REDIS_URL="unix:///nonexistent/redis.sock", METRICS_TOKEN="t0ken")
+    outside = {"REMOTE_ADDR": "203.0.113.5"}
+
+    stranger = app.test_client().get("/healthz", environ_base=outside)
+    operator = app.test_client().get(
+        "/healthz", environ_base=outside, headers={"Authorization": "Bearer t0ken"}
+    )
+
+    assert stranger.status_code == operator.status_code == 503
+    assert stranger.get_json() == {"db": "ok", "redis": "down", "disk": "ok"}
+    assert "nonexistent" in operator.get_json()["problems"][0]
+
+
 def test_healthz_is_503_naming_the_database_when_it_is_unreachable(make_app):
     app = make_app(SQLALCHEMY_DATABASE_URI="sqlite:////nonexistent/dir/portal.db")
 

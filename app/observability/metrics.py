@@ -283,12 +283,19 @@ def check_config(app: Flask) -> None:
                            f"networks (CIDR): {exc}") from exc  # fmt: skip
 
 
+def operator_request() -> bool:
+    """Whether the current request comes from the operator: an address of METRICS_ALLOW or
+    the METRICS_TOKEN (what may read /metrics, and /healthz's details)."""
+    forwarded = "X-Forwarded-For" in request.headers and "werkzeug.proxy_fix.orig" not in (
+        request.environ)  # fmt: skip
+    app = current_app._get_current_object()
+    return allowed(app, request.remote_addr, request.headers.get("Authorization"), forwarded)
+
+
 @bp.get("/metrics")
 def metrics():
     app = current_app._get_current_object()
-    forwarded = "X-Forwarded-For" in request.headers and "werkzeug.proxy_fix.orig" not in (
-        request.environ)  # fmt: skip
-    if not allowed(app, request.remote_addr, request.headers.get("Authorization"), forwarded):
+    if not operator_request():
         abort(404)
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
