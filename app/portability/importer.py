@@ -125,7 +125,13 @@ def check_target(connection: Connection, manifest: Manifest) -> None:
 def rows_of(stream) -> Iterator[dict]:
     for line in stream:
         if line.strip():
-            yield {name: decode(value) for name, value in json.loads(line).items()}
+            try:
+                row = json.loads(line)
+            except ValueError:
+                row = None
+            if not isinstance(row, dict):
+                raise ArchiveError("Bản xuất bị hỏng: một dòng dữ liệu không đọc được.")
+            yield {name: decode(value) for name, value in row.items()}
 
 
 def load_table(connection: Connection, table: Table, rows: Iterator[dict]) -> int:

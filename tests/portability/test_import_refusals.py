@@ -103,6 +103,16 @@ def test_another_revision_is_refused_and_named(archive, target, tmp_path):
     assert not (tmp_path / "target" / "uploads").exists()
 
 
+@pytest.mark.parametrize("line", [b"[1, 2]\n", b"{not json\n", b'"text"\n'])
+def test_a_resealed_table_line_that_is_no_row_is_refused(archive, target, tmp_path, line):
+    members = [(info, data + line if info.name == "tables/articles.jsonl" else data)
+               for info, data in members_of(archive)]  # fmt: skip
+    result = run_import(target, write_archive(tmp_path / "odd.tar.gz", resealed(members)))
+    assert result.exit_code == 1
+    assert "không đọc được" in result.output
+    assert_untouched(target, tmp_path)
+
+
 def test_a_tampered_archive_is_refused(archive, target, tmp_path):
     members = []
     for info, data in members_of(archive):
