@@ -27,8 +27,9 @@ import time
 from functools import cache
 
 from flask import Blueprint, Flask, abort, current_app, make_response, request
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import redis_store
+from app.extensions import db, redis_store
 from app.observability import counts, state
 from app.proxies import address_in, networks
 
@@ -164,6 +165,19 @@ def publish_now(app: Flask) -> None:
 
 
 # --- the deployment's numbers, read at scrape time ------------------------------------------
+
+
+class DatabaseUp:
+    """portal_database_up: whether the deployment's numbers could be read from SQL."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        yield GaugeMetricFamily("portal_database_up", "The database answered this scrape.",
+                                value=self.value)  # fmt: skip
 
 
 class ReportCollector:
@@ -308,7 +322,14 @@ def metrics():
     else:
         for metric in _metrics().values():
             registry.register(metric)
-    registry.register(ReportCollector(state.report()))
+    try:
+        registry.register(ReportCollector(state.report()))
+        database_up = 1
+    except SQLAlchemyError as exc:  # the processes' own numbers still answer
+        db.session.rollback()
+        log.warning("/metrics without the deployment's numbers: database: %s", exc)
+        database_up = 0
+    registry.register(DatabaseUp(database_up))
     response = make_response(generate_latest(registry))
     response.headers["Content-Type"] = CONTENT_TYPE_LATEST
     response.headers["Cache-Control"] = "no-store"

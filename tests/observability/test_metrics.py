@@ -175,3 +175,19 @@ def test_healthz_for_the_load_balancer_is_no_page_view_and_sets_no_cookie(make_c
         v for k, v in before.items() if k[0] == "portal_page_views_total"
     )
     assert value(after, "portal_visitors_online") == 0
+
+
+def test_metrics_answer_without_the_database_and_say_so(make_app, tmp_path):
+    """A database that cannot be read is a finding (portal_database_up 0), never a 500: the
+    processes' own numbers are what an operator needs most then."""
+    down = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/no-such-folder/portal.db")
+    up = make_app()
+
+    broken = down.test_client().get("/metrics")
+    working = up.test_client().get("/metrics")
+
+    assert broken.status_code == working.status_code == 200
+    assert "portal_database_up 0.0" in broken.text
+    assert "portal_visits_total" not in broken.text
+    assert "portal_database_up 1.0" in working.text
+    assert "portal_visits_total" in working.text
