@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from search_helpers import hits
@@ -24,6 +25,7 @@ def articles_then(conn) -> sa.Table:
     return table
 
 
+@pytest.mark.sqlite_only("the FTS5 index the migration builds")
 def test_the_migration_indexes_existing_rows_and_downgrades(make_app):
     app = make_app()
     with app.app_context():
