@@ -163,20 +163,11 @@ def drop_orphan_scratch_databases(url: str) -> None:
                                  {"p": pattern}).all()  # fmt: skip
     finally:
         engine.dispose()
+    from live_server import pid_alive  # here: live_server imports this module
+
     for name in names:
-        pid = int(name[len(base) + 2 :].split("_")[0])
-        if not _alive(pid):
+        if not pid_alive(int(name[len(base) + 2 :].split("_")[0])):
             drop_database(with_database(url, name))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def server_database(url: str | None = None) -> contextlib.AbstractContextManager[str | None]:
