@@ -44,6 +44,12 @@ def target(make_app, migrated_db, tmp_path):
                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'portal.db'}")  # fmt: skip
 
 
+def with_articles(archive, change) -> list:
+    """The archive's members, the articles table's bytes passed through `change`."""
+    return [(info, change(data) if info.name == "tables/articles.jsonl" else data)
+            for info, data in members_of(archive)]  # fmt: skip
+
+
 def run_import(site, path):
     with site.app_context():  # the command runs in this site's context, not the test's
         return site.test_cli_runner().invoke(args=["import", str(path)])
@@ -105,8 +111,7 @@ def test_another_revision_is_refused_and_named(archive, target, tmp_path):
 
 @pytest.mark.parametrize("line", [b"[1, 2]\n", b"{not json\n", b'"text"\n'])
 def test_a_resealed_table_line_that_is_no_row_is_refused(archive, target, tmp_path, line):
-    members = [(info, data + line if info.name == "tables/articles.jsonl" else data)
-               for info, data in members_of(archive)]  # fmt: skip
+    members = with_articles(archive, lambda data: data + line)
     result = run_import(target, write_archive(tmp_path / "odd.tar.gz", resealed(members)))
     assert result.exit_code == 1
     assert "không đọc được" in result.output
@@ -114,11 +119,9 @@ def test_a_resealed_table_line_that_is_no_row_is_refused(archive, target, tmp_pa
 
 
 def test_a_tampered_archive_is_refused(archive, target, tmp_path):
-    members = []
-    for info, data in members_of(archive):
-        if info.name == "tables/articles.jsonl":
-            data = data.replace("Bài thứ hai".encode(), "Bài thứ ba!".encode())
-        members.append((info, data))
+    members = with_articles(
+        archive, lambda data: data.replace("Bài thứ hai".encode(), "Bài thứ ba!".encode())
+    )
     result = run_import(target, write_archive(tmp_path / "tampered.tar.gz", members))
     assert result.exit_code == 1
     assert "tables/articles.jsonl" in result.output and "tổng kiểm tra" in result.output
@@ -126,11 +129,8 @@ def test_a_tampered_archive_is_refused(archive, target, tmp_path):
 
 
 def test_rows_the_database_refuses_leave_it_empty(archive, target, tmp_path):
-    members = []
-    for info, data in members_of(archive):
-        if info.name == "tables/articles.jsonl":
-            data += data.splitlines(keepends=True)[0]  # the first article twice: same id
-        members.append((info, data))
+    # The first article twice: the same id.
+    members = with_articles(archive, lambda data: data + data.splitlines(keepends=True)[0])
     result = run_import(target, write_archive(tmp_path / "twice.tar.gz", resealed(members)))
     assert result.exit_code == 1
     assert "không nhận dữ liệu của bảng articles" in result.output
