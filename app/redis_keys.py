@@ -49,6 +49,17 @@ SUFFIXES = {
     "content_version": "content:version",  # bumped by every content commit (page cache)
     "days_late": "days:late",  # local days a replay changed after their checkpoint
     "lock": "lock:",  # + job name: one runner per deployment
+    # Reports (issue 14), all written by the page view's one script call:
+    "ua": "ua:",  # + local day: hash raw user agent -> visits started with it (humans)
+    "bots": "bots:",  # + local day: hash raw user agent -> bot page views
+    "ref": "ref:",  # + local day: hash referrer host -> visits that came from it
+    "geo": "geo:",  # + local day: hash country code -> visits (only with a GeoIP database)
+    "uvh": "uvh:",  # + local hour "YYYY-MM-DDTHH": HyperLogLog of visitors
+    "uvp": "uvp:",  # + local month "YYYY-MM" or year "YYYY": HyperLogLog of visitors
+    "pv10": "pv10:",  # + ms // 10000: human page views in those ten seconds (TTL)
+    "where": "where",  # hash visitor -> item ("kind:id") of their last page view, while online
+    "staff_channel": "staff:channel",  # pub/sub channel of the staff's live panel
+    "staff_watch": "staff:watch",  # set (TTL) while some process serves a staff live panel
     "flush_id": ":id",  # flushing:<kind> + this: the id of the batch on its way
 }
 

@@ -45,6 +45,7 @@ def _start_background():
 
 
 def init_app(app: Flask) -> None:
+    from app.stats import admin, history, live_routes, public, settings
     from app.stats.routes import bp
 
     service = StatsService(app)
@@ -52,6 +53,11 @@ def init_app(app: Flask) -> None:
     app.extensions["stats_runner"] = Runner(app, service, Hub(names(app).channel))
     nchan.init_app(app)  # STATS_NCHAN_PUBLISH_URL: nginx holds the streams
     app.register_blueprint(bp)
+    admin.init_admin(app)  # /admin/stats/: reports
+    app.register_blueprint(live_routes.bp)  # /admin/stats/live/: the staff's live panel
+    history.init_app(app)  # /admin/stats/import, flask import-stats-history
+    app.register_blueprint(public.bp)  # /thong-ke/ when the setting is on
+    settings.declare_settings(app)
     page_cache.add_response_hook(app, visitor_cookie)
     page_cache.set_counter(app, lambda view, item, watch: service.count(view, item, watch=watch))
     app.before_request(_start_background)

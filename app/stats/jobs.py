@@ -23,7 +23,7 @@ from flask import Flask
 
 from app import page_cache
 from app.db_sqlite import busy_cause
-from app.stats import durability
+from app.stats import derive, durability, live_panel
 from app.stats.hub import Hub
 from app.stats.services import StatsService
 
@@ -35,6 +35,8 @@ DEPLOYMENT_JOBS = {
     "refresh": 5,
     "flush": 30,
     "checkpoint": 30,
+    "reports": 60,  # app/stats/derive.py: breakdowns and period uniques into SQL
+    "live_panel": 1,  # app/stats/live_panel.py: the staff panel, while anyone watches
 }
 HEARTBEAT_EVERY = 30
 RUNS_KEPT = 100  # runs noted per job (newest first)
@@ -156,6 +158,7 @@ class Runner:
                 visitors = self.hub.connected_visitors()
                 for i in range(0, len(visitors), 1000):
                     service.store.heartbeat(visitors[i : i + 1000])
+            live_panel.keep_watch(service, self.hub)
             for name, every in self.periods.items():
                 if service.store.try_lock(name, self.owner, int(every * 1000)):
                     note_run(service.store, name, self.owner)
@@ -171,3 +174,7 @@ def run_job(service: StatsService, name: str) -> None:
         durability.flush_all(service)
     elif name == "checkpoint":
         durability.checkpoint(service)
+    elif name == "reports":
+        derive.run(service)
+    elif name == "live_panel":
+        live_panel.publish(service)
