@@ -38,6 +38,8 @@ from app.news.operations import create_article
 from app.pages import demo as pages_demo
 from app.ratings.models import RatingVote
 from app.ratings.services import cast_vote
+from app.stats import demo as stats_demo
+from app.stats.item_views import local_today
 from app.stats.services import get_service
 
 DEMO_VISITOR = "demo-visitor-{}"  # the made-up visitor ids of the demo votes, from 1
@@ -289,4 +291,6 @@ def seed_demo(content: DemoContent | None = None) -> dict[str, int]:
     counts["menu items"] = menu_demo.seed_demo()
     counts["library images"] = media_demo.seed_demo()  # after the articles and banners
     counts["pending changes"] = workflow_demo.seed_demo()
+    counts["statistics days"] = stats_demo.seed_demo(local_today())
+    db.session.commit()
     return counts
