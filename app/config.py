@@ -47,6 +47,10 @@ class Defaults:
     # the environment variable EMBEDDED_REDIS_MAXMEMORY, default 256mb: the gunicorn master
     # starts it before any app config is read.)
     STATS_SPOOL_MAX_MB = 256
+    # Referrer domains left out of the reports, subdomains too: a list or "a.example, b.example"
+    STATS_REFERRER_BLOCKLIST: list[str] | str = ""
+    # A MaxMind GeoLite2/GeoIP2 Country or City .mmdb file: countries in the reports ("": off)
+    STATS_GEOIP_DATABASE = ""
     ARTICLES_PER_PAGE = 10
     # Readers' pages are reused for at most this long (0: never), live numbers filled in.
     PAGE_CACHE_SECONDS = 30
@@ -168,6 +172,8 @@ ENV_VARS: dict[str, type] = {
     "REDIS_MASTER_NAME": str,
     "REDIS_SENTINEL_PASSWORD": str,
     "STATS_NCHAN_PUBLISH_URL": str,
+    "STATS_REFERRER_BLOCKLIST": str,  # comma-separated domains
+    "STATS_GEOIP_DATABASE": str,
     "LOG_FORMAT": str,
     "LOG_LEVEL": str,
     "METRICS_ALLOW": str,

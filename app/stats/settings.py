@@ -6,6 +6,18 @@ from flask import Flask
 
 from app.settings.registry import Setting, declare
 
+
+def _check_blocklist(value: object) -> str | None:
+    """Refuse entries that are not domain names (the administrator sees the message)."""
+    from app.stats.agents import parse_domains
+
+    _, bad = parse_domains(str(value))
+    if bad:
+        shown = ", ".join(bad[:5]) + ("…" if len(bad) > 5 else "")
+        return f"Không phải tên miền: {shown}. Ví dụ đúng: spam.example, seo-offers.example"
+    return None
+
+
 SECTION = "Thống kê"
 
 PUBLIC_PAGE = Setting(
@@ -19,6 +31,7 @@ REFERRER_BLOCKLIST = Setting(
     default="", section=SECTION, position=20,
     help="Tên miền cách nhau bởi dấu phẩy hoặc dấu cách (ví dụ: spam.example, "
          "seo-offers.example); cả tên miền con cũng bị loại.",
+    check=_check_blocklist,
 )  # fmt: skip
 
 
