@@ -111,7 +111,7 @@ def names(app: Flask | None = None) -> KeyNames:
     return (app or current_app).extensions["redis_keys"]
 
 
-_PLACEHOLDER = re.compile(r"@([a-z_]+)@")
+_PLACEHOLDER = re.compile(r"@([a-z_0-9]+)@")
 
 
 def lua(source: str) -> str:

@@ -40,6 +40,7 @@ class Visitor:
     is_bot: bool
     new_cookie: bool  # an id minted now: the browser has not shown it back yet
     signed: str = ""  # the cookie value to send: a new id, or a known one re-signed
+    user_agent: str = ""  # as user_agent_of() read it (the reports count it)
 
 
 @lru_cache(maxsize=64)
@@ -137,13 +138,13 @@ def identify(request: Request, secret: str, day: str, fallbacks: Iterable[str] |
     bot = is_bot(user_agent)
     fallback = fallback_id(secret, day, request.remote_addr or "", user_agent)
     if bot:
-        return Visitor("", fallback, True, False)
+        return Visitor("", fallback, True, False, user_agent=user_agent)
     visitor_id, current = verify(cookie_of(request), secret, fallbacks)
     if visitor_id:
         resigned = "" if current else sign(visitor_id, secret)
-        return Visitor(visitor_id, fallback, False, False, resigned)
+        return Visitor(visitor_id, fallback, False, False, resigned, user_agent)
     visitor_id, signed = new_cookie(secret)
-    return Visitor(visitor_id, fallback, False, True, signed)
+    return Visitor(visitor_id, fallback, False, True, signed, user_agent)
 
 
 def stream_identity(

@@ -6,13 +6,13 @@ import logging
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, update
+from sqlalchemy import case, false, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.dates import utcnow
 from app.extensions import db
-from app.stats.models import CounterFlush, DailyStat, HourlyStat, ItemDailyView
+from app.stats.models import CounterFlush, DailyStat, HourlyStat, ItemDailyView, PeriodStat
 from app.stats.services import StatsService
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,21 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
             # Only a day that is over may expire (Redis' maxmemory policy evicts keys with a
             # TTL first): today's counters must never be evicted before they reach SQL.
             store.expire_day(key, DAY_KEY_TTL)
+    # Unique visitors of the months and years of the days written: they do not add up
+    # from days, each period has its HyperLogLog.
+    periods = sorted({p for day in written for p in (f"{day:%Y-%m}", f"{day:%Y}")})
+    if periods:
+        _upsert_periods(store.period_visitors(periods))
     db.session.commit()
+    over = [p for p in periods if p < (f"{today:%Y-%m}" if len(p) == 7 else f"{today:%Y}")]
+    if over:
+        store.expire_periods(over, DAY_KEY_TTL)
+    if late_days:
+        # The breakdowns of days an outage's replay reached (the reports job derives only
+        # today and yesterday).
+        from app.stats import derive
+
+        derive.derive_days(service, [day for day in late_days if day in written])
     if late:
         store.client.srem(store.keys.days_late, *late)
     return written
@@ -69,16 +83,26 @@ def _upsert_day(day: date, counters: dict) -> None:
     stmt = _insert(daily).values(
         day=day, visits=int(values.get("visits", 0)), visitors=int(counters["visitors"]),
         page_views=int(values.get("views", 0)), bot_views=int(values.get("bot_views", 0)),
-        updated_at=stamp,
+        updated_at=stamp, imported=False,
     )  # fmt: skip
-    update_values = _never_lower(daily, stmt, ["visits", "visitors", "page_views", "bot_views"])
+    columns = ["visits", "visitors", "page_views", "bot_views"]
+    update_values = _never_lower(daily, stmt, columns)
+    # A day counted here that a history import also covered becomes the counted day: its
+    # counts replace the imported ones (never mixed with them), and it joins the total.
+    for name in columns:
+        update_values[name] = case(
+            (daily.c.imported, stmt.excluded[name]), else_=update_values[name]
+        )
+    update_values["imported"] = false()
     update_values["updated_at"] = stmt.excluded.updated_at
     db.session.execute(stmt.on_conflict_do_update(index_elements=["day"], set_=update_values))
 
     hourly = HourlyStat.__table__
+    hour_visitors = counters.get("hour_visitors") or [0] * 24
     rows = [
         {"day": day, "hour": hour, "visits": int(h.get("visits", 0)),
-         "page_views": int(h.get("views", 0)), "bot_views": int(h.get("bot_views", 0))}
+         "page_views": int(h.get("views", 0)), "bot_views": int(h.get("bot_views", 0)),
+         "visitors": int(hour_visitors[hour] or 0)}
         for hour, h in enumerate(counters["hours"]) if h
     ]  # fmt: skip
     if rows:
@@ -86,9 +110,23 @@ def _upsert_day(day: date, counters: dict) -> None:
         db.session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["day", "hour"],
-                set_=_never_lower(hourly, stmt, ["visits", "page_views", "bot_views"]),
+                set_=_never_lower(hourly, stmt, ["visits", "page_views", "bot_views", "visitors"]),
             )
         )
+
+
+def _upsert_periods(visitors: dict[str, int]) -> None:
+    """Unique visitors per local month ("2026-11") and year ("2026"), never lowered (a Redis
+    that lost a period's HyperLogLog starts it again from nothing)."""
+    rows = [{"period": period, "visitors": n, "updated_at": utcnow()}
+            for period, n in visitors.items() if n]  # fmt: skip
+    if not rows:
+        return
+    table = PeriodStat.__table__
+    stmt = _insert(table).values(rows)
+    update_values = _never_lower(table, stmt, ["visitors"])
+    update_values["updated_at"] = stmt.excluded.updated_at
+    db.session.execute(stmt.on_conflict_do_update(index_elements=["period"], set_=update_values))
 
 
 def flush_counters(service: StatsService, kind: str) -> int:

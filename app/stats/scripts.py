@@ -7,11 +7,25 @@ Keys and memory: Redis runs with a `maxmemory` and a `volatile-*` eviction polic
 evicts only keys that have a TTL. So every per-visitor key has one (visit:, seen:, hlink:,
 and the hits: replay buckets) and is safe to lose under memory pressure (at worst a returning
 visitor counts again), while no counter key ever gets one (total, init, day:/hour:, uv:,
-pending:/flushing:/live:, content:version, online, pub:*): those must never be evicted.
-(A past day's day:/hour:/uv: keys get a TTL from the checkpoint once SQL holds them.)
+uvh:, uvp:, ua:/bots:/ref:/geo:, pending:/flushing:/live:, content:version, online, where,
+pub:*): those must never be evicted.
+(A past day's day:/hour:/uv:/uvh: keys and its ua:/bots:/ref:/geo: hashes get a TTL from the
+checkpoint once SQL holds them, as do a past month's or year's uvp: keys; pv10: keys, ten
+seconds of page views for the staff's live panel, always have one; `where` has none but
+holds only members of the online set: the refresh that trims `online` trims it too.)
+
+Reports (issue 14) cost the page view no round trip: the same RECORD_HIT call keeps the raw
+user agent, referrer host and country of each new visit, the user agent of each bot page
+view (hashes per local day, at most DAY_FIELDS distinct fields each, the rest under "" =
+"Khác"), unique visitors per local hour, month and year, and "who reads what"; the reports
+job (app/stats/derive.py) classifies them into SQL later.
 """
 
 from app.redis_keys import lua
+
+# Distinct fields a per-day ua:/bots:/ref:/geo: hash keeps: a flood of made-up user agents or
+# referrers must not grow it without bound (past it, new values count under "" = "Khác").
+DAY_FIELDS = 5000
 
 # Shared by the scripts below: current numbers, and the throttled publish.
 _COMMON = r"""
@@ -57,6 +71,32 @@ local function live_items(p, watch)
     end
   end
   return pairs, missing
+end
+
+-- Adds 1 to `field` of a per-day breakdown hash, unless the hash is full and does not know
+-- the field yet: then to "" ("Khác").
+local function count_in(key, field)
+  if redis.call('HLEN', key) >= @@DAY_FIELDS@@ and redis.call('HEXISTS', key, field) == 0 then
+    field = ''
+  end
+  redis.call('HINCRBY', key, field, 1)
+end
+
+-- The host of a URL (scheme://userinfo@host:port/...) or of a Host header (is_url false):
+-- lower case, without userinfo, port or a final dot; '' when there is none.
+local function host_of(value, is_url)
+  if is_url then
+    value = string.match(value, '^%a[%w+.-]*://([^/?#]*)') or ''
+    value = string.match(value, '([^@]*)$')
+  end
+  if string.sub(value, 1, 1) == '[' then
+    value = string.match(value, '^(%[[^%]]*%])') or ''
+  else
+    value = string.match(value, '^([^:]*)')
+  end
+  value = string.lower(value)
+  if string.sub(value, -1) == '.' then value = string.sub(value, 1, -2) end
+  return value
 end
 
 local function items_json(pairs)
@@ -135,12 +175,14 @@ local function publish(p, now, interval, snap, updated, pairs)
   end
   return 0
 end
-"""
+""".replace("@@DAY_FIELDS@@", str(DAY_FIELDS))
 
 # ARGV: prefix, cookie id, fallback id, now ms, day, hour key, visit timeout s,
 #       online window ms, is bot, item ("kind:id" or ""), updated ISO, cookie is new,
 #       publish interval ms, total offset, watch list ("kind:id,kind:id"), is page view,
-#       hit id, the item's SQL count ("" when unknown)
+#       hit id, the item's SQL count ("" when unknown),
+#       user agent (<= 512 chars), raw Referer header (<= 512), the request's Host header,
+#       country code ("" without GeoIP) (these four may be left out: "")
 # Returns {online, today, total, bots_online, item pending, published, new visit,
 # {live item, value, ...}, {live items Redis lacks}, item being flushed, its flush batch id,
 # content version (for the page cache)},
@@ -149,6 +191,11 @@ end
 # Visits are cut by the hit's own time, not by Redis' clock, so hits replayed after an
 # outage keep their boundaries; key TTLs only collect garbage. A hit id seen before (a
 # replay of a hit whose first try timed out but ran) counts nothing.
+# For the reports, a human page view also adds the visitor to the hour's, month's and year's
+# unique visitors (uvh:, uvp:), to the page views of these ten seconds (pv10:) and sets what
+# they read now (`where`: the item, or nothing for a page without one); a new visit counts
+# its user agent (ua:), referrer host (ref:, unless it is the request's own host) and country
+# (geo:); a bot page view counts its user agent (bots:). The day is the hit's local day.
 RECORD_HIT = lua(
     _COMMON
     + r"""
@@ -171,6 +218,7 @@ elseif ARGV[9] == '1' then
     redis.call('ZADD', p .. '@online_bots@', now, ARGV[3])
     redis.call('HINCRBY', dkey, 'bot_views', 1)
     redis.call('HINCRBY', hkey, 'bot_views', 1)
+    count_in(p .. '@bots@' .. day, ARGV[19] or '')
   end
 else
   -- Visitors are their cookie. A request without one gets a new cookie, unless the last
@@ -202,12 +250,28 @@ else
       redis.call('INCR', p .. '@total@')
       redis.call('HINCRBY', dkey, 'visits', 1)
       redis.call('HINCRBY', hkey, 'visits', 1)
+      count_in(p .. '@ua@' .. day, ARGV[19] or '')
+      local from = host_of(ARGV[20] or '', true)
+      if from ~= '' and from ~= host_of(ARGV[21] or '', false) then
+        count_in(p .. '@ref@' .. day, from)
+      end
+      if (ARGV[22] or '') ~= '' then count_in(p .. '@geo@' .. day, ARGV[22]) end
     end
     redis.call('SET', vkey, math.max(last, now), 'EX', vt + 600)
     redis.call('HINCRBY', dkey, 'views', 1)
     redis.call('HINCRBY', hkey, 'views', 1)
     redis.call('PFADD', p .. '@uv@' .. day, vid)
+    redis.call('PFADD', p .. '@uvh@' .. ARGV[6], vid)
+    redis.call('PFADD', p .. '@uvp@' .. string.sub(day, 1, 7), vid)
+    redis.call('PFADD', p .. '@uvp@' .. string.sub(day, 1, 4), vid)
+    local tens = p .. '@pv10@' .. math.floor(now / 10000)
+    if redis.call('INCR', tens) == 1 then redis.call('EXPIRE', tens, 120) end
     redis.call('ZADD', p .. '@online@', now, vid)
+    if ARGV[10] ~= '' then
+      redis.call('HSET', p .. '@where@', vid, ARGV[10])
+    else
+      redis.call('HDEL', p .. '@where@', vid)
+    end
   end
   if ARGV[10] ~= '' then
     local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
@@ -245,7 +309,8 @@ return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, pairs
 # ARGV: prefix, now ms, online window ms, total offset, day, updated ISO, interval ms,
 #       watch list, mode ("read", "refresh" or "trail")
 # Returns {online, today, total, bots_online, published, {live item, value, ...}, {missing}}
-# "refresh" publishes if anything changed; "trail" only when a trail mark is due.
+# "refresh" publishes if anything changed; "trail" only when a trail mark is due. "refresh"
+# also trims the online sets, and forgets what the visitors it trims were reading (`where`).
 SNAPSHOT = lua(
     _COMMON
     + r"""
@@ -254,6 +319,10 @@ if redis.call('EXISTS', p .. '@init@') == 0 then return {-1} end
 local now = tonumber(ARGV[2])
 local mode = ARGV[9]
 if mode == 'refresh' then
+  local gone = redis.call('ZRANGEBYSCORE', p .. '@online@', '-inf', now - tonumber(ARGV[3]))
+  for i = 1, #gone, 1000 do  -- unpack() of a long list would overflow Lua's C stack
+    redis.call('HDEL', p .. '@where@', unpack(gone, i, math.min(i + 999, #gone)))
+  end
   redis.call('ZREMRANGEBYSCORE', p .. '@online@', '-inf', now - tonumber(ARGV[3]))
   redis.call('ZREMRANGEBYSCORE', p .. '@online_bots@', '-inf', now - tonumber(ARGV[3]))
 end

@@ -29,6 +29,7 @@ from app.extensions import db, redis_store
 from app.live_counters import Counter
 from app.page_view import PageView
 from app.redis_keys import names
+from app.stats import geoip
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
@@ -176,7 +177,16 @@ class StatsService:
         # The id lets Redis ignore a replay of this hit if a timed-out first try did run.
         hit = {"cookie": visitor.cookie, "fallback": visitor.fallback, "is_bot": visitor.is_bot,
                "new_cookie": visitor.new_cookie, "item": item, "now": now, "page": page,
-               "hit_id": self._next_hit_id(), "base": base}  # fmt: skip
+               "hit_id": self._next_hit_id(), "base": base,
+               "user_agent": visitor.user_agent}  # fmt: skip
+        if not visitor.is_bot:
+            # For the reports (a new visit's referrer host, unless it is this host; its
+            # country): the raw headers, which the script parses only for a new visit.
+            environ = request.environ
+            hit["referrer"] = environ.get("HTTP_REFERER", "")[:512]
+            hit["host"] = environ.get("HTTP_HOST", "")[:512]
+            if self.config.get("STATS_GEOIP_DATABASE"):
+                hit["country"] = geoip.country_of(self.app, request.remote_addr or "")
         if watch:
             hit["watch"] = ",".join(filter(None, [self.watch(), *watch]))
         if not self.redis_available():
@@ -310,14 +320,21 @@ class StatsService:
         local = self.store.local(now)
         total = visits_ever()
         today = db.session.get(DailyStat, local.date())
+        if today is not None and today.imported:
+            today = None  # a migrated site's figures, not counted here
         return Snapshot(0, today.visits if today else 0,
                         int(total) + int(self.config["STATS_TOTAL_OFFSET"]), 0,
                         self.store.iso(now))  # fmt: skip
 
 
 def visits_ever() -> int:
-    """Every visit SQL's daily history holds (without the configured offset)."""
-    return int(db.session.scalar(select(func.coalesce(func.sum(DailyStat.visits), 0))) or 0)
+    """Every visit counted here that SQL's daily history holds (without the configured
+    offset): days imported from a migrated site's history are left out (their total is
+    STATS_TOTAL_OFFSET's business)."""
+    total = select(func.coalesce(func.sum(DailyStat.visits), 0)).where(
+        DailyStat.imported.is_(False)
+    )
+    return int(db.session.scalar(total) or 0)
 
 
 def restore_from_sql(service: StatsService) -> bool:
@@ -327,7 +344,8 @@ def restore_from_sql(service: StatsService) -> bool:
     day = local.date()
     total = visits_ever()
     row = db.session.get(DailyStat, day)
-    counts = (row.visits, row.page_views, row.bot_views) if row else (0, 0, 0)
+    counted = row is not None and not row.imported  # an imported day was not counted here
+    counts = (row.visits, row.page_views, row.bot_views) if counted else (0, 0, 0)
     hours = {
         f"{day:%Y-%m-%d}T{h.hour:02d}": (h.visits, h.page_views, h.bot_views)
         for h in db.session.scalars(select(HourlyStat).where(HourlyStat.day == day))

@@ -16,6 +16,13 @@ from app.redis_keys import DEFAULT, KeyNames
 from app.stats import scripts
 
 PUBLISH_INTERVAL_MS = 1000
+# The per-day hashes the reports job reads (app/redis_keys.py SUFFIXES).
+BREAKDOWN_KEYS = ("ua", "bots", "ref", "geo")
+
+
+def _text(value: str | bytes) -> str:
+    # A client without decode_responses answers bytes; a visitor's bytes may be anything.
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 @dataclass(frozen=True)
@@ -253,8 +260,16 @@ class StatsStore:
         page: bool = True,
         hit_id: str = "",
         base: int | None = None,
+        user_agent: str = "",
+        referrer: str = "",
+        host: str = "",
+        country: str = "",
     ) -> HitResult:
-        """Count one page view and read back the numbers: one round trip."""
+        """Count one page view and read back the numbers: one round trip.
+
+        For the reports: the user agent (<= 512 chars), the raw Referer header (<= 512; the
+        script takes its host), the request's Host header (a referrer from it is not
+        counted) and the country code ("" without GeoIP)."""
         now = self.now() if now is None else now
         day, hour, updated = self._second(int(now))
         result = self._hit(
@@ -277,6 +292,10 @@ class StatsStore:
                 "1" if page else "0",
                 hit_id,
                 "" if base is None else int(base),
+                user_agent,
+                referrer,
+                host,
+                country,
             ]
         )
         if result[0] == -1:
@@ -361,21 +380,54 @@ class StatsStore:
         return bool(self._drop(args=[self.prefix, kind, batch_id]))
 
     def day_counters(self, day: str) -> dict:
-        """Redis' counters for one local day: totals, unique visitors, and each hour."""
+        """Redis' counters for one local day: totals, unique visitors, and each hour's
+        counters and unique visitors."""
         pipe = self.client.pipeline(transaction=False)
         pipe.hgetall(self.keys.key("day", day))
         pipe.pfcount(self.keys.key("uv", day))
         for hour in range(24):
             pipe.hgetall(self.keys.key("hour", f"{day}T{hour:02d}"))
+        for hour in range(24):
+            pipe.pfcount(self.keys.key("uvh", f"{day}T{hour:02d}"))
         results = pipe.execute()
-        return {"day": results[0], "visitors": results[1], "hours": results[2:]}
+        return {"day": results[0], "visitors": results[1], "hours": results[2:26],
+                "hour_visitors": results[26:50]}  # fmt: skip
+
+    def day_breakdowns(self, day: str) -> dict[str, dict[str, int]]:
+        """The raw breakdowns of one local day: "ua" (user agent -> visits), "bots" (user
+        agent -> bot page views), "ref" (referrer host -> visits), "geo" (country ->
+        visits)."""
+        pipe = self.client.pipeline(transaction=False)
+        for name in BREAKDOWN_KEYS:
+            pipe.hgetall(self.keys.key(name, day))
+        return {
+            name: {_text(field): int(value) for field, value in found.items()}
+            for name, found in zip(BREAKDOWN_KEYS, pipe.execute(), strict=True)
+        }
+
+    def period_visitors(self, periods: list[str]) -> dict[str, int]:
+        """Unique visitors of local months ("2026-11") and years ("2026")."""
+        pipe = self.client.pipeline(transaction=False)
+        for period in periods:
+            pipe.pfcount(self.keys.key("uvp", period))
+        return {period: int(n) for period, n in zip(periods, pipe.execute(), strict=True)}
 
     def expire_day(self, day: str, seconds: int) -> None:
         pipe = self.client.pipeline(transaction=False)
         pipe.expire(self.keys.key("day", day), seconds)
         pipe.expire(self.keys.key("uv", day), seconds)
+        for name in BREAKDOWN_KEYS:
+            pipe.expire(self.keys.key(name, day), seconds)
         for hour in range(24):
             pipe.expire(self.keys.key("hour", f"{day}T{hour:02d}"), seconds)
+            pipe.expire(self.keys.key("uvh", f"{day}T{hour:02d}"), seconds)
+        pipe.execute()
+
+    def expire_periods(self, periods: list[str], seconds: int) -> None:
+        """Months' or years' unique visitors that are over and in SQL may go."""
+        pipe = self.client.pipeline(transaction=False)
+        for period in periods:
+            pipe.expire(self.keys.key("uvp", period), seconds)
         pipe.execute()
 
     def try_lock(self, name: str, owner: str, ttl_ms: int) -> bool:
