@@ -53,12 +53,35 @@ def add_watch_provider(app: Flask, provider: Callable[[], list[str]]) -> None:
     watch_providers(app).append(provider)
 
 
+@dataclass(frozen=True)
+class ReportItem:
+    """How the statistics reports name a counted kind and link one of its rows."""
+
+    label: str  # what the reports call the kind: "Bài viết", "Văn bản"…
+    url: Callable[[object], str] | None = None  # the row (counter's model) -> its page's URL
+
+
+def report_items(app: Flask) -> dict[str, ReportItem]:
+    """The counted kinds the reports know a name (and a link) for, by kind."""
+    return app.extensions.setdefault("stats_report_items", {})
+
+
+def register_report_item(
+    app: Flask, kind: str, label: str, url: Callable[[object], str] | None = None
+) -> None:
+    """Name `kind` in the statistics reports; `url(row)` links a row to its page."""
+    report_items(app)[kind] = ReportItem(label, url)
+
+
 __all__ = [
     "Counter",
+    "ReportItem",
     "add_watch_provider",
     "counters",
     "live_only",
     "register_counter",
     "register_live_only",
+    "register_report_item",
+    "report_items",
     "watch_providers",
 ]

@@ -2,6 +2,381 @@
 stats_breakdown, stats_item_daily): what the admin reports and /thong-ke/ show.
 
 Owner: reports engineer (issue 14). Read-only; every function takes local days (site zone).
+Today's numbers are SQL's too: the counters are checkpointed into SQL every 30 seconds.
+
+Unique visitors do not add up: a day shows stats_daily.visitors, an hour
+stats_hourly.visitors, a month or a year stats_periods; None ("—") where nothing was kept
+(imported days, periods before the switch).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import extract, func, select
+
+from app.extensions import db
+from app.live_counters import counters, report_items
+from app.stats import agents
+from app.stats.models import DailyBreakdown, DailyStat, HourlyStat, ItemDailyView, PeriodStat
+
+MAX_PERIOD_DAYS = 3660  # ten years: a longer range is refused
+PRESET_DAYS = (30, 90, 365)
+WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+OTHER_LABEL = "Khác"
+
+DIMENSIONS = {
+    "browser": "Trình duyệt",
+    "os": "Hệ điều hành",
+    "device": "Loại thiết bị",
+    "referrer": "Trang giới thiệu",
+    "search": "Máy tìm kiếm",
+    "bot": "Máy tìm kiếm và bot (theo tên)",
+    "country": "Quốc gia",
+}
+DEVICE_LABELS = {"desktop": "Máy tính", "mobile": "Điện thoại", "tablet": "Máy tính bảng",
+                 "other": "Khác"}  # fmt: skip
+ITEM_KINDS = {  # kind -> (what is counted, the kind's name when no feature named it)
+    "article": ("lượt xem", "Bài viết"),
+    "document": ("lượt xem", "Văn bản"),
+    "document_download": ("lượt tải", "Văn bản"),
+}
+
+
+class PeriodError(ValueError):
+    """A period the reports refuse (unreadable date, end before start, too long)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days `start` to `end`, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+    def each_day(self) -> Iterable[date]:
+        for offset in range(self.days):
+            yield self.start + timedelta(days=offset)
+
+    def label(self) -> str:
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+
+def local_today() -> date:
+    """Today in the site's zone, on the statistics' clock."""
+    store = current_app.extensions["stats"].store
+    return store.local(store.now()).date()
+
+
+def last_days(days: int, today: date) -> Period:
+    return Period(today - timedelta(days=days - 1), today)
+
+
+def parse_period(args, today: date, default_days: int = 30) -> Period:
+    """The period a report's GET form asks for: `from` and `to` (YYYY-MM-DD), or `days`
+    (30, 90 or 365, ending today); `default_days` when neither is given."""
+    start, end = (args.get("from") or "").strip(), (args.get("to") or "").strip()
+    if start or end:
+        try:
+            first = date.fromisoformat(start) if start else None
+            last = date.fromisoformat(end) if end else today
+        except ValueError as exc:
+            raise PeriodError("Ngày không hợp lệ: hãy nhập theo dạng năm-tháng-ngày.") from exc
+        if first is None:
+            first = last - timedelta(days=default_days - 1)
+        if last < first:
+            raise PeriodError("Ngày kết thúc phải sau ngày bắt đầu.")
+        period = Period(first, last)
+        if period.days > MAX_PERIOD_DAYS:
+            raise PeriodError(f"Khoảng thời gian dài nhất là {MAX_PERIOD_DAYS} ngày.")
+        return period
+    days = args.get("days") or str(default_days)
+    if not days.isdigit() or int(days) not in (*PRESET_DAYS, default_days):
+        raise PeriodError("Số ngày phải là 30, 90 hoặc 365.")
+    return last_days(int(days), today)
+
+
+# Rows
+@dataclass
+class Totals:
+    """Counts of a day, an hour, a month, a year or a period."""
+
+    visits: float = 0  # int, except in profiles (means)
+    page_views: float = 0
+    bot_views: float = 0
+    visitors: int | None = None  # None: unknown (imported day, not kept, not additive)
+    imported: bool = False
+
+    def add(self, other: Totals) -> None:
+        self.visits += other.visits
+        self.page_views += other.page_views
+        self.bot_views += other.bot_views
+
+
+@dataclass
+class Row:
+    key: object  # a date, an hour, "YYYY-MM", a year, a weekday number
+    label: str
+    totals: Totals = field(default_factory=Totals)
+
+
+def _day_totals(row: DailyStat | None) -> Totals:
+    if row is None:
+        return Totals(visitors=0)
+    return Totals(row.visits, row.page_views, row.bot_views,
+                  None if row.imported else row.visitors, bool(row.imported))  # fmt: skip
+
+
+def hours_of(day: date) -> list[Totals]:
+    """The 24 hours of a local day (zeros where nothing was counted)."""
+    hours = [Totals(visitors=0) for _ in range(24)]
+    query = select(HourlyStat).where(HourlyStat.day == day)
+    for row in db.session.scalars(query):
+        if 0 <= row.hour < 24:
+            hours[row.hour] = Totals(row.visits, row.page_views, row.bot_views, row.visitors)
+    return hours
+
+
+def day_rows(period: Period) -> list[Row]:
+    """Each day of the period, oldest first."""
+    query = select(DailyStat).where(DailyStat.day.between(period.start, period.end))
+    found = {row.day: row for row in db.session.scalars(query)}
+    return [Row(day, f"{day:%d/%m/%Y}", _day_totals(found.get(day))) for day in period.each_day()]
+
+
+def period_totals(period: Period) -> Totals:
+    """Sums over a period (visitors: None, unique visitors do not add up)."""
+    query = select(
+        func.coalesce(func.sum(DailyStat.visits), 0),
+        func.coalesce(func.sum(DailyStat.page_views), 0),
+        func.coalesce(func.sum(DailyStat.bot_views), 0),
+    ).where(DailyStat.day.between(period.start, period.end))
+    visits, page_views, bot_views = db.session.execute(query).one()
+    return Totals(int(visits), int(page_views), int(bot_views))
+
+
+def _period_visitors(keys: Iterable[str]) -> dict[str, int]:
+    keys = list(keys)
+    if not keys:
+        return {}
+    query = select(PeriodStat.period, PeriodStat.visitors).where(PeriodStat.period.in_(keys))
+    return dict(db.session.execute(query).all())
+
+
+def month_rows(first: date, last: date) -> list[Row]:
+    """Each month from `first`'s to `last`'s, oldest first (visitors from stats_periods)."""
+    year, month = extract("year", DailyStat.day), extract("month", DailyStat.day)
+    query = (
+        select(year, month, func.sum(DailyStat.visits), func.sum(DailyStat.page_views),
+               func.sum(DailyStat.bot_views))
+        .where(DailyStat.day.between(first.replace(day=1), last))
+        .group_by(year, month)
+    )  # fmt: skip
+    sums = {(int(y), int(m)): (v, p, b) for y, m, v, p, b in db.session.execute(query)}
+    keys = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        keys.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    visitors = _period_visitors(f"{y:04d}-{m:02d}" for y, m in keys)
+    rows = []
+    for y, m in keys:
+        v, p, b = sums.get((y, m), (0, 0, 0))
+        key = f"{y:04d}-{m:02d}"
+        totals = Totals(int(v or 0), int(p or 0), int(b or 0), visitors.get(key))
+        rows.append(Row(key, f"{m:02d}/{y}", totals))
+    return rows
+
+
+def first_day() -> date | None:
+    """The oldest day SQL's history holds."""
+    return db.session.scalar(select(func.min(DailyStat.day)))
+
+
+def year_rows(today: date) -> list[Row]:
+    """Each year from the oldest in the history to this one (visitors from stats_periods)."""
+    year = extract("year", DailyStat.day)
+    query = select(year, func.sum(DailyStat.visits), func.sum(DailyStat.page_views),
+                   func.sum(DailyStat.bot_views)).group_by(year)  # fmt: skip
+    sums = {int(y): (v, p, b) for y, v, p, b in db.session.execute(query)}
+    oldest = min([*sums, today.year])
+    years = list(range(oldest, today.year + 1))
+    visitors = _period_visitors(str(y) for y in years)
+    rows = []
+    for y in years:
+        v, p, b = sums.get(y, (0, 0, 0))
+        rows.append(Row(y, str(y), Totals(int(v or 0), int(p or 0), int(b or 0),
+                                          visitors.get(str(y)))))  # fmt: skip
+    return rows
+
+
+def weekday_profile(period: Period) -> list[Row]:
+    """Mean visits, page views and bot views per weekday over the period (a day without a
+    row counts as zero). Rounded to one decimal; visitors not shown."""
+    found = {row.key: row.totals for row in day_rows(period)}
+    sums = [Totals() for _ in range(7)]
+    seen = [0] * 7
+    for day in period.each_day():
+        sums[day.weekday()].add(found[day])
+        seen[day.weekday()] += 1
+    return [Row(i, WEEKDAYS[i], _mean(sums[i], seen[i])) for i in range(7)]
+
+
+def hour_profile(period: Period) -> list[Row]:
+    """Mean visits, page views and bot views per hour of the day over the period's days
+    that have hourly detail to have (imported days have none and are left out)."""
+    hour_sums = (
+        select(HourlyStat.hour, func.sum(HourlyStat.visits), func.sum(HourlyStat.page_views),
+               func.sum(HourlyStat.bot_views))
+        .where(HourlyStat.day.between(period.start, period.end))
+        .group_by(HourlyStat.hour)
+    )  # fmt: skip
+    imported = db.session.scalar(
+        select(func.count()).select_from(DailyStat)
+        .where(DailyStat.day.between(period.start, period.end), DailyStat.imported)
+    ) or 0  # fmt: skip
+    days = max(period.days - int(imported), 1)
+    sums = {int(h): Totals(int(v or 0), int(p or 0), int(b or 0))
+            for h, v, p, b in db.session.execute(hour_sums)}  # fmt: skip
+    return [Row(h, f"{h:02d}h", _mean(sums.get(h, Totals()), days)) for h in range(24)]
+
+
+def _mean(totals: Totals, count: int) -> Totals:
+    count = max(count, 1)
+    return Totals(round(totals.visits / count, 1), round(totals.page_views / count, 1),
+                  round(totals.bot_views / count, 1))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    current: int
+    previous: int
+
+    @property
+    def percent(self) -> float | None:
+        """The change in percent, None when the previous period had none."""
+        if not self.previous:
+            return None
+        return round((self.current - self.previous) * 100 / self.previous, 1)
+
+
+def comparison(period: Period) -> list[Change]:
+    """Visits, page views and bot views of the period beside the previous one."""
+    now, before = period_totals(period), period_totals(period.previous())
+    return [
+        Change("Lượt truy cập", now.visits, before.visits),
+        Change("Lượt xem trang", now.page_views, before.page_views),
+        Change("Lượt xem của bot", now.bot_views, before.bot_views),
+    ]
+
+
+@dataclass(frozen=True)
+class Share:
+    value: str  # as kept ("" = other)
+    label: str
+    count: int
+    percent: float
+
+
+def value_label(dimension: str, value: str) -> str:
+    if value == "":
+        return OTHER_LABEL
+    if dimension == "device":
+        return DEVICE_LABELS.get(value, value)
+    return value
+
+
+def breakdown(dimension: str, period: Period, limit: int | None = None) -> list[Share]:
+    """Counts of each value of a dimension over the period, biggest first ("" = "Khác").
+    Referrer hosts are filtered again: one blocklisted since disappears from the past."""
+    query = (
+        select(DailyBreakdown.value, func.sum(DailyBreakdown.count).label("n"))
+        .where(DailyBreakdown.dimension == dimension,
+               DailyBreakdown.day.between(period.start, period.end))
+        .group_by(DailyBreakdown.value)
+        .order_by(func.sum(DailyBreakdown.count).desc(), DailyBreakdown.value)
+    )  # fmt: skip
+    rows = [(value, int(n or 0)) for value, n in db.session.execute(query)]
+    if dimension == "referrer":
+        own, blocked = agents.own_hosts(), agents.blocklist()
+        rows = [(v, n) for v, n in rows if v == "" or not agents.referrer_excluded(v, own, blocked)]
+    total = sum(n for _, n in rows) or 1
+    if limit is not None and len(rows) > limit:
+        rest = sum(n for _, n in rows[limit:])
+        rows = rows[:limit]
+        merged = dict(rows)
+        merged[""] = merged.get("", 0) + rest
+        rows = sorted(merged.items(), key=lambda r: (-r[1], r[0]))
+    return [Share(v, value_label(dimension, v), n, round(n * 100 / total, 1)) for v, n in rows]
+
+
+def has_breakdown(dimension: str) -> bool:
+    """Whether any day holds this dimension (countries only exist with GeoIP)."""
+    query = select(DailyBreakdown.day).where(DailyBreakdown.dimension == dimension).limit(1)
+    return db.session.scalar(query) is not None
+
+
+@dataclass(frozen=True)
+class TopItem:
+    kind: str
+    item_id: int
+    title: str
+    url: str | None
+    count: int
+
+
+def item_kind_label(kind: str) -> str:
+    registered = report_items(current_app).get(kind)
+    if registered is not None:
+        return registered.label
+    return ITEM_KINDS.get(kind, ("", kind))[1]
+
+
+def top_items(kind: str, period: Period, limit: int = 20) -> list[TopItem]:
+    """The most viewed (or downloaded) items of a kind over the period, with their titles
+    and links from the feature's registrations (a deleted item keeps its number)."""
+    query = (
+        select(ItemDailyView.item_id, func.sum(ItemDailyView.views).label("n"))
+        .where(ItemDailyView.kind == kind, ItemDailyView.day.between(period.start, period.end))
+        .group_by(ItemDailyView.item_id)
+        .order_by(func.sum(ItemDailyView.views).desc(), ItemDailyView.item_id)
+        .limit(limit)
+    )
+    ranked = [(int(item_id), int(n or 0)) for item_id, n in db.session.execute(query)]
+    counter = counters(current_app).get(kind)
+    rows: dict[int, object] = {}
+    if counter is not None and ranked:
+        model = counter.model
+        found = db.session.scalars(select(model).where(model.id.in_([i for i, _ in ranked])))
+        rows = {row.id: row for row in found}
+    linker = report_items(current_app).get(kind)
+    items = []
+    for item_id, n in ranked:
+        row = rows.get(item_id)
+        title = getattr(row, "title", None) or f"#{item_id} (đã xoá)"
+        url = linker.url(row) if row is not None and linker and linker.url else None
+        items.append(TopItem(kind, item_id, title, url, n))
+    return items
+
+
+def item_kinds() -> list[str]:
+    """The counted kinds to rank: the known ones first, then any other registered."""
+    known = [k for k in ITEM_KINDS if k in counters(current_app)]
+    return known + sorted(k for k in counters(current_app) if k not in ITEM_KINDS)
+
+
+def item_measure(kind: str) -> str:
+    return ITEM_KINDS.get(kind, ("lượt xem", kind))[0]
