@@ -8,6 +8,7 @@ tests import it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import json
@@ -15,6 +16,7 @@ import os
 import random
 import select
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -477,6 +479,36 @@ def _run_cli(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stderr[-4000:]}"
 
 
+# Migrated and seeded instance folders, by what the CLI saw (SQLite only): a server whose
+# variables match one copies it instead of running `flask db upgrade` and `flask seed-demo`
+# again (two interpreter starts and the whole demo, 4-5 s a server on these cores).
+_PREPARED: dict[frozenset, Path] = {}
+_VOLATILE = {"PORT", "HOST", "INSTANCE_PATH", "WEB_CONCURRENCY"}
+
+
+def _prepare(env: dict[str, str], instance: Path) -> None:
+    """Migrate and seed `instance` (the folder `env` names), from a copy when one was made
+    with the same variables in this test process."""
+    key = frozenset((k, v) for k, v in env.items() if k not in _VOLATILE)
+    if "DATABASE_URL" in env:  # a database of its own outside the folder: prepare it there
+        _run_cli(env, "db", "upgrade")
+        _run_cli(env, "seed-demo", "--if-empty")
+        return
+    template = _PREPARED.get(key)
+    if template is None or not template.exists():
+        folder = tempfile.mkdtemp(prefix="portal-prepared-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "instance"
+        made = dict(env, INSTANCE_PATH=str(template))
+        _run_cli(made, "db", "upgrade")
+        _run_cli(made, "seed-demo", "--if-empty")
+        _PREPARED[key] = template
+    # Regular files only: the embedded Redis' socket and lock stay behind.
+    shutil.copytree(template, instance, ignore=lambda folder, names: [
+        n for n in names if not (Path(folder, n).is_file() or Path(folder, n).is_dir())
+        or n.endswith((".lock", ".sock"))])  # fmt: skip
+
+
 def _clean_env() -> dict[str, str]:
     drop = {"REDIS_URL", "DATABASE_URL", "SECRET_KEY", "INSTANCE_PATH", "WEB_CONCURRENCY"}
     return {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("FLASK_")}
@@ -511,8 +543,7 @@ def live_server(workers: int = 2, env: dict[str, str] | None = None, *,
             full_env["DATABASE_URL"] = database_url
         full_env.update(env or {})
         if prepare:
-            _run_cli(full_env, "db", "upgrade")
-            _run_cli(full_env, "seed-demo", "--if-empty")
+            _prepare(full_env, instance)
 
         log_path = Path(folder) / "gunicorn.log"
         with open(log_path, "wb") as log:
