@@ -50,7 +50,9 @@ def init_app(app: Flask) -> None:
 
     service = StatsService(app)
     app.extensions["stats"] = service
-    app.extensions["stats_runner"] = Runner(app, service, Hub(names(app).channel))
+    app.extensions["stats_runner"] = Runner(
+        app, service, Hub(names(app).channel, names(app).key("staff_channel"))
+    )
     nchan.init_app(app)  # STATS_NCHAN_PUBLISH_URL: nginx holds the streams
     app.register_blueprint(bp)
     admin.init_admin(app)  # /admin/stats/: reports

@@ -195,9 +195,144 @@ class DirectStream:
         self.wake = threading.Event()
 
 
+# The staff's live panel: streams per process and per user (few: editors watching reports).
+STAFF_STREAMS = 20
+STAFF_STREAMS_PER_USER = 3
+STAFF_RECHECK = 15.0  # seconds between two checks that a staff stream's session still lives
+STAFF_END = b'event: end\ndata: {"reason":"session"}\n\n'  # the session ended: stop
+
+
+def encode_staff_frame(payload: str) -> bytes:
+    return f"event: live\ndata: {payload}\n\n".encode()
+
+
+class StaffTopic:
+    """The staff panel's newest frame, its version and the streams that wait for it.
+
+    Staff streams are few (at most STAFF_STREAMS per process, STAFF_STREAMS_PER_USER per
+    user), so they take the simple path: each waits on one Event replaced on each message
+    and writes its frames itself. They hold no reader slot and keep nobody online."""
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        self.payload = ""
+        self.frame = b""
+        self.version = 0
+        self.closing = False
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self.clients = 0
+        self.by_user: dict[str, list[Slot]] = {}
+
+    def broadcast(self, payload: str) -> None:
+        self.payload = payload
+        self.frame = encode_staff_frame(payload)
+        self.version += 1
+        event, self._event = self._event, threading.Event()
+        event.set()
+
+    def close(self) -> None:
+        self.closing = True
+        event, self._event = self._event, threading.Event()
+        event.set()
+
+    def wait(self, version: int, timeout: float) -> bool:
+        event = self._event
+        if self.version != version:
+            return True
+        return event.wait(timeout)
+
+    def _refusal(self, user: str) -> str:
+        if self.closing:
+            return STOPPING
+        slots = self.by_user.get(user, ())
+        if len(slots) >= STAFF_STREAMS_PER_USER:
+            # A reload leaves the old stream behind until its next write: give back the
+            # slots of this user's streams whose client is gone.
+            for slot in list(slots)[:RECLAIM_PROBES]:
+                if slot.gone is not None and slot.gone():
+                    self._release(slot)
+            if len(self.by_user.get(user, ())) >= STAFF_STREAMS_PER_USER:
+                return VISITOR_SHARE
+        if self.clients >= STAFF_STREAMS:
+            return FULL
+        return ""
+
+    def refusal(self, user: str) -> str:
+        """Why `user` would be refused a staff stream now ("" if they would not be)."""
+        with self._lock:
+            return self._refusal(user)
+
+    def admit(self, user: str, gone=None) -> Slot | str:
+        with self._lock:
+            reason = self._refusal(user)
+            if reason:
+                return reason
+            slot = Slot(StreamClient(None, user, ""), gone)
+            self.clients += 1
+            self.by_user.setdefault(user, []).append(slot)
+            return slot
+
+    def release(self, slot: Slot) -> None:
+        with self._lock:
+            self._release(slot)
+
+    def _release(self, slot: Slot) -> None:
+        if slot.released:
+            return
+        slot.released = True
+        self.clients -= 1
+        slots = self.by_user.get(slot.client.visitor)
+        if slots is not None:
+            slots.remove(slot)
+            if not slots:
+                del self.by_user[slot.client.visitor]
+
+    def serve(self, user: str, first: bytes, version: int, heartbeat: float, *,
+              opening: bytes = b"", busy: bytes = b"", gone=None, allowed=None,
+              recheck: float = STAFF_RECHECK, clock=time.monotonic):  # fmt: skip
+        """The body of one staff stream. The slot is taken here and given back in `finally`
+        (a HEAD or a response never iterated takes none). `allowed()`, asked every
+        `recheck` seconds, says whether the user's session still lives: when it ended (a
+        logout, the idle timeout) the stream says so (`event: end`) and ends."""
+        slot = self.admit(user, gone)
+        if isinstance(slot, str):
+            yield busy
+            return
+        try:
+            yield opening + first
+            seen = version
+            written = clock()
+            check_at = written + recheck if allowed is not None else float("inf")
+            while not self.closing:
+                due = min(written + heartbeat, check_at)
+                if self.wait(seen, max(0.0, due - clock())):
+                    if self.closing:
+                        break
+                    seen = self.version
+                    yield self.frame
+                    written = clock()
+                now = clock()
+                if now >= check_at:
+                    check_at = now + recheck
+                    if not allowed():
+                        yield STAFF_END
+                        break
+                if now >= written + heartbeat:
+                    if slot.released or (gone is not None and gone()):
+                        break
+                    yield PING
+                    written = clock()
+        finally:
+            self.release(slot)
+
+
 class Hub:
-    def __init__(self, channel: str = DEFAULT.channel) -> None:
+    def __init__(self, channel: str = DEFAULT.channel, staff_channel: str | None = None) -> None:
         self.channel = channel  # the site's live channel (REDIS_KEY_PREFIX)
+        # The staff's live panel (app/stats/live_panel.py): its own channel on the same
+        # subscriber, its own frame and its own few streams.
+        self.staff = StaffTopic(staff_channel) if staff_channel else None
         self.probe_channel = channel + ":probe"
         self.frame: bytes = b""
         self.payload: str = ""
@@ -227,6 +362,8 @@ class Hub:
             stream.wake.set()
         event, self._event = self._event, threading.Event()
         event.set()
+        if self.staff is not None:
+            self.staff.close()
 
     def broadcast(self, payload: str) -> None:
         self.payload = payload
@@ -463,7 +600,10 @@ class Hub:
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
             probe = f"{os.getpid()}:{id(self)}"
-            pubsub.subscribe(self.channel, self.probe_channel)
+            channels = [self.channel, self.probe_channel]
+            if self.staff is not None:
+                channels.append(self.staff.channel)
+            pubsub.subscribe(*channels)
             self.subscriptions += 1
             self.connected.set()
             if on_connect is not None:
@@ -476,6 +616,9 @@ class Hub:
                     if message["channel"] == self.channel:
                         last_seen = now
                         self.broadcast(message["data"])
+                    elif self.staff is not None and message["channel"] == self.staff.channel:
+                        last_seen = now
+                        self.staff.broadcast(message["data"])
                     elif message["data"] == probe:
                         last_seen = now
                 if now - last_probe >= PING_EVERY:

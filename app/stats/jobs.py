@@ -129,6 +129,8 @@ class Runner:
         self.service.redis_back()
         page_cache.send_unsent_bumps()
         self.hub.broadcast(json.dumps(snapshot.as_dict(), separators=(",", ":")))
+        with self.app.app_context():
+            live_panel.catch_up(self.service, self.hub)  # the staff panel, if any watch it
 
     def _run(self) -> None:
         while not self._stop.wait(TICK):
