@@ -1,11 +1,103 @@
 """The optional public statistics page /thong-ke/ (NukeViet's style), switched on in the
 settings ("stats_public_page"); 404 while it is off.
 
-Owner: reports engineer (issue 14).
+Owner: reports engineer (issue 14). Tables with bars, as NukeViet's statistics module shows
+them: by hour (today), by day (this month), by month (this year), by year, browsers,
+operating systems, countries (only when counted), referrer hosts and bots (this month).
+Nothing staff-only: no live panel, no item titles.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+
+from app.settings import store
+from app.stats import reports
+from app.stats.services import visits_ever
 
 bp = Blueprint("stats_public", __name__)
+
+PUBLIC_LIMIT = 20  # rows of a breakdown; the rest goes to "Khác"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    width: int  # 0..100 in steps of 5, relative to the table's biggest row
+
+
+@dataclass(frozen=True)
+class BarTable:
+    name: str
+    title: str
+    column: str
+    measure: str
+    bars: list[Bar]
+
+    @property
+    def total(self) -> int:
+        return sum(b.count for b in self.bars)
+
+
+def _bars(pairs: list[tuple[str, int]]) -> list[Bar]:
+    peak = max((n for _, n in pairs), default=0) or 1
+    return [Bar(label, n, int(round(n * 20 / peak)) * 5) for label, n in pairs]
+
+
+def _enabled() -> bool:
+    return bool(store.get("stats_public_page"))
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def tables(today: date) -> list[BarTable]:
+    month = reports.Period(today.replace(day=1), today)
+    hours = reports.hours_of(today)
+    days = reports.day_rows(reports.Period(today.replace(day=1), _month_end(today)))
+    months = reports.month_rows(today.replace(month=1, day=1), today)
+    years = reports.year_rows(today)
+    out = [
+        BarTable("hours", f"Theo giờ, hôm nay {today:%d/%m/%Y}", "Giờ", "Lượt truy cập",
+                 _bars([(f"{h:02d}h", int(t.visits)) for h, t in enumerate(hours)])),
+        BarTable("days", f"Theo ngày, tháng {today:%m/%Y}", "Ngày", "Lượt truy cập",
+                 _bars([(f"{r.key:%d}", int(r.totals.visits)) for r in days])),
+        BarTable("months", f"Theo tháng, năm {today.year}", "Tháng", "Lượt truy cập",
+                 _bars([(r.label, int(r.totals.visits)) for r in months])),
+        BarTable("years", "Theo năm", "Năm", "Lượt truy cập",
+                 _bars([(r.label, int(r.totals.visits)) for r in years])),
+    ]  # fmt: skip
+    dimensions = [("browser", "Trình duyệt"), ("os", "Hệ điều hành")]
+    if reports.has_breakdown("country"):
+        dimensions.append(("country", "Quốc gia"))
+    dimensions += [("referrer", "Trang giới thiệu"), ("bot", "Máy tìm kiếm và bot")]
+    for dimension, title in dimensions:
+        shares = reports.breakdown(dimension, month, limit=PUBLIC_LIMIT)
+        measure = "Lượt xem trang" if dimension == "bot" else "Lượt truy cập"
+        out.append(BarTable(dimension, f"{title}, tháng {today:%m/%Y}", title, measure,
+                            _bars([(s.label, s.count) for s in shares])))  # fmt: skip
+    return out
+
+
+@bp.get("/thong-ke")
+def page_without_slash():
+    if not _enabled():
+        abort(404)
+    return redirect(url_for("stats_public.page"), 301)
+
+
+@bp.get("/thong-ke/")
+def page():
+    if not _enabled():
+        abort(404)
+    today = reports.local_today()
+    total = visits_ever() + int(current_app.config["STATS_TOTAL_OFFSET"])
+    today_visits = reports.period_totals(reports.Period(today, today)).visits
+    return render_template("stats/public.html", tables=tables(today), total=total,
+                           today_visits=today_visits)  # fmt: skip
