@@ -26,7 +26,7 @@
     return Number(value).toLocaleString("en-US", { maximumFractionDigits: 1 });
   }
 
-  function dataset(series, index, kind) {
+  function dataset(series, index, kind, many) {
     var style = STYLES[index % STYLES.length];
     var set = {
       label: series.label,
@@ -36,7 +36,9 @@
       borderWidth: 2,
       borderDash: style.dash,
       pointStyle: style.point,
-      pointRadius: kind === "line" ? 3 : 0,
+      // Many days: the lines alone (dash patterns tell them apart), points on hover.
+      pointRadius: kind === "line" && !many ? 3 : 0,
+      pointHoverRadius: 4,
       spanGaps: false,
     };
     if (kind === "bar") {
@@ -66,7 +68,7 @@
     scales[valueAxis] = {
       beginAtZero: true,
       title: { display: true, text: spec.y },
-      ticks: { callback: numberFormat },
+      ticks: { callback: numberFormat, precision: 0 },
     };
     if (horizontal) {
       scales[labelAxis].title.text = spec.y;
@@ -77,7 +79,7 @@
       data: {
         labels: spec.labels,
         datasets: spec.series.map(function (series, index) {
-          return dataset(series, index, kind);
+          return dataset(series, index, kind, spec.labels.length > 60);
         }),
       },
       options: {
