@@ -165,17 +165,26 @@ def _short(name: str) -> str:
 
 # --- bots ---------------------------------------------------------------------------------
 
-_crawler_patterns: list[re.Pattern] | None = None
+_crawler_groups: list[tuple[re.Pattern, list[re.Pattern]]] | None = None
 _BOT_NAME_CHARS = re.compile(r"[^0-9A-Za-z ._+-]+")
+_GROUP_SIZE = 25
 
 
-def _crawlers() -> list[re.Pattern]:
-    global _crawler_patterns
-    if _crawler_patterns is None:
+def _crawlers() -> list[tuple[re.Pattern, list[re.Pattern]]]:
+    """The crawler-user-agents patterns in groups: one alternation per group finds the
+    groups worth trying pattern by pattern (as the package's own is_crawler does)."""
+    global _crawler_groups
+    if _crawler_groups is None:
         from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 
-        _crawler_patterns = [re.compile(entry["pattern"]) for entry in CRAWLER_USER_AGENTS_DATA]
-    return _crawler_patterns
+        patterns = [entry["pattern"] for entry in CRAWLER_USER_AGENTS_DATA]
+        _crawler_groups = [
+            (re.compile("|".join(group)), [re.compile(p) for p in group])
+            for group in (
+                patterns[i : i + _GROUP_SIZE] for i in range(0, len(patterns), _GROUP_SIZE)
+            )
+        ]
+    return _crawler_groups
 
 
 @lru_cache(maxsize=UA_CACHE_SIZE)
@@ -188,16 +197,15 @@ def bot_name(user_agent: str) -> str:
     family = result.user_agent.family if result.user_agent else "Other"
     if device == "Spider" and family not in ("Other", ""):
         return _short(family)
-    from crawleruseragents import is_crawler
-
-    if not is_crawler(user_agent):
-        return OTHER
     # The longest text any listed pattern matched: the most specific name for it.
     best = ""
-    for pattern in _crawlers():
-        found = pattern.search(user_agent)
-        if found and len(found.group(0)) > len(best):
-            best = found.group(0)
+    for group, patterns in _crawlers():
+        if not group.search(user_agent):
+            continue
+        for pattern in patterns:
+            found = pattern.search(user_agent)
+            if found and len(found.group(0)) > len(best):
+                best = found.group(0)
     return _short(_BOT_NAME_CHARS.sub("", best).strip(" ./-+_"))
 
 
