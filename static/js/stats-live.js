@@ -55,7 +55,7 @@
       title.textContent = name;
     }
     tr.appendChild(title);
-    tr.appendChild(cell(String(item.kind || "")));
+    tr.appendChild(cell(String(item.kind || ""), "kind"));
     tr.appendChild(cell(format.format(item.readers || 0), "num"));
     return tr;
   }
