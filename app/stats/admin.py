@@ -256,7 +256,7 @@ def profiles():
 
 def _breakdown_table(dimension: str, period: reports.Period) -> Table:
     shares = reports.breakdown(dimension, period)
-    shown = reports.breakdown(dimension, period, limit=TABLE_LIMIT)
+    shown = reports.limit_shares(shares, TABLE_LIMIT)
     measure = "Lượt xem trang" if dimension == "bot" else "Lượt truy cập"
     top = shown[:10]
     series = [{"label": measure, "data": [s.count for s in top]}]

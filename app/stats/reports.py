@@ -314,13 +314,20 @@ def breakdown(dimension: str, period: Period, limit: int | None = None) -> list[
         own, blocked = agents.own_hosts(), agents.blocklist()
         rows = [(v, n) for v, n in rows if v == "" or not agents.referrer_excluded(v, own, blocked)]
     total = sum(n for _, n in rows) or 1
-    if limit is not None and len(rows) > limit:
-        rest = sum(n for _, n in rows[limit:])
-        rows = rows[:limit]
-        merged = dict(rows)
-        merged[""] = merged.get("", 0) + rest
-        rows = sorted(merged.items(), key=lambda r: (-r[1], r[0]))
-    return [Share(v, value_label(dimension, v), n, round(n * 100 / total, 1)) for v, n in rows]
+    shares = [Share(v, value_label(dimension, v), n, round(n * 100 / total, 1)) for v, n in rows]
+    return shares if limit is None else limit_shares(shares, limit)
+
+
+def limit_shares(shares: list[Share], limit: int) -> list[Share]:
+    """The `limit` biggest values, the rest added to "Khác" (kept in order of size)."""
+    if len(shares) <= limit:
+        return shares
+    kept = [s for s in shares[:limit] if s.value != ""]
+    rest = [s for s in shares[:limit] if s.value == ""] + shares[limit:]
+    total = sum(s.count for s in shares) or 1
+    count = sum(s.count for s in rest)
+    other = Share("", OTHER_LABEL, count, round(count * 100 / total, 1))
+    return sorted([*kept, other], key=lambda s: (-s.count, s.value))
 
 
 def has_breakdown(dimension: str) -> bool:
