@@ -327,23 +327,23 @@ def import_history(rows: Iterable[HistoryRow], *, by=None, dry_run: bool = False
     if dry_run:
         return result
     stamp = utcnow()
+    stmt = _insert(table)
+    # Only an imported row is replaced: a day the checkpoint counted in the meantime stays
+    # the counted day.
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["day"],
+        set_={name: stmt.excluded[name] for name in
+              ("visits", "visitors", "page_views", "bot_views", "updated_at")},
+        where=table.c.imported.is_(True),
+    )  # fmt: skip
     for start in range(0, len(todo), ROWS_PER_STATEMENT):
-        chunk = todo[start : start + ROWS_PER_STATEMENT]
-        stmt = _insert(table).values([
+        # One statement compiled once, executed for many rows (executemany).
+        db.session.execute(stmt, [
             {"day": row.day, "visits": row.visits, "visitors": row.visitors,
              "page_views": row.page_views, "bot_views": row.bot_views,
              "updated_at": stamp, "imported": True}
-            for row in chunk
+            for row in todo[start : start + ROWS_PER_STATEMENT]
         ])  # fmt: skip
-        # Only an imported row is replaced: a day the checkpoint counted in the meantime
-        # stays the counted day.
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["day"],
-            set_={name: stmt.excluded[name] for name in
-                  ("visits", "visitors", "page_views", "bot_views", "updated_at")},
-            where=table.c.imported.is_(True),
-        )  # fmt: skip
-        db.session.execute(stmt)
     detail = f"thêm {result.added}, thay {result.replaced}, bỏ qua {len(result.skipped)} ngày"
     if rows:
         detail += f" ({days[0]:%d/%m/%Y}–{days[-1]:%d/%m/%Y})"
