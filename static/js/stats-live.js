@@ -45,8 +45,9 @@
   function row(item) {
     var tr = document.createElement("tr");
     var title = document.createElement("td");
-    var name = item.title || item.item || "";
-    if (item.url && /^\/(?!\/)/.test(item.url)) {  // a path of this site, nothing else
+    var found = typeof item.title === "string";
+    var name = found ? item.title : String(item.item || "") + " (không tìm thấy)";
+    if (found && item.url && /^\/(?![\/\\])/.test(item.url)) {  // a path of this site, nothing else
       var link = document.createElement("a");
       link.href = item.url;
       link.textContent = name;
