@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_app_context, request
+from flask import Flask, current_app, has_app_context, request, url_for
 
 from app.documents.models import Document
 from app.documents.queries import NewestIds, newest, recently_issued
 from app.documents.routes import bp, local_today
-from app.live_counters import add_watch_provider, register_counter
+from app.live_counters import add_watch_provider, register_counter, register_report_item
 from app.page_view import PageView, item_key
 from app.sidebar import POSITIONS, Block, register_block
 
@@ -48,6 +48,10 @@ def _block_context(page_view: PageView | None) -> dict | None:
     return {"rows": rows, "summary_length": current_app.config["DOCUMENTS_SUMMARY_LENGTH"]}
 
 
+def _document_url(document: Document) -> str:
+    return url_for("documents.detail", slug=document.slug)
+
+
 def init_app(app: Flask) -> None:
     from app.documents import admin
 
@@ -55,6 +59,8 @@ def init_app(app: Flask) -> None:
     admin.init_admin(app)
     register_counter(app, "document", Document, "views")
     register_counter(app, "document_download", Document, "downloads")
+    for kind, label in (("document", "Văn bản"), ("document_download", "Lượt tải văn bản")):
+        register_report_item(app, kind, label, url=_document_url)
     cache = NewestIds()
     app.extensions["documents_newest"] = cache
     add_watch_provider(app, _watched(app, cache))

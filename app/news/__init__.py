@@ -1,9 +1,9 @@
 """News: categories, articles, tags, feeds."""
 
-from flask import Flask
+from flask import Flask, url_for
 
 from app import feeds
-from app.live_counters import register_counter
+from app.live_counters import register_counter, register_report_item
 from app.news.models import Article
 from app.news.routes import bp
 
@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
     admin_categories.init_admin(app)
     admin_embeds.init_app(app)
     register_counter(app, "article", Article, "views")
+    register_report_item(app, "article", "Bài viết",
+                         url=lambda row: url_for("news.article", slug=row.slug))  # fmt: skip
 
 
 __all__ = ["bp", "init_app"]
