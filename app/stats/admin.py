@@ -289,13 +289,11 @@ def top():
     period = _period(30)
     tables = []
     for kind in reports.item_kinds():
-        measure = reports.item_measure(kind)
+        name, measure, title = reports.item_kind(kind)
         items = reports.top_items(kind, period, limit=50)
         rows = [[i + 1, (item.title, item.url), item.count] for i, item in enumerate(items)]
-        label = reports.item_kind_label(kind)
-        caption = f"{label} nhiều {measure} nhất, {period.label()}"
-        tables.append(Table(kind, caption, [("Hạng", "int"), (label, "link"),
-                                            (measure.capitalize(), "int")], rows))  # fmt: skip
+        columns = [("Hạng", "int"), (name, "link"), (measure, "int")]
+        tables.append(Table(kind, f"{title}, {period.label()}", columns, rows))
     return _respond("stats/admin/report.html", "xem-nhieu", tables, period=period,
                     title="Bài viết và văn bản xem nhiều", with_period=True)  # fmt: skip
 

@@ -39,10 +39,10 @@ DIMENSIONS = {
 }
 DEVICE_LABELS = {"desktop": "Máy tính", "mobile": "Điện thoại", "tablet": "Máy tính bảng",
                  "other": "Khác"}  # fmt: skip
-ITEM_KINDS = {  # kind -> (what is counted, the kind's name when no feature named it)
-    "article": ("lượt xem", "Bài viết"),
-    "document": ("lượt xem", "Văn bản"),
-    "document_download": ("lượt tải", "Văn bản"),
+ITEM_KINDS = {  # kind -> (the items' name, what is counted, the table's title)
+    "article": ("Bài viết", "Lượt xem", "Bài viết xem nhiều nhất"),
+    "document": ("Văn bản", "Lượt xem", "Văn bản xem nhiều nhất"),
+    "document_download": ("Văn bản", "Lượt tải", "Văn bản tải nhiều nhất"),
 }
 
 
@@ -345,11 +345,14 @@ class TopItem:
     count: int
 
 
-def item_kind_label(kind: str) -> str:
+def item_kind(kind: str) -> tuple[str, str, str]:
+    """(the items' name, what is counted, the table's title) of a counted kind: ours for the
+    known kinds, else the name the feature registered (register_report_item)."""
+    if kind in ITEM_KINDS:
+        return ITEM_KINDS[kind]
     registered = report_items(current_app).get(kind)
-    if registered is not None:
-        return registered.label
-    return ITEM_KINDS.get(kind, ("", kind))[1]
+    name = registered.label if registered is not None else kind
+    return name, "Lượt xem", f"{name}: xem nhiều nhất"
 
 
 def top_items(kind: str, period: Period, limit: int = 20) -> list[TopItem]:
@@ -383,7 +386,3 @@ def item_kinds() -> list[str]:
     """The counted kinds to rank: the known ones first, then any other registered."""
     known = [k for k in ITEM_KINDS if k in counters(current_app)]
     return known + sorted(k for k in counters(current_app) if k not in ITEM_KINDS)
-
-
-def item_measure(kind: str) -> str:
-    return ITEM_KINDS.get(kind, ("lượt xem", kind))[0]
