@@ -11,6 +11,7 @@ import time
 
 import pytest
 from auth_helpers import Clock, logged_in_client, logout
+from document_files import pdf_bytes
 from stats_helpers import GOOGLEBOT, T0, publish, visitor
 
 from app.extensions import redis_store
@@ -96,6 +97,31 @@ def test_a_reader_who_moves_moves_in_the_table(app, articles, clock):
     shown = panel(app)
     assert [(r["item"], r["readers"]) for r in shown["reading"]] == [(f"article:{a.id}", 1)]
     assert shown["online"] == 2 and shown["readers"] == 1
+
+
+def test_documents_are_read_too_and_a_download_moves_nobody(app, articles, make_document):
+    a, _ = articles
+    if "document" not in report_items(app):
+        register_report_item(app, "document", "Văn bản", url=lambda row: f"/van-ban/{row.slug}")
+    guide = make_document(files=[(pdf_bytes(), "Hướng dẫn.pdf")])
+    first, second = readers(app, 2)
+    first.get(a.url)
+    second.get(guide.url)
+    for client in (second, first):  # a download is no page view: nobody moves
+        with client.get(f"/van-ban/tep/{guide.files[0]}") as download:
+            assert download.status_code == 200
+
+    shown = panel(app)["reading"]
+
+    assert sorted((r["item"], r["readers"]) for r in shown) == sorted(
+        [(f"article:{a.id}", 1), (f"document:{guide.id}", 1)]
+    )
+    document = next(r for r in shown if r["item"].startswith("document:"))
+    assert (document["title"], document["url"], document["kind"]) == (
+        guide.title,
+        guide.url,
+        "Văn bản",
+    )
 
 
 def test_readers_out_of_the_window_leave(app, articles, clock):
