@@ -204,3 +204,34 @@ def test_hits_spooled_while_redis_is_away_keep_their_agent_and_referrer(app, clo
         "search": {"Google": 1},
         "bot": {"Googlebot": 1},
     }
+
+
+def test_hits_replayed_days_later_reach_the_breakdowns_of_their_own_day(app, clock):
+    service = service_of(app)
+    service._down_until = time.monotonic() + 60
+    get(visitor(app, user_agent=CHROME_WINDOWS), "/", "https://coccoc.com/search?query=a")
+    clock.advance(3 * 24 * 3600)  # Redis is back three days later
+    service.redis_back()
+    with app.app_context():
+        assert service.replay_spool() == 1
+    checkpoint_and_derive(app)
+    assert breakdowns(app, DAY) == {
+        "browser": {"Chrome": 1},
+        "os": {"Windows": 1},
+        "device": {"desktop": 1},
+        "referrer": {"coccoc.com": 1},
+        "search": {"Cốc Cốc": 1},
+    }
+
+
+def test_a_full_day_of_distinct_values_is_derived(app, clock):
+    store_of(app)
+    client = redis_of(app)
+    hosts = {f"site{n}.example.vn": n % 3 + 1 for n in range(scripts.DAY_FIELDS)}
+    agents = {f"{CHROME_WINDOWS} build/{n}": 2 for n in range(2000)}
+    client.hset(key(app, "ref", f"{DAY}"), mapping=hosts)
+    client.hset(key(app, "ua", f"{DAY}"), mapping=agents)
+    checkpoint_and_derive(app)
+    found = breakdowns(app, DAY)
+    assert found["referrer"] == hosts
+    assert found["browser"] == {"Chrome": 4000}
