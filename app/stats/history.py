@@ -84,9 +84,10 @@ EXAMPLE = (
     "01/01/2024;1520;1104;4380;2210\n"
     "02/01/2024;1498;1087;4211;1985\n"
 )
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_VN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_DIGITS = re.compile(r"^\d+$")
+# ASCII digits only: int() would also take other scripts' digits ("٣", "１").
+_ISO_DAY = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_VN_DAY = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_DIGITS = re.compile(r"^[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class ImportResult:
 
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -210,8 +211,8 @@ def parse_history(data: bytes, today: date) -> Parsed:
     reader = csv.reader(lines[first:], delimiter=_delimiter(lines[first]))
     try:
         header = next(reader)
-    except csv.Error as exc:
-        parsed.error(first + 1, f"không đọc được dòng tiêu đề ({exc}).")
+    except csv.Error:
+        parsed.error(first + 1, "không đọc được dòng tiêu đề (ô quá dài hoặc sai dấu ngoặc kép).")
         return parsed
     columns = _columns(header, first + 1, parsed)
     if not parsed.ok:
@@ -234,8 +235,8 @@ def parse_history(data: bytes, today: date) -> Parsed:
                 continue
             seen[row.day] = number
             parsed.rows.append(row)
-    except csv.Error as exc:
-        parsed.error(reader.line_num + first, f"không đọc được ({exc}).")
+    except csv.Error:
+        parsed.error(reader.line_num + first, "không đọc được (ô quá dài hoặc sai dấu ngoặc kép).")
     if parsed.ok and not parsed.rows:
         parsed.error(None, "Tệp không có dòng số liệu nào.")
     if not parsed.ok:

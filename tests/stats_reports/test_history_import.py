@@ -218,6 +218,10 @@ def test_the_parser_reads_the_usual_spellings(data):
         (b"day,visits\n2023-13-01,1\n", "không tồn tại"),
         (b"day,visits\n1.1.2023,1\n", "không đúng dạng"),
         (b"\x00\x01\x02day,visits\n", "không phải tệp CSV"),
+        ("day,visits\n2023-01-01,\u0663\n".encode(), "phải là số nguyên"),  # Arabic-Indic 3
+        ("day,visits\n2023-01-01,\uff11\n".encode(), "phải là số nguyên"),  # fullwidth 1
+        (b"day,visits\n2023-01-01," + b"1" * 200_000 + b"\n", "ô quá dài"),
+        (b"\xff\xfed\x00a\x00y\x00,", "thiếu cột"),  # UTF-16 cut short
     ],
 )
 def test_the_parser_explains_what_is_wrong(data, message):
