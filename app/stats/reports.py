@@ -24,6 +24,9 @@ from app.stats import agents
 from app.stats.models import DailyBreakdown, DailyStat, HourlyStat, ItemDailyView, PeriodStat
 
 MAX_PERIOD_DAYS = 3660  # ten years: a longer range is refused
+# Dates a period may take: far enough from date.min and date.max that the previous period
+# and the default start stay representable.
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
 PRESET_DAYS = (30, 90, 365)
 WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
 OTHER_LABEL = "Khác"
@@ -94,6 +97,8 @@ def parse_period(args, today: date, default_days: int = 30) -> Period:
             last = date.fromisoformat(end) if end else today
         except ValueError as exc:
             raise PeriodError("Ngày không hợp lệ: hãy nhập theo dạng năm-tháng-ngày.") from exc
+        if not (EARLIEST <= (first or last) and last <= LATEST):
+            raise PeriodError("Ngày nằm ngoài khoảng cho phép (từ năm 1900 đến năm 9000).")
         if first is None:
             first = last - timedelta(days=default_days - 1)
         if last < first:

@@ -201,7 +201,8 @@ def test_period_from_the_form(args, expected):
     "args",
     [{"from": "2024-13-01"}, {"from": "hôm qua"}, {"from": "2024-06-02", "to": "2024-06-01"},
      {"from": "2000-01-01", "to": "2024-01-01"}, {"days": "7"}, {"days": "-1"},
-     {"from": "2024-06-01\x00"}],
+     {"from": "2024-06-01\x00"}, {"from": "0001-01-01", "to": "0001-01-05"},
+     {"to": "0001-01-02"}, {"from": "9999-12-01", "to": "9999-12-31"}],
 )  # fmt: skip
 def test_bad_periods_are_refused(args):
     with pytest.raises(PeriodError):
