@@ -235,3 +235,24 @@ def test_a_full_day_of_distinct_values_is_derived(app, clock):
     found = breakdowns(app, DAY)
     assert found["referrer"] == hosts
     assert found["browser"] == {"Chrome": 4000}
+
+
+@pytest.mark.parametrize("app", [{"STATS_GEOIP_DATABASE": "/nonexistent/geo.mmdb"}], indirect=True)
+def test_countries_are_counted_only_with_geoip_configured(app, clock, monkeypatch):
+    from app.stats import geoip
+
+    asked = []
+
+    def country_of(app, address: str) -> str:
+        asked.append(address)
+        return "VN"
+
+    monkeypatch.setattr(geoip, "country_of", country_of)
+    reader = visitor(app, ip="203.0.113.7", user_agent=CHROME_WINDOWS)
+    get(reader, "/")
+    get(reader, "/")  # the same visit: one country counted
+    get(visitor(app, ip="66.249.66.1", user_agent=GOOGLEBOT), "/")  # bots: never asked
+    assert asked == ["203.0.113.7", "203.0.113.7"]
+    assert redis_of(app).hgetall(key(app, "geo", f"{DAY}")) == {"VN": "1"}
+    checkpoint_and_derive(app)
+    assert breakdowns(app, DAY)["country"] == {"VN": 1}
