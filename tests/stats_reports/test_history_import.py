@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 from audit_log import audit_rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pages import csrf_token_from, flashes
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -245,3 +247,39 @@ def test_the_parser_takes_20000_rows_and_refuses_more():
     assert ok.ok and len(ok.rows) == MAX_ROWS
     refused = parse_history(("day,visits\n" + "".join(lines)).encode(), later)
     assert not refused.ok and any("20.000" in error for error in refused.errors)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.lists(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "day",
+                        "visits",
+                        "2023-01-01",
+                        "01/02/2023",
+                        "7",
+                        "-1",
+                        "",
+                        '"',
+                        ";",
+                        "ngày",
+                        "\x00",
+                        "é",
+                        "99999999999",
+                    ]
+                ),
+                max_size=6,
+            ),
+            max_size=6,
+        ).map(lambda rows: "\n".join(",".join(cells) for cells in rows).encode()),
+    )
+)
+def test_the_parser_never_raises_and_writes_nothing_from_a_bad_file(data):
+    parsed = parse_history(data, TODAY)
+    assert parsed.ok == (parsed.error_count == 0)
+    assert parsed.rows == [] or parsed.ok
+    assert all(0 <= row.visits <= 10**9 - 1 and row.day <= TODAY for row in parsed.rows)
