@@ -30,6 +30,7 @@ PAGES = (  # endpoint, menu label
 )
 SQL_NOTE = ("Số liệu lấy từ cơ sở dữ liệu, được cập nhật từ bộ đếm khoảng 30 giây một lần, "
             "nên số của hôm nay có thể chậm hơn bảng trực tiếp.")  # fmt: skip
+PERIOD_ARGS = ("from", "to", "days")
 TABLE_LIMIT = 100  # rows of a breakdown shown; the rest is added to "Khác" (CSV has all)
 
 
@@ -110,7 +111,8 @@ def _respond(template: str, page: str, tables: list[Table], **context):
         suffix = f"-{period.start}-{period.end}" if period is not None else ""
         header = [label for label, _ in table.columns]
         return csv_response(f"thong-ke-{page}-{table.name}{suffix}", header, table.csv())
-    args = {k: v for k, v in request.args.items() if k not in ("format", "table")}
+    # Only the period's own fields: any other key would reach url_for (`_external`...).
+    args = {k: v for k, v in request.args.items() if k in PERIOD_ARGS}
     csv_urls = {t.name: url_for(request.endpoint, **args, format="csv", table=t.name)
                 for t in tables}  # fmt: skip
     return render_template(template, tables=tables, csv_urls=csv_urls, pages=PAGES,

@@ -154,6 +154,16 @@ def test_bad_periods_are_a_readable_400(app, editor_client):
             assert "Yêu cầu không hợp lệ" in response.get_data(as_text=True)
 
 
+def test_csv_links_keep_the_period_and_nothing_else(app, editor_client):
+    page = editor_client.get("/admin/stats/days?days=90&_external=1&_anchor=x&evil=%22")
+    links = [a.get("href") for a in parse(page.get_data(as_text=True)).find_all("a")]
+    csv_links = [link for link in links if "format=csv" in (link or "")]
+    assert csv_links and all(
+        link.startswith("/admin/stats/days?") and "days=90" in link and "evil" not in link
+        and "#" not in link for link in csv_links
+    )  # fmt: skip
+
+
 def test_unknown_csv_table_or_format_is_404(app, editor_client):
     assert editor_client.get("/admin/stats/days?format=csv&table=nope").status_code == 404
     assert editor_client.get("/admin/stats/days?format=xlsx&table=days").status_code == 404
