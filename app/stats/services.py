@@ -183,8 +183,10 @@ class StatsService:
             # For the reports (a new visit's referrer host, unless it is this host; its
             # country): the raw headers, which the script parses only for a new visit.
             environ = request.environ
-            hit["referrer"] = environ.get("HTTP_REFERER", "")[:512]
-            hit["host"] = environ.get("HTTP_HOST", "")[:512]
+            referrer = environ.get("HTTP_REFERER")
+            if referrer:
+                hit["referrer"] = referrer[:512]
+                hit["host"] = environ.get("HTTP_HOST", "")[:512]
             if self.config.get("STATS_GEOIP_DATABASE"):
                 hit["country"] = geoip.country_of(self.app, request.remote_addr or "")
         if watch:
