@@ -25,7 +25,8 @@ ROWS = "[data-live-panel] [data-live-reading] tr"
 
 @pytest.fixture(scope="module")
 def server():
-    with live_server_with_admin(1, {"FLASK_STATS_STREAM_HEARTBEAT": "2"}) as running:
+    # Two workers: the job that publishes may run in the process that does not hold the stream.
+    with live_server_with_admin(2, {"FLASK_STATS_STREAM_HEARTBEAT": "2"}) as running:
         yield running
 
 
