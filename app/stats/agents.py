@@ -159,14 +159,22 @@ def _device(user_agent: str, os: str, device_family: str) -> str:
     return "other"
 
 
+_NAME_CHARS = re.compile(r"[^\w .+/-]+")
+
+
 def _short(name: str) -> str:
-    return name.strip()[:NAME_MAX] if name else OTHER
+    """A name for the reports: ua-parser's families can carry text the visitor sent (a
+    captured group), so only letters, digits, spaces and . + / - are kept, none leading
+    (a CSV cell never starts with a formula sign), at most NAME_MAX characters."""
+    if not name:
+        return OTHER
+    name = " ".join(_NAME_CHARS.sub(" ", name).split()).lstrip(" .+/-_")
+    return name[:NAME_MAX].rstrip()
 
 
 # --- bots ---------------------------------------------------------------------------------
 
 _crawler_groups: list[tuple[re.Pattern, list[re.Pattern]]] | None = None
-_BOT_NAME_CHARS = re.compile(r"[^0-9A-Za-z ._+-]+")
 _GROUP_SIZE = 25
 
 
@@ -206,7 +214,7 @@ def bot_name(user_agent: str) -> str:
             found = pattern.search(user_agent)
             if found and len(found.group(0)) > len(best):
                 best = found.group(0)
-    return _short(_BOT_NAME_CHARS.sub("", best).strip(" ./-+_"))
+    return _short(best.strip(" ./-+_"))
 
 
 def _ua_and_device():

@@ -4,6 +4,8 @@ site's own hosts, blocklisted domains and their subdomains, from config and the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -125,9 +127,21 @@ def test_odd_user_agents_are_other_and_never_raise(user_agent):
     assert classify("") == Agent("", "", "other") and bot_name("") == ""
 
 
-def test_a_bot_name_keeps_only_name_characters():
-    name = bot_name("Mozilla/5.0 (compatible; <b>evil</b>Bot/1.0; +http://evil.example)")
-    assert "<" not in name and ">" not in name
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (compatible; <b>evil</b>Bot/1.0; +http://evil.example)",
+        "Mozilla/5.0 (compatible; <script>alert(1)</script>bot/1.0)",
+        '=cmd|"/C calc"!A0 Spider/1.0',
+        "@SUM(1+1)*cmd|' /C calc'!A0 crawler/2.0",
+        '+HYPERLINK("http://evil.example") Spider/1',
+    ],
+)
+def test_names_from_a_hostile_user_agent_keep_only_name_characters(user_agent):
+    agent = classify(user_agent)
+    for name in (agent.browser, agent.os, bot_name(user_agent)):
+        assert not re.search(r"[<>\"'|!=@*()&;]", name), name
+        assert not name.startswith(("=", "+", "-", "@")), name
 
 
 def test_classification_is_cached_per_process():
