@@ -441,3 +441,18 @@ def test_busy_when_the_process_holds_its_staff_streams():
     for body in bodies:
         body.close()
     assert topic.clients == 0 and topic.refusal("u:99") == ""
+
+
+def test_redis_away_the_page_still_answers_and_the_panel_says_so(app, editor_user):
+    editor = logged_in_client(app, editor_user)
+    with app.app_context():
+        service = get_service()
+        service._trip(ConnectionError("test: Redis is away"))  # the breaker is open
+
+    page = editor.get("/admin/stats/")
+    answer = editor.get("/admin/stats/live/live.json")
+
+    assert page.status_code == 200
+    assert "Chưa đọc được số liệu trực tiếp." in page.get_data(as_text=True)
+    assert answer.status_code == 503 and "Redis" in answer.get_json()["message"]
+    service.redis_back()
