@@ -70,6 +70,12 @@ def add_history() -> None:
 
 def test_reports_answer_staff_and_send_others_to_the_login(app, client, editor_client):
     add_history()
+    dashboard = parse(editor_client.get("/admin/").get_data(as_text=True))
+    menu = dashboard.find("nav", cls="admin-nav")
+    assert any(
+        a.text() == "Thống kê" and a.get("href") == "/admin/stats/" for a in menu.find_all("a")
+    )
+    assert "/admin/stats/" in [a.get("href") for a in dashboard.find("main").find_all("a")]
     for url in PAGES:
         assert editor_client.get(url).status_code == 200, url
         anonymous = client.get(url)
