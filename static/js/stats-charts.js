@@ -17,7 +17,6 @@
     { color: "#8A6100", dash: [12, 4, 2, 4], point: "rect" },
     { color: "#CC79A7", dash: [4, 4], point: "star" },
   ];
-  var PATTERN_ALPHA = ["cc", "88", "55", "33", "aa"];
 
   function numberFormat(value) {
     if (value === null || value === undefined) {
@@ -26,13 +25,51 @@
     return Number(value).toLocaleString("en-US", { maximumFractionDigits: 1 });
   }
 
+  // Bars cannot be dashed: each series after the first gets a fill pattern (stripes, dots,
+  // cross-hatch) over its colour, so bars are told apart in grey too (and in the legend).
+  function pattern(color, index) {
+    if (index % 4 === 0 || typeof document.createElement("canvas").getContext !== "function") {
+      return color + "cc";
+    }
+    var tile = document.createElement("canvas");
+    tile.width = 8;
+    tile.height = 8;
+    var ctx = tile.getContext("2d");
+    if (!ctx) {
+      return color + "cc";
+    }
+    ctx.fillStyle = color + "55";
+    ctx.fillRect(0, 0, 8, 8);
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
+    ctx.lineWidth = 2;
+    if (index % 4 === 1) {
+      ctx.beginPath();
+      ctx.moveTo(0, 8);
+      ctx.lineTo(8, 0);
+      ctx.stroke();
+    } else if (index % 4 === 2) {
+      ctx.beginPath();
+      ctx.arc(4, 4, 2, 0, 2 * Math.PI);
+      ctx.fill();
+    } else {
+      ctx.beginPath();
+      ctx.moveTo(0, 4);
+      ctx.lineTo(8, 4);
+      ctx.moveTo(4, 0);
+      ctx.lineTo(4, 8);
+      ctx.stroke();
+    }
+    return ctx.createPattern(tile, "repeat") || color + "cc";
+  }
+
   function dataset(series, index, kind, many) {
     var style = STYLES[index % STYLES.length];
     var set = {
       label: series.label,
       data: series.data,
       borderColor: style.color,
-      backgroundColor: kind === "bar" ? style.color + PATTERN_ALPHA[index % 5] : style.color,
+      backgroundColor: kind === "bar" ? pattern(style.color, index) : style.color,
       borderWidth: 2,
       borderDash: style.dash,
       pointStyle: style.point,
@@ -42,7 +79,6 @@
       spanGaps: false,
     };
     if (kind === "bar") {
-      // Bars of different series: solid, dashed, dotted outlines besides the fill.
       set.borderSkipped = false;
     }
     return set;
