@@ -14,6 +14,10 @@ single Event that is replaced on each message and write their frames themselves.
 The hub also counts the streams it serves against three allowances: the process' cap, which
 always leaves part of the worker's connections to pages, and a per-address and per-visitor
 share, so that one client cannot take every slot.
+
+The same subscriber carries the staff's live panel (app/stats/live_panel.py) on a channel of
+its own, kept apart in a `StaffTopic`: its own frame (`event: live`), version and Event, and
+its own few streams, so the readers' frames and slots stay exactly as they were.
 """
 
 from __future__ import annotations
