@@ -57,10 +57,12 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
             # TTL first): today's counters must never be evicted before they reach SQL.
             store.expire_day(key, DAY_KEY_TTL)
     # Unique visitors of the months and years of the days written: they do not add up
-    # from days, each period has its HyperLogLog.
-    periods = sorted({p for day in written for p in (f"{day:%Y-%m}", f"{day:%Y}")})
-    if periods:
-        _upsert_periods(store.period_visitors(periods))
+    # from days, each period has its HyperLogLog (the union of its days').
+    periods = []
+    if written:
+        visitors = store.period_visitors([f"{day:%Y-%m-%d}" for day in written])
+        _upsert_periods(visitors)
+        periods = sorted(visitors)
     db.session.commit()
     over = [p for p in periods if p < (f"{today:%Y-%m}" if len(p) == 7 else f"{today:%Y}")]
     if over:

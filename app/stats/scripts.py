@@ -17,8 +17,9 @@ holds only members of the online set: the refresh that trims `online` trims it t
 Reports (issue 14) cost the page view no round trip: the same RECORD_HIT call keeps the raw
 user agent, referrer host and country of each new visit, the user agent of each bot page
 view (hashes per local day, at most DAY_FIELDS distinct fields each, the rest under "" =
-"Khác"), unique visitors per local hour, month and year, and "who reads what"; the reports
-job (app/stats/derive.py) classifies them into SQL later.
+"Khác"), unique visitors per local hour, and "who reads what"; the reports job
+(app/stats/derive.py) classifies them into SQL later. Unique visitors per month and year
+cost the page view nothing: the checkpoint merges each day's HyperLogLog into them.
 """
 
 from app.redis_keys import lua
@@ -191,9 +192,10 @@ end
 # Visits are cut by the hit's own time, not by Redis' clock, so hits replayed after an
 # outage keep their boundaries; key TTLs only collect garbage. A hit id seen before (a
 # replay of a hit whose first try timed out but ran) counts nothing.
-# For the reports, a human page view also adds the visitor to the hour's, month's and year's
-# unique visitors (uvh:, uvp:), to the page views of these ten seconds (pv10:) and sets what
-# they read now (`where`: the item, or nothing for a page without one); a new visit counts
+# For the reports, a human page view also adds the visitor to the hour's unique visitors
+# (uvh:; a month's and a year's, uvp:, are the union of their days' uv:, merged by the
+# checkpoint), to the page views of these ten seconds (pv10:) and sets what they
+# read now (`where`: the item, or nothing for a page without one); a new visit counts
 # its user agent (ua:), referrer host (ref:, unless it is the request's own host) and country
 # (geo:); a bot page view counts its user agent (bots:). The day is the hit's local day.
 RECORD_HIT = lua(
@@ -262,8 +264,6 @@ else
     redis.call('HINCRBY', hkey, 'views', 1)
     redis.call('PFADD', p .. '@uv@' .. day, vid)
     redis.call('PFADD', p .. '@uvh@' .. ARGV[6], vid)
-    redis.call('PFADD', p .. '@uvp@' .. string.sub(day, 1, 7), vid)
-    redis.call('PFADD', p .. '@uvp@' .. string.sub(day, 1, 4), vid)
     local tens = p .. '@pv10@' .. math.floor(now / 10000)
     if redis.call('INCR', tens) == 1 then redis.call('EXPIRE', tens, 120) end
     redis.call('ZADD', p .. '@online@', now, vid)

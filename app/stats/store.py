@@ -405,12 +405,20 @@ class StatsStore:
             for name, found in zip(BREAKDOWN_KEYS, pipe.execute(), strict=True)
         }
 
-    def period_visitors(self, periods: list[str]) -> dict[str, int]:
-        """Unique visitors of local months ("2026-11") and years ("2026")."""
+    def period_visitors(self, days: list[str]) -> dict[str, int]:
+        """Unique visitors of the local months ("2026-11") and years ("2026") of `days`
+        ("2026-11-29"), after merging each day's visitors into them: a HyperLogLog union
+        is exact (the registers of all the adds) and merging the same day again changes
+        nothing, so the page view does not add to them itself."""
+        periods = sorted({p for day in days for p in (day[:7], day[:4])})
         pipe = self.client.pipeline(transaction=False)
+        for day in days:
+            for period in (day[:7], day[:4]):
+                pipe.pfmerge(self.keys.key("uvp", period), self.keys.key("uv", day))
         for period in periods:
             pipe.pfcount(self.keys.key("uvp", period))
-        return {period: int(n) for period, n in zip(periods, pipe.execute(), strict=True)}
+        counts = pipe.execute()[2 * len(days) :]
+        return {period: int(n) for period, n in zip(periods, counts, strict=True)}
 
     def expire_day(self, day: str, seconds: int) -> None:
         pipe = self.client.pipeline(transaction=False)

@@ -22,8 +22,10 @@ from counting_helpers import (
     HOSTILE_UA,
     breakdowns,
     checkpoint_and_derive,
+    hourly,
     key,
     local_time,
+    periods,
     redis_of,
     service_of,
 )
@@ -176,13 +178,21 @@ def test_hourly_and_period_uniques_count_each_visitor_once(app, clock):
     for reader in readers:
         get(reader, "/")
         get(reader, "/")
-    clock.advance(3600)  # the next hour: one of them comes back
+    clock.advance(3600)  # the next hour: one of them comes back (a new visit)
     get(readers[0], "/")
     client = redis_of(app)
     assert client.pfcount(key(app, "uvh", f"{DAY}T09")) == 3
     assert client.pfcount(key(app, "uvh", f"{DAY}T10")) == 1
-    assert client.pfcount(key(app, "uvp", "2024-06")) == 3
-    assert client.pfcount(key(app, "uvp", "2024")) == 3
+    checkpoint_and_derive(app)
+    assert hourly(app) == {(DAY, 9): (3, 6, 0, 3), (DAY, 10): (1, 1, 0, 1)}  # a new visit
+    assert periods(app) == {"2024-06": 3, "2024": 3}
+
+    clock.advance(24 * 3600)  # the next day: one of them again, and a new reader
+    get(readers[1], "/")
+    get(visitor(app, ip="198.51.100.99", user_agent=CHROME_WINDOWS), "/")
+    checkpoint_and_derive(app)
+    checkpoint_and_derive(app)  # merging the same days again changes nothing
+    assert periods(app) == {"2024-06": 4, "2024": 4}
 
 
 def test_hits_spooled_while_redis_is_away_keep_their_agent_and_referrer(app, clock):
