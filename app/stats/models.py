@@ -61,7 +61,10 @@ class ItemDailyView(db.Model):
     added by each item counter flush in the same transaction as the item's own column."""
 
     __tablename__ = "stats_item_daily"
-    __table_args__ = (Index("ix_stats_item_daily_kind_day", "kind", "day"),)
+    # Covering the reports' ranking (kind, day range -> item, views): read from the index alone.
+    __table_args__ = (
+        Index("ix_stats_item_daily_kind_day_views", "kind", "day", "item_id", "views"),
+    )
 
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     item_id: Mapped[int] = mapped_column(primary_key=True)
