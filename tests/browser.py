@@ -175,6 +175,14 @@ ADMIN_PAGES = [
     "/admin/lien-he/?trang-thai=da-xu-ly",
     "/admin/blocks/?khoi=middle",
     "/auth/profile",
+    "/admin/stats/",
+    "/admin/stats/days?range=365",
+    "/admin/stats/months",
+    "/admin/stats/years",
+    "/admin/stats/profiles",
+    "/admin/stats/breakdowns",
+    "/admin/stats/top",
+    "/admin/stats/import/",
 ]
 
 

@@ -93,6 +93,12 @@ def test_every_page_type_is_valid_html_and_passes_axe(server, browser, context, 
     login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, "/admin/")
     for path in admin_pages(page, server.base_url):
         check(page, server.url(path), 200, pages, violations)
+    # The public statistics page, once an administrator has switched it on.
+    page.goto(server.url("/admin/cai-dat/"))
+    page.check("#stats_public_page")
+    page.click("main button:has-text('Lưu cài đặt')")
+    page.wait_for_load_state()
+    check(page, server.url("/thong-ke/"), 200, pages, violations)
     staff.close()
 
     assert len(pages) > 20
