@@ -81,7 +81,7 @@ def seed_demo(today: date, path: Path = HISTORY_FILE) -> int:
     if db.session.scalar(select(func.count()).select_from(DailyStat)):
         return 0
     shape = tomllib.loads(path.read_text(encoding="utf-8"))
-    rows = history(shape, today - timedelta(days=2))
+    rows = history(shape, today - timedelta(days=1))
     for model, key in ((DailyStat, "daily"), (HourlyStat, "hourly"),
                        (DailyBreakdown, "breakdown"), (PeriodStat, "periods")):  # fmt: skip
         values = rows[key]
