@@ -71,15 +71,7 @@ def test_live_panel_shows_a_reader_arriving(server, browser):
         assert title
 
         def shown() -> bool:
-            # The link comes from the feature's report item (app.live_counters); a feature
-            # that registers none is shown as text.
-            return (
-                any(
-                    row[0] == title and row[1] in (article, "") and row[2] == "1"
-                    for row in rows(panel)
-                )
-                and number(panel, ONLINE) > online
-            )
+            return (title, article, "1") in rows(panel) and number(panel, ONLINE) > online
 
         assert wait_for(panel, shown, 5), (online, number(panel, ONLINE), rows(panel))
         assert panel.evaluate("window.__sameDocument === true"), "the panel page was reloaded"

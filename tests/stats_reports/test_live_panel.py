@@ -15,7 +15,6 @@ from document_files import pdf_bytes
 from stats_helpers import GOOGLEBOT, T0, publish, visitor
 
 from app.extensions import redis_store
-from app.live_counters import register_report_item, report_items
 from app.redis_keys import names
 from app.stats import live_panel, live_routes
 from app.stats.hub import PING, STAFF_END, StaffTopic
@@ -39,9 +38,7 @@ def app_config(clock) -> dict:
 
 @pytest.fixture
 def articles(app):
-    """Two published articles, linked in reports as their feature would link them."""
-    if "article" not in report_items(app):
-        register_report_item(app, "article", "Bài viết", url=lambda row: f"/tin-tuc/{row.slug}")
+    """Two published articles (the news feature names and links them: report_items)."""
     return publish(app, "Lũ quét ở Mường Tè"), publish(app, "Lịch tiếp công dân tháng 6")
 
 
@@ -101,8 +98,6 @@ def test_a_reader_who_moves_moves_in_the_table(app, articles, clock):
 
 def test_documents_are_read_too_and_a_download_moves_nobody(app, articles, make_document):
     a, _ = articles
-    if "document" not in report_items(app):
-        register_report_item(app, "document", "Văn bản", url=lambda row: f"/van-ban/{row.slug}")
     guide = make_document(files=[(pdf_bytes(), "Hướng dẫn.pdf")])
     first, second = readers(app, 2)
     first.get(a.url)
