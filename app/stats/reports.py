@@ -140,8 +140,9 @@ class Row:
 def _day_totals(row: DailyStat | None) -> Totals:
     if row is None:
         return Totals(visitors=0)
-    return Totals(row.visits, row.page_views, row.bot_views,
-                  None if row.imported else row.visitors, bool(row.imported))  # fmt: skip
+    # An imported day knows its visitors only if the old site's file gave them.
+    visitors = None if row.imported and not row.visitors else row.visitors
+    return Totals(row.visits, row.page_views, row.bot_views, visitors, bool(row.imported))
 
 
 def hours_of(day: date) -> list[Totals]:
@@ -241,18 +242,17 @@ def weekday_profile(period: Period) -> list[Row]:
 
 def hour_profile(period: Period) -> list[Row]:
     """Mean visits, page views and bot views per hour of the day over the period's days
-    that have hourly detail to have (imported days have none and are left out)."""
+    that have hourly detail (an imported day usually has none and is then left out)."""
     hour_sums = (
         select(HourlyStat.hour, func.sum(HourlyStat.visits), func.sum(HourlyStat.page_views),
                func.sum(HourlyStat.bot_views))
         .where(HourlyStat.day.between(period.start, period.end))
         .group_by(HourlyStat.hour)
     )  # fmt: skip
-    imported = db.session.scalar(
-        select(func.count()).select_from(DailyStat)
-        .where(DailyStat.day.between(period.start, period.end), DailyStat.imported)
-    ) or 0  # fmt: skip
-    days = max(period.days - int(imported), 1)
+    days = db.session.scalar(
+        select(func.count(func.distinct(HourlyStat.day)))
+        .where(HourlyStat.day.between(period.start, period.end))
+    ) or 1  # fmt: skip
     sums = {int(h): Totals(int(v or 0), int(p or 0), int(b or 0))
             for h, v, p, b in db.session.execute(hour_sums)}  # fmt: skip
     return [Row(h, f"{h:02d}h", _mean(sums.get(h, Totals()), days)) for h in range(24)]

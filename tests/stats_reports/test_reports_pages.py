@@ -113,7 +113,8 @@ def test_overview_shows_today_beside_yesterday_and_the_last_30_days(app, editor_
 
 def test_days_page_takes_a_period_and_says_unknown_visitors(app, editor_client):
     add_history()
-    db.session.get(DailyStat, TODAY - timedelta(days=2)).imported = True
+    imported = db.session.get(DailyStat, TODAY - timedelta(days=2))
+    imported.imported, imported.visitors = True, 0  # a file without visitors
     db.session.commit()
     page = editor_client.get("/admin/stats/days?from=2024-06-09&to=2024-06-11")
     rows = table_rows(page.get_data(as_text=True), "days")

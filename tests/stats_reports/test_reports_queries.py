@@ -79,13 +79,17 @@ def test_months_and_years_add_up_the_days_across_month_and_year_ends(app):
 
 
 def test_days_of_a_period_fill_gaps_and_mark_imported_days(app):
-    add_days({date(2024, 5, 31): (10, 20, 1), date(2024, 6, 2): (30, 40, 2)},
-             imported={date(2024, 5, 31)})  # fmt: skip
-    rows = reports.day_rows(Period(date(2024, 5, 31), date(2024, 6, 2)))
-    assert [r.key for r in rows] == [date(2024, 5, 31), date(2024, 6, 1), date(2024, 6, 2)]
-    assert [r.totals.visits for r in rows] == [10, 0, 30]
+    add_days({date(2024, 5, 30): (1, 2, 0), date(2024, 5, 31): (10, 20, 1),
+              date(2024, 6, 2): (30, 40, 2)},
+             imported={date(2024, 5, 30), date(2024, 5, 31)})  # fmt: skip
+    rows = reports.day_rows(Period(date(2024, 5, 30), date(2024, 6, 2)))
+    assert [r.key for r in rows] == [date(2024, 5, d) for d in (30, 31)] + [
+        date(2024, 6, 1), date(2024, 6, 2)]  # fmt: skip
+    assert [r.totals.visits for r in rows] == [1, 10, 0, 30]
+    # An imported day without visitors (the old site's file had none) says "unknown".
     assert rows[0].totals.imported and rows[0].totals.visitors is None
-    assert rows[2].totals.visitors == 15
+    assert rows[1].totals.imported and rows[1].totals.visitors == 5
+    assert rows[3].totals.visitors == 15
 
 
 def test_hours_of_a_day_with_hourly_unique_visitors(app):
