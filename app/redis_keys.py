@@ -58,6 +58,7 @@ SUFFIXES = {
     "uvp": "uvp:",  # + local month "YYYY-MM" or year "YYYY": HyperLogLog of visitors
     "pv10": "pv10:",  # + ms // 10000: human page views in those ten seconds (TTL)
     "where": "where",  # hash visitor -> item ("kind:id") of their last page view, while online
+    "reading": "reading",  # sorted set item ("kind:id") -> visitors whose `where` it is
     "staff_channel": "staff:channel",  # pub/sub channel of the staff's live panel
     "staff_watch": "staff:watch",  # set (TTL) while some process serves a staff live panel
     "flush_id": ":id",  # flushing:<kind> + this: the id of the batch on its way

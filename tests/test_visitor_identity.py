@@ -299,7 +299,7 @@ def test_the_stream_heartbeat_keeps_a_counted_visitor_online(app, clock):
 PER_VISITOR = ("visit:", "seen:", "hlink:", "hits:")
 COUNTERS = ("total", "init", "day:", "hour:", "uv:", "pending:", "flushing:", "live:",
             "content:version", "online", "pub:",
-            "ua:", "bots:", "ref:", "geo:", "uvh:", "uvp:", "where")  # fmt: skip
+            "ua:", "bots:", "ref:", "geo:", "uvh:", "uvp:", "where", "reading")  # fmt: skip
 LEASES = ("lock:",)  # short-lived locks of periodic jobs, not counters
 WINDOWS = ("pv10:",)  # the live panel's page views of ten seconds: always short-lived
 

@@ -3,10 +3,20 @@ read right now ("đang đọc"), pushed over the same stream machinery on a chan
 
 The page view writes what the panel reads, in its one script call (app/stats/scripts.py):
 the online set (visitor -> last page view, ms), `where` (visitor -> the "kind:id" item of
-their last page view) and the `pv10:<ms // 10000>` counters of human page views. The panel
-reads them once per second across the deployment (the "live_panel" job, app/stats/jobs.py),
-only while some process serves a staff panel (`staff:watch`, kept by `keep_watch`), in one
-read-only script call whose cost is O(visitors online): never anything per page view.
+their last page view), `reading` (item -> how many online visitors' `where` it is, moved
+with `where` in the same call) and the `pv10:<ms // 10000>` counters of human page views.
+The panel reads them once per second across the deployment (the "live_panel" job,
+app/stats/jobs.py), only while some process serves a staff panel (`staff:watch`, kept by
+`keep_watch`), in one script call of O(log online + the top items) that also trims the
+visitors who left the window (each once), so the counts are exactly the window's. Never
+anything per visitor online, and a failed read is logged, never trips the page views'
+circuit breaker.
+
+`reading` cannot drift from `where`: every script that changes one changes the other. Only
+an upgrade (a previous release's processes wrote `where` alone) or a partial restore of
+Redis could make it differ; the job counts it again from `where` once a minute while at
+most REBUILD_ONLINE visitors are online. On a larger site such a difference is left to heal
+as those visitors leave (a count never goes below zero); it is not corrected at once.
 
 Page views "in the last minute" are the sum of the six ten-second buckets after the one the
 minute starts in, plus that oldest bucket's share of the minute (prorated): exact when the
@@ -31,6 +41,7 @@ from sqlalchemy import select
 from app import live_counters
 from app.extensions import db
 from app.redis_keys import lua
+from app.stats.scripts import READING
 
 log = logging.getLogger(__name__)
 
@@ -40,42 +51,48 @@ KEEPALIVE_MS = 15000  # an unchanged panel is published again after this long
 TITLES_SECONDS = 60.0  # titles and links are cached per process this long
 BUCKET_MS = 10000  # pv10: one counter per ten seconds
 MINUTE_BUCKETS = 6
+# `reading` is counted again from `where` at most this often, only while watched, and only
+# while at most REBUILD_ONLINE visitors are online (HGETALL of `where`: ~5 ms at 10,000).
+REBUILD_SECONDS = 60
+REBUILD_ONLINE = 10_000
 
 # ARGV: prefix, now ms, online window ms, top N, "1" to answer only while watched, newest
 # pv10 bucket (now ms // 10000).
 # Returns false when watching was required and nobody watches; else {online, {pv10 counts,
 # oldest first: the bucket before the minute's, then six}, {item, readers, ...} (the top N,
 # most readers first, then by name), distinct items being read, online visitors reading one}.
+# O(log n + N) plus the visitors who left the window since the last trim (each trimmed once:
+# here or by the refresh), never O(online): `reading` is kept by the page view's own call.
 READ_PANEL = lua(
-    r"""
+    READING
+    + r"""
 local p, now, window, top = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 if ARGV[5] == '1' and redis.call('EXISTS', p .. '@staff_watch@') == 0 then return false end
-local members = redis.call('ZRANGEBYSCORE', p .. '@online@', '(' .. (now - window), '+inf')
-local counts, order, readers = {}, {}, 0
-for i = 1, #members, 1000 do
-  local chunk = {}
-  for j = i, math.min(i + 999, #members) do chunk[#chunk + 1] = members[j] end
-  local items = redis.call('HMGET', p .. '@where@', unpack(chunk))
-  for _, item in ipairs(items) do
-    if item and item ~= '' then
-      readers = readers + 1
-      if counts[item] then
-        counts[item] = counts[item] + 1
-      else
-        counts[item] = 1
-        order[#order + 1] = item
-      end
-    end
-  end
+forget_gone(p, now - window)  -- so `reading` counts exactly the online window
+local key = p .. '@reading@'
+local online = redis.call('ZCOUNT', p .. '@online@', '(' .. (now - window), '+inf')
+-- The top N by readers, ties by name: all items above the N-th one's count, then the first
+-- names (ZRANGEBYSCORE orders equal scores by name) at that count.
+local above, ties = {}, {}
+local cut = redis.call('ZREVRANGE', key, top - 1, top - 1, 'WITHSCORES')
+if #cut == 0 then
+  above = redis.call('ZREVRANGE', key, 0, -1, 'WITHSCORES')
+else
+  above = redis.call('ZREVRANGEBYSCORE', key, '+inf', '(' .. cut[2], 'WITHSCORES')
+  ties = redis.call('ZRANGEBYSCORE', key, cut[2], cut[2], 'WITHSCORES', 'LIMIT', 0,
+                    top - #above / 2)
 end
-table.sort(order, function(a, b)
-  if counts[a] ~= counts[b] then return counts[a] > counts[b] end
-  return a < b
+local rows = {}
+for i = 1, #above, 2 do rows[#rows + 1] = {above[i], tonumber(above[i + 1])} end
+table.sort(rows, function(a, b)
+  if a[2] ~= b[2] then return a[2] > b[2] end
+  return a[1] < b[1]
 end)
+for i = 1, #ties, 2 do rows[#rows + 1] = {ties[i], tonumber(ties[i + 1])} end
 local reading = {}
-for i = 1, math.min(top, #order) do
-  reading[#reading + 1] = order[i]
-  reading[#reading + 1] = counts[order[i]]
+for i = 1, math.min(top, #rows) do
+  reading[#reading + 1] = rows[i][1]
+  reading[#reading + 1] = rows[i][2]
 end
 local newest = tonumber(ARGV[6])
 local keys = {}
@@ -84,8 +101,40 @@ for bucket = newest - @minute_buckets@, newest do
 end
 local views = redis.call('MGET', unpack(keys))
 for i = 1, #views do views[i] = tonumber(views[i] or '0') end
-return {#members, views, reading, #order, readers}
+return {online, views, reading, redis.call('ZCARD', key), redis.call('HLEN', p .. '@where@')}
 """.replace("@minute_buckets@", str(MINUTE_BUCKETS))
+)
+
+# ARGV: prefix, largest online set rebuilt. Counts `reading` again from `where` (all or
+# nothing) unless more than that many visitors are online; returns the items counted, or -1.
+# `reading` cannot drift from `where` (every script changes both), except across an upgrade
+# (processes of the previous release wrote `where` alone) or a Redis restored from a partial
+# copy: this heals it on any site small enough to count in a few ms.
+REBUILD_READING = lua(
+    r"""
+local p = ARGV[1]
+if redis.call('ZCARD', p .. '@online@') > tonumber(ARGV[2]) then return -1 end
+local key = p .. '@reading@'
+local counts, order = {}, {}
+local where = redis.call('HGETALL', p .. '@where@')
+for i = 2, #where, 2 do
+  local item = where[i]
+  if item ~= '' then
+    if not counts[item] then order[#order + 1] = item; counts[item] = 0 end
+    counts[item] = counts[item] + 1
+  end
+end
+redis.call('DEL', key)
+for i = 1, #order, 500 do
+  local args = {}
+  for j = i, math.min(i + 499, #order) do
+    args[#args + 1] = counts[order[j]]
+    args[#args + 1] = order[j]
+  end
+  redis.call('ZADD', key, unpack(args))
+end
+return #order
+"""
 )
 
 # ARGV: prefix, payload, its state (the panel without its time), keepalive ms.
@@ -110,6 +159,7 @@ class _Scripts:
         self.client = client
         self.read = client.register_script(READ_PANEL)
         self.publish = client.register_script(PUBLISH_PANEL)
+        self.rebuild = client.register_script(REBUILD_READING)
 
 
 _scripts: _Scripts | None = None
@@ -253,21 +303,33 @@ def keep_watch(service, hub) -> None:
 
 
 def watch(service) -> None:
-    """Some process serves a staff panel for the next WATCH_SECONDS: the job publishes."""
+    """Some process serves a staff panel for the next WATCH_SECONDS: the job publishes.
+    A failure is logged (the next tick tries again), never trips the page views' breaker."""
     store = service.store
-    store.client.set(store.keys.key("staff_watch"), "1", ex=WATCH_SECONDS)
+    try:
+        store.client.set(store.keys.key("staff_watch"), "1", ex=WATCH_SECONDS)
+    except (redis.RedisError, OSError) as exc:
+        log.warning("staff live panel watch not set: %s", exc)
 
 
 def publish(service) -> bool:
     """The deployment's "live_panel" job (each second): publish the panel if anyone watches
-    and it changed (or KEEPALIVE_MS went by). Whether it published."""
-    panel = read(service, only_watched=True)
-    if panel is None:
+    and it changed (or KEEPALIVE_MS went by). Whether it published. A failure is logged,
+    never taken as the page views' Redis being away (their breaker stays as it is)."""
+    try:
+        panel = read(service, only_watched=True)
+        if panel is None:
+            return False
+        store = service.store
+        scripts = _scripts_for(store.client)
+        published = scripts.publish(
+            args=[store.prefix, encode(panel), state_of(panel), KEEPALIVE_MS]
+        )
+        if store.try_lock("reading_rebuild", "live_panel", REBUILD_SECONDS * 1000):
+            scripts.rebuild(args=[store.prefix, REBUILD_ONLINE])
+    except (redis.RedisError, OSError) as exc:
+        log.warning("staff live panel not published: %s", exc)
         return False
-    store = service.store
-    published = _scripts_for(store.client).publish(
-        args=[store.prefix, encode(panel), state_of(panel), KEEPALIVE_MS]
-    )
     return bool(published)
 
 
@@ -292,8 +354,8 @@ def current_panel() -> dict | None:
         return None
     try:
         return read(service)
-    except (redis.RedisError, OSError) as exc:
-        service._trip(exc)
+    except (redis.RedisError, OSError) as exc:  # the page views' breaker is not the panel's
+        log.warning("staff live panel not read: %s", exc)
         return None
 
 

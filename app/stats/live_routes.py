@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from functools import partial
 
-import redis
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_login import current_user
 
@@ -21,6 +20,7 @@ from app.auth.policies import staff_required
 from app.extensions import db
 from app.stats import live_panel
 from app.stats.hub import VISITOR_SHARE, client_gone, encode_staff_frame
+from app.stats.routes import refused
 from app.stats.services import get_service
 
 bp = Blueprint("stats_live", __name__, url_prefix="/admin/stats/live")
@@ -35,15 +35,6 @@ REFUSALS = {
 }  # fmt: skip
 BUSY = (503, "10", "Máy chủ đang bận, số liệu vẫn được cập nhật định kỳ.")
 UNAVAILABLE = "Chưa đọc được số liệu trực tiếp (Redis không trả lời)."
-
-
-def _refused(reason: str) -> Response:
-    status, retry_after, message = REFUSALS.get(reason, BUSY)
-    response = jsonify(error=status, message=message)
-    response.status_code = status
-    response.headers["Retry-After"] = retry_after
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _unavailable() -> Response:
@@ -91,17 +82,16 @@ def stream():
     user = f"u:{current_user.id}"
     reason = staff.refusal(user)
     if reason:
-        return _refused(reason)
+        return refused(reason, REFUSALS, BUSY)
     runner.ensure_started()
     service = get_service()
+    # Noted before the first frame is built: a panel published meanwhile is sent after it,
+    # never taken as already seen.
+    version = staff.version
     panel = live_panel.current_panel()
     if panel is None:
         return _unavailable()
-    try:
-        live_panel.watch(service)  # the job publishes from its next run, not after a tick
-    except (redis.RedisError, OSError) as exc:
-        service._trip(exc)
-    version = staff.version
+    live_panel.watch(service)  # the job publishes from its next run, not after a tick
     first = encode_staff_frame(live_panel.encode(panel))
     heartbeat = float(current_app.config["STATS_STREAM_HEARTBEAT"])
     sock = request.environ.get("gunicorn.socket")

@@ -68,8 +68,12 @@ def stream_client() -> StreamClient:
     return StreamClient(member, visitor, address_key(address))
 
 
-def refused(reason: str) -> Response:
-    status, retry_after, message = REFUSALS.get(reason, BUSY)
+def refused(reason: str, refusals: dict | None = None, busy: tuple | None = None) -> Response:
+    """The JSON answer to a stream refused for `reason` (hub's ADDRESS_SHARE, ...): its
+    status, Retry-After and message from `refusals` (these streams' REFUSALS by default),
+    else `busy` (503)."""
+    table = REFUSALS if refusals is None else refusals
+    status, retry_after, message = table.get(reason, BUSY if busy is None else busy)
     response = jsonify(error=status, message=message)
     response.status_code = status
     response.headers["Retry-After"] = retry_after

@@ -8,11 +8,12 @@ evicts only keys that have a TTL. So every per-visitor key has one (visit:, seen
 and the hits: replay buckets) and is safe to lose under memory pressure (at worst a returning
 visitor counts again), while no counter key ever gets one (total, init, day:/hour:, uv:,
 uvh:, uvp:, ua:/bots:/ref:/geo:, pending:/flushing:/live:, content:version, online, where,
-pub:*): those must never be evicted.
+reading, pub:*): those must never be evicted.
 (A past day's day:/hour:/uv:/uvh: keys and its ua:/bots:/ref:/geo: hashes get a TTL from the
 checkpoint once SQL holds them, as do a past month's or year's uvp: keys; pv10: keys, ten
 seconds of page views for the staff's live panel, always have one; `where` has none but
-holds only members of the online set: the refresh that trims `online` trims it too.)
+holds only members of the online set: the refresh that trims `online` trims it too, and
+`reading`, `where` counted by item, with it.)
 
 Reports (issue 14) cost the page view no round trip: the same RECORD_HIT call keeps the raw
 user agent, referrer host and country of each new visit, the user agent of each bot page
@@ -28,8 +29,51 @@ from app.redis_keys import lua
 # referrers must not grow it without bound (past it, new values count under "" = "Khác").
 DAY_FIELDS = 5000
 
+# Shared by RECORD_HIT, SNAPSHOT and the live panel's read (app/stats/live_panel.py).
+READING = r"""
+-- Readers per item ("đang đọc"): `reading` (sorted set "kind:id" -> online visitors whose
+-- `where` is that item) changes only together with `where`, in the same script call, so it
+-- is always `where` counted by value and the live panel reads it in O(log n).
+local function unread(p, item)
+  local key = p .. '@reading@'
+  if tonumber(redis.call('ZINCRBY', key, -1, item)) <= 0 then redis.call('ZREM', key, item) end
+end
+
+-- Visitor `vid` now reads `item` ('' for a page without one): `where` and `reading`.
+local function now_reading(p, vid, item)
+  local where = p .. '@where@'
+  local old = redis.call('HGET', where, vid) or ''
+  if old == item then return end
+  if old ~= '' then unread(p, old) end
+  if item ~= '' then
+    redis.call('ZINCRBY', p .. '@reading@', 1, item)
+    redis.call('HSET', where, vid, item)
+  else
+    redis.call('HDEL', where, vid)
+  end
+end
+
+-- Visitors whose last page view is at or before `cutoff` (ms) leave the online set, `where`
+-- and the counts of `reading`. O(visitors leaving), in chunks: unpack() of a long list
+-- would overflow Lua's C stack.
+local function forget_gone(p, cutoff)
+  local gone = redis.call('ZRANGEBYSCORE', p .. '@online@', '-inf', cutoff)
+  for i = 1, #gone, 1000 do
+    local chunk = {unpack(gone, i, math.min(i + 999, #gone))}
+    local items = redis.call('HMGET', p .. '@where@', unpack(chunk))
+    for _, item in ipairs(items) do
+      if item and item ~= '' then unread(p, item) end
+    end
+    redis.call('HDEL', p .. '@where@', unpack(chunk))
+  end
+  redis.call('ZREMRANGEBYSCORE', p .. '@online@', '-inf', cutoff)
+end
+"""
+
 # Shared by the scripts below: current numbers, and the throttled publish.
-_COMMON = r"""
+_COMMON = (
+    READING
+    + r"""
 -- Counting the window is O(log n); the periodic refresh trims what fell out of it.
 local function snapshot(p, now, window, offset, day)
   return {
@@ -177,6 +221,7 @@ local function publish(p, now, interval, snap, updated, pairs)
   return 0
 end
 """.replace("@@DAY_FIELDS@@", str(DAY_FIELDS))
+)
 
 # ARGV: prefix, cookie id, fallback id, now ms, day, hour key, visit timeout s,
 #       online window ms, is bot, item ("kind:id" or ""), updated ISO, cookie is new,
@@ -267,11 +312,7 @@ else
     local tens = p .. '@pv10@' .. math.floor(now / 10000)
     if redis.call('INCR', tens) == 1 then redis.call('EXPIRE', tens, 120) end
     redis.call('ZADD', p .. '@online@', now, vid)
-    if ARGV[10] ~= '' then
-      redis.call('HSET', p .. '@where@', vid, ARGV[10])
-    else
-      redis.call('HDEL', p .. '@where@', vid)
-    end
+    now_reading(p, vid, ARGV[10])
   end
   if ARGV[10] ~= '' then
     local kind, id = string.match(ARGV[10], '^([^:]+):(.+)$')
@@ -319,11 +360,7 @@ if redis.call('EXISTS', p .. '@init@') == 0 then return {-1} end
 local now = tonumber(ARGV[2])
 local mode = ARGV[9]
 if mode == 'refresh' then
-  local gone = redis.call('ZRANGEBYSCORE', p .. '@online@', '-inf', now - tonumber(ARGV[3]))
-  for i = 1, #gone, 1000 do  -- unpack() of a long list would overflow Lua's C stack
-    redis.call('HDEL', p .. '@where@', unpack(gone, i, math.min(i + 999, #gone)))
-  end
-  redis.call('ZREMRANGEBYSCORE', p .. '@online@', '-inf', now - tonumber(ARGV[3]))
+  forget_gone(p, now - tonumber(ARGV[3]))
   redis.call('ZREMRANGEBYSCORE', p .. '@online_bots@', '-inf', now - tonumber(ARGV[3]))
 end
 local snap = snapshot(p, now, tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])

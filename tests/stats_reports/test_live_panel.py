@@ -162,6 +162,7 @@ def test_more_items_than_shown_are_counted(app, clock):
     for i in range(25):
         redis.zadd(keys.key("online"), {f"c:r{i}": now})
         redis.hset(keys.key("where"), f"c:r{i}", f"article:{1000 + i}")
+        redis.zincrby(keys.key("reading"), 1, f"article:{1000 + i}")  # as the page view does
     with app.app_context():
         shown = live_panel.read(get_service())
     assert len(shown["reading"]) == live_panel.TOP_ITEMS
@@ -451,3 +452,90 @@ def test_redis_away_the_page_still_answers_and_the_panel_says_so(app, editor_use
     assert "Chưa đọc được số liệu trực tiếp." in page.get_data(as_text=True)
     assert answer.status_code == 503 and "Redis" in answer.get_json()["message"]
     service.redis_back()
+
+
+# --- Cost and failures ---------------------------------------------------------------------
+
+
+def test_reading_the_panel_is_not_linear_in_the_online_set(app):
+    """100,000 visitors online: the read touches `reading`'s top and counts, never each
+    visitor (before: HMGET of every member, ~110 ms of Redis at 100k, every second)."""
+    redis = redis_store.client
+    keys = names(app)
+    now = int(T0 * 1000)
+    pipe = redis.pipeline(transaction=False)
+    for start in range(0, 100_000, 10_000):
+        batch = range(start, start + 10_000)
+        pipe.zadd(keys.key("online"), {f"c:v{i}": now for i in batch})
+        pipe.hset(keys.key("where"), mapping={f"c:v{i}": f"article:{i % 500}" for i in batch})
+    pipe.zadd(keys.key("reading"), {f"article:{i}": 200 + (i == 7) for i in range(500)})
+    pipe.execute()
+    with app.app_context():
+        service = get_service()
+        live_panel.read(service)  # script loaded, titles cached
+        redis.config_resetstat()
+        shown = live_panel.read(service)
+    stats = redis.info("commandstats")
+    assert shown["online"] == 100_000 and shown["readers"] == 100_000 and shown["items"] == 500
+    assert [r["item"] for r in shown["reading"][:3]] == ["article:7", "article:0", "article:1"]
+    assert not {"cmdstat_hmget", "cmdstat_hgetall", "cmdstat_hvals"} & stats.keys()
+    assert stats["cmdstat_evalsha"]["usec_per_call"] < 10_000  # µs; O(log n): ~0.1 ms
+
+
+def test_a_panel_that_cannot_be_read_never_trips_the_page_views_breaker(app, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("test: the panel's read timed out")
+
+    monkeypatch.setattr(live_panel, "read", broken)
+    with app.app_context():
+        service = get_service()
+        live_panel.watch(service)
+        assert live_panel.publish(service) is False  # the job: logged
+        assert live_panel.current_panel() is None  # a page: "unavailable"
+        assert service.redis_available()
+
+
+def test_readers_counts_that_drifted_are_counted_again_on_a_small_site(app, monkeypatch):
+    redis = redis_store.client
+    keys = names(app)
+    now = int(T0 * 1000)
+    for i in range(4):  # written by a previous release: `where` without `reading`
+        redis.zadd(keys.key("online"), {f"c:r{i}": now})
+        redis.hset(keys.key("where"), f"c:r{i}", f"article:{1 + i % 2}")
+    redis.zadd(keys.key("reading"), {"article:9": 3})  # and a stale count
+    with app.app_context():
+        service = get_service()
+        live_panel.watch(service)
+        monkeypatch.setattr(live_panel, "REBUILD_ONLINE", 3)  # too many online: left alone
+        live_panel.publish(service)
+        assert redis.zrange(keys.key("reading"), 0, -1) == ["article:9"]
+
+        monkeypatch.setattr(live_panel, "REBUILD_ONLINE", 10_000)
+        redis.delete(keys.key("lock", "reading_rebuild"))  # a minute later
+        live_panel.publish(service)
+        assert redis.zrange(keys.key("reading"), 0, -1, withscores=True) == [
+            ("article:1", 2.0),
+            ("article:2", 2.0),
+        ]
+        assert [(r["item"], r["readers"]) for r in live_panel.read(service)["reading"]] == [
+            ("article:1", 2),
+            ("article:2", 2),
+        ]
+
+
+def test_a_panel_published_while_the_stream_opens_follows_its_first_frame(
+    app, editor_user, streams, monkeypatch
+):
+    staff = staff_topic(app)
+    current = live_panel.current_panel
+
+    def published_meanwhile():
+        panel = current()
+        newer = dict(panel, online=42)
+        staff.broadcast(live_panel.encode(newer))  # lands while the first frame is built
+        return panel
+
+    monkeypatch.setattr(live_panel, "current_panel", published_meanwhile)
+    stream = streams.open(logged_in_client(app, editor_user))
+    assert frames(stream.first)[0]["online"] == 0
+    assert read_until(stream, lambda f: f["online"] == 42, 3) is not None
