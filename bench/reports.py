@@ -1,16 +1,20 @@
 """How fast the statistics report pages answer on a year of history.
 
-    .venv/bin/python bench/reports.py [--days 366] [--values 30] [--articles 500]
-                                      [--runs 20] [--database-url postgresql://...]
+    .venv/bin/python bench/reports.py [--days 366] [--values 30] [--spam 0]
+                                      [--articles 500] [--runs 20]
+                                      [--database-url postgresql://...]
 
 Builds a scratch migrated database (SQLite in a temporary folder unless --database-url
 names an empty PostgreSQL database, whose tables it empties first), fills it with `--days`
 days of daily rows and 24 hourly rows a day, month and year unique visitors, breakdowns
-(`--values` values x 7 dimensions x each day) and item views per day (`--articles`
-articles, ~60 % of them read each day; documents and downloads too), logs in an editor and
-times each report page through the test client (the whole Flask stack: login check, queries,
-templates; no network). Prints a Markdown table: median and p95 of `--runs` requests per page,
-and whether each is within the 300 ms target.
+(`--values` values x 7 dimensions x each day; referrer hosts as a real site has them: a
+third of them the same hosts every day with most of the visits, the rest hosts seen on that
+day only; `--spam N` adds N more distinct hosts a day with one or two visits each, as a
+referrer-spam campaign fills the day's hash up to its 5,000 cap) and item views per day
+(`--articles` articles, ~60 % of them read each day; documents and downloads too), logs in
+an editor and times each report page through the test client (the whole Flask stack: login
+check, queries, templates; no network). Prints a Markdown table: median and p95 of `--runs`
+requests per page, and whether each is within the 300 ms target.
 """
 
 from __future__ import annotations
@@ -75,7 +79,18 @@ def values_of(dimension: str, count: int) -> list[str]:
     return ([*known, *extra])[: count - 1] + [""]
 
 
-def fill(days: int, values: int, articles: int, today) -> dict[str, int]:
+def referrers_of(day, values: int, spam: int, rng: random.Random) -> list[tuple[str, int]]:
+    """(host, visits) of a day: `values // 3` regular hosts (biggest counts, same every day),
+    the others seen on this day only, then `spam` made-up hosts with 1 or 2 visits."""
+    regular = max(values // 3, 1)
+    rows = [(f"site-{n}.example.vn", rng.randint(50, 400) // (n + 1) + 1) for n in range(regular)]
+    rows += [(f"d{day:%y%m%d}-{n}.example.com", rng.randint(1, 20))
+             for n in range(max(values - regular - 1, 0))]  # fmt: skip
+    rows += [(f"spam-{day:%y%m%d}-{n}.example.net", rng.randint(1, 2)) for n in range(spam)]
+    return [*rows, ("", rng.randint(1, 200))]
+
+
+def fill(days: int, values: int, spam: int, articles: int, today) -> dict[str, int]:
     rng = random.Random(14)
     first = today - timedelta(days=days - 1)
     day_list = [first + timedelta(days=n) for n in range(days)]
@@ -89,9 +104,12 @@ def fill(days: int, values: int, articles: int, today) -> dict[str, int]:
             hourly.append({"day": day, "hour": hour, "visits": share, "page_views": share * 3,
                            "bot_views": share // 2, "visitors": share - 2})  # fmt: skip
         for dimension in reports.DIMENSIONS:
-            for value in values_of(dimension, values):
-                breakdown.append({"day": day, "dimension": dimension, "value": value,
-                                  "count": rng.randint(1, 200)})  # fmt: skip
+            if dimension == "referrer":
+                pairs = referrers_of(day, values, spam, rng)
+            else:
+                pairs = [(value, rng.randint(1, 200)) for value in values_of(dimension, values)]
+            breakdown.extend({"day": day, "dimension": dimension, "value": value, "count": n}
+                             for value, n in pairs)  # fmt: skip
     db.session.execute(insert(DailyStat), daily)
     db.session.execute(insert(HourlyStat), hourly)
     for start in range(0, len(breakdown), 20000):
@@ -142,6 +160,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=366)
     parser.add_argument("--values", type=int, default=30)
+    parser.add_argument(
+        "--spam", type=int, default=0, help="extra distinct referrer hosts a day (referrer spam)"
+    )
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--database-url", default="")
@@ -159,7 +180,7 @@ def main() -> int:
                 db.session.execute(table.delete())
             db.session.commit()
         started = time.perf_counter()
-        counts = fill(args.days, args.values, args.articles, reports.local_today())
+        counts = fill(args.days, args.values, args.spam, args.articles, reports.local_today())
         filled = time.perf_counter() - started
         create_user("bench", "bench-password-123", role=Role.EDITOR, display_name="Bench")
         from app.settings.operations import save_settings

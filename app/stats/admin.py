@@ -7,6 +7,7 @@ downloads one table (app/stats/csv_export.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,7 +32,10 @@ PAGES = (  # endpoint, menu label
 SQL_NOTE = ("Số liệu lấy từ cơ sở dữ liệu, được cập nhật từ bộ đếm khoảng 30 giây một lần, "
             "nên số của hôm nay có thể chậm hơn bảng trực tiếp.")  # fmt: skip
 PERIOD_ARGS = ("from", "to", "days")
-TABLE_LIMIT = 100  # rows of a breakdown shown; the rest is added to "Khác" (CSV has all)
+TABLE_LIMIT = 100  # rows of a breakdown shown; the rest is added to "Khác"
+# A breakdown's CSV lists the reports.CSV_LIMIT (10,000) biggest values; its "Khác" row holds
+# the rest (said on the page): a year of referrer spam stays a bounded download.
+CSV_LIMIT = reports.CSV_LIMIT
 
 
 @dataclass
@@ -75,11 +79,18 @@ class Table:
     rows: list[list[object]]
     chart: Chart | None = None
     note: str = ""
-    csv_rows: list[list[object]] | None = None  # when the CSV has more than the page
 
     def csv(self) -> list[list[object]]:
-        rows = self.csv_rows if self.csv_rows is not None else self.rows
-        return [[c[0] if isinstance(c, tuple) else c for c in row] for row in rows]
+        return [[c[0] if isinstance(c, tuple) else c for c in row] for row in self.rows]
+
+
+# A page's tables, by name, built only when wanted: a CSV download builds its own table only.
+# Each builder takes `for_csv` (a breakdown's CSV has more rows than its page).
+Tables = dict[str, Callable[[bool], Table]]
+
+
+def _always(make: Callable[[], Table]) -> Callable[[bool], Table]:
+    return lambda for_csv: make()
 
 
 def _plain(value) -> str:
@@ -97,20 +108,21 @@ def _period(default_days: int) -> reports.Period:
         abort(400, description=str(exc))
 
 
-def _respond(template: str, page: str, tables: list[Table], **context):
+def _respond(template: str, page: str, builders: Tables, **context):
     """The page, or one of its tables as CSV (`?format=csv&table=<name>`)."""
     fmt = request.args.get("format")
     if fmt is not None:
         if fmt != "csv":
             abort(404)
-        wanted = request.args.get("table", "")
-        table = next((t for t in tables if t.name == wanted), None)
-        if table is None:
+        build = builders.get(request.args.get("table", ""))
+        if build is None:
             abort(404)
+        table = build(True)
         period = context.get("period")
         suffix = f"-{period.start}-{period.end}" if period is not None else ""
         header = [label for label, _ in table.columns]
         return csv_response(f"thong-ke-{page}-{table.name}{suffix}", header, table.csv())
+    tables = [build(False) for build in builders.values()]
     # Only the period's own fields: any other key would reach url_for (`_external`...).
     args = {k: v for k, v in request.args.items() if k in PERIOD_ARGS}
     csv_urls = {t.name: url_for(request.endpoint, **args, format="csv", table=t.name)
@@ -150,22 +162,27 @@ def _day_table(period: reports.Period) -> Table:
         {"label": "Khách (không trùng lặp)", "data": [r.totals.visitors for r in days]},
         {"label": "Lượt xem của bot", "data": [r.totals.bot_views for r in days]},
     ])  # fmt: skip
-    note = ("Ngày nhập từ trang cũ: có lượt truy cập và lượt xem trang, không có số khách "
-            "(—); không cộng vào tổng lượt truy cập.")  # fmt: skip
+    note = ("Ngày nhập từ trang cũ: có lượt truy cập và lượt xem trang; số khách chỉ khi tệp "
+            "nhập có cột đó (— khi không có); không cộng vào tổng lượt truy cập.")  # fmt: skip
     return Table("days", f"Theo ngày, {period.label()}",
                  [("Ngày", "date"), ("Lượt truy cập", "int"), ("Lượt xem trang", "int"),
                   ("Khách", "int"), ("Lượt xem của bot", "int"), ("Nhập từ trang cũ", "bool")],
                  rows, chart, note)  # fmt: skip
 
 
-def _comparison_table(period: reports.Period) -> Table:
-    before = period.previous()
-    rows = [[c.label, c.current, c.previous, c.percent] for c in reports.comparison(period)]
-    return Table("comparison", f"So sánh {period.label()} với {before.label()}",
+def _comparison_table(period: reports.Period, today: date) -> Table:
+    current, before = reports.compared_periods(period, today)
+    rows = [[c.label, c.current, c.previous, c.percent]
+            for c in reports.comparison(period, today)]  # fmt: skip
+    note = "Kỳ trước có cùng số ngày, ngay trước kỳ này. "
+    if current.end < period.end:
+        note += "Hôm nay chưa hết ngày nên không tính: chỉ so sánh các ngày trọn vẹn. "
+    elif current.end >= today:
+        note += "Hôm nay chưa hết ngày: số của hôm nay chỉ tính đến lúc này. "
+    return Table("comparison", f"So sánh {current.label()} với {before.label()}",
                  [("Chỉ số", "text"), ("Kỳ này", "int"), ("Kỳ trước", "int"),
                   ("Thay đổi (%)", "change")], rows,
-                 note="Kỳ trước có cùng số ngày, ngay trước kỳ này. "
-                      "Thay đổi để trống (—) khi kỳ trước bằng 0.")  # fmt: skip
+                 note=note + "Thay đổi để trống (—) khi kỳ trước bằng 0.")  # fmt: skip
 
 
 def _totals_rows(rows: list[reports.Row]) -> list[list[object]]:
@@ -190,7 +207,9 @@ def _totals_chart(kind: str, x_title: str, rows: list[reports.Row]) -> Chart:
 def overview():
     today = _today()
     period = reports.last_days(30, today)
-    tables = [_hour_table(today), _day_table(period), _comparison_table(period)]
+    tables = {"hours": _always(lambda: _hour_table(today)),
+              "days": _always(lambda: _day_table(period)),
+              "comparison": _always(lambda: _comparison_table(period, today))}  # fmt: skip
     return _respond("stats/admin/overview.html", "tong-quan", tables, today=today)
 
 
@@ -198,7 +217,8 @@ def overview():
 @staff_required
 def days():
     period = _period(30)
-    tables = [_day_table(period), _comparison_table(period)]
+    tables = {"days": _always(lambda: _day_table(period)),
+              "comparison": _always(lambda: _comparison_table(period, _today()))}  # fmt: skip
     return _respond("stats/admin/report.html", "ngay", tables, period=period,
                     title="Thống kê theo ngày", with_period=True)  # fmt: skip
 
@@ -207,24 +227,34 @@ def days():
 @staff_required
 def months():
     period = _period(365)
-    rows = reports.month_rows(period.start, period.end)
-    table = Table("months", f"Theo tháng, {period.label()}", [("Tháng", "text"), *TOTALS_COLUMNS],
-                  _totals_rows(rows), _totals_chart("bar", "Tháng", rows),
-                  note="Khách không trùng lặp của tháng được đếm riêng cho cả tháng "
-                       "(— khi chưa có).")  # fmt: skip
-    return _respond("stats/admin/report.html", "thang", [table], period=period,
+
+    def table() -> Table:
+        rows = reports.month_rows(period.start, period.end, _today())
+        return Table("months", f"Theo tháng, {period.label()}",
+                     [("Tháng", "text"), *TOTALS_COLUMNS], _totals_rows(rows),
+                     _totals_chart("bar", "Tháng", rows),
+                     note="Tháng đầu tính từ ngày 1 của tháng. Khách không trùng lặp của tháng "
+                          "được đếm riêng cho cả tháng (— khi chưa có); tháng cuối bị cắt giữa "
+                          "chừng (kỳ kết thúc trước cuối tháng, trước hôm nay) hiện —, vì số "
+                          "khách của cả tháng không so được với lượt truy cập của vài "
+                          "ngày.")  # fmt: skip
+
+    return _respond("stats/admin/report.html", "thang", {"months": _always(table)}, period=period,
                     title="Thống kê theo tháng", with_period=True)  # fmt: skip
 
 
 @bp.get("/years")
 @staff_required
 def years():
-    rows = reports.year_rows(_today())
-    table = Table("years", "Theo năm", [("Năm", "text"), *TOTALS_COLUMNS], _totals_rows(rows),
-                  _totals_chart("bar", "Năm", rows),
-                  note="Khách không trùng lặp của năm được đếm riêng cho cả năm "
-                       "(— khi chưa có).")  # fmt: skip
-    return _respond("stats/admin/report.html", "nam", [table], title="Thống kê theo năm")
+    def table() -> Table:
+        rows = reports.year_rows(_today())
+        return Table("years", "Theo năm", [("Năm", "text"), *TOTALS_COLUMNS],
+                     _totals_rows(rows), _totals_chart("bar", "Năm", rows),
+                     note="Khách không trùng lặp của năm được đếm riêng cho cả năm "
+                          "(— khi chưa có).")  # fmt: skip
+
+    return _respond("stats/admin/report.html", "nam", {"years": _always(table)},
+                    title="Thống kê theo năm")  # fmt: skip
 
 
 def _profile_table(name: str, caption: str, x_title: str, rows: list[reports.Row]) -> Table:
@@ -242,12 +272,14 @@ def _profile_table(name: str, caption: str, x_title: str, rows: list[reports.Row
 @staff_required
 def profiles():
     period = _period(90)
-    tables = [
-        _profile_table("weekdays", f"Trung bình mỗi ngày theo thứ trong tuần, {period.label()}",
-                       "Thứ", reports.weekday_profile(period)),
-        _profile_table("hours", f"Trung bình mỗi ngày theo giờ, {period.label()}", "Giờ",
-                       reports.hour_profile(period)),
-    ]  # fmt: skip
+    tables = {
+        "weekdays": _always(lambda: _profile_table(
+            "weekdays", f"Trung bình mỗi ngày theo thứ trong tuần, {period.label()}", "Thứ",
+            reports.weekday_profile(period))),
+        "hours": _always(lambda: _profile_table(
+            "hours", f"Trung bình mỗi ngày theo giờ, {period.label()}", "Giờ",
+            reports.hour_profile(period))),
+    }  # fmt: skip
     note = (
         "Số trung bình: tổng của kỳ chia cho số ngày (theo thứ: số ngày của thứ đó trong "
         "kỳ; theo giờ: số ngày có số liệu theo giờ, không tính ngày nhập từ trang cũ)."
@@ -256,9 +288,8 @@ def profiles():
                     title="Thống kê theo thứ và giờ", with_period=True, intro=note)  # fmt: skip
 
 
-def _breakdown_table(dimension: str, period: reports.Period) -> Table:
-    shares = reports.breakdown(dimension, period)
-    shown = reports.limit_shares(shares, TABLE_LIMIT)
+def _breakdown_table(dimension: str, period: reports.Period, for_csv: bool) -> Table:
+    shown = reports.breakdown(dimension, period, CSV_LIMIT if for_csv else TABLE_LIMIT)
     measure = "Lượt xem trang" if dimension == "bot" else "Lượt truy cập"
     top = shown[:10]
     series = [{"label": measure, "data": [s.count for s in top]}]
@@ -266,8 +297,8 @@ def _breakdown_table(dimension: str, period: reports.Period) -> Table:
                   horizontal=True)  # fmt: skip
     return Table(dimension, f"{reports.DIMENSIONS[dimension]}, {period.label()}",
                  [(reports.DIMENSIONS[dimension], "text"), (measure, "int"), ("Tỷ lệ", "pct")],
-                 [[s.label, s.count, s.percent] for s in shown], chart if top else None,
-                 csv_rows=[[s.label, s.count, s.percent] for s in shares])  # fmt: skip
+                 [[s.label, s.count, s.percent] for s in shown],
+                 chart if top and not for_csv else None)  # fmt: skip
 
 
 @bp.get("/breakdowns")
@@ -275,10 +306,13 @@ def _breakdown_table(dimension: str, period: reports.Period) -> Table:
 def breakdowns():
     period = _period(30)
     dimensions = [d for d in reports.DIMENSIONS if d != "country" or reports.has_breakdown(d)]
-    tables = [_breakdown_table(d, period) for d in dimensions]
+    tables = {d: (lambda for_csv, d=d: _breakdown_table(d, period, for_csv)) for d in dimensions}
     note = (
-        f"Mỗi bảng hiện {TABLE_LIMIT} giá trị nhiều nhất, phần còn lại cộng vào “Khác” "
-        "(tệp CSV có đủ). Lượt truy cập của người đọc; bot tính theo lượt xem trang."
+        f"Mỗi bảng hiện {TABLE_LIMIT} giá trị nhiều nhất, phần còn lại cộng vào “Khác”; tệp "
+        f"CSV liệt kê tối đa {CSV_LIMIT:,} giá trị, phần còn lại ở dòng “Khác”. ".replace(",", ".")
+        + "Trang giới thiệu: không tính trang của chính cổng và các tên miền bị chặn; giá trị "
+        "không phải tên miền hay địa chỉ IP được tính vào “Khác”. "
+        "Lượt truy cập của người đọc; bot tính theo lượt xem trang."
     )
     return _respond("stats/admin/report.html", "phan-loai", tables, period=period,
                     title="Trình duyệt, hệ điều hành, nguồn truy cập", with_period=True,
@@ -289,13 +323,15 @@ def breakdowns():
 @staff_required
 def top():
     period = _period(30)
-    tables = []
-    for kind in reports.item_kinds():
+
+    def table(kind: str) -> Table:
         name, measure, title = reports.item_kind(kind)
         items = reports.top_items(kind, period, limit=50)
         rows = [[i + 1, (item.title, item.url), item.count] for i, item in enumerate(items)]
         columns = [("Hạng", "int"), (name, "link"), (measure, "int")]
-        tables.append(Table(kind, f"{title}, {period.label()}", columns, rows))
+        return Table(kind, f"{title}, {period.label()}", columns, rows)
+
+    tables = {k: (lambda for_csv, k=k: table(k)) for k in reports.item_kinds()}
     return _respond("stats/admin/report.html", "xem-nhieu", tables, period=period,
                     title="Bài viết và văn bản xem nhiều", with_period=True)  # fmt: skip
 

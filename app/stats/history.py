@@ -23,9 +23,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import (
@@ -52,6 +51,7 @@ from app.dates import utcnow
 from app.extensions import db
 from app.form_base import PortalForm
 from app.offload import offload
+from app.stats.item_views import local_today
 from app.stats.models import DailyStat
 
 bp = Blueprint("stats_history", __name__, url_prefix="/admin/stats/import")
@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_VALUE = 10**9 - 1
+# A longer cell is refused before int(): beyond 4,300 digits int() raises ValueError.
+MAX_DIGITS = 12
 MAX_ERRORS = 20  # errors listed; the rest only counted
 FIRST_YEAR = 1990
 ROWS_PER_STATEMENT = 500  # far below SQLite's bound-parameter limit
@@ -183,6 +185,10 @@ def _day(raw: str, today: date) -> tuple[date | None, str]:
         return None, f"ngày {value:%d/%m/%Y} trước năm {FIRST_YEAR}"
     if value > today:
         return None, f"ngày {value:%d/%m/%Y} chưa đến"
+    if value == today:
+        # Today is being counted: an imported row would stand for today's numbers until a
+        # checkpoint replaced it.
+        return None, f"ngày {value:%d/%m/%Y} là hôm nay: chỉ nhập được những ngày đã qua"
     return value, ""
 
 
@@ -279,7 +285,7 @@ def _row(cells, columns: dict[str, int], line: int, today: date, parsed: Parsed)
             values[column], problem = 0, ""
         elif not raw:
             values[column], problem = None, f"thiếu {LABELS[column]}"
-        elif not _DIGITS.match(raw) or int(raw) > MAX_VALUE:
+        elif len(raw) > MAX_DIGITS or not _DIGITS.match(raw) or int(raw) > MAX_VALUE:
             values[column] = None
             problem = (f"{LABELS[column]} “{_shown(raw)}” phải là số nguyên từ 0 đến "
                        f"{MAX_VALUE:,}".replace(",", "."))  # fmt: skip
@@ -325,7 +331,9 @@ def import_history(rows: Iterable[HistoryRow], *, by=None, dry_run: bool = False
         else:
             result.added += 1
         todo.append(row)
-    if dry_run:
+    if dry_run or not todo:
+        if not dry_run:
+            _audit(result, days, by)
         return result
     stamp = utcnow()
     stmt = _insert(table)
@@ -345,18 +353,38 @@ def import_history(rows: Iterable[HistoryRow], *, by=None, dry_run: bool = False
              "updated_at": stamp, "imported": True}
             for row in todo[start : start + ROWS_PER_STATEMENT]
         ])  # fmt: skip
-    detail = f"thêm {result.added}, thay {result.replaced}, bỏ qua {len(result.skipped)} ngày"
-    if rows:
-        detail += f" ({days[0]:%d/%m/%Y}–{days[-1]:%d/%m/%Y})"
-    audit("stats.history_import", None, detail, by=by, commit=False, object_type="stats_daily")
-    db.session.commit()
-    log.info("statistics history imported: %s", detail)
+    # What was actually written: a checkpoint may have counted one of the days since it was
+    # read above (the upsert then left it alone). Read back in the same transaction.
+    after = dict(
+        db.session.execute(
+            select(table.c.day, table.c.imported).where(table.c.day.between(days[0], days[-1]))
+        ).all()
+    )
+    result.added = result.replaced = 0
+    for row in todo:
+        if not after.get(row.day):
+            result.skipped.append(row.day)
+        elif row.day in existing:
+            result.replaced += 1
+        else:
+            result.added += 1
+    result.skipped.sort()
+    _audit(result, days, by)
     return result
 
 
+def _audit(result: ImportResult, days: list[date], by) -> None:
+    detail = f"thêm {result.added}, thay {result.replaced}, bỏ qua {len(result.skipped)} ngày"
+    detail += f" ({days[0]:%d/%m/%Y}–{days[-1]:%d/%m/%Y})"
+    audit("stats.history_import", None, detail, by=by, commit=False, object_type="stats_daily")
+    db.session.commit()
+    log.info("statistics history imported: %s", detail)
+
+
 def site_today(app: Flask) -> date:
-    """Today in the site's time zone (a day after it cannot be history)."""
-    return datetime.now(ZoneInfo(app.config["SITE_TIMEZONE"])).date()
+    """Today on the statistics' clock, in the site's zone (today and the days after it
+    cannot be history). Called within the app's context (a request or the command)."""
+    return local_today()
 
 
 # --- the admin page -----------------------------------------------------------------------------

@@ -5,22 +5,34 @@ Owner: reports engineer (issue 14). Tables with bars, as NukeViet's statistics m
 them: by hour (today), by day (this month), by month (this year), by year, browsers,
 operating systems, countries (only when counted), referrer hosts and bots (this month).
 Nothing staff-only: no live panel, no item titles.
+
+A reader's page like the others: counted as a page view and kept in the page cache
+(@cached_page), so a flood of anonymous requests costs what the home page costs. The headline
+("Tổng lượt truy cập", "Hôm nay") is the live snapshot the sidebar shows, filled for every
+response; the tables are SQL's (checkpointed about every 30 seconds), built at most once a
+minute per process (TABLES_SECONDS) for the requests the page cache does not answer.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
+from app.page_cache import cached_page
+from app.page_view import PageView
 from app.settings import store
-from app.stats import reports
-from app.stats.services import visits_ever
+from app.stats import count_page_view, reports
+from app.stats.services import get_service
 
 bp = Blueprint("stats_public", __name__)
 
 PUBLIC_LIMIT = 20  # rows of a breakdown; the rest goes to "Khác"
+TABLES_SECONDS = 60  # the tables are rebuilt at most this often per process
+_tables_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -53,16 +65,11 @@ def _enabled() -> bool:
     return bool(store.get("stats_public_page"))
 
 
-def _month_end(day: date) -> date:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
-
-
 def tables(today: date) -> list[BarTable]:
     month = reports.Period(today.replace(day=1), today)
     hours = reports.hours_of(today)
-    days = reports.day_rows(reports.Period(today.replace(day=1), _month_end(today)))
-    months = reports.month_rows(today.replace(month=1, day=1), today)
+    days = reports.day_rows(reports.Period(today.replace(day=1), reports.month_end(today)))
+    months = reports.month_rows(today.replace(month=1, day=1), today, today)
     years = reports.year_rows(today)
     out = [
         BarTable("hours", f"Theo giờ, hôm nay {today:%d/%m/%Y}", "Giờ", "Lượt truy cập",
@@ -86,6 +93,24 @@ def tables(today: date) -> list[BarTable]:
     return out
 
 
+def cached_tables(today: date) -> list[BarTable]:
+    """tables(today), kept per application and process for TABLES_SECONDS (the SQL behind
+    them changes only at each checkpoint or derive)."""
+    cache = current_app.extensions.setdefault("stats_public_tables", {})
+    now = time.monotonic()
+    entry = cache.get(today)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    with _tables_lock:  # one build at a time; the others wait for it, then reuse it
+        entry = cache.get(today)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
+        built = tables(today)
+        cache.clear()  # only today's
+        cache[today] = (time.monotonic() + TABLES_SECONDS, built)
+        return built
+
+
 @bp.get("/thong-ke")
 def page_without_slash():
     if not _enabled():
@@ -94,11 +119,11 @@ def page_without_slash():
 
 
 @bp.get("/thong-ke/")
-def page():
+@cached_page
+def page(page_view: PageView):
     if not _enabled():
         abort(404)
-    today = reports.local_today()
-    total = visits_ever() + int(current_app.config["STATS_TOTAL_OFFSET"])
-    today_visits = reports.period_totals(reports.Period(today, today)).visits
-    return render_template("stats/public.html", tables=tables(today), total=total,
-                           today_visits=today_visits)  # fmt: skip
+    count_page_view(page_view)
+    snapshot = get_service().current(page_view)  # the sidebar's numbers, live
+    return render_template("stats/public.html", page_view=page_view, snapshot=snapshot,
+                           tables=cached_tables(reports.local_today()))  # fmt: skip

@@ -11,12 +11,13 @@ stats_hourly.visitors, a month or a year stats_periods; None ("—") where nothi
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, or_, select
 
 from app.extensions import db
 from app.live_counters import counters, report_items
@@ -108,7 +109,11 @@ def parse_period(args, today: date, default_days: int = 30) -> Period:
             raise PeriodError(f"Khoảng thời gian dài nhất là {MAX_PERIOD_DAYS} ngày.")
         return period
     days = args.get("days") or str(default_days)
-    if not days.isdigit() or int(days) not in (*PRESET_DAYS, default_days):
+    # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
+    if not (days.isascii() and days.isdigit() and len(days) <= 4) or int(days) not in (
+        *PRESET_DAYS,
+        default_days,
+    ):
         raise PeriodError("Số ngày phải là 30, 90 hoặc 365.")
     return last_days(int(days), today)
 
@@ -181,8 +186,18 @@ def _period_visitors(keys: Iterable[str]) -> dict[str, int]:
     return dict(db.session.execute(query).all())
 
 
-def month_rows(first: date, last: date) -> list[Row]:
-    """Each month from `first`'s to `last`'s, oldest first (visitors from stats_periods)."""
+def month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def month_rows(first: date, last: date, today: date | None = None) -> list[Row]:
+    """Each month from `first`'s to `last`'s, oldest first (visitors from stats_periods).
+
+    The first month counts from its first day; the last stops at `last`. Its unique
+    visitors (kept for the whole month) are shown only when `last` is the month's last day,
+    or `today` or later (the month so far: both numbers cover the same days); else None
+    ("—"), since they would cover days the visits leave out."""
     year, month = extract("year", DailyStat.day), extract("month", DailyStat.day)
     query = (
         select(year, month, func.sum(DailyStat.visits), func.sum(DailyStat.page_views),
@@ -197,11 +212,13 @@ def month_rows(first: date, last: date) -> list[Row]:
         keys.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     visitors = _period_visitors(f"{y:04d}-{m:02d}" for y, m in keys)
+    last_whole = last == month_end(last) or (today is not None and last >= today)
     rows = []
     for y, m in keys:
         v, p, b = sums.get((y, m), (0, 0, 0))
         key = f"{y:04d}-{m:02d}"
-        totals = Totals(int(v or 0), int(p or 0), int(b or 0), visitors.get(key))
+        cut = (y, m) == (last.year, last.month) and not last_whole
+        totals = Totals(int(v or 0), int(p or 0), int(b or 0), None if cut else visitors.get(key))
         rows.append(Row(key, f"{m:02d}/{y}", totals))
     return rows
 
@@ -278,9 +295,21 @@ class Change:
         return round((self.current - self.previous) * 100 / self.previous, 1)
 
 
-def comparison(period: Period) -> list[Change]:
-    """Visits, page views and bot views of the period beside the previous one."""
-    now, before = period_totals(period), period_totals(period.previous())
+def compared_periods(period: Period, today: date) -> tuple[Period, Period]:
+    """(this period, the previous one) as the comparison takes them: whole days only. A
+    period that reaches today stops yesterday (today is not over, and the previous period
+    has only whole days), unless it is today alone (then today so far beside yesterday)."""
+    yesterday = today - timedelta(days=1)
+    if period.end >= today and period.start <= yesterday:
+        period = Period(period.start, yesterday)
+    return period, period.previous()
+
+
+def comparison(period: Period, today: date) -> list[Change]:
+    """Visits, page views and bot views of the period beside the previous one (whole days:
+    see compared_periods)."""
+    period, previous = compared_periods(period, today)
+    now, before = period_totals(period), period_totals(previous)
     return [
         Change("Lượt truy cập", now.visits, before.visits),
         Change("Lượt xem trang", now.page_views, before.page_views),
@@ -304,35 +333,74 @@ def value_label(dimension: str, value: str) -> str:
     return value
 
 
-def breakdown(dimension: str, period: Period, limit: int | None = None) -> list[Share]:
-    """Counts of each value of a dimension over the period, biggest first ("" = "Khác").
-    Referrer hosts are filtered again: one blocklisted since disappears from the past."""
+CSV_LIMIT = 10_000  # values a breakdown's CSV lists; the rest is added to "Khác"
+RANK_MARGIN = 50  # values fetched beyond the limit, for those dropped after the query
+
+
+def shown_referrer(value: str) -> str:
+    """A referrer value as the reports show it: a domain name or an IP address, else ""
+    ("Khác": text a visitor put in a Referer, spaces and all, is never published)."""
+    if value == "":
+        return ""
+    try:
+        ipaddress.ip_address(value.strip("[]"))
+        return value
+    except ValueError:
+        pass
+    return value if agents.is_domain(agents.normalise_host(value)) else ""
+
+
+def _referrer_exclusions():
+    """SQL conditions for the referrer hosts the reports leave out: the site's own (with or
+    without "www.") and the blocklisted domains with their subdomains."""
+    own = {agents.normalise_host(h).removeprefix("www.") for h in agents.own_hosts()} - {""}
+    names = own | {f"www.{h}" for h in own}
+    blocked = agents.blocklist()
+    value = DailyBreakdown.value
+    conditions = [value.in_(sorted(names | blocked))] if names | blocked else []
+    conditions += [value.endswith(f".{domain}", autoescape=True) for domain in sorted(blocked)]
+    return conditions
+
+
+def breakdown(dimension: str, period: Period, limit: int = CSV_LIMIT) -> list[Share]:
+    """The `limit` biggest values of a dimension over the period, biggest first, the rest
+    (and "" itself) added to one "Khác" row; percentages of the period's whole count.
+
+    Ranked in SQL (GROUP BY value ORDER BY SUM LIMIT): a month of referrer spam (5,000
+    hosts a day) never comes into Python. Referrer hosts: the site's own and blocklisted
+    ones (a domain blocklisted since disappears from the past too) are left out in SQL, so
+    the ranking and the total are right; a value that is not a host name counts as "Khác"
+    (shown_referrer); the Python check of referrer_excluded is repeated on the rows fetched
+    (host names SQL cannot normalise, such as IDN)."""
+    where = [DailyBreakdown.dimension == dimension,
+             DailyBreakdown.day.between(period.start, period.end)]  # fmt: skip
+    if dimension == "referrer" and (exclusions := _referrer_exclusions()):
+        where.append(~or_(*exclusions))
+    total = int(db.session.scalar(select(func.sum(DailyBreakdown.count)).where(*where)) or 0)
     query = (
         select(DailyBreakdown.value, func.sum(DailyBreakdown.count).label("n"))
-        .where(DailyBreakdown.dimension == dimension,
-               DailyBreakdown.day.between(period.start, period.end))
+        .where(*where)
         .group_by(DailyBreakdown.value)
         .order_by(func.sum(DailyBreakdown.count).desc(), DailyBreakdown.value)
+        .limit(limit + RANK_MARGIN)
     )  # fmt: skip
     rows = [(value, int(n or 0)) for value, n in db.session.execute(query)]
     if dimension == "referrer":
         own, blocked = agents.own_hosts(), agents.blocklist()
-        rows = [(v, n) for v, n in rows if v == "" or not agents.referrer_excluded(v, own, blocked)]
-    total = sum(n for _, n in rows) or 1
-    shares = [Share(v, value_label(dimension, v), n, round(n * 100 / total, 1)) for v, n in rows]
-    return shares if limit is None else limit_shares(shares, limit)
-
-
-def limit_shares(shares: list[Share], limit: int) -> list[Share]:
-    """The `limit` biggest values, the rest added to "Khác" (kept in order of size)."""
-    if len(shares) <= limit:
-        return shares
-    kept = [s for s in shares[:limit] if s.value != ""]
-    rest = [s for s in shares[:limit] if s.value == ""] + shares[limit:]
-    total = sum(s.count for s in shares) or 1
-    count = sum(s.count for s in rest)
-    other = Share("", OTHER_LABEL, count, round(count * 100 / total, 1))
-    return sorted([*kept, other], key=lambda s: (-s.count, s.value))
+        kept = []
+        for value, n in rows:
+            if value and agents.referrer_excluded(value, own, blocked):
+                total -= n  # left out of the whole count too
+            else:
+                kept.append((shown_referrer(value), n))
+        rows = kept
+    shown = [(v, n) for v, n in rows if v != ""][:limit]
+    other = total - sum(n for _, n in shown)
+    if other > 0:
+        shown.append(("", other))
+    whole = total or 1
+    shares = [Share(v, value_label(dimension, v), n, round(n * 100 / whole, 1)) for v, n in shown]
+    return sorted(shares, key=lambda s: (-s.count, s.value))
 
 
 def has_breakdown(dimension: str) -> bool:

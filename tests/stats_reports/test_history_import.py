@@ -216,6 +216,8 @@ def test_the_parser_reads_the_usual_spellings(data):
         (b"day,visits,comments\n2023-01-01,1,2\n", "cột “comments” không được nhận"),
         (b"day,visits,visits\n2023-01-01,1,2\n", "xuất hiện hai lần"),
         (b"day,visits\n2026-12-01,1\n", "chưa đến"),
+        (b"day,visits\n2026-11-30,1\n", "là hôm nay"),  # today is being counted
+        (b"day,visits\n2023-01-01," + b"1" * 5000 + b"\n", "phải là số nguyên"),  # int() limit
         (b"day,visits\n01/01/1980,1\n", "trước năm 1990"),
         (b"day,visits\n2023-13-01,1\n", "không tồn tại"),
         (b"day,visits\n1.1.2023,1\n", "không đúng dạng"),
@@ -283,3 +285,25 @@ def test_the_parser_never_raises_and_writes_nothing_from_a_bad_file(data):
     assert parsed.ok == (parsed.error_count == 0)
     assert parsed.rows == [] or parsed.ok
     assert all(0 <= row.visits <= 10**9 - 1 and row.day <= TODAY for row in parsed.rows)
+
+
+def test_the_result_counts_only_the_days_actually_written(app, monkeypatch):
+    """A checkpoint that counts one of the days between the import's read and its write:
+    the upsert leaves the counted day alone, and the result and the audit entry say so."""
+    from app.stats import history
+
+    raced = date(2023, 12, 31)
+    insert_of = history._insert
+
+    def checkpoint_first(table):
+        _counted_day(raced, 5)
+        return insert_of(table)
+
+    monkeypatch.setattr(history, "_insert", checkpoint_first)
+    result = history.import_history(parse_history(GOOD, TODAY).rows)
+    assert (result.added, result.replaced, result.skipped) == (2, 0, [raced])
+    assert "Đã thêm 2 ngày" in result.message() and "bỏ qua 1 ngày" in result.message()
+    [entry] = audit_rows(app, "stats.history_import")
+    assert "thêm 2" in entry.detail and "bỏ qua 1" in entry.detail
+    days = _days()
+    assert (days[raced].visits, days[raced].imported) == (5, False)

@@ -94,9 +94,9 @@ def test_overview_shows_today_beside_yesterday_and_the_last_30_days(app, editor_
     assert len(days) == 30
     assert days[-1][:6] == ["12/06/2024", "10", "30", "5", "0", ""]
     assert days[0][:2] == ["14/05/2024", "39"]
-    # Comparison: the last 30 days (visits 10..39) against the 30 before (40..69, of which
-    # only 40..49 exist as rows 30..39 back).
-    current, previous = sum(range(10, 40)), sum(range(40, 50))
+    # Comparison of whole days: the last 30 days without today (visits 11..39) against the
+    # 29 days before (40..68, of which only 40..49 exist as rows 30..39 back).
+    current, previous = sum(range(11, 40)), sum(range(40, 50))
     visits = table_rows(page, "comparison")[0]
     assert visits[:3] == ["Lượt truy cập", f"{current:,}", f"{previous:,}"]
     assert visits[3].startswith(f"{(current - previous) * 100 / previous:+.1f}%")
@@ -150,6 +150,9 @@ BAD_PERIODS = [
     "from=9999999-01-01",
     "from=0001-01-01&to=0001-01-03",
     "to=0001-01-01",
+    "days=%C2%B2",  # "²": str.isdigit() says yes, int() says no
+    "days=%C2%B3%C2%B9",
+    "days=" + "9" * 5000,  # int() refuses more than 4,300 digits
 ]
 
 
@@ -214,7 +217,12 @@ def test_hostile_user_agents_and_referrers_are_escaped_and_neutralised(app, edit
     assert set(HOSTILE) <= set(browsers)  # shown as text, as sent
     data = parse(page).find("script", id="chart-data-browser").text()
     assert "<" not in data and ">" not in data  # |tojson escapes them inside the script
-    for dimension in ("browser", "referrer", "bot"):
+    # Referrer values that are not host names are counted as "Khác", in the page and the CSV.
+    referrers = {row[0] for row in read_csv(editor_client.get(
+        "/admin/stats/breakdowns?format=csv&table=referrer"))[1:]}  # fmt: skip
+    assert referrers == {"Khác"}
+    assert [r[0] for r in table_rows(page, "referrer")] == ["Khác"]
+    for dimension in ("browser", "bot"):
         url = f"/admin/stats/breakdowns?format=csv&table={dimension}"
         cells = {row[0] for row in read_csv(editor_client.get(url))[1:]}
         assert "<script>alert(1)</script>" in cells  # CSV is not HTML: kept as it is
@@ -265,3 +273,60 @@ def test_public_page_is_404_until_switched_on(app, client):
     assert tree.find("canvas") is None and "live" not in (tree.find("main").text().lower())
     total = sum(range(10, 50))
     assert f"{total:,}" in page
+
+
+def test_a_csv_download_builds_only_its_table_and_caps_its_rows(app, editor_client, monkeypatch):
+    from app.stats import admin, reports
+
+    for n in range(12):
+        db.session.add(DailyBreakdown(day=TODAY, dimension="referrer", value=f"h{n:02d}.example",
+                                      count=100 - n))  # fmt: skip
+    db.session.commit()
+    asked = []
+    breakdown = reports.breakdown
+    monkeypatch.setattr(reports, "breakdown",
+                        lambda dimension, *a, **k: asked.append(dimension)
+                        or breakdown(dimension, *a, **k))  # fmt: skip
+    monkeypatch.setattr(admin, "CSV_LIMIT", 3, raising=False)
+    rows = read_csv(editor_client.get("/admin/stats/breakdowns?format=csv&table=referrer"))
+    assert asked == ["referrer"]  # not the six other breakdowns of the page
+    total, rest = sum(range(89, 101)), sum(range(89, 98))  # the 12 hosts; the 9 not listed
+    assert rows[1:] == [["Khác", str(rest), str(round(rest * 100 / total, 1))],
+                        ["h00.example", "100", "8.8"], ["h01.example", "99", "8.7"],
+                        ["h02.example", "98", "8.6"]]  # fmt: skip
+    page = editor_client.get("/admin/stats/breakdowns").get_data(as_text=True)
+    assert "tối đa 3 giá trị" in page
+
+
+def test_public_page_counts_its_view_shows_live_numbers_and_hides_junk_referrers(app, client):
+    from app.stats.services import get_service
+
+    add_history()
+    junk = "đánh bạc trực tuyến tại casino dot com gọi 0900"
+    db.session.add(DailyBreakdown(day=TODAY, dimension="referrer", value=junk, count=50))
+    db.session.add(DailyBreakdown(day=TODAY, dimension="referrer", value="news.example", count=4))
+    db.session.commit()
+    save_settings({"stats_public_page": True}, by=None)
+    before = get_service().current()
+    page = client.get("/thong-ke/").get_data(as_text=True)
+    after = get_service().current()
+    assert after.today == before.today + 1  # a reader's page view, as on the other pages
+    tree = parse(page)
+    headline = tree.find("main").find("p")
+    assert [s.get("data-stat") for s in headline.find_all("span")] == ["total", "today"]
+    assert f"{after.today:,}" in headline.text()  # the sidebar's number, not SQL's
+    referrers = tree.find("table", id="public-table-referrer")
+    labels = [" ".join(th.text().split()) for th in referrers.find("tbody").find_all("th")]
+    assert labels == ["Khác", "news.example"] and "casino" not in page
+
+
+def test_public_tables_are_built_once_a_minute(app, monkeypatch):
+    from app.stats import public
+
+    built = []
+    tables = public.tables
+    monkeypatch.setattr(public, "tables", lambda today: built.append(today) or tables(today))
+    first = public.cached_tables(TODAY)
+    assert public.cached_tables(TODAY) is first and built == [TODAY]
+    monkeypatch.setattr(public.time, "monotonic", lambda: 10**9)  # a minute later, and more
+    assert public.cached_tables(TODAY) is not first and built == [TODAY, TODAY]

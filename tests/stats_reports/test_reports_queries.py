@@ -140,7 +140,7 @@ def test_comparison_with_the_previous_period_of_the_same_length(app):
               date(2024, 6, 8): (100, 400, 0), date(2024, 6, 7): (999, 0, 0)})  # fmt: skip
     period = Period(date(2024, 6, 10), date(2024, 6, 11))
     assert period.previous() == Period(date(2024, 6, 8), date(2024, 6, 9))
-    visits, page_views, bots = reports.comparison(period)
+    visits, page_views, bots = reports.comparison(period, TODAY)
     assert (visits.current, visits.previous, visits.percent) == (150, 100, 50.0)
     assert (page_views.current, page_views.previous, page_views.percent) == (300, 400, -25.0)
     assert bots.percent is None  # nothing before: no percentage
@@ -206,8 +206,90 @@ def test_period_from_the_form(args, expected):
     [{"from": "2024-13-01"}, {"from": "hôm qua"}, {"from": "2024-06-02", "to": "2024-06-01"},
      {"from": "2000-01-01", "to": "2024-01-01"}, {"days": "7"}, {"days": "-1"},
      {"from": "2024-06-01\x00"}, {"from": "0001-01-01", "to": "0001-01-05"},
-     {"to": "0001-01-02"}, {"from": "9999-12-01", "to": "9999-12-31"}],
+     {"to": "0001-01-02"}, {"from": "9999-12-01", "to": "9999-12-31"},
+     {"days": "²"}, {"days": "³⁰"}, {"days": "٣٠"}, {"days": "9" * 5000}],
 )  # fmt: skip
 def test_bad_periods_are_refused(args):
     with pytest.raises(PeriodError):
         parse_period(args, TODAY)
+
+
+def test_comparison_leaves_today_out_of_both_periods(app):
+    """Today is not over: a period ending today is compared without it (whole days beside
+    whole days); today alone is compared with yesterday."""
+    add_days({TODAY: (1000, 0, 0), TODAY - timedelta(days=1): (10, 0, 0),
+              TODAY - timedelta(days=2): (20, 0, 0), TODAY - timedelta(days=3): (40, 0, 0),
+              TODAY - timedelta(days=4): (80, 0, 0)})  # fmt: skip
+    period = reports.last_days(3, TODAY)  # 10..12 June
+    current, previous = reports.compared_periods(period, TODAY)
+    assert (current, previous) == (Period(date(2024, 6, 10), date(2024, 6, 11)),
+                                   Period(date(2024, 6, 8), date(2024, 6, 9)))  # fmt: skip
+    visits = reports.comparison(period, TODAY)[0]
+    assert (visits.current, visits.previous) == (30, 120)
+    alone = reports.comparison(Period(TODAY, TODAY), TODAY)[0]
+    assert (alone.current, alone.previous) == (1000, 10)
+    past = Period(date(2024, 6, 10), date(2024, 6, 11))
+    assert reports.compared_periods(past, TODAY) == (past, past.previous())
+
+
+def test_a_month_cut_short_shows_no_unique_visitors(app):
+    add_days({date(2024, 3, 1): (10, 0, 0), date(2024, 3, 20): (50, 0, 0),
+              date(2024, 2, 5): (7, 0, 0), date(2024, 6, 1): (4, 0, 0)})  # fmt: skip
+    db.session.add_all([PeriodStat(period="2024-03", visitors=55),
+                        PeriodStat(period="2024-02", visitors=6),
+                        PeriodStat(period="2024-06", visitors=3)])  # fmt: skip
+    db.session.commit()
+    cut = {r.key: r.totals for r in reports.month_rows(date(2024, 2, 1), date(2024, 3, 10), TODAY)}
+    assert (cut["2024-03"].visits, cut["2024-03"].visitors) == (10, None)  # 1..10 March only
+    assert cut["2024-02"].visitors == 6  # a whole month in the period
+    whole = {r.key: r.totals for r in reports.month_rows(date(2024, 3, 1), date(2024, 3, 31))}
+    assert (whole["2024-03"].visits, whole["2024-03"].visitors) == (60, 55)
+    so_far = reports.month_rows(date(2024, 6, 1), TODAY, TODAY)  # this month up to today
+    assert (so_far[0].totals.visits, so_far[0].totals.visitors) == (4, 3)
+
+
+def _referrers(rows) -> None:
+    for host, count in rows:
+        db.session.add(DailyBreakdown(day=TODAY - timedelta(days=1), dimension="referrer",
+                                      value=host, count=count))  # fmt: skip
+    db.session.commit()
+
+
+def test_breakdown_ranks_in_sql_and_checks_only_the_rows_it_shows(app, monkeypatch):
+    _referrers([(f"host-{n:03d}.example", 1000 - n) for n in range(300)] + [("", 7)])
+    calls = []
+    excluded = reports.agents.referrer_excluded
+    monkeypatch.setattr(reports.agents, "referrer_excluded",
+                        lambda host, *a: calls.append(host) or excluded(host, *a))  # fmt: skip
+    shares = reports.breakdown("referrer", reports.last_days(30, TODAY), limit=5)
+    # "Khác" (the other 295 hosts and "") is the biggest, so it comes first.
+    assert [s.value for s in shares] == [""] + [f"host-{n:03d}.example" for n in range(5)]
+    total = sum(1000 - n for n in range(300)) + 7
+    assert shares[0].count == total - sum(1000 - n for n in range(5))
+    assert shares[1].percent == round(1000 * 100 / total, 1)
+    assert 0 < len(calls) <= 100  # the 300 hosts never all came into Python
+
+
+def test_a_blocklisted_host_in_the_top_leaves_the_ranking_and_the_total(app):
+    from app.settings.operations import save_settings
+
+    _referrers([("a.spam.example", 500), ("spam.example", 400), ("news.example", 30),
+                ("blog.example", 20), ("www.localhost", 300), ("other.example", 10)])  # fmt: skip
+    save_settings({"stats_referrer_blocklist": "spam.example"}, by=None)
+    app.config["SERVER_NAME"] = None
+    app.config["SITE_URL"] = "https://localhost"
+    shares = reports.breakdown("referrer", reports.last_days(30, TODAY), limit=2)
+    assert [(s.value, s.count) for s in shares] == [("news.example", 30), ("blog.example", 20),
+                                                    ("", 10)]  # fmt: skip
+    assert shares[0].percent == 50.0  # of 60: the site's own and blocklisted hosts left out
+
+
+def test_referrer_values_that_are_not_host_names_count_as_other(app):
+    junk = "đánh bạc trực tuyến tại casino dot com gọi 0900"
+    _referrers([(junk, 50), ("<b>x</b>", 9), ("192.0.2.7", 3), ("[2001:db8::1]", 2),
+                ("news.example", 4), ("xn--bo-lja.vn", 1)])  # fmt: skip
+    shares = reports.breakdown("referrer", reports.last_days(30, TODAY))
+    assert [(s.label, s.count) for s in shares] == [
+        ("Khác", 59), ("news.example", 4), ("192.0.2.7", 3), ("[2001:db8::1]", 2),
+        ("xn--bo-lja.vn", 1)]  # fmt: skip
+    assert reports.shown_referrer("casino dot com") == ""
