@@ -17,17 +17,22 @@ holds only members of the online set: the refresh that trims `online` trims it t
 
 Reports (issue 14) cost the page view no round trip: the same RECORD_HIT call keeps the raw
 user agent, referrer host and country of each new visit, the user agent of each bot page
-view (hashes per local day, at most DAY_FIELDS distinct fields each, the rest under "" =
-"Khác"), unique visitors per local hour, and "who reads what"; the reports job
-(app/stats/derive.py) classifies them into SQL later. Unique visitors per month and year
-cost the page view nothing: the checkpoint merges each day's HyperLogLog into them.
+view (hashes per local day, at most UA_FIELDS distinct user agents or DAY_FIELDS distinct
+referrer hosts or countries each, the rest under "" = "Khác"), unique visitors per local
+hour, and "who reads what"; the reports job (app/stats/derive.py) classifies them into SQL
+later. Unique visitors per month and year cost the page view nothing: the checkpoint merges
+each day's HyperLogLog into them.
 """
 
 from app.redis_keys import lua
 
-# Distinct fields a per-day ua:/bots:/ref:/geo: hash keeps: a flood of made-up user agents or
-# referrers must not grow it without bound (past it, new values count under "" = "Khác").
+# Distinct fields a per-day ref:/geo: hash keeps: a flood of made-up referrers must not grow
+# it without bound (past it, new values count under "" = "Khác").
 DAY_FIELDS = 5000
+# The same for ua:/bots:, keyed by the raw user agent: real ones carry device models, builds
+# and in-app browser versions, so a busy day of ordinary traffic has thousands (~4 MB a hash
+# at the cap; it expires 3 days after its day).
+UA_FIELDS = 20000
 
 # Shared by RECORD_HIT, SNAPSHOT and the live panel's read (app/stats/live_panel.py).
 READING = r"""
@@ -118,10 +123,10 @@ local function live_items(p, watch)
   return pairs, missing
 end
 
--- Adds 1 to `field` of a per-day breakdown hash, unless the hash is full and does not know
--- the field yet: then to "" ("Khác").
-local function count_in(key, field)
-  if redis.call('HLEN', key) >= @@DAY_FIELDS@@ and redis.call('HEXISTS', key, field) == 0 then
+-- Adds 1 to `field` of a per-day breakdown hash, unless the hash holds `cap` fields and does
+-- not know this one yet: then to "" ("Khác").
+local function count_in(key, field, cap)
+  if redis.call('HLEN', key) >= cap and redis.call('HEXISTS', key, field) == 0 then
     field = ''
   end
   redis.call('HINCRBY', key, field, 1)
@@ -220,7 +225,7 @@ local function publish(p, now, interval, snap, updated, pairs)
   end
   return 0
 end
-""".replace("@@DAY_FIELDS@@", str(DAY_FIELDS))
+"""
 )
 
 # ARGV: prefix, cookie id, fallback id, now ms, day, hour key, visit timeout s,
@@ -265,7 +270,7 @@ elseif ARGV[9] == '1' then
     redis.call('ZADD', p .. '@online_bots@', now, ARGV[3])
     redis.call('HINCRBY', dkey, 'bot_views', 1)
     redis.call('HINCRBY', hkey, 'bot_views', 1)
-    count_in(p .. '@bots@' .. day, ARGV[19] or '')
+    count_in(p .. '@bots@' .. day, ARGV[19] or '', @@UA_FIELDS@@)
   end
 else
   -- Visitors are their cookie. A request without one gets a new cookie, unless the last
@@ -297,12 +302,13 @@ else
       redis.call('INCR', p .. '@total@')
       redis.call('HINCRBY', dkey, 'visits', 1)
       redis.call('HINCRBY', hkey, 'visits', 1)
-      count_in(p .. '@ua@' .. day, ARGV[19] or '')
+      count_in(p .. '@ua@' .. day, ARGV[19] or '', @@UA_FIELDS@@)
       local from = host_of(ARGV[20] or '', true)
       if from ~= '' and from ~= host_of(ARGV[21] or '', false) then
-        count_in(p .. '@ref@' .. day, from)
+        count_in(p .. '@ref@' .. day, from, @@DAY_FIELDS@@)
       end
-      if (ARGV[22] or '') ~= '' then count_in(p .. '@geo@' .. day, ARGV[22]) end
+      local country = ARGV[22] or ''
+      if country ~= '' then count_in(p .. '@geo@' .. day, country, @@DAY_FIELDS@@) end
     end
     redis.call('SET', vkey, math.max(last, now), 'EX', vt + 600)
     redis.call('HINCRBY', dkey, 'views', 1)
@@ -344,7 +350,7 @@ local pairs, missing = live_items(p, ARGV[15])
 local published = publish(p, now, tonumber(ARGV[13]), snap, ARGV[11], pairs)
 return {snap[1], snap[2], snap[3], snap[4], pending, published, new_visit, pairs, missing,
         flushing, batch, redis.call('GET', p .. '@content_version@') or '0'}
-"""
+""".replace("@@UA_FIELDS@@", str(UA_FIELDS)).replace("@@DAY_FIELDS@@", str(DAY_FIELDS))
 )
 
 # ARGV: prefix, now ms, online window ms, total offset, day, updated ISO, interval ms,

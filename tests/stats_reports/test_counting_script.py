@@ -89,7 +89,7 @@ def test_hostile_user_agent_and_referrer_are_kept_as_data(app, clock):
     assert client.hgetall(key(app, "ref", f"{DAY}")) == {HOSTILE_HOST: "1"}
     checkpoint_and_derive(app)
     found = breakdowns(app, DAY)
-    assert found["referrer"] == {HOSTILE_HOST: 1}
+    assert found["referrer"] == {"": 1}  # no host name: "Khác", never shown as a host
     assert sum(found["browser"].values()) == 1
 
 
@@ -129,22 +129,30 @@ def test_only_a_new_visit_counts_its_user_agent_and_referrer(app, clock):
 
 
 def test_day_hashes_keep_at_most_their_cap_of_distinct_values(app, clock):
+    """User agents: 20,000 a day (ordinary traffic has thousands); referrers 5,000."""
+    assert (scripts.UA_FIELDS, scripts.DAY_FIELDS) == (20000, 5000)
     store = store_of(app)
     client = redis_of(app)
-    ua_key = key(app, "ua", f"{DAY}")
-    client.hset(ua_key, mapping={f"agent {n}": 1 for n in range(scripts.DAY_FIELDS)})
+    ua_key, ref_key = key(app, "ua", f"{DAY}"), key(app, "ref", f"{DAY}")
+    client.hset(ua_key, mapping={f"agent {n}": 1 for n in range(scripts.UA_FIELDS - 1)})
+    client.hset(ref_key, mapping={f"h{n}.example": 1 for n in range(scripts.DAY_FIELDS)})
 
     def new_visit(n: int, user_agent: str) -> None:
         store.record_hit(cookie=f"r{n}", fallback=f"h:{n}", is_bot=False, new_cookie=True,
-                         user_agent=user_agent)  # fmt: skip
+                         user_agent=user_agent, referrer=f"https://new{n}.example/",
+                         host="localhost")  # fmt: skip
 
+    new_visit(0, "the last agent kept")  # the 20,000th: still its own field
     new_visit(1, "a new agent")
     new_visit(2, "another new agent")
     new_visit(3, "agent 7")  # known: still its own field
-    assert client.hlen(ua_key) == scripts.DAY_FIELDS + 1
+    assert client.hlen(ua_key) == scripts.UA_FIELDS + 1
+    assert client.hget(ua_key, "the last agent kept") == "1"
     assert client.hget(ua_key, "") == "2"
     assert client.hget(ua_key, "agent 7") == "2"
     assert not client.hexists(ua_key, "a new agent")
+    assert client.hlen(ref_key) == scripts.DAY_FIELDS + 1
+    assert client.hget(ref_key, "") == "4"
 
 
 def test_who_reads_what_follows_page_views_and_leaves_with_the_online_set(app, clock):
