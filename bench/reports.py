@@ -142,8 +142,10 @@ def fill(days: int, values: int, spam: int, articles: int, today) -> dict[str, i
             "item days": len(items)}  # fmt: skip
 
 
-def timed(client, url: str, runs: int) -> tuple[float, float, int]:
-    client.get(url)  # warm: templates compiled, caches filled
+def timed(client, url: str, runs: int) -> tuple[float, float, float, int]:
+    started = time.perf_counter()
+    client.get(url)  # the first request: the per-process caches are empty (cold)
+    first = (time.perf_counter() - started) * 1000
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -153,7 +155,7 @@ def timed(client, url: str, runs: int) -> tuple[float, float, int]:
             raise SystemExit(f"{url}: {response.status_code}")
     samples.sort()
     p95 = samples[min(len(samples) - 1, round(len(samples) * 0.95) - 1)]
-    return statistics.median(samples), p95, len(response.get_data())
+    return first, statistics.median(samples), p95, len(response.get_data())
 
 
 def main() -> int:
@@ -196,15 +198,17 @@ def main() -> int:
     print(f"{dialect}: " + ", ".join(f"{n:,} {k} rows" for k, n in counts.items())
           + f" (filled in {filled:.1f} s); {args.runs} requests per page, test client")  # fmt: skip
     print()
-    print(f"| page | median ms | p95 ms | KiB | ≤ {TARGET_MS} ms |")
-    print("|---|---|---|---|---|")
+    print("First request: the per-process caches empty (the breakdowns' one-minute cache,")
+    print("/thong-ke/'s tables); median and p95: the requests after it.")
+    print()
+    print(f"| page | first ms | median ms | p95 ms | KiB | ≤ {TARGET_MS} ms |")
+    print("|---|---|---|---|---|---|")
     slow = 0
-    for name, median, p95, size in results:
+    for name, first, median, p95, size in results:
         ok = p95 <= TARGET_MS
         slow += not ok
-        print(
-            f"| {name} | {median:.1f} | {p95:.1f} | {size / 1024:.0f} | {'yes' if ok else 'NO'} |"
-        )
+        print(f"| {name} | {first:.1f} | {median:.1f} | {p95:.1f} | {size / 1024:.0f} "
+              f"| {'yes' if ok else 'NO'} |")  # fmt: skip
     return 1 if slow else 0
 
 

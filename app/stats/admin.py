@@ -289,7 +289,7 @@ def profiles():
 
 
 def _breakdown_table(dimension: str, period: reports.Period, for_csv: bool) -> Table:
-    shown = reports.breakdown(dimension, period, CSV_LIMIT if for_csv else TABLE_LIMIT)
+    shown = reports.cached_breakdown(dimension, period, CSV_LIMIT if for_csv else TABLE_LIMIT)
     measure = "Lượt xem trang" if dimension == "bot" else "Lượt truy cập"
     top = shown[:10]
     series = [{"label": measure, "data": [s.count for s in top]}]
@@ -312,7 +312,8 @@ def breakdowns():
         f"CSV liệt kê tối đa {CSV_LIMIT:,} giá trị, phần còn lại ở dòng “Khác”. ".replace(",", ".")
         + "Trang giới thiệu: không tính trang của chính cổng và các tên miền bị chặn; giá trị "
         "không phải tên miền hay địa chỉ IP được tính vào “Khác”. "
-        "Lượt truy cập của người đọc; bot tính theo lượt xem trang."
+        "Lượt truy cập của người đọc; bot tính theo lượt xem trang. Các bảng này được tính "
+        "lại khoảng một phút một lần."
     )
     return _respond("stats/admin/report.html", "phan-loai", tables, period=period,
                     title="Trình duyệt, hệ điều hành, nguồn truy cập", with_period=True,

@@ -12,6 +12,9 @@ stats_hourly.visitors, a month or a year stats_periods; None ("—") where nothi
 from __future__ import annotations
 
 import ipaddress
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -401,6 +404,33 @@ def breakdown(dimension: str, period: Period, limit: int = CSV_LIMIT) -> list[Sh
     whole = total or 1
     shares = [Share(v, value_label(dimension, v), n, round(n * 100 / whole, 1)) for v, n in shown]
     return sorted(shares, key=lambda s: (-s.count, s.value))
+
+
+BREAKDOWN_SECONDS = 60  # a breakdown's answer is kept this long per process (derived every 60 s)
+BREAKDOWN_ENTRIES = 64  # answers kept per process, the least recently used dropped first
+_breakdowns_lock = threading.Lock()  # the cache's bookkeeping only, never held over SQL
+
+
+def cached_breakdown(dimension: str, period: Period, limit: int) -> list[Share]:
+    """breakdown(), kept per application and process for BREAKDOWN_SECONDS: the rows behind
+    it change only when the reports job derives them (once a minute), and a year of them is
+    hundreds of milliseconds of SQL. Keyed by the exclusions too, so a blocklist change shows
+    at once."""
+    exclusions = (agents.own_hosts(), agents.blocklist()) if dimension == "referrer" else None
+    key = (dimension, period, limit, exclusions)
+    cache = current_app.extensions.setdefault("stats_breakdowns", OrderedDict())
+    with _breakdowns_lock:
+        entry = cache.get(key)
+        if entry is not None and entry[0] > time.monotonic():
+            cache.move_to_end(key)
+            return entry[1]
+    shares = breakdown(dimension, period, limit)
+    with _breakdowns_lock:
+        cache[key] = (time.monotonic() + BREAKDOWN_SECONDS, shares)
+        cache.move_to_end(key)
+        while len(cache) > BREAKDOWN_ENTRIES:
+            cache.popitem(last=False)
+    return shares
 
 
 def has_breakdown(dimension: str) -> bool:

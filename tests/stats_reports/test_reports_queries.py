@@ -293,3 +293,17 @@ def test_referrer_values_that_are_not_host_names_count_as_other(app):
         ("Khác", 59), ("news.example", 4), ("192.0.2.7", 3), ("[2001:db8::1]", 2),
         ("xn--bo-lja.vn", 1)]  # fmt: skip
     assert reports.shown_referrer("casino dot com") == ""
+
+
+def test_breakdowns_are_kept_a_minute_and_a_blocklist_change_shows_at_once(app, monkeypatch):
+    from app.settings.operations import save_settings
+
+    _referrers([("spam.example", 9), ("news.example", 3)])
+    period = reports.last_days(30, TODAY)
+    first = reports.cached_breakdown("referrer", period, 10)
+    assert reports.cached_breakdown("referrer", period, 10) is first
+    save_settings({"stats_referrer_blocklist": "spam.example"}, by=None)
+    assert [s.value for s in reports.cached_breakdown("referrer", period, 10)] == ["news.example"]
+    kept = reports.cached_breakdown("browser", period, 10)
+    monkeypatch.setattr(reports.time, "monotonic", lambda: 10**9)  # more than a minute later
+    assert reports.cached_breakdown("browser", period, 10) is not kept
