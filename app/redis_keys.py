@@ -56,6 +56,7 @@ SUFFIXES = {
     "geo": "geo:",  # + local day: hash country code -> visits (only with a GeoIP database)
     "uvh": "uvh:",  # + local hour "YYYY-MM-DDTHH": HyperLogLog of visitors
     "uvp": "uvp:",  # + local month "YYYY-MM" or year "YYYY": HyperLogLog of visitors
+    "uvp_since": "uvp:since:",  # + the same period: first day merged into its uvp: key
     "pv10": "pv10:",  # + ms // 10000: human page views in those ten seconds (TTL)
     "where": "where",  # hash visitor -> item ("kind:id") of their last page view, while online
     "reading": "reading",  # sorted set item ("kind:id") -> visitors whose `where` it is

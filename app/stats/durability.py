@@ -6,7 +6,7 @@ import logging
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, false, update
+from sqlalchemy import case, false, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -64,9 +64,11 @@ def checkpoint(service: StatsService, now: float | None = None) -> list[date]:
         _upsert_periods(visitors)
         periods = sorted(visitors)
     db.session.commit()
-    over = [p for p in periods if p < (f"{today:%Y-%m}" if len(p) == 7 else f"{today:%Y}")]
-    if over:
-        store.expire_periods(over, DAY_KEY_TTL)
+    # Periods that are over, in SQL now: those of the days written, and always the previous
+    # month and year (their last day may have had no page view, so no day wrote them).
+    over = {p for p in periods if p < (f"{today:%Y-%m}" if len(p) == 7 else f"{today:%Y}")}
+    over.update((f"{today.replace(day=1) - timedelta(days=1):%Y-%m}", f"{today.year - 1}"))
+    store.expire_periods(sorted(over), DAY_KEY_TTL)
     if late_days:
         # The breakdowns of days an outage's replay reached (the reports job derives only
         # today and yesterday).
@@ -117,11 +119,26 @@ def _upsert_day(day: date, counters: dict) -> None:
         )
 
 
-def _upsert_periods(visitors: dict[str, int]) -> None:
+def _upsert_periods(visitors: dict[str, tuple[int, str]]) -> None:
     """Unique visitors per local month ("2026-11") and year ("2026"), never lowered (a Redis
-    that lost a period's HyperLogLog starts it again from nothing)."""
-    rows = [{"period": period, "visitors": n, "updated_at": utcnow()}
-            for period, n in visitors.items() if n]  # fmt: skip
+    that lost a period's HyperLogLog starts it again from nothing). A period is written only
+    while its HyperLogLog covers every day of it that has data: none of its days before the
+    first one merged has a DailyStat row with visits (a day counted before this release or
+    before Redis lost the period, or imported). Otherwise it is left as it is (absent: the
+    reports show "—"), never a figure for part of the period shown as the whole."""
+    rows = []
+    for period, (n, since) in visitors.items():
+        start = date(int(period[:4]), int(period[5:7]) if len(period) == 7 else 1, 1)
+        if not n or not since:
+            continue
+        earlier = db.session.scalar(
+            select(DailyStat.day)
+            .where(DailyStat.day >= start, DailyStat.day < date.fromisoformat(since))
+            .where(DailyStat.visits > 0)  # a day of bots only has no visitor to miss
+            .limit(1)
+        )
+        if earlier is None:
+            rows.append({"period": period, "visitors": n, "updated_at": utcnow()})
     if not rows:
         return
     table = PeriodStat.__table__

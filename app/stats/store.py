@@ -405,20 +405,38 @@ class StatsStore:
             for name, found in zip(BREAKDOWN_KEYS, pipe.execute(), strict=True)
         }
 
-    def period_visitors(self, days: list[str]) -> dict[str, int]:
+    def period_visitors(self, days: list[str]) -> dict[str, tuple[int, str]]:
         """Unique visitors of the local months ("2026-11") and years ("2026") of `days`
         ("2026-11-29"), after merging each day's visitors into them: a HyperLogLog union
         is exact (the registers of all the adds) and merging the same day again changes
-        nothing, so the page view does not add to them itself."""
+        nothing, so the page view does not add to them itself. Each with the first day
+        ever merged into it (`uvp_since`): the union covers that day and the days after
+        it, not a day before (counted before this release, or in a Redis that lost it).
+        {period: (visitors, first day merged)}."""
         periods = sorted({p for day in days for p in (day[:7], day[:4])})
+        pipe = self.client.pipeline(transaction=False)
+        for period in periods:
+            pipe.get(self.keys.key("uvp_since", period))
+        for day in days:
+            pipe.exists(self.keys.key("uv", day))
+        found = pipe.execute()
+        since = dict(zip(periods, found, strict=False))
+        # A day without visitors (bots only, or its HyperLogLog lost) merges nothing.
+        days = [day for day, has in zip(days, found[len(periods) :], strict=True) if has]
         pipe = self.client.pipeline(transaction=False)
         for day in days:
             for period in (day[:7], day[:4]):
                 pipe.pfmerge(self.keys.key("uvp", period), self.keys.key("uv", day))
         for period in periods:
+            first = min([day for day in days if day.startswith(period)] + [since[period]],
+                        key=lambda d: d or "9999")  # fmt: skip
+            if first != since[period]:  # (one checkpoint at a time: the job's lock)
+                pipe.set(self.keys.key("uvp_since", period), first)
+                since[period] = first
+        for period in periods:
             pipe.pfcount(self.keys.key("uvp", period))
-        counts = pipe.execute()[2 * len(days) :]
-        return {period: int(n) for period, n in zip(periods, counts, strict=True)}
+        counts = pipe.execute()[-len(periods) :]
+        return {p: (int(n), since[p]) for p, n in zip(periods, counts, strict=True)}
 
     def expire_day(self, day: str, seconds: int) -> None:
         pipe = self.client.pipeline(transaction=False)
@@ -432,10 +450,18 @@ class StatsStore:
         pipe.execute()
 
     def expire_periods(self, periods: list[str], seconds: int) -> None:
-        """Months' or years' unique visitors that are over and in SQL may go."""
+        """Months' or years' unique visitors (and their first day) that are over and in SQL
+        may go: a TTL once, never pushed back by the checkpoints after (a period with no
+        key has nothing to expire)."""
+        keys = [self.keys.key(name, p) for p in periods for name in ("uvp", "uvp_since")]
         pipe = self.client.pipeline(transaction=False)
-        for period in periods:
-            pipe.expire(self.keys.key("uvp", period), seconds)
+        for key in keys:
+            pipe.ttl(key)
+        ttls = pipe.execute()
+        pipe = self.client.pipeline(transaction=False)
+        for key, ttl in zip(keys, ttls, strict=True):
+            if ttl == -1:  # exists, no TTL yet
+                pipe.expire(key, seconds)
         pipe.execute()
 
     def try_lock(self, name: str, owner: str, ttl_ms: int) -> bool:

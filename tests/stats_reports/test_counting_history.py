@@ -9,6 +9,7 @@ the test runs the checkpoint and the reports job when it wants.
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -191,3 +192,49 @@ def test_imported_days_are_charted_but_never_in_the_total(app, clock):
         date(2024, 1, 5): (900, 800, 2000, 0, True),  # left alone
         YEAR_END: (2, 2, 2, 0, False),  # counted here: replaces the import
     }
+
+
+def test_a_month_or_year_counted_only_in_part_gets_no_unique_visitors(app, clock):
+    """Days counted before the period's HyperLogLog started (an earlier release, a Redis
+    that lost it, an import): the period's visitors would be those of its last days only,
+    shown as the whole. It is not written; the reports show "—"."""
+    with app.app_context():
+        db.session.add(DailyStat(day=date(2024, 12, 2), visits=10, visitors=8, page_views=30))
+        db.session.commit()
+    get(visitor(app, ip="198.51.100.1", user_agent=CHROME_WINDOWS), "/")  # 31 Dec
+    checkpoint_and_derive(app)
+    assert periods(app) == {}
+    assert daily(app)[YEAR_END] == (1, 1, 1, 0, False)
+
+    at(clock, date(2025, 1, 1), 10, 0)  # a new month and year: counted from their start
+    get(visitor(app, ip="198.51.100.2", user_agent=CHROME_WINDOWS), "/")
+    checkpoint_and_derive(app)
+    assert periods(app) == {"2025-01": 1, "2025": 1}
+
+    client = redis_of(app)  # Redis loses the month's union and 1 January's visitors
+    client.delete(key(app, "uvp", "2025-01"), key(app, "uvp_since", "2025-01"))
+    client.delete(key(app, "uv", "2025-01-01"))
+    at(clock, date(2025, 1, 2), 10, 0)
+    for n in range(3):
+        get(visitor(app, ip=f"198.51.100.{10 + n}", user_agent=CHROME_WINDOWS), "/")
+    checkpoint_and_derive(app)
+    assert periods(app) == {"2025-01": 1, "2025": 4}  # the month kept as it was
+
+
+def test_a_past_months_visitors_expire_even_if_its_last_day_had_no_view(app, clock):
+    at(clock, date(2024, 6, 29), 10, 0)
+    get(visitor(app, ip="198.51.100.1", user_agent=CHROME_WINDOWS), "/")
+    checkpoint_and_derive(app)
+    client = redis_of(app)
+    june = (key(app, "uvp", "2024-06"), key(app, "uvp_since", "2024-06"))
+    assert [client.ttl(k) for k in june] == [-1, -1]
+
+    at(clock, date(2024, 7, 2), 10, 0)  # nobody came on 30 June or 1 July
+    get(visitor(app, ip="198.51.100.2", user_agent=CHROME_WINDOWS), "/")
+    checkpoint_and_derive(app)
+    ttls = [client.ttl(k) for k in june]
+    assert all(ttl > 0 for ttl in ttls)
+    assert client.ttl(key(app, "uvp", "2024")) == -1  # the year goes on
+    time.sleep(1.1)
+    checkpoint_and_derive(app)  # a later checkpoint does not push the TTL back
+    assert all(0 < client.ttl(k) < ttl for k, ttl in zip(june, ttls, strict=True))
