@@ -379,7 +379,6 @@ def breakdown(dimension: str, period: Period, limit: int = CSV_LIMIT) -> list[Sh
              DailyBreakdown.day.between(period.start, period.end)]  # fmt: skip
     if dimension == "referrer" and (exclusions := _referrer_exclusions()):
         where.append(~or_(*exclusions))
-    total = int(db.session.scalar(select(func.sum(DailyBreakdown.count)).where(*where)) or 0)
     query = (
         select(DailyBreakdown.value, func.sum(DailyBreakdown.count).label("n"))
         .where(*where)
@@ -388,6 +387,10 @@ def breakdown(dimension: str, period: Period, limit: int = CSV_LIMIT) -> list[Sh
         .limit(limit + RANK_MARGIN)
     )  # fmt: skip
     rows = [(value, int(n or 0)) for value, n in db.session.execute(query)]
+    if len(rows) < limit + RANK_MARGIN:  # every value came: they are the whole count
+        total = sum(n for _, n in rows)
+    else:
+        total = int(db.session.scalar(select(func.sum(DailyBreakdown.count)).where(*where)) or 0)
     if dimension == "referrer":
         own, blocked = agents.own_hosts(), agents.blocklist()
         kept = []
