@@ -307,3 +307,25 @@ def test_breakdowns_are_kept_a_minute_and_a_blocklist_change_shows_at_once(app, 
     kept = reports.cached_breakdown("browser", period, 10)
     monkeypatch.setattr(reports.time, "monotonic", lambda: 10**9)  # more than a minute later
     assert reports.cached_breakdown("browser", period, 10) is not kept
+
+
+def test_in_a_gevent_worker_the_ranking_runs_in_a_thread_on_its_own_connection(app, monkeypatch):
+    import threading
+
+    _referrers([("news.example", 5), ("blog.example", 3)])
+    threads = []
+
+    def in_a_thread(fn, *args, heavy=False, **kwargs):
+        assert heavy
+        out = {}
+        thread = threading.Thread(target=lambda: out.update(value=fn(*args, **kwargs)))
+        threads.append(thread)
+        thread.start()
+        thread.join()
+        return out["value"]
+
+    monkeypatch.setattr(reports, "gevent_active", lambda: True)
+    monkeypatch.setattr(reports, "offload", in_a_thread)
+    shares = reports.breakdown("referrer", reports.last_days(30, TODAY), limit=1)
+    assert [(s.value, s.count) for s in shares] == [("news.example", 5), ("", 3)]
+    assert len(threads) == 1
