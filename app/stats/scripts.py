@@ -10,10 +10,10 @@ visitor counts again), while no counter key ever gets one (total, init, day:/hou
 uvh:, uvp:, ua:/bots:/ref:/geo:, pending:/flushing:/live:, content:version, online, where,
 reading, pub:*): those must never be evicted.
 (A past day's day:/hour:/uv:/uvh: keys and its ua:/bots:/ref:/geo: hashes get a TTL from the
-checkpoint once SQL holds them, as do a past month's or year's uvp: keys; pv10: keys, ten
-seconds of page views for the staff's live panel, always have one; `where` has none but
-holds only members of the online set: the refresh that trims `online` trims it too, and
-`reading`, `where` counted by item, with it.)
+checkpoint once SQL holds them, as do a past month's or year's uvp: and uvp:since: keys;
+pv10: keys, ten seconds of page views for the staff's live panel, always have one; `where`
+has none but holds only members of the online set: the refresh (and the live panel's read)
+that trims `online` trims it too, and `reading`, `where` counted by item, with it.)
 
 Reports (issue 14) cost the page view no round trip: the same RECORD_HIT call keeps the raw
 user agent, referrer host and country of each new visit, the user agent of each bot page
