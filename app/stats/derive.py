@@ -6,7 +6,8 @@ host (`ref:`) and country (`geo:`), and each bot page view's user agent (`bots:`
 capped (scripts.UA_FIELDS, DAY_FIELDS). This job classifies them with app.stats.agents and upserts:
 
   browser / os / device  visits, by the user agent's browser family, OS, device type
-  referrer               visits, by referrer host (the site's own and blocklisted left out)
+  referrer               visits, by referrer host (the site's own and blocklisted left out;
+                         the day's 500 biggest, the rest in "")
   search                 visits, by search engine of the referrer host (only those)
   bot                    bot page views, by bot name
   country                visits, by country code (only with GeoIP)
@@ -51,6 +52,9 @@ VALUE_MAX = 255  # DailyBreakdown.value
 CACHE_SIZE = 25000
 DAYS_REMEMBERED = 4  # days whose last written counts a process keeps (today, yesterday, late)
 DELETE_CHUNK = 500
+# Referrer hosts kept per day (the biggest); the long tail, mostly one-visit hosts and spam,
+# goes to "Khác" so a year of breakdowns stays a few hundred thousand rows at most.
+REFERRERS_KEPT = 500
 
 _agents: dict[str, tuple[str, str, str]] = {}
 _bots: dict[str, str] = {}
@@ -142,7 +146,19 @@ def aggregate(raw: dict[str, dict[str, int]], own_hosts, blocklist) -> dict[tupl
         counts["bot", _bot(user_agent)[:VALUE_MAX]] += views
     for country, visits in raw.get("geo", {}).items():
         counts["country", country[:VALUE_MAX]] += visits
+    _fold_tail(counts, "referrer", REFERRERS_KEPT)
     return {key: n for key, n in counts.items() if n > 0}
+
+
+def _fold_tail(counts: Counter[tuple[str, str]], dimension: str, keep: int) -> None:
+    """Keep a day's `keep` biggest values of `dimension`; the rest is added to "" ("Khác").
+    A day of made-up referrers (up to scripts.DAY_FIELDS distinct hosts) then costs the
+    reports `keep` rows, not thousands."""
+    values = sorted(((n, value) for (dim, value), n in counts.items()
+                     if dim == dimension and value), reverse=True)  # fmt: skip
+    for n, value in values[keep:]:
+        del counts[dimension, value]
+        counts[dimension, ""] += n
 
 
 def _classify(user_agent: str) -> tuple[str, str, str]:

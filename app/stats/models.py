@@ -95,7 +95,10 @@ class DailyBreakdown(db.Model):
     Redis kept per day (the raw user agents and referrer hosts) by the reports job."""
 
     __tablename__ = "stats_breakdown"
-    __table_args__ = (Index("ix_stats_breakdown_dimension_day", "dimension", "day"),)
+    # Covering the reports' ranking (dimension, day range -> value, count) from the index alone.
+    __table_args__ = (
+        Index("ix_stats_breakdown_dimension_day_value_count", "dimension", "day", "value", "count"),
+    )
 
     day: Mapped[date] = mapped_column(primary_key=True)
     dimension: Mapped[str] = mapped_column(String(16), primary_key=True)

@@ -176,3 +176,14 @@ def test_a_days_user_agents_are_parsed_once_not_at_every_run(app, client, monkey
     monkeypatch.setattr(derive, "_agents", cache)
     derive._remember(cache, "ua 10", 10)
     assert list(cache) == [f"ua {n}" for n in range(5, 11)]
+
+
+def test_a_day_keeps_its_biggest_referrer_hosts_and_adds_the_rest_to_other():
+    hosts = {f"site{n}.example.vn": n + 1 for n in range(derive.REFERRERS_KEPT + 20)}
+    counts = derive.aggregate({"ref": hosts}, frozenset(), frozenset())
+    referrers = {value: n for (dim, value), n in counts.items() if dim == "referrer"}
+    kept = {value for value in referrers if value}
+    assert len(kept) == derive.REFERRERS_KEPT
+    assert min(referrers[value] for value in kept) == 21  # the 20 smallest went to "Khác"
+    assert referrers[""] == sum(range(1, 21))
+    assert sum(referrers.values()) == sum(hosts.values())  # nothing lost
