@@ -3,18 +3,16 @@ filtered, paginated results, from SQLite FTS5 or PostgreSQL full text."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     Float,
     Integer,
     and_,
     bindparam,
-    create_engine,
     false,
     func,
     literal_column,
@@ -24,10 +22,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import selectinload
-from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import MultiDict
 
 from app.dates import local_to_utc, utcnow
+from app.db_threads import thread_engine
 from app.documents import filters
 from app.documents.filters import InvalidFilter
 from app.documents.models import Document
@@ -279,25 +277,13 @@ def ranked_rows(stmt) -> list:
     request and stream of the worker. A reader's search sees only committed rows either way."""
     if not gevent_active():
         return db.session.execute(stmt).all()
-    engine = _reader_engine()
+    engine = thread_engine()
 
     def read() -> list:
         with engine.connect() as connection:
             return connection.execute(stmt).all()
 
     return offload(read)
-
-
-def _reader_engine():
-    """An engine for the pool's threads, per process: the app's own pool and its connection
-    hooks belong to the event loop's thread. No pool (a SQLite connection costs ~0.1 ms, a
-    PostgreSQL one a few milliseconds): nothing is shared between threads."""
-    app = current_app._get_current_object()
-    key = ("search_reader_engine", os.getpid())
-    engine = app.extensions.get(key)
-    if engine is None:
-        engine = app.extensions[key] = create_engine(db.engine.url, poolclass=NullPool)
-    return engine
 
 
 def run(search: Search, page: int) -> Results | None:

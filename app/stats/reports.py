@@ -12,7 +12,6 @@ stats_hourly.visitors, a month or a year stats_periods; None ("—") where nothi
 from __future__ import annotations
 
 import ipaddress
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -21,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import create_engine, extract, func, or_, select
-from sqlalchemy.pool import NullPool
+from sqlalchemy import extract, func, or_, select
 
+from app.db_threads import thread_engine
 from app.extensions import db
 from app.live_counters import counters, report_items
 from app.offload import gevent_active, offload
@@ -424,24 +423,13 @@ def _ranked(query, total_query, wanted: int) -> tuple[list[tuple[str, int]], int
 
     if not gevent_active():
         return read(db.session.execute)
-    engine = _reader_engine()
+    engine = thread_engine()
 
     def in_thread():
         with engine.connect() as connection:
             return read(connection.execute)
 
     return offload(in_thread, heavy=True)
-
-
-def _reader_engine():
-    """An engine for the pool's threads, per process and without a pool (the app's pool and
-    its connection hooks belong to the event loop's thread); as app/search/queries.py does."""
-    app = current_app._get_current_object()
-    key = ("stats_reader_engine", os.getpid())
-    engine = app.extensions.get(key)
-    if engine is None:
-        engine = app.extensions[key] = create_engine(db.engine.url, poolclass=NullPool)
-    return engine
 
 
 BREAKDOWN_SECONDS = 60  # a breakdown's answer is kept this long per process (derived every 60 s)
