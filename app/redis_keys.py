@@ -49,7 +49,7 @@ SUFFIXES = {
     "content_version": "content:version",  # bumped by every content commit (page cache)
     "days_late": "days:late",  # local days a replay changed after their checkpoint
     "lock": "lock:",  # + job name: one runner per deployment
-    # Reports (issue 14), all written by the page view's one script call:
+    # The statistics reports, all written by the page view's one script call:
     "ua": "ua:",  # + local day: hash raw user agent -> visits started with it (humans)
     "bots": "bots:",  # + local day: hash raw user agent -> bot page views
     "ref": "ref:",  # + local day: hash referrer host -> visits that came from it

@@ -1,6 +1,6 @@
 """Statistics reports under /admin/stats/: charts and tables, CSV export of each table.
 
-Owner: reports engineer (issue 14). Thin views: the numbers come from app/stats/reports.py,
+Thin views: the numbers come from app/stats/reports.py,
 each page is a list of tables (each with its chart, if any); `?format=csv&table=<name>`
 downloads one table (app/stats/csv_export.py).
 """

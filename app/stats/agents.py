@@ -1,9 +1,6 @@
 """What a user agent and a referrer say: browser, OS, device type, bot name, search engine
 (a maintained user-agent parser), and which referrer hosts are left out of the reports.
 
-Owner: agents/import engineer (issue 14). The signatures below are the contract the
-counting engineer (app/stats/derive.py) and the reports engineer code against.
-
 The parser is ua-parser 1.0 with its precompiled rules (ua-parser-builtins) and, when it is
 installed, the Rust resolver (ua-parser-rs): about 30 times faster than the pure-Python one
 (`bench/agents.py`). Every function is cached per process (bounded LRU): the reports job

@@ -1,7 +1,5 @@
 """CSV export of the statistics reports' tables: UTF-8 with a BOM (so Excel reads Vietnamese),
 every text cell that a spreadsheet would take for a formula neutralised.
-
-Owner: reports engineer (issue 14).
 """
 
 from __future__ import annotations

@@ -22,8 +22,6 @@ count is lowered and no row removed. Only rows that changed are written: a dimen
 counts are what this process last wrote is skipped without a query, and a day whose hashes
 are unchanged is not classified again. The unique visitors per hour, month and year go to
 SQL with the checkpoint (durability.py).
-
-Owner: counting engineer (issue 14).
 """
 
 from __future__ import annotations

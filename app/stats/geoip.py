@@ -1,8 +1,6 @@
 """Country of an address from a MaxMind database, only when STATS_GEOIP_DATABASE names one
 (off by default): the raw address is looked up in memory and never stored.
 
-Owner: agents/import engineer (issue 14).
-
 The database (GeoLite2/GeoIP2 Country or City, or any .mmdb whose records carry
 `country.iso_code`) is opened lazily once per process — after gunicorn's fork, so workers
 never share a reader's state — memory-mapped: the pages are the kernel's, shared by every

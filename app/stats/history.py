@@ -1,8 +1,6 @@
 """History import: the per-day totals of a migrated site, loaded from CSV (admin page
 /admin/stats/import and `flask import-stats-history FILE`), so charts start before the switch.
 
-Owner: agents/import engineer (issue 14).
-
 The file: a header row, then one row per day. Columns (in any order; English or Vietnamese
 names, with or without diacritics, any case): `day`/`ngày` (YYYY-MM-DD or DD/MM/YYYY),
 `visits`/`lượt truy cập` (required), `visitors`/`khách`, `page_views`/`lượt xem`,

@@ -22,8 +22,6 @@ Page views "in the last minute" are the sum of the six ten-second buckets after 
 minute starts in, plus that oldest bucket's share of the minute (prorated): exact when the
 minute starts on a bucket boundary, otherwise off by at most the part of the oldest bucket's
 views made before the minute started (assumed spread evenly over its ten seconds).
-
-Owner: live panel engineer (issue 14).
 """
 
 from __future__ import annotations

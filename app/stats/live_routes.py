@@ -5,8 +5,6 @@ The stream takes none of the readers' slots and keeps nobody online; it is bound
 process and per user (app/stats/hub.py, StaffTopic), and checks every STAFF_RECHECK seconds
 that the user's session still lives, so a logout or the idle timeout ends it. Neither
 route is activity for the idle timeout (app/auth/activity.py: streams and JSON never are).
-
-Owner: live panel engineer (issue 14).
 """
 
 from __future__ import annotations

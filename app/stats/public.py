@@ -1,7 +1,7 @@
 """The optional public statistics page /thong-ke/ (NukeViet's style), switched on in the
 settings ("stats_public_page"); 404 while it is off.
 
-Owner: reports engineer (issue 14). Tables with bars, as NukeViet's statistics module shows
+Tables with bars, as NukeViet's statistics module shows
 them: by hour (today), by day (this month), by month (this year), by year, browsers,
 operating systems, countries (only when counted), referrer hosts and bots (this month).
 Nothing staff-only: no live panel, no item titles.

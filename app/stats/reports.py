@@ -1,7 +1,7 @@
 """Report queries over the SQL history (stats_daily, stats_hourly, stats_periods,
 stats_breakdown, stats_item_daily): what the admin reports and /thong-ke/ show.
 
-Owner: reports engineer (issue 14). Read-only; every function takes local days (site zone).
+Read-only; every function takes local days (site zone).
 Today's numbers are SQL's too: the counters are checkpointed into SQL every 30 seconds.
 
 Unique visitors do not add up: a day shows stats_daily.visitors, an hour

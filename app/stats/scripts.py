@@ -15,7 +15,7 @@ pv10: keys, ten seconds of page views for the staff's live panel, always have on
 has none but holds only members of the online set: the refresh (and the live panel's read)
 that trims `online` trims it too, and `reading`, `where` counted by item, with it.)
 
-Reports (issue 14) cost the page view no round trip: the same RECORD_HIT call keeps the raw
+The reports cost the page view no round trip: the same RECORD_HIT call keeps the raw
 user agent, referrer host and country of each new visit, the user agent of each bot page
 view (hashes per local day, at most UA_FIELDS distinct user agents or DAY_FIELDS distinct
 referrer hosts or countries each, the rest under "" = "Khác"), unique visitors per local

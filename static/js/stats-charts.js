@@ -1,4 +1,4 @@
-// The statistics reports' charts (owner: reports engineer, issue 14).
+// The statistics reports' charts.
 // Each <canvas data-chart="ID"> is drawn from the JSON in <script type="application/json"
 // id="ID"> (rendered by the server with |tojson). Nothing is put into the page as HTML: labels
 // (which may be a visitor's user agent or referrer host) go to Chart.js as text only.

@@ -1,4 +1,4 @@
-"""What a user agent and a referrer say (issue 14): browser, OS and device type of real user
+"""What a user agent and a referrer say: browser, OS and device type of real user
 agents, crawler names, search engines by referrer host, and the referrers left out (the
 site's own hosts, blocklisted domains and their subdomains, from config and the setting)."""
 

@@ -1,4 +1,4 @@
-"""Countries from a MaxMind database (issue 14): off by default, a small .mmdb written by the
+"""Countries from a MaxMind database: off by default, a small .mmdb written by the
 test (never a downloaded GeoLite file), private addresses unknown, a missing or corrupt file
 logged once and never raised to a page view."""
 

@@ -1,4 +1,4 @@
-"""History import (issue 14): "today" is the statistics clock's local day, and only the days
+"""History import: "today" is the statistics clock's local day, and only the days
 before it can be imported (today is being counted)."""
 
 from __future__ import annotations

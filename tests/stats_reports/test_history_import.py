@@ -1,4 +1,4 @@
-"""History import (issue 14): a migrated site's per-day totals loaded from CSV on the admin
+"""History import: a migrated site's per-day totals loaded from CSV on the admin
 page /admin/stats/import and with `flask import-stats-history`: imported days are drawn but
 never counted in the total, a day the portal counted is never replaced, all or nothing."""
 
