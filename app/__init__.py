@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
         media_library,
         menu,
         news,
+        nukeviet,
         observability,
         page_cache,
         pages,
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     auth.init_app(app)
     admin.init_app(app)
     portability.init_app(app)
+    nukeviet.init_app(app)
     page_cache.init_app(app)
 
 
