@@ -1,0 +1,394 @@
+"""The news module of a NukeViet 4.x site: categories (`<lang>_news_cat`), articles
+(`<lang>_news_rows` + `<lang>_news_detail`, tags from `<lang>_news_tags_id`), their images
+(from the old site's uploads/ folder, through the media library) and the approved comments
+(`<lang>_comment`, module "news"). Written through the news and comments features' writes."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.comments.models import Comment, CommentStatus
+from app.comments.operations import recount
+from app.dates import utcnow
+from app.extensions import db
+from app.media import ImageRejected
+from app.news import operations as news_ops
+from app.news.models import Article, ArticleStatus, Category, ImagePosition
+from app.nukeviet.importer import Context
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+# src="…/uploads/news/2015_10/a.jpg" (absolute, root-relative or with the site's folder)
+UPLOADS_SRC = re.compile(
+    r"""(?P<attr>\bsrc\s*=\s*)(?P<q>["'])(?P<url>(?:https?:)?(?://[^/"'\s]+)?[^"'\s]*?/uploads/"""
+    r"""(?P<path>[^"'?#\s]+))(?P=q)""",
+    re.IGNORECASE,
+)
+TAGS = re.compile(r"<[^>]*>")
+# NukeViet 4.x article states; 1 is refined by its dates (scheduled / expired).
+DRAFT_STATES = {0, 4}
+WAITING_STATES = {5, 6, 7, 8, 9, 10}
+
+
+def text(value: object) -> str:
+    """NukeViet keeps text HTML-escaped (`&quot;`, `&#x2F;`): the plain text, one line."""
+    return " ".join(html.unescape(str(value or "")).split())
+
+
+def when(value: object) -> datetime | None:
+    """A unix timestamp as stored (naive UTC); None for 0/empty."""
+    try:
+        seconds = int(value or 0)
+    except (TypeError, ValueError):
+        return None
+    if seconds <= 0:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+
+
+def _rows(ctx: Context, name: str):
+    table = ctx.source.lang(name)
+    return ctx.source.rows(table) if ctx.source.has(table) else iter(())
+
+
+# --- Categories -------------------------------------------------------------------------------
+
+
+def import_categories(ctx: Context) -> None:
+    """The tree: parents before children, siblings in NukeViet's weight order."""
+    rows = sorted(_rows(ctx, "news_cat"), key=lambda r: (int(r.get("lev") or 0),
+                  int(r.get("weight") or 0), int(r["catid"])))  # fmt: skip
+    would_add = ctx.cache.setdefault("dry_categories", set())
+    with ctx.progress("category", len(rows)) as bar:
+        for row in rows:
+            _import_category(ctx, row, would_add)
+            bar.update(1)
+
+
+def _import_category(ctx: Context, row: dict, would_add: set[str]) -> None:
+    old_id = str(row["catid"])
+    if ctx.mapped("category", old_id) is not None:
+        ctx.existing("category")
+        return
+    parent = None
+    parent_old = str(row.get("parentid") or 0)
+    if parent_old != "0":
+        parent_map = ctx.mapped("category", parent_old)
+        if parent_map is not None and parent_map.new_id is not None:
+            parent = db.session.get(Category, parent_map.new_id)
+        elif not (ctx.dry_run and parent_old in would_add):
+            ctx.skipped("category", old_id, f"chuyên mục cha #{parent_old} không có")
+            return
+    name = text(row.get("title")) or f"Chuyên mục {old_id}"
+    alias = str(row.get("alias") or "")
+    if ctx.dry_run:
+        would_add.add(old_id)
+        ctx.added("category")
+        return
+    try:
+        category = news_ops.create_category(name, slug=alias, parent=parent,
+                                            description=text(row.get("description")),
+                                            by=ctx.by)  # fmt: skip
+    except news_ops.CategoryError:  # the alias is taken here already: a slug from the name
+        category = news_ops.create_category(name, parent=parent,
+                                            description=text(row.get("description")),
+                                            by=ctx.by)  # fmt: skip
+    # create_category commits; the map row follows at once (a rerun finds it).
+    ctx.remember("category", old_id, category.id, alias)
+    ctx.commit()
+    ctx.added("category")
+
+
+# --- Articles ---------------------------------------------------------------------------------
+
+
+def _tags_by_article(ctx: Context) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(ctx, "news_tags_id"):
+        keyword = text(row.get("keyword"))
+        if keyword and keyword not in tags[str(row["id"])]:
+            tags[str(row["id"])].append(keyword)
+    return tags
+
+
+def _sources(ctx: Context) -> dict[str, str]:
+    return {str(r["sourceid"]): text(r.get("title")) for r in _rows(ctx, "news_sources")}
+
+
+def status_of(row: dict, now: datetime) -> ArticleStatus:
+    state = int(row.get("status") or 0)
+    published, expires = when(row.get("publtime")), when(row.get("exptime"))
+    if state == 1:
+        if published is not None and published > now:
+            return ArticleStatus.SCHEDULED
+        if expires is not None and expires <= now:
+            return ArticleStatus.EXPIRED
+        return ArticleStatus.PUBLISHED
+    if state == 2:
+        return ArticleStatus.SCHEDULED
+    if state == 3:
+        return ArticleStatus.EXPIRED
+    if state in WAITING_STATES:
+        return ArticleStatus.SUBMITTED
+    return ArticleStatus.DRAFT
+
+
+IMAGE_POSITIONS = {0: ImagePosition.HIDDEN, 1: ImagePosition.BESIDE, 2: ImagePosition.UNDER}
+
+
+def import_articles(ctx: Context) -> None:
+    """Each article with its body (detail row), tags, image, counters; in the detail table's
+    order so the bodies stream."""
+    rows = {str(r["id"]): r for r in _rows(ctx, "news_rows")}
+    tags = _tags_by_article(ctx)
+    sources = _sources(ctx)
+    now = utcnow()
+    seen: set[str] = set()
+    with ctx.progress("article", len(rows)) as bar:
+        for detail in _rows(ctx, "news_detail"):
+            old_id = str(detail["id"])
+            row = rows.get(old_id)
+            if row is None or old_id in seen:
+                continue
+            seen.add(old_id)
+            _import_article(ctx, row, detail, tags.get(old_id, []), sources, now)
+            bar.update(1)
+        for old_id, row in rows.items():  # no detail row: the lead only
+            if old_id not in seen:
+                _import_article(ctx, row, {}, tags.get(old_id, []), sources, now)
+                bar.update(1)
+
+
+def _category(ctx: Context, old_id: str) -> Category | None:
+    found = ctx.mapped("category", old_id)
+    if found is None or found.new_id is None:
+        return None
+    return db.session.get(Category, found.new_id)
+
+
+def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
+                    sources: dict[str, str], now: datetime) -> None:  # fmt: skip
+    old_id = str(row["id"])
+    if ctx.mapped("article", old_id) is not None:
+        ctx.existing("article")
+        return
+    cat_old = str(row.get("catid") or 0)
+    dry_categories = ctx.cache.get("dry_categories", set())
+    category = _category(ctx, cat_old)
+    if category is None and not (ctx.dry_run and cat_old in dry_categories):
+        ctx.skipped("article", old_id, f"chuyên mục #{cat_old} không có")
+        return
+    if ctx.dry_run:
+        _count_images(ctx, row, detail)
+        ctx.added("article")
+        return
+    image, caption = _home_image(ctx, row)
+    body = _rewrite_body(ctx, str(detail.get("bodyhtml") or ""), old_id)
+    extras = []
+    for extra_old in str(row.get("listcatid") or "").split(","):
+        extra = _category(ctx, extra_old.strip()) if extra_old.strip() != cat_old else None
+        if extra is not None:
+            extras.append(extra)
+    source = text(detail.get("sourcetext")) or sources.get(str(row.get("sourceid") or 0), "")
+    position = IMAGE_POSITIONS.get(int(detail.get("imgposition") or 1), ImagePosition.BESIDE)
+    alias = str(row.get("alias") or "")
+    article = news_ops.create_article(
+        title=text(row.get("title"))[:300] or f"Bài viết {old_id}",
+        category=category,
+        extra_categories=extras,
+        tags=tags,
+        slug=alias or text(row.get("title")),
+        commit=False,
+        lead=text(row.get("hometext")),
+        body=body,
+        image=image,
+        image_caption=caption[:300],
+        image_position=position,
+        author=text(row.get("author"))[:200],
+        source=source[:200],
+        status=status_of(row, now),
+        published_at=when(row.get("publtime")) or when(row.get("addtime")),
+        expires_at=when(row.get("exptime")),
+        rating_enabled=bool(int(row.get("allowed_rating") or 0)),
+    )
+    article.views = int(row.get("hitstotal") or 0)
+    article.rating_total = int(row.get("total_rating") or 0)
+    article.rating_count = int(row.get("click_rating") or 0)
+    article.created_at = when(row.get("addtime")) or now
+    article.updated_at = when(row.get("edittime")) or article.created_at
+    db.session.flush()
+    ctx.remember("article", old_id, article.id, alias)
+    ctx.commit()
+    ctx.added("article")
+
+
+# --- Images -----------------------------------------------------------------------------------
+
+
+def _upload_path(ctx: Context, relative: str) -> Path | None:
+    """The file under --uploads, None when outside it (no `..` escapes) or missing."""
+    if ctx.uploads is None:
+        return None
+    root = ctx.uploads.resolve()
+    path = (root / relative.lstrip("/")).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def _home_image_path(row: dict) -> str:
+    name = str(row.get("homeimgfile") or "").strip()
+    if not name or "://" in name or name.startswith("//"):
+        return ""
+    return name if name.startswith("news/") else f"news/{name}"
+
+
+def _media_name(ctx: Context, relative: str, where: str) -> str | None:
+    """The media library's file name for uploads/<relative>, imported once per run (and once
+    ever: the library finds the same bytes by their hash). None, with a note, when missing."""
+    cache = ctx.cache.setdefault("media", {})
+    if relative in cache:
+        return cache[relative]
+    from app.media_library.operations import add_upload
+
+    name = None
+    path = _upload_path(ctx, relative)
+    if ctx.uploads is None:
+        pass  # no uploads folder given: nothing to say per image
+    elif path is None:
+        ctx.skipped("image", relative, f"không thấy tệp ({where})")
+    elif path.suffix.lower() not in IMAGE_EXTENSIONS:
+        ctx.skipped("image", relative, f"không phải ảnh ({where})")
+    else:
+        try:
+            with path.open("rb") as stream:
+                item, new = add_upload(stream, path.name, by=ctx.by)
+        except ImageRejected as exc:
+            ctx.skipped("image", relative, f"{exc} ({where})")
+        else:
+            name = item.file_name
+            ctx.added("image") if new else ctx.existing("image")
+    cache[relative] = name
+    return name
+
+
+def _home_image(ctx: Context, row: dict) -> tuple[str | None, str]:
+    relative = _home_image_path(row)
+    caption = text(row.get("homeimgalt"))
+    if not relative:
+        return None, caption
+    return _media_name(ctx, relative, f"ảnh minh họa bài #{row['id']}"), caption
+
+
+def _rewrite_body(ctx: Context, body: str, old_id: str) -> str:
+    """Image sources under /uploads/ pointed at the media library's copies."""
+
+    def replace(match: re.Match) -> str:
+        relative = html.unescape(match["path"])
+        name = _media_name(ctx, relative, f"ảnh trong bài #{old_id}")
+        if name is None:
+            return match[0]
+        return f"{match['attr']}{match['q']}/media/{name}{match['q']}"
+
+    return UPLOADS_SRC.sub(replace, body)
+
+
+def _count_images(ctx: Context, row: dict, detail: dict) -> None:
+    """Dry run: say which images would be missing, write nothing."""
+    if ctx.uploads is None:
+        return
+    wanted = [_home_image_path(row)] if _home_image_path(row) else []
+    wanted += [html.unescape(m["path"]) for m in UPLOADS_SRC.finditer(detail.get("bodyhtml") or "")]
+    seen = ctx.cache.setdefault("dry_images", set())
+    for relative in wanted:
+        if relative in seen:
+            continue
+        seen.add(relative)
+        if _upload_path(ctx, relative) is None:
+            ctx.skipped("image", relative, f"không thấy tệp (bài #{row['id']})")
+        else:
+            ctx.added("image")
+
+
+# --- Comments ---------------------------------------------------------------------------------
+
+NAME_MAX, EMAIL_MAX = 100, 100
+
+
+def import_comments(ctx: Context) -> None:
+    """Approved comments of news articles; replies attach to their thread's first comment."""
+    rows = [r for r in _rows(ctx, "comment") if str(r.get("module") or "") == "news"]
+    rows.sort(key=lambda r: int(r["cid"]))  # a parent before its replies
+    touched: set[int] = set()
+    with ctx.progress("comment", len(rows)) as bar:
+        for row in rows:
+            _import_comment(ctx, row, touched)
+            bar.update(1)
+    if touched and not ctx.dry_run:
+        recount(touched)
+        db.session.commit()
+
+
+def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
+    old_id = str(row["cid"])
+    if ctx.mapped("comment", old_id) is not None:
+        ctx.existing("comment")
+        return
+    if int(row.get("status") or 0) != 1:
+        ctx.skipped("comment", old_id, "chưa được duyệt")
+        return
+    article_map = ctx.mapped("article", str(row.get("id")))
+    if article_map is None or article_map.new_id is None:
+        if ctx.dry_run:
+            ctx.added("comment")
+        else:
+            ctx.skipped("comment", old_id, f"bài viết #{row.get('id')} không có")
+        return
+    content = text(TAGS.sub(" ", str(row.get("content") or "").replace("<br", "\n<br")))
+    if not content:
+        ctx.skipped("comment", old_id, "nội dung trống")
+        return
+    parent = None
+    parent_old = str(row.get("pid") or 0)
+    if parent_old != "0":
+        parent_map = ctx.mapped("comment", parent_old)
+        if parent_map is not None and parent_map.new_id is not None:
+            parent = db.session.get(Comment, parent_map.new_id)
+            if parent is not None and parent.parent is not None:
+                parent = parent.parent  # replies are one level deep here
+    if ctx.dry_run:
+        ctx.added("comment")
+        return
+    comment = Comment(
+        article_id=article_map.new_id,
+        parent=parent,
+        name=(text(row.get("post_name")) or "Khách")[:NAME_MAX],
+        email=text(row.get("post_email"))[:EMAIL_MAX],
+        content=content,
+        status=CommentStatus.APPROVED,
+        created_at=when(row.get("post_time")) or utcnow(),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    ctx.remember("comment", old_id, comment.id)
+    recount([article_map.new_id])
+    ctx.commit()
+    touched.add(article_map.new_id)
+    ctx.added("comment")
+
+
+def imported_article(old_id: object) -> Article | None:
+    """Our article made from NukeViet article `old_id` (for tests and the old URLs)."""
+    from app.nukeviet.models import ImportedRow
+
+    new_id = db.session.scalar(
+        select(ImportedRow.new_id).where(
+            ImportedRow.kind == "article", ImportedRow.old_id == str(old_id)
+        )  # fmt: skip
+    )
+    return db.session.get(Article, new_id) if new_id is not None else None
