@@ -42,6 +42,7 @@ class Source:
 
     prefix: str = ""
     language: str = ""
+    _short: dict[str, str]  # name without the prefix -> the table's full name
 
     def tables(self) -> list[str]:
         """Every table's name without the prefix, in the source's order."""
@@ -93,6 +94,7 @@ class Source:
                 "<tiền tố>_<ngôn ngữ>_modules): đây không phải cơ sở dữ liệu NukeViet 4."
             )
         self.prefix = prefix
+        self._short = {s: f for f in full_names if (s := self._strip(f)) is not None}
         languages = [
             m.group(1)
             for n in full_names
@@ -160,7 +162,8 @@ _INSERT_RE = re.compile(
     re.I,
 )
 _CREATE_RE = re.compile(rb"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`((?:[^`]|``)+)`", re.I)
-_COLUMN_RE = re.compile(rb"\s*`((?:[^`]|``)+)`\s+\w")
+_COLUMN_RE = re.compile(rb"\s*`((?:[^`]|``)+)`\s+(\w+)")
+_FLOAT_TYPES = {b"float", b"double", b"real", b"decimal", b"numeric", b"dec", b"fixed"}
 _BACKSLASH_PAIR_RE = re.compile(rb"\\.", re.S)
 _MAX_PENDING = 256 * 1024 * 1024  # one value or statement larger than this is not a dump
 
@@ -195,6 +198,9 @@ def _name(raw: bytes) -> str:
 @dataclass
 class _Table:
     columns: list[str] = field(default_factory=list)
+    # Columns whose whole numbers a dump writes bare ("12") but a server gives as numbers
+    # with a fraction: read as float so both sources agree.
+    floats: set[str] = field(default_factory=set)
     inserts: list[tuple[int, int]] = field(default_factory=list)  # (byte offset, line number)
 
 
@@ -215,12 +221,10 @@ class DumpSource(Source):
             raise SourceError(f"Không mở được tệp {self.path}: {exc.strerror or exc}.") from exc
         try:
             self._index()
-            full = list(self._tables)
-            self._detect(full)
+            self._detect(list(self._tables))
         except BaseException:
             self._file.close()
             raise
-        self._short = {s: f for f in full if (s := self._strip(f)) is not None}
 
     def _open(self) -> IO[bytes]:
         if self._gzip:
@@ -237,7 +241,7 @@ class DumpSource(Source):
         return set(self._short)
 
     def _table(self, name: str) -> _Table:
-        full = self._short.get(name) if hasattr(self, "_short") else name
+        full = self._short.get(name)
         if full is None or full not in self._tables:
             raise SourceError(f"Tệp sao lưu không có bảng {self.prefix}_{name}.")
         return self._tables[full]
@@ -273,6 +277,8 @@ class DumpSource(Source):
                     m = _COLUMN_RE.match(line)
                     if m:
                         creating.columns.append(_name(m.group(1)))
+                        if m.group(2).lower() in _FLOAT_TYPES:
+                            creating.floats.add(creating.columns[-1])
                     continue
                 head = line.lstrip()[:14].upper()
                 if head.startswith((b"INSERT", b"REPLACE")):
@@ -294,6 +300,7 @@ class DumpSource(Source):
                     seen_statement = True
                     creating = self._tables.setdefault(_name(m.group(1)), _Table())
                     creating.columns = []
+                    creating.floats = set()
                     create_line = line_no
                     if line.rstrip().endswith(b";"):  # CREATE TABLE ... LIKE / on one line
                         creating = None
@@ -330,7 +337,15 @@ class DumpSource(Source):
         try:
             for offset, line_no in table.inserts:
                 handle.seek(offset)
-                yield from _StatementReader(handle, line_no, table.columns).rows()
+                rows = _StatementReader(handle, line_no, table.columns).rows()
+                if not table.floats:
+                    yield from rows
+                    continue
+                for row in rows:
+                    for column in table.floats:
+                        if type(row.get(column)) is int:
+                            row[column] = float(row[column])
+                    yield row
         finally:
             handle.close()
 
@@ -448,17 +463,17 @@ class MySQLSource(Source):
     """A live MySQL/MariaDB server (PyMySQL); rows stream through a server-side cursor."""
 
     def __init__(self, url: str):
+        parts = urlsplit(url)
+        if parts.scheme not in _URL_SCHEMES or not parts.path.strip("/"):
+            raise SourceError(
+                "Địa chỉ cơ sở dữ liệu phải có dạng mysql://người_dùng:mật_khẩu@máy_chủ/tên_csdl."
+            )
         try:
             import pymysql
             import pymysql.cursors
         except ImportError as exc:  # pragma: no cover - it is in requirements.txt
             raise SourceError("Thiếu thư viện PyMySQL để đọc máy chủ MySQL/MariaDB.") from exc
         self._pymysql = pymysql
-        parts = urlsplit(url)
-        if parts.scheme not in _URL_SCHEMES or not parts.path.strip("/"):
-            raise SourceError(
-                "Địa chỉ cơ sở dữ liệu phải có dạng mysql://người_dùng:mật_khẩu@máy_chủ/tên_csdl."
-            )
         self.database = unquote(parts.path.strip("/"))
         try:
             self._conn = pymysql.connect(
@@ -479,7 +494,6 @@ class MySQLSource(Source):
             cur.execute("SHOW TABLES")
             self._full = [next(iter(r.values())) for r in cur.fetchall()]
         self._detect(self._full)
-        self._short = {s: f for f in self._full if (s := self._strip(f)) is not None}
         self._columns: dict[str, list[str]] = {}
         self._binary: dict[str, set[str]] = {}
 
@@ -493,7 +507,7 @@ class MySQLSource(Source):
         return set(self._short)
 
     def _full_name(self, name: str) -> str:
-        full = self._short.get(name) if hasattr(self, "_short") else name
+        full = self._short.get(name)
         if full is None:
             raise SourceError(f"Cơ sở dữ liệu không có bảng {self.prefix}_{name}.")
         return full
@@ -541,7 +555,7 @@ class MySQLSource(Source):
         )
         try:
             with conn.cursor() as cur:
-                cur.execute(f"SELECT * FROM `{full.replace('`', '``')}`")
+                cur.execute(f"SELECT * FROM `{full.replace('`', '``')}`")  # noqa: S608 - a name SHOW TABLES gave, quoted
                 for row in cur:
                     yield {k: _server_value(v, k in binary) for k, v in row.items()}
         finally:
