@@ -188,6 +188,9 @@ def run(
     try:
         for step in steps:
             step(ctx)
+    except BaseException:
+        db.session.rollback()  # the row being written goes; the ones committed stay
+        raise
     finally:
         if dry_run:
             db.session.rollback()

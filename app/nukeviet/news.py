@@ -185,6 +185,7 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
         return
     if ctx.dry_run:
         _count_images(ctx, row, detail)
+        ctx.cache.setdefault("dry_articles", set()).add(old_id)
         ctx.added("article")
         return
     image, caption = _home_image(ctx, row)
@@ -194,7 +195,8 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
         extra = _category(ctx, extra_old.strip()) if extra_old.strip() != cat_old else None
         if extra is not None:
             extras.append(extra)
-    source = text(detail.get("sourcetext")) or sources.get(str(row.get("sourceid") or 0), "")
+    # The source's name (NukeViet links it to `sourcetext`, often a URL); else that text.
+    source = sources.get(str(row.get("sourceid") or 0)) or text(detail.get("sourcetext"))
     position = IMAGE_POSITIONS.get(int(detail.get("imgposition") or 1), ImagePosition.BESIDE)
     alias = str(row.get("alias") or "")
     article = news_ops.create_article(
@@ -344,7 +346,7 @@ def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
         return
     article_map = ctx.mapped("article", str(row.get("id")))
     if article_map is None or article_map.new_id is None:
-        if ctx.dry_run:
+        if ctx.dry_run and str(row.get("id")) in ctx.cache.get("dry_articles", set()):
             ctx.added("comment")
         else:
             ctx.skipped("comment", old_id, f"bài viết #{row.get('id')} không có")

@@ -1,0 +1,265 @@
+"""The news of a real NukeViet 4.5 dump imported: the category tree, 27 articles with their
+dates, states, images, tags and counters, approved comments; a second run changes nothing, a
+dry run writes nothing, an interrupted run goes on where it stopped."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from app.comments.models import Comment
+from app.dates import site_zone, to_local, utcnow
+from app.extensions import db
+from app.media_library.models import MediaItem
+from app.news import operations as news_ops
+from app.news.models import Article, ArticleStatus, Category, Tag
+from app.nukeviet import importer
+from app.nukeviet.models import ImportedRow
+from app.nukeviet.news import imported_article, status_of
+from app.nukeviet.source import open_source
+
+DUMP = "/work/shared/fixtures/nukeviet-4.5-sample.sql"
+BODY_IMAGE = "nukeviet-nhantaidatviet2011.jpg"  # in article 6's body and its home image
+
+
+@pytest.fixture(autouse=True)
+def news_kinds_only(monkeypatch):
+    """The documents, banners and statistics importers have tests of their own."""
+    monkeypatch.setattr(importer, "LATER_KINDS", ())
+
+
+class Extended:
+    """The dump's source with rows added to some tables and article bodies changed."""
+
+    def __init__(self, source, extra=None, bodies=None):
+        self.source, self.extra, self.bodies = source, extra or {}, bodies or {}
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    def has(self, name):
+        return name in self.extra or self.source.has(name)
+
+    def rows(self, name):
+        for row in self.source.rows(name):
+            if name.endswith("news_detail") and row["id"] in self.bodies:
+                row = {**row, "bodyhtml": row["bodyhtml"] + self.bodies[row["id"]]}
+            yield row
+        yield from self.extra.get(name, [])
+
+
+def run(**kwargs):
+    kwargs.setdefault("uploads", None)
+    kwargs.setdefault("dry_run", False)
+    extend = kwargs.pop("extend", None)
+    with open_source(DUMP) as source:
+        return importer.run(Extended(source, **extend) if extend else source, **kwargs)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    root = tmp_path / "uploads"
+    (root / "news").mkdir(parents=True)
+    (root / "news" / BODY_IMAGE).write_bytes(jpeg())
+    (root / "news" / "nangly.jpg").write_bytes(b"not an image")
+    return root
+
+
+def test_the_category_tree_keeps_parents_order_and_aliases(app):
+    report = run()
+    assert report.kinds["category"].added == 7
+    roots = db.session.scalars(
+        select(Category).where(Category.parent_id.is_(None)).order_by(Category.position)
+    ).all()
+    assert [c.name for c in roots] == ["Tin tức", "Sản phẩm", "Đối tác", "Tuyển dụng"]
+    news = roots[0]
+    assert news.slug == "tin-tuc"
+    children = sorted(news.children, key=lambda c: c.position)
+    assert [c.name for c in children] == ["Thông cáo báo chí", "Bản tin nội bộ", "Tin công nghệ"]
+    mapped = db.session.get(ImportedRow, ("category", "1"))
+    assert (mapped.new_id, mapped.old_alias) == (news.id, "Tin-tuc")
+
+
+def test_articles_come_with_dates_states_counters_and_tags(app):
+    report = run()
+    assert report.kinds["article"].added == 27 and not report.kinds["article"].skipped
+    assert count(Article) == 27
+
+    first = imported_article(1)
+    assert first.title == "Ra mắt công ty mã nguồn mở đầu tiên tại Việt Nam"
+    assert first.slug == "ra-mat-cong-ty-ma-nguon-mo-dau-tien-tai-viet-nam"
+    assert to_local(first.published_at) == datetime.fromtimestamp(1274989140, site_zone())
+    assert to_local(first.created_at) == datetime.fromtimestamp(1274989177, site_zone())
+    assert first.status == ArticleStatus.PUBLISHED and first.is_visible()
+    assert first.author == "Quỳnh Nhi"
+    assert first.source == "Báo Hà Nội Mới"
+    assert first.category.name == "Tin tức"
+    assert {c.name for c in first.extra_categories} == {"Thông cáo báo chí", "Bản tin nội bộ"}
+    assert {t.name for t in first.tags} >= {"nukeviet", "mã nguồn mở", "php-nuke"}
+    assert first.views == 2
+    assert first.lead and "<" not in first.lead
+    mapped = db.session.get(ImportedRow, ("article", "1"))
+    assert mapped.old_alias == "Ra-mat-cong-ty-ma-nguon-mo-dau-tien-tai-Viet-Nam"
+
+    assert imported_article(11).title.startswith("NukeViet được Bộ GD&ĐT")  # &amp; unescaped
+    assert imported_article(16).views == 4673
+    assert count(Tag) > 20
+
+
+@pytest.mark.parametrize(
+    ("status", "publ", "exp", "expected"),
+    [
+        (1, -3600, 0, ArticleStatus.PUBLISHED),
+        (1, 3600, 0, ArticleStatus.SCHEDULED),
+        (1, -7200, -3600, ArticleStatus.EXPIRED),
+        (2, 3600, 0, ArticleStatus.SCHEDULED),
+        (3, -7200, -3600, ArticleStatus.EXPIRED),
+        (0, -3600, 0, ArticleStatus.DRAFT),
+        (4, -3600, 0, ArticleStatus.DRAFT),
+        (7, -3600, 0, ArticleStatus.SUBMITTED),
+    ],
+)
+def test_nukeviet_states_map_to_ours(status, publ, exp, expected):
+    now = datetime(2026, 11, 30, 8, 0)
+    epoch = int((now - datetime(1970, 1, 1)).total_seconds())
+    row = {"status": status, "publtime": epoch + publ, "exptime": epoch + exp if exp else 0}
+    assert status_of(row, now) == expected
+
+
+def test_images_go_through_the_media_library_and_bodies_are_sanitised(app, uploads):
+    report = run(uploads=uploads, extend={"bodies": {6: '<script>alert("x")</script>'}})
+    article = imported_article(6)
+    item = db.session.scalar(select(MediaItem))
+    assert count(MediaItem) == 1  # the home image and the body's image are one file
+    assert article.image == item.file_name
+    assert f'src="/media/{item.file_name}"' in article.body
+    assert "/uploads/" not in article.body
+    assert "<script" not in article.body and "alert" not in article.body
+    assert "dantri4.vcmedia.vn" not in article.body  # images of other sites: the sanitiser's rule
+    skipped = dict(report.kinds["image"].skipped)
+    assert "ảnh minh họa bài #1" in skipped["news/nangly.jpg"]  # no image inside: refused
+    assert "không thấy tệp" in skipped["news/hoptac.jpg"]
+    assert imported_article(2).image is None  # missing file: article kept, no image
+
+
+def test_without_uploads_image_paths_are_left_as_they_were(app):
+    run()
+    assert imported_article(6).image is None
+    assert "/uploads/news/" + BODY_IMAGE in imported_article(6).body
+    assert count(MediaItem) == 0
+
+
+def comment(cid, article, *, pid=0, status=1, module="news", content="Bài hay", name="Lan"):
+    return {"cid": cid, "module": module, "area": 0, "id": article, "pid": pid,
+            "content": content, "attach": "", "post_time": 1700000000 + cid, "userid": 0,
+            "post_name": name, "post_email": f"{name.lower()}@example.vn", "post_ip": "",
+            "status": status, "likes": 0, "dislikes": 0}  # fmt: skip
+
+
+COMMENTS = [
+    comment(1, 1, content="Chúc mừng<br />VINADES!"),
+    comment(2, 1, pid=1, name="Minh"),
+    comment(3, 1, pid=2, name="Hoa"),  # a reply to a reply: attached to the thread
+    comment(4, 1, status=0),  # waiting for moderation on the old site
+    comment(5, 1, module="laws"),
+    comment(6, 999),  # an article the dump does not have
+]
+
+
+def test_approved_comments_are_imported_and_counted(app):
+    report = run(extend={"extra": {"vi_comment": COMMENTS}})
+    counted = report.kinds["comment"]
+    assert counted.added == 3
+    assert dict(counted.skipped) == {"4": "chưa được duyệt", "6": "bài viết #999 không có"}
+    article = imported_article(1)
+    assert article.comment_count == 3
+    first, second, third = db.session.scalars(select(Comment).order_by(Comment.id)).all()
+    assert first.content == "Chúc mừng VINADES!" and first.parent is None
+    assert second.parent == first and third.parent == first
+    assert to_local(first.created_at) == datetime.fromtimestamp(1700000001, site_zone())
+
+
+def snapshot() -> dict:
+    rows = {}
+    for row in db.session.scalars(select(ImportedRow)):
+        model = {"category": Category, "article": Article, "comment": Comment}.get(row.kind)
+        target = db.session.get(model, row.new_id) if model and row.new_id else None
+        rows[(row.kind, row.old_id)] = (
+            getattr(target, "slug", None) or getattr(target, "content", None),
+            getattr(target, "title", None),
+            sorted(t.name for t in getattr(target, "tags", [])),
+        )
+    return {"map": rows, "articles": count(Article), "categories": count(Category),
+            "tags": count(Tag), "comments": count(Comment), "media": count(MediaItem)}  # fmt: skip
+
+
+def test_a_second_run_changes_nothing(app, uploads):
+    extend = {"extra": {"vi_comment": COMMENTS}}
+    run(uploads=uploads, extend=extend)
+    before = snapshot()
+    report = run(uploads=uploads, extend=extend)
+    assert snapshot() == before
+    assert {k: c.added for k, c in report.kinds.items() if k != "image"} == {
+        "category": 0, "article": 0, "comment": 0}  # fmt: skip
+    assert report.kinds["article"].existing == 27
+    assert report.kinds["category"].existing == 7
+    assert report.kinds["comment"].existing == 3
+
+
+def test_a_dry_run_writes_nothing_and_counts_what_it_would_add(app, uploads):
+    report = run(uploads=uploads, dry_run=True, extend={"extra": {"vi_comment": COMMENTS}})
+    db.session.remove()
+    assert (count(Article), count(Category), count(ImportedRow), count(MediaItem),
+            count(Comment), count(Tag)) == (0, 0, 0, 0, 0, 0)  # fmt: skip
+    assert report.kinds["category"].added == 7
+    assert report.kinds["article"].added == 27
+    assert report.kinds["comment"].added == 3
+    assert report.kinds["image"].added == 2  # the files present (one is no image: found later)
+    assert report.lines()[0].startswith("Chạy thử")
+
+
+def test_an_interrupted_run_goes_on_and_ends_as_one_run(app, uploads, monkeypatch):
+    real, made = news_ops.create_article, []
+
+    def failing(**kwargs):
+        if len(made) == 10:
+            raise RuntimeError("power cut")
+        made.append(kwargs["title"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(news_ops, "create_article", failing)
+    with pytest.raises(RuntimeError):
+        run(uploads=uploads)
+    db.session.rollback()
+    assert count(Article) == 10
+    monkeypatch.setattr(news_ops, "create_article", real)
+    report = run(uploads=uploads)
+    assert (report.kinds["article"].existing, report.kinds["article"].added) == (10, 17)
+    assert count(Article) == 27 == len({a.slug for a in db.session.scalars(select(Article))})
+    assert not any(a.slug.endswith("-2") for a in db.session.scalars(select(Article)))
+    assert count(MediaItem) == 1
+    mapped = db.session.scalars(select(ImportedRow).where(ImportedRow.kind == "article")).all()
+    assert sorted(int(m.old_id) for m in mapped) == list(range(1, 28))
+    assert all(db.session.get(Article, m.new_id) is not None for m in mapped)
+
+
+def test_recent_articles_keep_their_publication_time(app):
+    run()
+    article = imported_article(16)
+    future = article.published_at > utcnow()
+    assert article.status == (ArticleStatus.SCHEDULED if future else ArticleStatus.PUBLISHED)
+    assert article.published_at - datetime(2026, 11, 24) < timedelta(days=2)
