@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ from flask.cli import with_appcontext
 
 
 def _progress(label: str, total: int):
-    return click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+    return click.progressbar(length=total, label=label, file=sys.stderr)  # the report: stdout
 
 
 @click.command("import-nukeviet")
