@@ -1,0 +1,196 @@
+"""The laws module of a real NukeViet 4.5 dump imported: 3 documents with their codes
+(unescaped), types, issuers, fields, signers (one person once), dates in the site zone and
+counters; attached files from uploads/laws; a second run changes nothing, a dry run writes
+nothing, an interrupted run goes on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.documents import operations as document_ops
+from app.documents.models import Document, DocumentType, Field, Issuer, Signer
+from app.extensions import db
+from app.nukeviet import importer, laws
+from app.nukeviet.models import ImportedRow
+from app.nukeviet.source import open_source
+from tests.nukeviet.source_helpers import fixture_path
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class Extended:
+    """The dump's source with rows added to some tables and some rows changed."""
+
+    def __init__(self, source, extra=None, changed=None):
+        self.source, self.extra, self.changed = source, extra or {}, changed or {}
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    def has(self, name):
+        return name in self.extra or self.source.has(name)
+
+    def rows(self, name):
+        for row in self.source.rows(name):
+            yield {**row, **self.changed.get((name, row.get("id")), {})}
+        yield from self.extra.get(name, [])
+
+
+def run(*, uploads=None, dry_run=False, extra=None, changed=None):
+    report = importer.Report(dry_run=dry_run)
+    with open_source(str(fixture_path())) as source:
+        ctx = importer.Context(
+            source=Extended(source, extra, changed),
+            uploads=uploads,
+            dry_run=dry_run,
+            report=report,
+        )
+        try:
+            laws.import_documents(ctx)
+        finally:
+            if dry_run:
+                db.session.rollback()
+    return report
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def imported(old_id: int) -> Document:
+    mapped = db.session.get(ImportedRow, ("document", str(old_id)))
+    return db.session.get(Document, mapped.new_id)
+
+
+def test_unescape_decodes_nukeviet_entities():
+    assert laws.unescape("118-HD&#x2F;BTGTU") == "118-HD/BTGTU"
+    assert laws.unescape("72&#x002F;2013&#x002F;NĐ-CP") == "72/2013/NĐ-CP"
+    assert laws.unescape("A &amp;amp; B") == "A & B"  # escaped twice
+    assert laws.unescape(None) == ""
+    assert laws.plain_text("<p>Một</p><p>Hai <b>ba</b></p><script>x()</script>") == "Một\nHai ba"
+
+
+def test_three_documents_with_codes_lists_dates_and_counters(app, client):
+    report = run()
+    assert report.kinds["document"].added == 3 and not report.kinds["document"].skipped
+    assert count(Document) == 3
+
+    first = imported(1)
+    assert first.code == "72/2013/NĐ-CP"
+    assert first.title.startswith("Nghị định về quản lý, cung cấp, sử dụng dịch vụ Internet")
+    assert first.summary.startswith("Trích yếu: Nghị định")  # &#x3A; unescaped
+    assert first.body.startswith("Toàn văn 72/2013/NĐ-CP") and "<" not in first.body
+    assert first.type.name == "Nghị định"
+    assert first.issuer.name == "Công nghệ thông tin"  # _subject: "Cơ quan ban hành"
+    assert [f.name for f in first.fields] == ["Chính phủ"]  # _area: "Lĩnh vực"
+    assert first.signer.name == "Nguyễn Tấn Dũng"
+    assert first.issued_on == date(2013, 7, 15)  # 1373821200 = 00:00 in Hà Nội
+    assert first.in_force_on is None and first.expires_on is None
+    assert first.published and (first.views, first.downloads) == (0, 0)
+
+    second = imported(2)
+    assert (second.code, second.type.name) == ("26/2009/TT-BTTTT", "Thông tư")
+    assert second.issued_on == date(2009, 7, 31)
+    assert [f.name for f in second.fields] == ["Bộ Thông tin và Truyền thông"]
+    assert second.signer.name == "Lê Doãn Hợp"
+    assert second.views == 1
+
+    third = imported(3)
+    assert third.code == "43/2011/NĐ-CP" and third.issued_on == date(2011, 6, 13)
+    # NukeViet has "Nguyễn Tấn Dũng" twice (signers 1 and 3): one signer here.
+    assert third.signer_id == first.signer_id
+    assert count(Signer) == 2 and count(DocumentType) == 2 and count(Issuer) == 1
+    assert count(Field) == 2
+    assert db.session.get(ImportedRow, ("document_signer", "3")).new_id == first.signer_id
+    assert db.session.get(ImportedRow, ("document", "1")).old_alias.endswith("-mang-1")
+
+    page = client.get(f"/van-ban/{second.slug}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "26/2009/TT-BTTTT" in text and "31/07/2009" in text and "Lê Doãn Hợp" in text
+
+
+def test_second_run_changes_nothing_and_dry_run_writes_nothing(app):
+    dry = run(dry_run=True)
+    assert dry.kinds["document"].added == 3
+    assert count(Document) == 0 and count(ImportedRow) == 0 and count(Signer) == 0
+
+    run()
+    before = [(d.id, d.code, d.updated_at) for d in db.session.scalars(select(Document))]
+    maps = count(ImportedRow)
+    again = run()
+    assert again.kinds["document"].existing == 3 and again.kinds["document"].added == 0
+    assert again.kinds["document_signer"].existing == 3
+    assert [(d.id, d.code, d.updated_at) for d in db.session.scalars(select(Document))] == before
+    assert count(ImportedRow) == maps and count(Signer) == 2
+
+
+def test_an_interrupted_run_goes_on(app, monkeypatch):
+    real = document_ops.save_document
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(document_ops, "save_document", failing)
+    with pytest.raises(RuntimeError):
+        run()
+    db.session.rollback()
+    assert count(Document) == 1
+    monkeypatch.setattr(document_ops, "save_document", real)
+    report = run()
+    assert (report.kinds["document"].existing, report.kinds["document"].added) == (1, 2)
+    assert count(Document) == 3
+    assert sorted(imported(i).code for i in (1, 2, 3)) == sorted(
+        ["72/2013/NĐ-CP", "26/2009/TT-BTTTT", "43/2011/NĐ-CP"]
+    )
+
+
+def test_signers_are_the_same_person_whatever_case_and_spaces(app):
+    extra = {"vi_laws_signer": [{"id": 9, "title": "  nguyễn   TẤN dũng ", "positions": ""}]}
+    changed = {("vi_laws_row", 2): {"sgid": 9}}
+    run(extra=extra, changed=changed)
+    assert count(Signer) == 2  # Nguyễn Tấn Dũng (1, 3 and 9) and Lê Doãn Hợp
+    assert db.session.get(ImportedRow, ("document_signer", "9")).note
+    assert imported(2).signer_id == imported(1).signer_id
+
+
+def test_files_come_from_uploads_and_missing_ones_are_reported(app, tmp_path):
+    uploads = tmp_path / "uploads"
+    (uploads / "laws" / "2013_07").mkdir(parents=True)
+    (uploads / "laws" / "2013_07" / "nd-72.pdf").write_bytes(PDF)
+    changed = {
+        ("vi_laws_row", 1): {"files": "2013_07/nd-72.pdf,2013_07/missing.pdf"},
+        ("vi_laws_row", 2): {"files": "../../etc/passwd"},
+    }
+    report = run(uploads=uploads, changed=changed)
+    first = imported(1)
+    assert [(f.original_name, f.content_type) for f in first.files] == [
+        ("nd-72.pdf", "application/pdf")
+    ]
+    notes = [reason for _, reason in report.kinds["document_file"].skipped]
+    assert any("missing.pdf" in n for n in notes)
+    assert any("passwd" in n for n in notes)  # outside uploads: not read
+    assert imported(2).files == []
+
+
+def test_a_code_already_used_is_skipped_with_its_reason(app):
+    run(changed={("vi_laws_row", 3): {"code": "72&#x2F;2013&#x2F;NĐ-CP"}})
+    report = run()  # the map remembers the skip: nothing new the second time
+    assert count(Document) == 2
+    mapped = db.session.get(ImportedRow, ("document", "3"))
+    assert mapped.new_id is None and "Số ký hiệu" in mapped.note
+    assert report.kinds["document"].existing == 3
+
+
+def test_rows_without_type_or_code_are_skipped_not_crashing(app):
+    report = run(changed={("vi_laws_row", 1): {"cid": 99}, ("vi_laws_row", 2): {"code": ""}})
+    reasons = dict(report.kinds["document"].skipped)
+    assert reasons == {"1": "Không có thể loại", "2": "Không có số ký hiệu"}
+    assert count(Document) == 1
