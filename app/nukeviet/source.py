@@ -475,27 +475,36 @@ class MySQLSource(Source):
             raise SourceError("Thiếu thư viện PyMySQL để đọc máy chủ MySQL/MariaDB.") from exc
         self._pymysql = pymysql
         self.database = unquote(parts.path.strip("/"))
+        self._connect_args = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or 3306,
+            "user": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "database": self.database,
+            "charset": "utf8mb4",
+            "connect_timeout": 10,
+        }
         try:
             self._conn = pymysql.connect(
-                host=parts.hostname or "localhost",
-                port=parts.port or 3306,
-                user=unquote(parts.username or ""),
-                password=unquote(parts.password or ""),
-                database=self.database,
-                charset="utf8mb4",
-                cursorclass=pymysql.cursors.DictCursor,
-                connect_timeout=10,
+                **self._connect_args, cursorclass=pymysql.cursors.DictCursor
             )
         except pymysql.MySQLError as exc:
             raise SourceError(
                 f"Không kết nối được máy chủ MySQL/MariaDB {parts.hostname}: {exc.args[-1]}"
             ) from exc
-        with self._conn.cursor() as cur:
-            cur.execute("SHOW TABLES")
-            self._full = [next(iter(r.values())) for r in cur.fetchall()]
-        self._detect(self._full)
         self._columns: dict[str, list[str]] = {}
         self._binary: dict[str, set[str]] = {}
+        try:
+            with self._conn.cursor() as cur:
+                cur.execute("SHOW TABLES")
+                full = [next(iter(r.values())) for r in cur.fetchall()]
+            self._detect(full)
+        except pymysql.MySQLError as exc:
+            self._conn.close()
+            raise SourceError(f"Lỗi khi đọc danh sách bảng: {exc.args[-1]}") from exc
+        except BaseException:
+            self._conn.close()
+            raise
 
     def close(self) -> None:
         self._conn.close()
@@ -515,9 +524,12 @@ class MySQLSource(Source):
     def _describe(self, full: str) -> None:
         if full in self._columns:
             return
-        with self._conn.cursor() as cur:
-            cur.execute(f"SHOW COLUMNS FROM `{full.replace('`', '``')}`")
-            described = cur.fetchall()
+        try:
+            with self._conn.cursor() as cur:
+                cur.execute(f"SHOW COLUMNS FROM `{full.replace('`', '``')}`")
+                described = cur.fetchall()
+        except self._pymysql.MySQLError as exc:
+            raise SourceError(f"Lỗi khi đọc bảng {full} trên máy chủ: {exc.args[-1]}") from exc
         self._columns[full] = [r["Field"] for r in described]
         self._binary[full] = {
             r["Field"]
@@ -540,25 +552,25 @@ class MySQLSource(Source):
         # A connection of its own: an unbuffered cursor holds its connection until read out,
         # and an importer may read two tables at once.
         conn = self._pymysql.connect(
-            **{
-                k: self._conn.__dict__[a]
-                for k, a in (
-                    ("host", "host"),
-                    ("port", "port"),
-                    ("user", "user"),
-                    ("password", "password"),
-                    ("database", "db"),
-                )
-            },
-            charset="utf8mb4",
-            cursorclass=self._pymysql.cursors.SSDictCursor,
+            **self._connect_args, cursorclass=self._pymysql.cursors.SSDictCursor
         )
+        cur = conn.cursor()
         try:
-            with conn.cursor() as cur:
-                cur.execute(f"SELECT * FROM `{full.replace('`', '``')}`")  # noqa: S608 - a name SHOW TABLES gave, quoted
-                for row in cur:
-                    yield {k: _server_value(v, k in binary) for k, v in row.items()}
+            quoted = full.replace("`", "``")  # a name SHOW TABLES gave
+            cur.execute(f"SELECT * FROM `{quoted}`")  # noqa: S608
+            for row in cur:
+                yield {k: _server_value(v, k in binary) for k, v in row.items()}
+            cur.close()
+        except self._pymysql.MySQLError as exc:
+            raise SourceError(f"Lỗi khi đọc bảng {full} trên máy chủ: {exc.args[-1]}") from exc
         finally:
+            # Stopped early: detach the cursor and its result so neither reads the rest of
+            # the table when closed or collected (PyMySQL's unbuffered results do), then drop
+            # the connection, which ends the query on the server.
+            result = getattr(conn, "_result", None)
+            if result is not None:
+                result.unbuffered_active = False
+            cur.connection = None
             conn.close()
 
 
