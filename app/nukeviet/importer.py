@@ -9,6 +9,7 @@ A kind's function takes the run's `Context`:
     ctx.mapped(kind, old_id) -> ImportedRow | None      # imported (or skipped) before
     ctx.remember(kind, old_id, new_id, alias=None, note="")   # the map row, not committed
     ctx.commit()                                        # the row and its map row together
+    with ctx.row(kind, old_id): ...                     # a row it cannot read: skipped, noted
     ctx.added(kind) / ctx.existing(kind) / ctx.skipped(kind, old_id, reason)
     with ctx.progress(kind, total) as bar: bar.update(1)
 
@@ -130,6 +131,17 @@ class Context:
 
     def skipped(self, kind: str, old_id: object, reason: str) -> None:
         self.report.kind(kind).skipped.append((str(old_id), reason))
+
+    @contextmanager
+    def row(self, kind: str, old_id: object) -> Iterator[None]:
+        """One row's import: data it cannot read (a value of the wrong type…) skips that row
+        only, with the reason in the report; what the row wrote so far is rolled back."""
+        try:
+            yield
+        except (ValueError, TypeError, LookupError) as exc:
+            db.session.rollback()
+            log.warning("nukeviet import: %s %s skipped", kind, old_id, exc_info=True)
+            self.skipped(kind, old_id, f"dữ liệu không đọc được ({exc})"[:200])
 
     @contextmanager
     def progress(self, kind: str, total: int) -> Iterator[Any]:

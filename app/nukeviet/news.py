@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -21,6 +22,8 @@ from app.media import ImageRejected
 from app.news import operations as news_ops
 from app.news.models import Article, ArticleStatus, Category, ImagePosition
 from app.nukeviet.importer import Context
+from app.nukeviet.models import ImportedRow
+from app.slugs import slugify
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 # src="…/uploads/news/2015_10/a.jpg" (absolute, root-relative or with the site's folder)
@@ -66,7 +69,8 @@ def import_categories(ctx: Context) -> None:
     would_add = ctx.cache.setdefault("dry_categories", set())
     with ctx.progress("category", len(rows)) as bar:
         for row in rows:
-            _import_category(ctx, row, would_add)
+            with ctx.row("category", row.get("catid")):
+                _import_category(ctx, row, would_add)
             bar.update(1)
 
 
@@ -90,6 +94,12 @@ def _import_category(ctx: Context, row: dict, would_add: set[str]) -> None:
         would_add.add(old_id)
         ctx.added("category")
         return
+    earlier = _unmapped_twin(name, alias, parent)
+    if earlier is not None:  # created by a run stopped before its map row: adopt it
+        ctx.remember("category", old_id, earlier.id, alias)
+        ctx.commit()
+        ctx.existing("category")
+        return
     try:
         category = news_ops.create_category(name, slug=alias, parent=parent,
                                             description=text(row.get("description")),
@@ -104,6 +114,24 @@ def _import_category(ctx: Context, row: dict, would_add: set[str]) -> None:
     ctx.added("category")
 
 
+def _unmapped_twin(name: str, alias: str, parent: Category | None) -> Category | None:
+    """The category this import made of the row and committed, when the run stopped before
+    its map row was written (create_category commits on its own): same slug, name and
+    parent, and no map row points at it. (A category the new site already had with the
+    same slug, name and parent is used the same way: the old articles go into it.)"""
+    if not alias:
+        return None
+    found = db.session.scalar(select(Category).where(Category.slug == slugify(alias)))
+    if found is None or found.name != name or found.parent_id != (parent.id if parent else None):
+        return None
+    taken = db.session.scalar(
+        select(ImportedRow.old_id).where(
+            ImportedRow.kind == "category", ImportedRow.new_id == found.id
+        )  # fmt: skip
+    )
+    return found if taken is None else None
+
+
 # --- Articles ---------------------------------------------------------------------------------
 
 
@@ -114,6 +142,11 @@ def _tags_by_article(ctx: Context) -> dict[str, list[str]]:
         if keyword and keyword not in tags[str(row["id"])]:
             tags[str(row["id"])].append(keyword)
     return tags
+
+
+def _keywords(detail: dict) -> list[str]:
+    """Tags from the detail row's comma-separated keywords (sites without tags_id rows)."""
+    return [k for k in (text(w) for w in str(detail.get("keywords") or "").split(",")) if k]
 
 
 def _sources(ctx: Context) -> dict[str, str]:
@@ -156,11 +189,14 @@ def import_articles(ctx: Context) -> None:
             if row is None or old_id in seen:
                 continue
             seen.add(old_id)
-            _import_article(ctx, row, detail, tags.get(old_id, []), sources, now)
+            with ctx.row("article", old_id):
+                keywords = tags.get(old_id) or _keywords(detail)
+                _import_article(ctx, row, detail, keywords, sources, now)
             bar.update(1)
         for old_id, row in rows.items():  # no detail row: the lead only
             if old_id not in seen:
-                _import_article(ctx, row, {}, tags.get(old_id, []), sources, now)
+                with ctx.row("article", old_id):
+                    _import_article(ctx, row, {}, tags.get(old_id, []), sources, now)
                 bar.update(1)
 
 
@@ -206,7 +242,7 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
         tags=tags,
         slug=alias or text(row.get("title")),
         commit=False,
-        lead=text(row.get("hometext")),
+        lead=text(TAGS.sub(" ", str(row.get("hometext") or ""))),
         body=body,
         image=image,
         image_caption=caption[:300],
@@ -291,7 +327,9 @@ def _rewrite_body(ctx: Context, body: str, old_id: str) -> str:
     """Image sources under /uploads/ pointed at the media library's copies."""
 
     def replace(match: re.Match) -> str:
-        relative = html.unescape(match["path"])
+        relative = _own_upload(ctx, match)
+        if relative is None:
+            return match[0]
         name = _media_name(ctx, relative, f"ảnh trong bài #{old_id}")
         if name is None:
             return match[0]
@@ -300,12 +338,38 @@ def _rewrite_body(ctx: Context, body: str, old_id: str) -> str:
     return UPLOADS_SRC.sub(replace, body)
 
 
+def _own_upload(ctx: Context, match: re.Match) -> str | None:
+    """The path under uploads/ an image source names; None for another site's /uploads/."""
+    host = urlsplit(html.unescape(match["url"])).hostname
+    if host is not None and host.lower() not in _own_hosts(ctx):
+        return None
+    return html.unescape(match["path"])
+
+
+def _own_hosts(ctx: Context) -> set[str]:
+    """The old site's host names (its `my_domains` and `site_domain` settings)."""
+    if "own_hosts" not in ctx.cache:
+        hosts: set[str] = set()
+        if ctx.source.has("config"):
+            for row in ctx.source.rows("config"):
+                if row.get("config_name") in ("my_domains", "site_domain"):
+                    for value in str(row.get("config_value") or "").split(","):
+                        host = urlsplit(value if "//" in value else f"//{value}").hostname
+                        if host:
+                            hosts.add(host.lower())
+        ctx.cache["own_hosts"] = hosts
+    return ctx.cache["own_hosts"]
+
+
 def _count_images(ctx: Context, row: dict, detail: dict) -> None:
     """Dry run: say which images would be missing, write nothing."""
     if ctx.uploads is None:
         return
     wanted = [_home_image_path(row)] if _home_image_path(row) else []
-    wanted += [html.unescape(m["path"]) for m in UPLOADS_SRC.finditer(detail.get("bodyhtml") or "")]
+    for match in UPLOADS_SRC.finditer(str(detail.get("bodyhtml") or "")):
+        relative = _own_upload(ctx, match)
+        if relative is not None:
+            wanted.append(relative)
     seen = ctx.cache.setdefault("dry_images", set())
     for relative in wanted:
         if relative in seen:
@@ -329,7 +393,8 @@ def import_comments(ctx: Context) -> None:
     touched: set[int] = set()
     with ctx.progress("comment", len(rows)) as bar:
         for row in rows:
-            _import_comment(ctx, row, touched)
+            with ctx.row("comment", row.get("cid")):
+                _import_comment(ctx, row, touched)
             bar.update(1)
     if touched and not ctx.dry_run:
         recount(touched)
@@ -386,8 +451,6 @@ def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
 
 def imported_article(old_id: object) -> Article | None:
     """Our article made from NukeViet article `old_id` (for tests and the old URLs)."""
-    from app.nukeviet.models import ImportedRow
-
     new_id = db.session.scalar(
         select(ImportedRow.new_id).where(
             ImportedRow.kind == "article", ImportedRow.old_id == str(old_id)
