@@ -39,9 +39,15 @@ log = logging.getLogger(__name__)
 KIND_LABELS = {
     "category": "Chuyên mục tin",
     "article": "Bài viết",
+    "image": "Ảnh (thư viện ảnh)",
     "comment": "Bình luận",
+    "document_type": "Loại văn bản",
+    "document_issuer": "Cơ quan ban hành",
+    "document_field": "Lĩnh vực văn bản",
+    "document_signer": "Người ký",
     "document": "Văn bản",
     "banner": "Quảng cáo, liên kết",
+    "banner_image": "Ảnh quảng cáo",
     "statistics": "Thống kê truy cập",
     "user": "Tài khoản",
 }
