@@ -214,4 +214,11 @@ def run(
             db.session.rollback()
     counts = {k: (c.added, c.existing, len(c.skipped)) for k, c in report.kinds.items()}
     log.info("nukeviet import%s: %s", " (dry run)" if dry_run else "", counts)
+    if not dry_run and any(c.added for c in report.kinds.values()):
+        from app.audit.operations import record as audit
+
+        detail = "; ".join(f"{k}: +{c.added}, {len(c.skipped)} skipped"
+                           for k, c in report.kinds.items())  # fmt: skip
+        audit("nukeviet.import", None, detail, by=by, object_type="site",
+              object_id=str(getattr(source, "prefix", "") or ""))  # fmt: skip
     return report
