@@ -5,6 +5,7 @@ statistics' starting offset."""
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -160,3 +161,69 @@ def import_statistics(ctx) -> None:
         "(hoặc biến môi trường: " + offset_lines(total)[1].split("  #")[0] + ")"
     )
     log.info("NukeViet visit total %s: set STATS_TOTAL_OFFSET = %s", total, total)
+
+
+# --- Users --------------------------------------------------------------------------------------
+
+USER = "user"
+# NukeViet's levels: 1 "Quản trị tối cao", 2 "Điều hành chung" manage the whole site; 3 manages
+# some modules only.
+ADMIN_LEVELS = (1, 2)
+
+
+def import_users(ctx) -> None:
+    """NukeViet's administrators (`users` rows named in `authors`) become accounts without
+    their passwords: each gets a random one nobody knows, so an administrator issues the real
+    one (`flask set-password <username>` today). Members who were only readers are left out:
+    the new site has staff accounts only."""
+    from app.auth import operations as accounts
+    from app.auth.models import Role
+
+    source = ctx.source
+    if not source.has("users"):
+        return
+    authors = {}
+    if source.has("authors"):
+        authors = {str(a["admin_id"]): a for a in source.rows("authors")}
+    for row in source.rows("users"):
+        old_id = str(row["userid"])
+        if ctx.mapped(USER, old_id) is not None:
+            ctx.existing(USER)
+            continue
+        author = authors.get(old_id)
+        username = unescape(row.get("username")).lower()
+        if author is None:
+            reason = "Thành viên (không phải quản trị): trang mới chỉ có tài khoản quản trị"
+            ctx.skipped(USER, old_id, reason)
+            ctx.remember(USER, old_id, None, alias=username or None, note=reason)
+            ctx.commit()
+            continue
+        last, first = unescape(row.get("last_name")), unescape(row.get("first_name"))
+        display_name = (" ".join(part for part in (last, first) if part) or username)[:120]
+        role = Role.ADMIN if int(author.get("lev") or 0) in ADMIN_LEVELS else Role.EDITOR
+        try:
+            user = accounts.create_user(  # refuses before it adds anything
+                username,
+                secrets.token_urlsafe(32),
+                display_name=display_name,
+                email=unescape(row.get("email"))[:200],
+                role=role,
+                by=ctx.by,
+                commit=False,
+            )
+        except accounts.AccountError as refused:
+            reason = f"{username or '(không tên)'}: {refused}"
+            ctx.skipped(USER, old_id, reason)
+            ctx.remember(USER, old_id, None, alias=username or None, note=reason[:255])
+            ctx.commit()
+            continue
+        if int(author.get("is_suspend") or 0) or not int(row.get("active") or 0):
+            user.active = False
+        ctx.remember(USER, old_id, user.id, alias=username, note="Chưa có mật khẩu")
+        ctx.commit()
+        ctx.added(USER)
+    if ctx.report.kind(USER).added:
+        ctx.report.notes.append(
+            "Tài khoản quản trị được chuyển sang không kèm mật khẩu: đặt mật khẩu cho từng "
+            "người bằng lệnh `flask set-password <tên đăng nhập>` rồi gửi cho họ."
+        )

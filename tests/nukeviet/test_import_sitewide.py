@@ -112,3 +112,35 @@ def test_statistics_total_is_reported_with_the_setting_to_add(app):
         assert sitewide.statistics_total(source) == 12919
     assert any("STATS_TOTAL_OFFSET = 12919" in note for note in report.notes)
     assert any("STATS_TOTAL_OFFSET=12919" in note for note in report.notes)
+
+
+def test_administrators_come_without_passwords_readers_stay_out(app, make_user):
+    from app.auth.models import Role, User
+    from app.auth.operations import find_user
+
+    extra = {
+        "users": [
+            {"userid": 5, "username": "bandoc", "email": "b@x.vn", "active": 1},
+            {"userid": 6, "username": "BienTap", "first_name": "Lan", "last_name": "Trần Thị",
+             "email": "lan@x.vn", "active": 1},
+        ],
+        "authors": [{"admin_id": 6, "lev": 3, "is_suspend": 0}],
+    }  # fmt: skip
+    report = run(sitewide.import_users, extra=extra)
+    admin = find_user("admin")
+    assert admin.role == Role.ADMIN and admin.email == "admin@example.com"
+    editor = find_user("bientap")
+    assert editor.role == Role.EDITOR and editor.display_name == "Trần Thị Lan"
+    assert find_user("bandoc") is None
+    assert dict(report.kinds["user"].skipped)["5"].startswith("Thành viên")
+    # No NukeViet password hash came over, and no password anybody knows works.
+    assert "SSHA512" not in admin.password_hash
+    assert any("flask set-password" in note for note in report.notes)
+    again = run(sitewide.import_users, extra=extra)
+    assert again.kinds["user"].existing == 3 and count(User) == 2
+
+
+def test_a_username_already_taken_is_skipped(app, make_user):
+    make_user("admin")
+    report = run(sitewide.import_users)
+    assert "đã được dùng" in dict(report.kinds["user"].skipped)["1"]
