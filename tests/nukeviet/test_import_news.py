@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.comments.models import Comment
 from app.dates import site_zone, to_local, utcnow
 from app.extensions import db
+from app.html_sanitizer import sanitize_html
 from app.media_library.models import MediaItem
 from app.news import operations as news_ops
 from app.news.models import Article, ArticleStatus, Category, Tag
@@ -302,3 +303,23 @@ def test_only_the_old_sites_own_uploads_are_rewritten(app, uploads):
 def test_keywords_give_tags_when_the_site_has_no_tag_rows(app):
     run(extend={"changes": {"vi_news_detail": {20: {"keywords": "giáo dục, chuyển đổi số,"}}}})
     assert {t.name for t in imported_article(20).tags} == {"giáo dục", "chuyển đổi số"}
+
+
+def test_imported_bodies_are_what_the_editor_saves_back(app, uploads):
+    """The editor's round trip (tests/editor/test_roundtrip.py) saves sanitize_html(body): an
+    imported body is already that, so opening and saving it changes nothing."""
+    run(uploads=uploads)
+    for article in db.session.scalars(select(Article)):
+        assert sanitize_html(article.body) == article.body, article.title
+
+
+def test_the_article_page_shows_the_old_title_date_and_image(app, uploads, client):
+    run(uploads=uploads)
+    article = imported_article(6)
+    page = client.get(f"/tin-tuc/{article.slug}")
+    assert page.status_code == 200
+    html_text = page.get_data(as_text=True)
+    assert "Mã nguồn mở NukeViet giành giải ba Nhân tài đất Việt 2011" in html_text
+    local = datetime.fromtimestamp(1322685920, site_zone())
+    assert f"{local:%d/%m/%Y %H:%M}" in html_text
+    assert f"/media/{article.image}" in html_text
