@@ -338,13 +338,18 @@ def import_documents(ctx) -> None:
         return
     row_fields = _row_fields(ctx, fields)
     links: list[tuple[str, list[str], list[str]]] = []
-    for row in source.rows(rows_table):
-        old_id = str(row["id"])
-        links.append((old_id, id_list(row.get("replacement")), id_list(row.get("relatement"))))
-        if ctx.mapped(DOCUMENT, old_id) is not None:
-            ctx.existing(DOCUMENT)
-            continue
-        _import_document(ctx, row, old_id, types, issuers, signers, row_fields, fields)
+    total = sum(1 for _ in source.rows(rows_table))  # streamed twice, never held
+    with ctx.progress(DOCUMENT, total) as bar:
+        for row in source.rows(rows_table):
+            old_id = str(row["id"])
+            replaced, relates = id_list(row.get("replacement")), id_list(row.get("relatement"))
+            if replaced or relates:
+                links.append((old_id, replaced, relates))
+            if ctx.mapped(DOCUMENT, old_id) is not None:
+                ctx.existing(DOCUMENT)
+            else:
+                _import_document(ctx, row, old_id, types, issuers, signers, row_fields, fields)
+            bar.update(1)
     if not ctx.dry_run:
         _link_documents(ctx, links)
 

@@ -194,3 +194,28 @@ def test_rows_without_type_or_code_are_skipped_not_crashing(app):
     reasons = dict(report.kinds["document"].skipped)
     assert reasons == {"1": "Không có thể loại", "2": "Không có số ký hiệu"}
     assert count(Document) == 1
+
+
+def test_replacements_and_related_documents_follow_the_map(app):
+    extra = {"vi_laws_set_replace": [{"id": 1, "oid": 1, "nid": 3}]}
+    changed = {("vi_laws_row", 2): {"relatement": "1,99"}}
+    run(extra=extra, changed=changed)
+    assert [d.code for d in imported(3).replaces] == ["72/2013/NĐ-CP"]
+    assert [d.code for d in imported(2).related_to] == ["72/2013/NĐ-CP"]  # 99 is unknown
+    before = imported(3).updated_at
+    run(extra=extra, changed=changed)
+    assert imported(3).updated_at == before and len(imported(3).replaces) == 1
+
+
+def test_the_whole_run_brings_documents_banners_and_users_and_a_dry_run_nothing(app):
+    from app.auth.models import User
+    from app.blocks.models import Banner
+
+    with open_source(str(fixture_path())) as source:
+        dry = importer.run(source, uploads=None, dry_run=True)
+    assert dry.kinds["document"].added == 3 and dry.kinds["banner"].added == 2
+    assert count(Document) == count(Banner) == count(User) == count(ImportedRow) == 0
+    with open_source(str(fixture_path())) as source:
+        report = importer.run(source, uploads=None, dry_run=False)
+    assert (count(Document), count(Banner), count(User)) == (3, 2, 1)
+    assert any("STATS_TOTAL_OFFSET = 12919" in line for line in report.lines())
