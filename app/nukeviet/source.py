@@ -136,7 +136,8 @@ _ESCAPES = {
 }
 _ESCAPE_RE = re.compile(rb"\\(.)|''", re.S)
 
-_STRING = rb"'((?:[^'\\]|\\.|'')*)'"
+# The unrolled loop: far fewer steps than one alternative per character.
+_STRING = rb"'([^'\\]*(?:(?:\\.|'')[^'\\]*)*)'"
 # One value and the separator after it; the groups say which kind the value is.
 _VALUE_RE = re.compile(
     rb"\s*(?:"
@@ -168,9 +169,29 @@ _BACKSLASH_PAIR_RE = re.compile(rb"\\.", re.S)
 _MAX_PENDING = 256 * 1024 * 1024  # one value or statement larger than this is not a dump
 
 
+_COMMON_ESCAPES = [
+    (b"\\'", b"'"),
+    (b'\\"', b'"'),
+    (b"\\n", b"\n"),
+    (b"\\r", b"\r"),
+    (b"\\t", b"\t"),
+    (b"\\0", b"\x00"),
+    (b"\\b", b"\x08"),
+    (b"\\Z", b"\x1a"),
+]
+
+
 def _unescape(raw: bytes) -> bytes:
     if b"\\" not in raw and b"''" not in raw:
         return raw
+    # What mysqldump writes, with C-speed replaces: `\\` parked on 0xFF (never in UTF-8
+    # text), then each escape; anything rarer goes through the regex.
+    if b"''" not in raw and b"\xff" not in raw:
+        out = raw.replace(b"\\\\", b"\xff")
+        for escape, char in _COMMON_ESCAPES:
+            out = out.replace(escape, char)
+        if b"\\" not in out:
+            return out.replace(b"\xff", b"\\")
     return _ESCAPE_RE.sub(
         lambda m: _ESCAPES.get(m.group(1), m.group(1)) if m.group(1) else b"'", raw
     )

@@ -134,6 +134,7 @@ HOSTILE = [
     "",
     "&quot;&amp;&#039;",
     "\\n is not a newline",
+    "\\'\"\\\\\\",
 ]
 
 
@@ -182,6 +183,21 @@ def test_every_literal_form_mysql_writes(tmp_path):
     assert rows[3] == {"id": 10, "title": "e", "blob": b""}
     assert rows[4]["price"] == 1500.0 and rows[4]["size"] == -0.25
     assert rows[5]["price"] == 0.5 and rows[5]["size"] == -3.0
+
+
+def test_raw_bytes_in_a_binary_string(tmp_path):
+    text = (
+        HEADER
+        + ITEMS
+        + "INSERT INTO `xy_en_items` (`id`, `blob`) VALUES (1,_binary '@'),(2,'@');\n"
+    )
+    raw = text.encode().replace(b"'@'", b"'\xff\\0\\\\\xfe'")
+    path = tmp_path / "binary.sql"
+    path.write_bytes(raw)
+    with open_source(path) as source:
+        rows = list(source.rows("en_items"))
+    assert rows[0]["blob"] == b"\xff\x00\\\xfe"
+    assert rows[1]["blob"] == "\xff\x00\\\xfe"  # not UTF-8: kept byte for byte (latin-1)
 
 
 def test_two_tables_read_at_once(fixture_source):
