@@ -26,7 +26,7 @@ import datetime
 import decimal
 import gzip
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -280,6 +280,8 @@ class DumpSource(Source):
         create_line = 0
         in_insert = False
         in_string = 0
+        ended_table, ended_line = "", 0  # the INSERT that ended last, and its last line
+        table_name = ""
         insert_line = 0
         try:
             for line in f:
@@ -290,6 +292,7 @@ class DumpSource(Source):
                     in_string ^= _quote_parity(line)
                     if not in_string and line.rstrip().endswith(b";"):
                         in_insert = False
+                        ended_table, ended_line = table_name, line_no
                     continue
                 if creating is not None:
                     if line.startswith(b")"):
@@ -309,11 +312,17 @@ class DumpSource(Source):
                             f"Dòng {line_no}: câu lệnh INSERT không đọc được trong tệp sao lưu."
                         )
                     seen_statement = True
-                    table = self._tables.setdefault(_name(m.group(1)), _Table())
-                    table.inserts.append((start, line_no))
+                    table_name = _name(m.group(1))
+                    table = self._tables.setdefault(table_name, _Table())
+                    # The rows reader goes on into an INSERT on the very next line for the
+                    # same table: only the first of such a run needs its place noted.
+                    if (ended_table, ended_line) != (table_name, line_no - 1):
+                        table.inserts.append((start, line_no))
                     insert_line = line_no
                     in_string = _quote_parity(line)
                     in_insert = not (not in_string and line.rstrip().endswith(b";"))
+                    if not in_insert:
+                        ended_table, ended_line = table_name, line_no
                 elif head.startswith(b"CREATE TABLE"):
                     m = _CREATE_RE.match(line.lstrip())
                     if not m:
@@ -414,16 +423,37 @@ class _StatementReader:
         return pos
 
     def rows(self) -> Iterator[dict[str, Any]]:
+        """This statement's rows, then those of the INSERTs into the same table that follow
+        it line after line (`--skip-extended-insert` dumps: one statement a row)."""
         self._more()
-        head = _INSERT_RE.match(self.buf.lstrip())
-        if not head:
-            raise self._error(0, "câu lệnh INSERT không đọc được")
-        pos = len(self.buf) - len(self.buf.lstrip()) + head.end()
+        table = None
+        pos = 0
+        while True:
+            line = self.buf[pos:]
+            head = _INSERT_RE.match(line.lstrip())
+            if not head or table not in (None, head.group(1)):
+                if table is None:
+                    raise self._error(pos, "câu lệnh INSERT không đọc được")
+                return
+            table = head.group(1)
+            pos += len(line) - len(line.lstrip()) + head.end()
+            pos = yield from self._statement(head, pos)
+            # Past the end of the `;` line: the next statement starts on the next line.
+            end = self.buf.find(b"\n", pos)
+            while end == -1 and self._more():
+                end = self.buf.find(b"\n", pos)
+            if end == -1:
+                return
+            pos = self._trim(end + 1)
+            if pos >= len(self.buf) and not self._more():
+                return
+
+    def _statement(self, head: re.Match[bytes], pos: int) -> Generator[dict[str, Any], None, int]:
         columns = self.columns
         if head.group(2) is not None:
             columns = [_name(c.strip().strip(b"`")) for c in head.group(2).split(b",")]
         if not columns:
-            raise self._error(0, f"bảng {_name(head.group(1))} không có CREATE TABLE")
+            raise self._error(pos, f"bảng {_name(head.group(1))} không có CREATE TABLE")
         width = len(columns)
         while True:
             pos = self._trim(pos)
@@ -448,7 +478,7 @@ class _StatementReader:
                 raise self._error(pos, "thiếu dấu , hoặc ; sau một hàng")
             pos = m.end()
             if m.group(1) == b";":
-                return
+                return pos
 
 
 def _value(m: re.Match[bytes]) -> Any:

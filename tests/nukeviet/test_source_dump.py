@@ -262,3 +262,25 @@ def test_open_source_refuses_what_it_cannot_read(tmp_path):
 def test_an_unknown_table_is_a_source_error(fixture_source):
     with pytest.raises(SourceError, match="nv4_vi_shops_rows"):
         fixture_source.rows("vi_shops_rows")
+
+
+def test_one_insert_a_row_dumps_and_interleaved_tables(tmp_path):
+    text = (
+        HEADER
+        + ITEMS
+        + "INSERT INTO `xy_en_items` VALUES (1,'a;',NULL,0,NULL);\n"
+        + "INSERT INTO `xy_en_items` VALUES (2,'b\n"  # a raw line break inside the string
+        + "INSERT INTO `xy_config` VALUES (',NULL,0,NULL);\n"
+        + "INSERT INTO `xy_en_items` (`id`, `title`) VALUES (3,'c');\n"
+        + "INSERT INTO `xy_config` VALUES ('vi','news','per_page','20');\n"
+        + "INSERT INTO `xy_en_items` VALUES (4,'d',NULL,0,NULL);\n"
+        + "\n"
+        + "INSERT INTO `xy_en_items` VALUES (5,'e',NULL,0,NULL);\n"
+    )
+    with open_source(write(tmp_path, text)) as source:
+        items = list(source.rows("en_items"))
+        config = list(source.rows("config"))
+    assert [r["id"] for r in items] == [1, 2, 3, 4, 5]
+    assert items[1]["title"] == "b\nINSERT INTO `xy_config` VALUES ("
+    assert items[2] == {"id": 3, "title": "c"}
+    assert [r["config_name"] for r in config] == ["site_lang", "per_page"]
