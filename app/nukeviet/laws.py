@@ -66,6 +66,18 @@ def local_date(timestamp: object) -> date | None:
     return to_local(datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)).date()
 
 
+# NukeViet's groups: 5 guests, 6 everybody. A document only members or staff could see there
+# comes over unpublished (an editor decides), never public by accident.
+PUBLIC_GROUPS = {"5", "6"}
+
+
+def public(groups_view: object) -> bool:
+    groups = {
+        part.strip() for part in str(groups_view if groups_view is not None else "6").split(",")
+    }
+    return bool(groups & PUBLIC_GROUPS)
+
+
 def id_list(value: object) -> list[str]:
     return [part.strip() for part in str(value or "").split(",") if part.strip().isdigit()]
 
@@ -310,7 +322,7 @@ def _document_values(row: dict, types: dict, issuers: dict, signers: dict):
         "issued_on": issued_on,
         "in_force_on": local_date(row.get("startvalid")),
         "expires_on": local_date(row.get("exptime")),
-        "published": int(row.get("status") or 0) == 1,
+        "published": int(row.get("status") or 0) == 1 and public(row.get("groups_view")),
     }, ""
 
 
@@ -352,11 +364,20 @@ def import_documents(ctx) -> None:
             bar.update(1)
     if not ctx.dry_run:
         _link_documents(ctx, links)
+    if held := ctx.cache.get("documents_held"):
+        ctx.report.notes.append(
+            f"{held} văn bản trên trang cũ chỉ dành cho thành viên hoặc quản trị: đã chuyển "
+            "sang ở trạng thái chưa đăng, biên tập viên xem lại rồi đăng."
+        )
 
 
 def _import_document(ctx, row, old_id, types, issuers, signers, row_fields, fields) -> None:
     values, reason = _document_values(row, types, issuers, signers)
     alias = str(row.get("alias") or "") or None
+    if values is not None and int(row.get("status") or 0) == 1 and not values["published"]:
+        notes_first = ["Chỉ thành viên/quản trị được xem trên trang cũ: chưa đăng"]
+    else:
+        notes_first = []
     if values is None:
         ctx.skipped(DOCUMENT, old_id, reason)
         ctx.remember(DOCUMENT, old_id, None, alias=alias, note=reason)
@@ -368,7 +389,7 @@ def _import_document(ctx, row, old_id, types, issuers, signers, row_fields, fiel
     if ctx.dry_run:
         ctx.added(DOCUMENT)
         return
-    notes: list[str] = []
+    notes: list[str] = list(notes_first)
     uploads = _files(ctx, row, notes)
     views = int(row.get("view_hits") or 0)
     downloads = int(row.get("download_hits") or 0)
@@ -404,8 +425,10 @@ def _import_document(ctx, row, old_id, types, issuers, signers, row_fields, fiel
     # The document's own commit also wrote views, downloads and its map entry; a later commit
     # of the run has nothing left of this row.
     ctx.added(DOCUMENT)
-    for note in notes:
+    for note in notes[len(notes_first) :]:
         ctx.skipped("document_file", old_id, note)
+    if notes_first:
+        ctx.cache["documents_held"] = ctx.cache.get("documents_held", 0) + 1
 
 
 def _link_documents(ctx, links: list[tuple[str, list[str], list[str]]]) -> None:

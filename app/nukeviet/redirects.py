@@ -6,7 +6,10 @@ language folder `/vi/`):
 
     /news/<cat>/<alias>-<id>.html            article
     /news/<cat>/  /news/<cat>/page-2         category
+    /news/tag/<alias>                        tag
     /laws/detail/<alias>-<id>.html           document
+    /laws/cat|subject|area/<alias>           documents of a type, issuer, field
+    /laws/signer/<id>[-<alias>]              documents of a signer
     /index.php?language=vi&nv=news&op=<cat>/<alias>-<id>
     /index.php/news/<cat>/<alias>-<id>.html
 
@@ -18,14 +21,16 @@ import re
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
-from app.documents.models import Document
+from app.documents.models import Document, DocumentType, Field, Issuer, Signer
 from app.extensions import db
-from app.news.models import Article, Category
+from app.news.models import Article, Category, Tag
 from app.nukeviet.models import ImportedRow
+from app.slugs import slugify
 
 bp = Blueprint("nukeviet", __name__)
 
 ID_AT_END = re.compile(r"^(?P<alias>.*?)-(?P<id>\d{1,18})$")
+ID_AT_START = re.compile(r"^(?P<id>\d{1,18})(?:-.*)?$")
 PAGE = re.compile(r"^page-(?P<page>\d{1,6})$")
 SEARCH_MAX = 200
 
@@ -64,9 +69,16 @@ def _document_url(old_id: str) -> str | None:
     return url_for("documents.detail", slug=document.slug) if document else None
 
 
+def _tag_url(alias: str) -> str | None:
+    tag = db.session.scalar(db.select(Tag).where(Tag.slug == slugify(alias)).limit(1))
+    return url_for("news.tag", slug=tag.slug) if tag else None
+
+
 def news_target(parts: list[str]) -> str | None:
     if not parts:
         return url_for("news.home")
+    if len(parts) == 2 and parts[0] == "tag":
+        return _tag_url(parts[1])
     if len(parts) == 1:
         return _category_url(parts[0])
     if len(parts) == 2 and (page := PAGE.match(parts[1])):
@@ -76,11 +88,40 @@ def news_target(parts: list[str]) -> str | None:
     return None
 
 
+# A list page of the laws module -> (the map's kind, our model, the documents' filter).
+LAWS_LISTS = {
+    "cat": ("document_type", DocumentType, "loai"),
+    "subject": ("document_issuer", Issuer, "co-quan"),
+    "area": ("document_field", Field, "linh-vuc"),
+}
+
+
+def _laws_list_url(kind: str, model, argument: str, alias: str) -> str | None:
+    found = db.session.scalar(
+        db.select(ImportedRow)
+        .where(ImportedRow.kind == kind, ImportedRow.old_alias == alias)
+        .limit(1)
+    )
+    entry = db.session.get(model, found.new_id) if found and found.new_id else None
+    return url_for("documents.index", **{argument: entry.slug}) if entry else None
+
+
+def _signer_url(old_id: str) -> str | None:
+    new_id = _mapped("document_signer", old_id)
+    signer = db.session.get(Signer, new_id) if new_id else None
+    return url_for("documents.index", **{"nguoi-ky": signer.id}) if signer else None
+
+
 def laws_target(parts: list[str]) -> str | None:
     if not parts:
         return url_for("documents.index")
     if parts[0] == "detail" and len(parts) >= 2 and (match := ID_AT_END.match(parts[-1])):
         return _document_url(match["id"])
+    if len(parts) == 2 and parts[0] in LAWS_LISTS:
+        return _laws_list_url(*LAWS_LISTS[parts[0]], parts[1])
+    if len(parts) >= 2 and parts[0] == "signer":
+        match = ID_AT_START.match(parts[1]) or ID_AT_END.match(parts[1])
+        return _signer_url(match["id"]) if match else None
     return None
 
 

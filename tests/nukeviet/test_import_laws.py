@@ -219,3 +219,11 @@ def test_the_whole_run_brings_documents_banners_and_users_and_a_dry_run_nothing(
         report = importer.run(source, uploads=None, dry_run=False)
     assert (count(Document), count(Banner), count(User)) == (3, 2, 1)
     assert any("STATS_TOTAL_OFFSET = 12919" in line for line in report.lines())
+
+
+def test_a_document_for_members_only_comes_over_unpublished(app):
+    report = run(changed={("vi_laws_row", 2): {"groups_view": "4"}})
+    assert not imported(2).published and imported(1).published
+    assert "chưa đăng" in db.session.get(ImportedRow, ("document", "2")).note
+    assert any("1 văn bản" in note for note in report.notes)
+    assert "document_file" not in report.kinds

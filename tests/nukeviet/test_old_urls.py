@@ -44,6 +44,7 @@ def location(client, url: str) -> tuple[int, str]:
 
 def test_every_old_form_answers_301_to_the_new_page(imported, client):
     article, category, document = imported["article"], imported["category"], imported["document"]
+    signer = f"/van-ban/?nguoi-ky={db.session.get(ImportedRow, ('document_signer', '1')).new_id}"
     expected = {
         f"/news/Tin-tuc/{ARTICLE}.html": article,
         f"/index.php/news/Tin-tuc/{ARTICLE}.html": article,
@@ -60,6 +61,11 @@ def test_every_old_form_answers_301_to_the_new_page(imported, client):
         "/news/": "/",
         "/index.php": "/",
         "/laws/": "/van-ban/",
+        "/laws/cat/Nghi-dinh": "/van-ban/?loai=nghi-dinh",
+        "/laws/subject/Cong-nghe-thong-tin": "/van-ban/?co-quan=cong-nghe-thong-tin",
+        "/laws/area/Chinh-phu": "/van-ban/?linh-vuc=chinh-phu",
+        "/index.php?language=vi&nv=laws&op=signer/3-Nguyen-Tan-Dung": signer,
+        "/news/tag/nukeviet": "/tu-khoa/nukeviet",
     }
     for old, new in expected.items():
         assert location(client, old) == (301, new), old
@@ -103,7 +109,9 @@ def test_an_unknown_old_address_is_a_helpful_404_with_a_search_box(imported, cli
 
 HOSTILE = [
     "/laws/detail/Khong-co-van-ban-nay-77.html",
-    "/laws/area/Chinh-phu",
+    "/laws/area/Khong-co",
+    "/laws/signer/abc",
+    "/news/tag/khong-co-tu-khoa-nay",
     "/index.php?language=vi&nv=shops&op=cart",
     "/index.php?nv=news&op=https://evil.example/",
     "/index.php/users/login",
