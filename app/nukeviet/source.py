@@ -213,7 +213,7 @@ def _quote_parity(line: bytes) -> int:
 
 
 def _name(raw: bytes) -> str:
-    return raw.replace(b"``", b"`").decode("utf-8")
+    return raw.replace(b"``", b"`").decode("utf-8", errors="replace")
 
 
 @dataclass

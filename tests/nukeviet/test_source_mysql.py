@@ -127,6 +127,9 @@ def test_live_rows_stream_and_can_stop_early(both):
 
 def test_bad_urls_and_a_missing_table_are_source_errors(server_url):
     parts = urlsplit(server_url)
+    for scheme in ("mariadb", "mysql+pymysql"):
+        with open_source(parts._replace(scheme=scheme).geturl()) as other:
+            assert other.has("vi_laws_row")
     with pytest.raises(SourceError, match="Không kết nối được"):
         open_source(parts._replace(netloc=f"nobody:wrong@{parts.hostname}:{parts.port}").geturl())
     with open_source(server_url) as live, pytest.raises(SourceError, match="nv4_vi_shops"):
