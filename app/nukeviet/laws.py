@@ -263,7 +263,10 @@ def _import_signers(ctx) -> dict:
         found[old_id] = new_id
         ctx.remember(SIGNER, old_id, new_id, note=note)
         ctx.commit()
-        ctx.added(SIGNER)
+        if note:  # the same person as a signer already there
+            ctx.existing(SIGNER)
+        else:
+            ctx.added(SIGNER)
     return found
 
 

@@ -137,11 +137,9 @@ def statistics_total(source) -> int | None:
 
 
 def offset_lines(total: int) -> list[str]:
-    """What the administrator adds so the statistics go on from NukeViet's total."""
-    return [
-        f"STATS_TOTAL_OFFSET = {total}  # instance/config.py",
-        f"STATS_TOTAL_OFFSET={total}  # hoặc biến môi trường (portal.env)",
-    ]
+    """What the administrator adds so the statistics go on from NukeViet's total: the line
+    for instance/config.py, and the environment's form (portal.env)."""
+    return [f"STATS_TOTAL_OFFSET = {total}", f"STATS_TOTAL_OFFSET={total}"]
 
 
 def import_statistics(ctx) -> None:
@@ -152,14 +150,12 @@ def import_statistics(ctx) -> None:
         ctx.skipped("statistics", "total", "Không có bảng counter hoặc dòng tổng")
         return
     ctx.cache["statistics_total"] = total
-    message = (
-        f"Tổng lượt truy cập trên trang cũ: {total}. Để thống kê tiếp tục từ con số này, "
-        "thêm dòng sau vào instance/config.py rồi khởi động lại: " + offset_lines(total)[0]
-    )
-    ctx.report.notes.append(message)
+    config_line, env_line = offset_lines(total)
     ctx.report.notes.append(
-        "(hoặc biến môi trường: " + offset_lines(total)[1].split("  #")[0] + ")"
+        f"Tổng lượt truy cập trên trang cũ: {total}. Để thống kê tiếp tục từ con số này, "
+        f"thêm dòng sau vào instance/config.py rồi khởi động lại: {config_line}"
     )
+    ctx.report.notes.append(f"(hoặc trong biến môi trường, portal.env: {env_line})")
     log.info("NukeViet visit total %s: set STATS_TOTAL_OFFSET = %s", total, total)
 
 

@@ -77,6 +77,8 @@ def test_three_documents_with_codes_lists_dates_and_counters(app, client):
     report = run()
     assert report.kinds["document"].added == 3 and not report.kinds["document"].skipped
     assert count(Document) == 3
+    signers = report.kinds["document_signer"]
+    assert (signers.added, signers.existing) == (2, 1)  # signer 3 is signer 1 again
 
     first = imported(1)
     assert first.code == "72/2013/NĐ-CP"
