@@ -9,6 +9,7 @@ A kind's function takes the run's `Context`:
     ctx.mapped(kind, old_id) -> ImportedRow | None      # imported (or skipped) before
     ctx.remember(kind, old_id, new_id, alias=None, note="")   # the map row, not committed
     ctx.commit()                                        # the row and its map row together
+    ctx.commit_row()                                    # the same, batched (a commit per 100)
     with ctx.row(kind, old_id): ...                     # a row it cannot read: skipped, noted
     ctx.added(kind) / ctx.existing(kind) / ctx.skipped(kind, old_id, reason)
     with ctx.progress(kind, total) as bar: bar.update(1)
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from app.auth.models import User
 
 log = logging.getLogger(__name__)
+
+ROWS_PER_COMMIT = 100
 
 # Kinds as the report names them, in the order the run imports them.
 KIND_LABELS = {
@@ -106,6 +109,7 @@ class Context:
     by: User | None = None
     progress_factory: ProgressFactory | None = None
     cache: dict[str, Any] = field(default_factory=dict)  # a kind's look-ups shared with the next
+    _pending: int = 0  # rows written since the last commit
 
     def mapped(self, kind: str, old_id: object) -> ImportedRow | None:
         return db.session.get(ImportedRow, (kind, str(old_id)))
@@ -124,10 +128,23 @@ class Context:
         )
 
     def commit(self) -> None:
+        """The rows written so far, with their map rows, committed (flushed in a dry run)."""
+        self._pending = 0
         if self.dry_run:
             db.session.flush()
         else:
             db.session.commit()
+
+    def commit_row(self) -> None:
+        """One row (and its map row) written: committed with the next ROWS_PER_COMMIT - 1
+        rows (one commit a row is most of an import's time on SQLite). A run stopped between
+        two commits loses the rows of the open batch and their map rows together: the next
+        run imports them."""
+        self._pending += 1
+        if self._pending >= ROWS_PER_COMMIT:
+            self.commit()
+        else:
+            db.session.flush()
 
     def added(self, kind: str) -> None:
         self.report.kind(kind).added += 1
@@ -140,12 +157,14 @@ class Context:
 
     @contextmanager
     def row(self, kind: str, old_id: object) -> Iterator[None]:
-        """One row's import: data it cannot read (a value of the wrong type…) skips that row
-        only, with the reason in the report; what the row wrote so far is rolled back."""
+        """One row's import: a value it cannot read (of the wrong type…) skips that row only,
+        with the reason in the report. A kind reads all of a row's values before it writes."""
         try:
             yield
         except (ValueError, TypeError, LookupError) as exc:
-            db.session.rollback()
+            session = db.session
+            if session.new or session.dirty or session.deleted:
+                raise  # it failed while writing: not a value it could not read
             log.warning("nukeviet import: %s %s skipped", kind, old_id, exc_info=True)
             self.skipped(kind, old_id, f"dữ liệu không đọc được ({exc})"[:200])
 
@@ -206,6 +225,7 @@ def run(
     try:
         for step in steps:
             step(ctx)
+            ctx.commit()  # a kind's last batch
     except BaseException:
         db.session.rollback()  # the row being written goes; the ones committed stay
         raise

@@ -235,6 +235,14 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
     source = sources.get(str(row.get("sourceid") or 0)) or text(detail.get("sourcetext"))
     position = IMAGE_POSITIONS.get(int(detail.get("imgposition") or 1), ImagePosition.BESIDE)
     alias = str(row.get("alias") or "")
+    counters = {
+        "views": int(row.get("hitstotal") or 0),
+        "rating_total": int(row.get("total_rating") or 0),
+        "rating_count": int(row.get("click_rating") or 0),
+        "created_at": when(row.get("addtime")) or now,
+    }
+    counters["updated_at"] = when(row.get("edittime")) or counters["created_at"]
+    # Every value is read above: from here on the row only writes.
     article = news_ops.create_article(
         title=text(row.get("title"))[:300] or f"Bài viết {old_id}",
         category=category,
@@ -254,14 +262,11 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
         expires_at=when(row.get("exptime")),
         rating_enabled=bool(int(row.get("allowed_rating") or 0)),
     )
-    article.views = int(row.get("hitstotal") or 0)
-    article.rating_total = int(row.get("total_rating") or 0)
-    article.rating_count = int(row.get("click_rating") or 0)
-    article.created_at = when(row.get("addtime")) or now
-    article.updated_at = when(row.get("edittime")) or article.created_at
+    for name, value in counters.items():
+        setattr(article, name, value)
     db.session.flush()
     ctx.remember("article", old_id, article.id, alias)
-    ctx.commit()
+    ctx.commit_row()
     ctx.added("article")
 
 
@@ -444,7 +449,7 @@ def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
     db.session.flush()
     ctx.remember("comment", old_id, comment.id)
     recount([article_map.new_id])
-    ctx.commit()
+    ctx.commit_row()
     touched.add(article_map.new_id)
     ctx.added("comment")
 
