@@ -110,10 +110,11 @@ class _Text(HTMLParser):
 def plain_text(markup: object) -> str:
     """A document's body is plain text here (shown escaped): NukeViet's HTML as its text,
     one line per paragraph."""
+    markup = str(markup or "").strip()
+    if markup.startswith("&lt;"):  # stored escaped as a whole: the HTML is one level down
+        markup = html.unescape(markup)
     parser = _Text()
-    parser.feed(
-        html.unescape(str(markup or "")) if "&lt;" in str(markup or "") else str(markup or "")
-    )
+    parser.feed(markup)
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)

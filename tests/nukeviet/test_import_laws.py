@@ -71,6 +71,8 @@ def test_unescape_decodes_nukeviet_entities():
     assert laws.unescape("A &amp;amp; B") == "A & B"  # escaped twice
     assert laws.unescape(None) == ""
     assert laws.plain_text("<p>Một</p><p>Hai <b>ba</b></p><script>x()</script>") == "Một\nHai ba"
+    assert laws.plain_text("<p>a &lt; b</p>") == "a < b"
+    assert laws.plain_text("&lt;p&gt;Một&lt;/p&gt;&lt;p&gt;Hai&lt;/p&gt;") == "Một\nHai"
 
 
 def test_three_documents_with_codes_lists_dates_and_counters(app, client):
