@@ -49,6 +49,7 @@ KIND_LABELS = {
     "document_field": "Lĩnh vực văn bản",
     "document_signer": "Người ký",
     "document": "Văn bản",
+    "document_file": "Tệp đính kèm văn bản",
     "banner": "Quảng cáo, liên kết",
     "banner_image": "Ảnh quảng cáo",
     "statistics": "Thống kê truy cập",
