@@ -47,3 +47,21 @@ def sql_value(value: object) -> str:
 
 def sql_tuple(values: list[object]) -> str:
     return "(" + ",".join(sql_value(v) for v in values) + ")"
+
+
+class Extended:
+    """The dump's source with rows added to some tables and some rows changed."""
+
+    def __init__(self, source, extra=None, changed=None):
+        self.source, self.extra, self.changed = source, extra or {}, changed or {}
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    def has(self, name):
+        return name in self.extra or self.source.has(name)
+
+    def rows(self, name):
+        for row in self.source.rows(name):
+            yield {**row, **self.changed.get((name, row.get("id")), {})}
+        yield from self.extra.get(name, [])

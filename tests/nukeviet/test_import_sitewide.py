@@ -15,23 +15,7 @@ from app.extensions import db
 from app.nukeviet import importer, sitewide
 from app.nukeviet.models import ImportedRow
 from app.nukeviet.source import open_source
-from tests.nukeviet.source_helpers import fixture_path
-
-
-class Extended:
-    def __init__(self, source, extra=None, changed=None):
-        self.source, self.extra, self.changed = source, extra or {}, changed or {}
-
-    def __getattr__(self, name):
-        return getattr(self.source, name)
-
-    def has(self, name):
-        return name in self.extra or self.source.has(name)
-
-    def rows(self, name):
-        for row in self.source.rows(name):
-            yield {**row, **self.changed.get((name, row.get("id")), {})}
-        yield from self.extra.get(name, [])
+from tests.nukeviet.source_helpers import Extended, fixture_path
 
 
 def run(step, *, uploads=None, dry_run=False, extra=None, changed=None):
