@@ -284,7 +284,7 @@ class DumpSource(Source):
         table_name = ""
         insert_line = 0
         try:
-            for line in f:
+            while line := _read_line(f, line_no + 1):
                 line_no += 1
                 start = offset
                 offset += len(line)
@@ -380,6 +380,15 @@ class DumpSource(Source):
             handle.close()
 
 
+def _read_line(f: IO[bytes], line_no: int) -> bytes:
+    """One line, never more than _MAX_PENDING bytes of it in memory: a dump that is one
+    huge line (or a small .gz that inflates to one) is refused, not loaded."""
+    line = f.readline(_MAX_PENDING + 1)
+    if len(line) > _MAX_PENDING and not line.endswith(b"\n"):
+        raise SourceError(f"Dòng {line_no}: dòng dài quá {_MAX_PENDING} byte trong tệp sao lưu.")
+    return line
+
+
 class _StatementReader:
     """Parses one INSERT statement's tuples from a file positioned at its start."""
 
@@ -389,14 +398,25 @@ class _StatementReader:
         self.columns = columns
         self.buf = b""
         self.eof = False
+        self.reads = 0  # how many times the buffer grew (tests check it stays small)
 
-    def _more(self) -> bool:
-        line = self.handle.readline()
-        if not line:
-            self.eof = True
-            return False
-        self.buf += line
-        return True
+    def _more(self, want: int = 1) -> bool:
+        # Whole lines (an INSERT on the next line must start a line), at least `want` bytes
+        # of them, joined once: the buffer grows geometrically, so a value spread over many
+        # lines is matched O(log n) times instead of once a line.
+        self.reads += 1
+        parts = [self.buf]
+        got = 0
+        while got < want:
+            line = _read_line(self.handle, self.line_no)
+            if not line:
+                self.eof = True
+                break
+            parts.append(line)
+            got += len(line)
+        if got:
+            self.buf = b"".join(parts)
+        return bool(got)
 
     def _where(self, pos: int) -> int:
         return self.line_no + self.buf.count(b"\n", 0, pos)
@@ -411,7 +431,8 @@ class _StatementReader:
             # unfinished string): read on until the match ends before the buffer does.
             if m and (m.end() < len(self.buf) or self.eof):
                 return m
-            if len(self.buf) - pos > _MAX_PENDING or not self._more():
+            pending = len(self.buf) - pos
+            if pending > _MAX_PENDING or not self._more(max(65536, pending)):
                 return m
 
     def _trim(self, pos: int) -> int:
@@ -466,8 +487,11 @@ class _StatementReader:
                 m = self._match(_VALUE_RE, pos)
                 if not m:
                     raise self._error(pos, "giá trị không đọc được")
+                try:
+                    values.append(_value(m))
+                except ValueError:  # e.g. an integer past Python's 4300-digit limit
+                    raise self._error(pos, "giá trị không đọc được") from None
                 pos = m.end()
-                values.append(_value(m))
                 if m.group(11) == b")":
                     break
             if len(values) != width:

@@ -284,3 +284,59 @@ def test_one_insert_a_row_dumps_and_interleaved_tables(tmp_path):
     assert items[1]["title"] == "b\nINSERT INTO `xy_config` VALUES ("
     assert items[2] == {"id": 3, "title": "c"}
     assert [r["config_name"] for r in config] == ["site_lang", "per_page"]
+
+
+def _count_reads(monkeypatch) -> list[int]:
+    """How many times a statement reader grew its buffer (each growth reruns the regex)."""
+    from app.nukeviet import source as source_module
+
+    calls = [0]
+    original = source_module._StatementReader._more
+
+    def counting(self, *args):
+        calls[0] += 1
+        return original(self, *args)
+
+    monkeypatch.setattr(source_module._StatementReader, "_more", counting)
+    return calls
+
+
+def test_a_value_of_many_line_breaks_is_not_read_a_line_at_a_time(tmp_path, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    breaks = "\n" * 20000
+    row = f"INSERT INTO `xy_en_items` VALUES (1,'{breaks}',NULL,0,NULL);\n"
+    path = write(tmp_path, HEADER + ITEMS + row)
+    with open_source(path) as source:
+        rows = list(source.rows("en_items"))
+    assert rows[0]["title"] == breaks
+    assert reads[0] < 30  # once a line before: 20 000
+
+
+def test_an_unreadable_value_fails_without_reading_the_rest_line_by_line(tmp_path, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    tail = "".join(f"('{'x' * 195}'),\n" for _ in range(2000))  # ~400 KB after the bad value
+    text = HEADER + ITEMS + "INSERT INTO `xy_en_items` VALUES (1,foo,\n" + tail + "('y');\n"
+    path = write(tmp_path, text)
+    with open_source(path) as source, pytest.raises(SourceError, match="không đọc được"):
+        list(source.rows("en_items"))
+    assert reads[0] < 30  # once a line before: 2 000
+
+
+def test_a_line_longer_than_the_limit_is_refused(tmp_path, monkeypatch):
+    from app.nukeviet import source as source_module
+
+    monkeypatch.setattr(source_module, "_MAX_PENDING", 1000)
+    row = f"INSERT INTO `xy_en_items` VALUES (1,'{'a' * 5000}',NULL,0,NULL);\n"
+    with pytest.raises(SourceError, match="dài quá"):
+        open_source(write(tmp_path, HEADER + ITEMS + row))
+    packed = tmp_path / "dump.sql.gz"
+    packed.write_bytes(gzip.compress((HEADER + ITEMS).encode() + b"\0" * 50000))
+    with pytest.raises(SourceError, match="dài quá"):
+        open_source(packed)
+
+
+def test_an_integer_too_long_for_python_is_a_source_error(tmp_path):
+    row = f"INSERT INTO `xy_en_items` VALUES ({'9' * 5000},'a',NULL,0,NULL);\n"
+    path = write(tmp_path, HEADER + ITEMS + row)
+    with open_source(path) as source, pytest.raises(SourceError, match="Dòng 25: giá trị không"):
+        list(source.rows("en_items"))
