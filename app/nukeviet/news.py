@@ -35,7 +35,9 @@ UPLOADS_SRC = re.compile(
 TAGS = re.compile(r"<[^>]*>")
 # NukeViet 4.x article states; 1 is refined by its dates (scheduled / expired).
 DRAFT_STATES = {0, 4}
-WAITING_STATES = {5, 6, 7, 8, 9, 10}
+WAITING_STATES = {5, 7, 8, 10}
+# 6 "Từ chối duyệt bài", 9 "Từ chối đăng bài" (admin_vi.php): declined, sent back, not queued.
+DECLINED_STATES = {6, 9}
 
 
 def text(value: object) -> str:
@@ -168,6 +170,8 @@ def status_of(row: dict, now: datetime) -> ArticleStatus:
         return ArticleStatus.EXPIRED
     if state in WAITING_STATES:
         return ArticleStatus.SUBMITTED
+    if state in DECLINED_STATES:
+        return ArticleStatus.RETURNED
     return ArticleStatus.DRAFT
 
 

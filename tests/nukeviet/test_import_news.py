@@ -134,6 +134,9 @@ def test_articles_come_with_dates_states_counters_and_tags(app):
         (0, -3600, 0, ArticleStatus.DRAFT),
         (4, -3600, 0, ArticleStatus.DRAFT),
         (7, -3600, 0, ArticleStatus.SUBMITTED),
+        (5, -3600, 0, ArticleStatus.SUBMITTED),
+        (6, -3600, 0, ArticleStatus.RETURNED),  # declined on the old site: not in the queue
+        (9, -3600, 0, ArticleStatus.RETURNED),
     ],
 )
 def test_nukeviet_states_map_to_ours(status, publ, exp, expected):
