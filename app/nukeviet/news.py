@@ -45,6 +45,13 @@ def text(value: object) -> str:
     return " ".join(html.unescape(str(value or "")).split())
 
 
+def comment_text(value: object) -> str:
+    """A comment's plain text with its line breaks (`<br />`, raw newlines) kept as `\n`
+    (the comments view shows them as `<br>`); blank lines dropped."""
+    raw = TAGS.sub(" ", re.sub(r"<br\b", "\n<br", str(value or ""), flags=re.IGNORECASE))
+    return "\n".join(line for line in (text(part) for part in raw.split("\n")) if line)
+
+
 def when(value: object) -> datetime | None:
     """A unix timestamp as stored (naive UTC); None for 0/empty."""
     try:
@@ -425,7 +432,7 @@ def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
         else:
             ctx.skipped("comment", old_id, f"bài viết #{row.get('id')} không có")
         return
-    content = text(TAGS.sub(" ", str(row.get("content") or "").replace("<br", "\n<br")))
+    content = comment_text(row.get("content"))
     if not content:
         ctx.skipped("comment", old_id, "nội dung trống")
         return

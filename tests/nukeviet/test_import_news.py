@@ -20,7 +20,7 @@ from app.news import operations as news_ops
 from app.news.models import Article, ArticleStatus, Category, Tag
 from app.nukeviet import importer
 from app.nukeviet.models import ImportedRow
-from app.nukeviet.news import imported_article, status_of
+from app.nukeviet.news import comment_text, imported_article, status_of
 from app.nukeviet.source import open_source
 
 DUMP = "/work/shared/fixtures/nukeviet-4.5-sample.sql"
@@ -194,9 +194,15 @@ def test_approved_comments_are_imported_and_counted(app):
     article = imported_article(1)
     assert article.comment_count == 3
     first, second, third = db.session.scalars(select(Comment).order_by(Comment.id)).all()
-    assert first.content == "Chúc mừng VINADES!" and first.parent is None
+    assert first.content == "Chúc mừng\nVINADES!" and first.parent is None
     assert second.parent == first and third.parent == first
     assert to_local(first.created_at) == datetime.fromtimestamp(1700000001, site_zone())
+
+
+def test_comment_line_breaks_are_kept():
+    assert comment_text("Một<br />hai<BR>ba\r\nbốn  &amp; <b>năm</b><br /><br />") == (
+        "Một\nhai\nba\nbốn & năm"
+    )
 
 
 def snapshot() -> dict:
