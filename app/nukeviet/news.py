@@ -128,17 +128,24 @@ def _unmapped_twin(name: str, alias: str, parent: Category | None) -> Category |
     its map row was written (create_category commits on its own): same slug, name and
     parent, and no map row points at it. (A category the new site already had with the
     same slug, name and parent is used the same way: the old articles go into it.)"""
-    if not alias:
-        return None
-    found = db.session.scalar(select(Category).where(Category.slug == slugify(alias)))
-    if found is None or found.name != name or found.parent_id != (parent.id if parent else None):
-        return None
-    taken = db.session.scalar(
-        select(ImportedRow.old_id).where(
-            ImportedRow.kind == "category", ImportedRow.new_id == found.id
-        )  # fmt: skip
+    parent_id = parent.id if parent else None
+    mapped = select(ImportedRow.new_id).where(
+        ImportedRow.kind == "category", ImportedRow.new_id.is_not(None)
     )
-    return found if taken is None else None
+    same = select(Category).where(
+        Category.name == name, Category.parent_id == parent_id, Category.id.not_in(mapped)
+    )
+    if alias:
+        found = db.session.scalar(same.where(Category.slug == slugify(alias)))
+        if found is not None:
+            return found
+    # The alias was taken, so the slug was made from the name ("tin-tuc-2"): the same name
+    # and parent, a slug from that name, and no map row.
+    stem = slugify(name)
+    for found in db.session.scalars(same.order_by(Category.id)):
+        if found.slug == stem or found.slug.startswith(stem + "-"):
+            return found
+    return None
 
 
 # --- Articles ---------------------------------------------------------------------------------

@@ -301,6 +301,18 @@ def test_a_category_committed_before_its_map_row_is_taken_back(app):
     )
 
 
+def test_a_category_made_from_its_name_before_its_map_row_is_taken_back(app):
+    """The alias was taken, so the stopped run made the category with a slug from its name;
+    the next run adopts that one instead of making a third copy."""
+    news_ops.create_category("Khác", slug="tin-tuc", by=None)  # owns the old alias
+    twin = news_ops.create_category("Tin tức", by=None)  # the stopped run's category
+    assert twin.slug == "tin-tuc-2"
+    report = run()
+    assert (report.kinds["category"].added, report.kinds["category"].existing) == (6, 1)
+    assert count(Category) == 8
+    assert db.session.get(ImportedRow, ("category", "1")).new_id == twin.id
+
+
 def test_only_the_old_sites_own_uploads_are_rewritten(app, uploads):
     own = f'<p><img src="http://127.0.0.1/uploads/news/{BODY_IMAGE}" alt="a"></p>'
     other = f'<p><img src="http://cdn.example.vn/uploads/news/{BODY_IMAGE}" alt="b"></p>'
