@@ -50,6 +50,7 @@ KIND_LABELS = {
     "document_signer": "Người ký",
     "document": "Văn bản",
     "document_file": "Tệp đính kèm văn bản",
+    "document_loop": "Thay thế vòng tròn giữa văn bản",
     "banner": "Quảng cáo, liên kết",
     "banner_image": "Ảnh quảng cáo",
     "statistics": "Thống kê truy cập",

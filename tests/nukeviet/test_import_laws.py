@@ -193,6 +193,33 @@ def test_replacements_and_related_documents_follow_the_map(app):
     assert imported(3).updated_at == before and len(imported(3).replaces) == 1
 
 
+def test_a_replacement_loop_is_reported_once_and_written_once(app, monkeypatch):
+    extra = {"vi_laws_set_replace": [{"id": 1, "oid": 1, "nid": 3}, {"id": 2, "oid": 3, "nid": 1}]}
+    first = run(extra=extra)
+    assert imported(1).replaces == [imported(3)]  # the first in id order wins
+    assert imported(3).replaces == []
+    assert first.kinds["document_loop"].skipped == [("3", "Thay thế vòng tròn, bỏ qua")]
+    assert first.kinds["document"].added == 3 and not first.kinds["document"].skipped
+    writes = []
+    real = document_ops.update_document
+    monkeypatch.setattr(document_ops, "update_document", lambda *a, **k: writes.append(a))
+    second = run(extra=extra)
+    monkeypatch.setattr(document_ops, "update_document", real)
+    assert writes == [] and "document_loop" not in second.kinds
+    assert imported(3).replaces == []
+
+
+def test_odd_values_skip_one_document_not_the_run(app):
+    extra = {
+        "vi_laws_set_replace": [{"id": 1, "oid": None, "nid": 3}, {"id": 2, "oid": 1, "nid": 3}]
+    }
+    report = run(extra=extra, changed={("vi_laws_row", 2): {"view_hits": "nhiều"}})
+    assert report.kinds["document"].added == 2
+    [(old_id, reason)] = report.kinds["document"].skipped
+    assert old_id == "2" and reason.startswith("dữ liệu không đọc được")
+    assert [d.code for d in imported(3).replaces] == ["72/2013/NĐ-CP"]
+
+
 def test_the_whole_run_brings_documents_banners_and_users_and_a_dry_run_nothing(app):
     from app.auth.models import User
     from app.blocks.models import Banner
