@@ -331,6 +331,8 @@ def _media_name(ctx: Context, relative: str, where: str) -> str | None:
                 item, new = add_upload(stream, path.name, by=ctx.by)
         except ImageRejected as exc:
             ctx.skipped("image", relative, f"{exc} ({where})")
+        except OSError as exc:  # unreadable (permissions, I/O): the article goes on without it
+            ctx.skipped("image", relative, f"không đọc được tệp: {exc.strerror or exc} ({where})")
         else:
             name = item.file_name
             ctx.added("image") if new else ctx.existing("image")

@@ -69,58 +69,62 @@ def import_banners(ctx) -> None:
         plans = {str(p["id"]): unescape(p.get("title")) for p in source.rows("banners_plans")}
     positions: dict[BannerBlock, int] = {}
     for row in source.rows("banners_rows"):
-        old_id = str(row["id"])
-        if ctx.mapped(BANNER, old_id) is not None:
-            ctx.existing(BANNER)
-            continue
-        block = block_of(plans.get(str(row.get("pid")), ""))
-        positions[block] = positions.get(block, 0) + 1
-        target = unescape(row.get("click_url"))
-        title = (unescape(row.get("title")) or unescape(row.get("file_alt")))[:200]
-        reason = ""
-        if not int(row.get("act") or 0):
-            reason = "Quảng cáo đang tắt trên trang cũ"
-        elif error := operations.target_url_error(target):
-            reason = f"Liên kết không dùng được: {error}"
-        elif not title:
-            reason = "Không có tiêu đề"
-        if reason:
-            ctx.skipped(BANNER, old_id, reason)
-            ctx.remember(BANNER, old_id, None, note=reason[:255])
-            ctx.commit()
-            continue
-        if ctx.dry_run:
-            ctx.added(BANNER)
-            continue
-        notes: list[str] = []
-        values = {
-            "title": title,
-            "target_url": target,
-            "block": block,
-            "position": int(row.get("weight") or positions[block]),
-            "image": _image(ctx, row, notes),
-            "active_from": utc(row.get("publ_time")),
-            "active_until": utc(row.get("exp_time")),
-        }
+        with ctx.row(BANNER, row.get("id")):
+            _import_banner(ctx, row, plans, positions)
 
-        clicks = int(row.get("hits_total") or 0)
 
-        def finish(banner, old_id=old_id, notes=notes, clicks=clicks):
-            banner.clicks = clicks
-            ctx.remember(BANNER, old_id, banner.id, note="; ".join(notes)[:255])
-
-        try:
-            with OnCommit(Banner, finish):
-                operations.create_banner(by=ctx.by, **values)
-        except operations.BannerError as refused:
-            db.session.rollback()
-            ctx.skipped(BANNER, old_id, str(refused))
-            ctx.remember(BANNER, old_id, None, note=str(refused)[:255])
-            ctx.commit()
-            continue
+def _import_banner(ctx, row: dict, plans: dict, positions: dict) -> None:
+    old_id = str(row["id"])
+    if ctx.mapped(BANNER, old_id) is not None:
+        ctx.existing(BANNER)
+        return
+    block = block_of(plans.get(str(row.get("pid")), ""))
+    positions[block] = positions.get(block, 0) + 1
+    target = unescape(row.get("click_url"))
+    title = (unescape(row.get("title")) or unescape(row.get("file_alt")))[:200]
+    reason = ""
+    if not int(row.get("act") or 0):
+        reason = "Quảng cáo đang tắt trên trang cũ"
+    elif error := operations.target_url_error(target):
+        reason = f"Liên kết không dùng được: {error}"
+    elif not title:
+        reason = "Không có tiêu đề"
+    if reason:
+        ctx.skipped(BANNER, old_id, reason)
+        ctx.remember(BANNER, old_id, None, note=reason[:255])
+        ctx.commit()
+        return
+    if ctx.dry_run:
         ctx.added(BANNER)
-        for note in notes:
-            ctx.skipped("banner_image", old_id, note)
+        return
+    clicks = int(row.get("hits_total") or 0)  # every value read before anything is written
+    notes: list[str] = []
+    values = {
+        "title": title,
+        "target_url": target,
+        "block": block,
+        "position": int(row.get("weight") or positions[block]),
+        "image": _image(ctx, row, notes),
+        "active_from": utc(row.get("publ_time")),
+        "active_until": utc(row.get("exp_time")),
+    }
+
+    def finish(banner, old_id=old_id, notes=notes, clicks=clicks):
+        banner.clicks = clicks
+        ctx.remember(BANNER, old_id, banner.id, note="; ".join(notes)[:255])
+
+    try:
+        with OnCommit(Banner, finish):
+            operations.create_banner(by=ctx.by, **values)
+    except operations.BannerError as refused:
+        db.session.rollback()
+        ctx.skipped(BANNER, old_id, str(refused))
+        ctx.remember(BANNER, old_id, None, note=str(refused)[:255])
+        ctx.commit()
+        return
+    ctx.added(BANNER)
+    for note in notes:
+        ctx.skipped("banner_image", old_id, note)
 
 
 def statistics_total(source) -> int | None:

@@ -162,6 +162,23 @@ def test_images_go_through_the_media_library_and_bodies_are_sanitised(app, uploa
     assert imported_article(2).image is None  # missing file: article kept, no image
 
 
+def test_an_image_it_cannot_open_is_skipped_not_the_run(app, uploads, monkeypatch):
+    from pathlib import Path
+
+    real_open = Path.open
+
+    def refusing(self, *args, **kwargs):
+        if self.name == BODY_IMAGE:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing)
+    report = run(uploads=uploads)
+    assert report.kinds["article"].added == 27
+    assert "Permission denied" in dict(report.kinds["image"].skipped)["news/" + BODY_IMAGE]
+    assert imported_article(6).image is None
+
+
 def test_without_uploads_image_paths_are_left_as_they_were(app):
     run()
     assert imported_article(6).image is None

@@ -64,6 +64,17 @@ def test_banners_keep_position_link_schedule_and_clicks(app):
     assert again.kinds["banner"].existing == 2 and count(Banner) == 2
 
 
+def test_an_odd_value_skips_one_banner_not_the_run(app):
+    changed = {("banners_rows", 1): {"hits_total": "x"}, ("banners_rows", 2): {"weight": "hai"}}
+    report = run(sitewide.import_banners, changed=changed)
+    assert report.kinds["banner"].added == 0 and count(Banner) == 0
+    skipped = dict(report.kinds["banner"].skipped)
+    assert sorted(skipped) == ["1", "2"]
+    assert all(reason.startswith("dữ liệu không đọc được") for reason in skipped.values())
+    report = run(sitewide.import_banners)  # corrected: both come on the next run
+    assert report.kinds["banner"].added == 2
+
+
 def test_dry_run_writes_no_banner(app):
     report = run(sitewide.import_banners, dry_run=True)
     assert report.kinds["banner"].added == 2
