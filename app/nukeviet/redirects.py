@@ -79,6 +79,8 @@ def news_target(parts: list[str]) -> str | None:
         return url_for("news.home")
     if len(parts) == 2 and parts[0] == "tag":
         return _tag_url(parts[1])
+    if len(parts) == 1 and PAGE.match(parts[0]):  # the news home's later pages: ours has one
+        return url_for("news.home")
     if len(parts) == 1:
         return _category_url(parts[0])
     if len(parts) == 2 and (page := PAGE.match(parts[1])):
@@ -96,14 +98,18 @@ LAWS_LISTS = {
 }
 
 
-def _laws_list_url(kind: str, model, argument: str, alias: str) -> str | None:
+def _laws_list_url(kind: str, model, argument: str, alias: str, page: int = 1) -> str | None:
     found = db.session.scalar(
         db.select(ImportedRow)
         .where(ImportedRow.kind == kind, ImportedRow.old_alias == alias)
         .limit(1)
     )
     entry = db.session.get(model, found.new_id) if found and found.new_id else None
-    return url_for("documents.index", **{argument: entry.slug}) if entry else None
+    if entry is None:
+        return None
+    return url_for(
+        "documents.index", **{argument: entry.slug}, **({"page": page} if page > 1 else {})
+    )
 
 
 def _signer_url(old_id: str) -> str | None:
@@ -119,6 +125,8 @@ def laws_target(parts: list[str]) -> str | None:
         return _document_url(match["id"])
     if len(parts) == 2 and parts[0] in LAWS_LISTS:
         return _laws_list_url(*LAWS_LISTS[parts[0]], parts[1])
+    if len(parts) == 3 and parts[0] in LAWS_LISTS and (page := PAGE.match(parts[2])):
+        return _laws_list_url(*LAWS_LISTS[parts[0]], parts[1], int(page["page"]))
     if len(parts) >= 2 and parts[0] == "signer":
         match = ID_AT_START.match(parts[1]) or ID_AT_END.match(parts[1])
         return _signer_url(match["id"]) if match else None
