@@ -17,6 +17,7 @@ from app.admin_menu import NavItem, register_nav
 from app.auth.policies import staff_required
 from app.stats import reports
 from app.stats.csv_export import csv_response
+from app.stats.item_views import local_today
 
 bp = Blueprint("stats_admin", __name__, url_prefix="/admin/stats")
 
@@ -97,13 +98,9 @@ def _plain(value) -> str:
     return f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
 
 
-def _today() -> date:
-    return reports.local_today()
-
-
 def _period(default_days: int) -> reports.Period:
     try:
-        return reports.parse_period(request.args, _today(), default_days)
+        return reports.parse_period(request.args, local_today(), default_days)
     except reports.PeriodError as exc:
         abort(400, description=str(exc))
 
@@ -205,7 +202,7 @@ def _totals_chart(kind: str, x_title: str, rows: list[reports.Row]) -> Chart:
 @bp.get("/")
 @staff_required
 def overview():
-    today = _today()
+    today = local_today()
     period = reports.last_days(30, today)
     tables = {"hours": _always(lambda: _hour_table(today)),
               "days": _always(lambda: _day_table(period)),
@@ -218,7 +215,7 @@ def overview():
 def days():
     period = _period(30)
     tables = {"days": _always(lambda: _day_table(period)),
-              "comparison": _always(lambda: _comparison_table(period, _today()))}  # fmt: skip
+              "comparison": _always(lambda: _comparison_table(period, local_today()))}  # fmt: skip
     return _respond("stats/admin/report.html", "ngay", tables, period=period,
                     title="Thống kê theo ngày", with_period=True)  # fmt: skip
 
@@ -229,7 +226,7 @@ def months():
     period = _period(365)
 
     def table() -> Table:
-        rows = reports.month_rows(period.start, period.end, _today())
+        rows = reports.month_rows(period.start, period.end, local_today())
         return Table("months", f"Theo tháng, {period.label()}",
                      [("Tháng", "text"), *TOTALS_COLUMNS], _totals_rows(rows),
                      _totals_chart("bar", "Tháng", rows),
@@ -247,7 +244,7 @@ def months():
 @staff_required
 def years():
     def table() -> Table:
-        rows = reports.year_rows(_today())
+        rows = reports.year_rows(local_today())
         return Table("years", "Theo năm", [("Năm", "text"), *TOTALS_COLUMNS],
                      _totals_rows(rows), _totals_chart("bar", "Năm", rows),
                      note="Khách không trùng lặp của năm được đếm riêng cho cả năm "

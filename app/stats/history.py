@@ -29,7 +29,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -379,12 +378,6 @@ def _audit(result: ImportResult, days: list[date], by) -> None:
     log.info("statistics history imported: %s", detail)
 
 
-def site_today(app: Flask) -> date:
-    """Today on the statistics' clock, in the site's zone (today and the days after it
-    cannot be history). Called within the app's context (a request or the command)."""
-    return local_today()
-
-
 # --- the admin page -----------------------------------------------------------------------------
 
 
@@ -410,7 +403,7 @@ def form():
     status = 200
     if upload.validate_on_submit():
         data = _read_upload(upload.file.data)
-        parsed = offload(parse_history, data, site_today(current_app), heavy=True)
+        parsed = offload(parse_history, data, local_today(), heavy=True)
         if parsed.ok:
             dry_run = bool(upload.dry_run.data)
             result = import_history(parsed.rows, by=current_user, dry_run=dry_run)
@@ -437,7 +430,7 @@ def import_command(file: Path, dry_run: bool) -> None:
     """Load a migrated site's per-day totals (CSV) as imported statistics history."""
     if file.stat().st_size > MAX_BYTES:
         raise click.ClickException(f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    parsed = parse_history(file.read_bytes(), site_today(current_app))
+    parsed = parse_history(file.read_bytes(), local_today())
     if not parsed.ok:
         for error in parsed.errors:
             click.echo(error, err=True)

@@ -26,6 +26,7 @@ from app.page_cache import cached_page
 from app.page_view import PageView
 from app.settings import store
 from app.stats import count_page_view, reports
+from app.stats.item_views import local_today
 from app.stats.services import get_service
 
 bp = Blueprint("stats_public", __name__)
@@ -126,4 +127,4 @@ def page(page_view: PageView):
     count_page_view(page_view)
     snapshot = get_service().current(page_view)  # the sidebar's numbers, live
     return render_template("stats/public.html", page_view=page_view, snapshot=snapshot,
-                           tables=cached_tables(reports.local_today()))  # fmt: skip
+                           tables=cached_tables(local_today()))  # fmt: skip

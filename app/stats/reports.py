@@ -83,12 +83,6 @@ class Period:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
 
-def local_today() -> date:
-    """Today in the site's zone, on the statistics' clock."""
-    store = current_app.extensions["stats"].store
-    return store.local(store.now()).date()
-
-
 def last_days(days: int, today: date) -> Period:
     return Period(today - timedelta(days=days - 1), today)
 

@@ -10,7 +10,7 @@ from auth_helpers import Clock
 from pages import csrf_token_from
 from stats_helpers import T0
 
-from app.stats.history import site_today
+from app.stats.item_views import local_today
 
 URL = "/admin/stats/import/"
 TODAY = date(2024, 6, 12)  # T0 in Hanoi
@@ -30,7 +30,7 @@ def _post(client, data: bytes):
 
 
 def test_today_is_the_statistics_clock_and_today_is_refused(app, admin_client):
-    assert site_today(app) == TODAY  # not the wall clock's day
+    assert local_today() == TODAY  # not the wall clock's day
     response = _post(admin_client, b"day,visits\n2024-06-12,3\n2024-06-13,4\n")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
