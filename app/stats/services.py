@@ -187,7 +187,7 @@ class StatsService:
             if referrer:
                 hit["referrer"] = referrer[:512]
                 hit["host"] = environ.get("HTTP_HOST", "")[:512]
-            if self.config.get("STATS_GEOIP_DATABASE"):
+            if geoip.enabled(self.app):
                 hit["country"] = geoip.country_of(self.app, request.remote_addr or "")
         if watch:
             hit["watch"] = ",".join(filter(None, [self.watch(), *watch]))
