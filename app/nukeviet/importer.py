@@ -116,6 +116,11 @@ class Context:
     def mapped(self, kind: str, old_id: object) -> ImportedRow | None:
         return db.session.get(ImportedRow, (kind, str(old_id)))
 
+    def new_id(self, kind: str, old_id: object) -> int | None:
+        """Our id of an imported (kind, old_id); None if not imported or skipped."""
+        known = self.mapped(kind, old_id)
+        return known.new_id if known is not None else None
+
     def remember(self, kind: str, old_id: object, new_id: int | None, alias: str | None = None,
                  note: str = "") -> None:  # fmt: skip
         """The map row of (kind, old_id), in the caller's transaction (not committed)."""

@@ -223,9 +223,9 @@ def _import_fields(ctx) -> dict:
         by_old[str(row["id"])] = entry.id
         return entry
 
-    for old_id, known in ((str(r["id"]), ctx.mapped(FIELD, str(r["id"]))) for r in rows):
-        if known is not None and known.new_id is not None:
-            by_old[old_id] = known.new_id
+    for old_id, new_id in ((str(r["id"]), ctx.new_id(FIELD, r["id"])) for r in rows):
+        if new_id is not None:
+            by_old[old_id] = new_id
     return _import_list(ctx, FIELD, rows, make)
 
 

@@ -91,9 +91,9 @@ def _import_category(ctx: Context, row: dict, would_add: set[str]) -> None:
     parent = None
     parent_old = str(row.get("parentid") or 0)
     if parent_old != "0":
-        parent_map = ctx.mapped("category", parent_old)
-        if parent_map is not None and parent_map.new_id is not None:
-            parent = db.session.get(Category, parent_map.new_id)
+        parent_id = ctx.new_id("category", parent_old)
+        if parent_id is not None:
+            parent = db.session.get(Category, parent_id)
         elif not (ctx.dry_run and parent_old in would_add):
             ctx.skipped("category", old_id, f"chuyên mục cha #{parent_old} không có")
             return
@@ -448,9 +448,9 @@ def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
     parent = None
     parent_old = str(row.get("pid") or 0)
     if parent_old != "0":
-        parent_map = ctx.mapped("comment", parent_old)
-        if parent_map is not None and parent_map.new_id is not None:
-            parent = db.session.get(Comment, parent_map.new_id)
+        parent_id = ctx.new_id("comment", parent_old)
+        if parent_id is not None:
+            parent = db.session.get(Comment, parent_id)
             if parent is not None and parent.parent is not None:
                 parent = parent.parent  # replies are one level deep here
     if ctx.dry_run:
