@@ -51,8 +51,11 @@ KIND_LABELS = {
     "document": "Văn bản",
     "document_file": "Tệp đính kèm văn bản",
     "document_loop": "Thay thế vòng tròn giữa văn bản",
+    "page": "Trang giới thiệu",
     "banner": "Quảng cáo, liên kết",
     "banner_image": "Ảnh quảng cáo",
+    "menu_item": "Mục menu",
+    "setting": "Thông tin website",
     "statistics": "Thống kê truy cập",
     "user": "Tài khoản",
 }
@@ -188,7 +191,10 @@ class Context:
 # (module, function) for each kind after the news; a module not there yet is left out.
 LATER_KINDS = (
     ("app.nukeviet.laws", "import_documents"),
+    ("app.nukeviet.site_pages", "import_pages"),
     ("app.nukeviet.sitewide", "import_banners"),
+    ("app.nukeviet.site_pages", "import_menu"),
+    ("app.nukeviet.sitewide", "import_identity"),
     ("app.nukeviet.sitewide", "import_statistics"),
     ("app.nukeviet.sitewide", "import_users"),
 )
