@@ -243,7 +243,7 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
         ctx.added("article")
         return
     image, caption = _home_image(ctx, row)
-    body = _rewrite_body(ctx, str(detail.get("bodyhtml") or ""), old_id)
+    body = rewrite_body(ctx, str(detail.get("bodyhtml") or ""), f"ảnh trong bài #{old_id}")
     extras = []
     for extra_old in str(row.get("listcatid") or "").split(","):
         extra = _category(ctx, extra_old.strip()) if extra_old.strip() != cat_old else None
@@ -309,9 +309,10 @@ def _home_image_path(row: dict) -> str:
     return name if name.startswith("news/") else f"news/{name}"
 
 
-def _media_name(ctx: Context, relative: str, where: str) -> str | None:
+def _media_name(ctx: Context, relative: str, where: str, kind: str = "image") -> str | None:
     """The media library's file name for uploads/<relative>, imported once per run (and once
-    ever: the library finds the same bytes by their hash). None, with a note, when missing."""
+    ever: the library finds the same bytes by their hash). None, with a note under `kind`
+    (the report's line for what wanted it), when missing or no image."""
     cache = ctx.cache.setdefault("media", {})
     if relative in cache:
         return cache[relative]
@@ -322,17 +323,17 @@ def _media_name(ctx: Context, relative: str, where: str) -> str | None:
     if ctx.uploads is None:
         pass  # no uploads folder given: nothing to say per image
     elif path is None:
-        ctx.skipped("image", relative, f"không thấy tệp ({where})")
+        ctx.skipped(kind, relative, f"không thấy tệp ({where})")
     elif path.suffix.lower() not in IMAGE_EXTENSIONS:
-        ctx.skipped("image", relative, f"không phải ảnh ({where})")
+        ctx.skipped(kind, relative, f"không phải ảnh ({where})")
     else:
         try:
             with path.open("rb") as stream:
                 item, new = add_upload(stream, path.name, by=ctx.by)
         except ImageRejected as exc:
-            ctx.skipped("image", relative, f"{exc} ({where})")
+            ctx.skipped(kind, relative, f"{exc} ({where})")
         except OSError as exc:  # unreadable (permissions, I/O): the article goes on without it
-            ctx.skipped("image", relative, f"không đọc được tệp: {exc.strerror or exc} ({where})")
+            ctx.skipped(kind, relative, f"không đọc được tệp: {exc.strerror or exc} ({where})")
         else:
             name = item.file_name
             ctx.added("image") if new else ctx.existing("image")
@@ -348,14 +349,15 @@ def _home_image(ctx: Context, row: dict) -> tuple[str | None, str]:
     return _media_name(ctx, relative, f"ảnh minh họa bài #{row['id']}"), caption
 
 
-def _rewrite_body(ctx: Context, body: str, old_id: str) -> str:
-    """Image sources under /uploads/ pointed at the media library's copies."""
+def rewrite_body(ctx: Context, body: str, where: str) -> str:
+    """Image sources under the old site's /uploads/ pointed at the media library's copies
+    (imported once); `where` names the body in the report ("ảnh trong bài #3")."""
 
     def replace(match: re.Match) -> str:
         relative = _own_upload(ctx, match)
         if relative is None:
             return match[0]
-        name = _media_name(ctx, relative, f"ảnh trong bài #{old_id}")
+        name = _media_name(ctx, relative, where)
         if name is None:
             return match[0]
         return f"{match['attr']}{match['q']}/media/{name}{match['q']}"
@@ -387,23 +389,33 @@ def _own_hosts(ctx: Context) -> set[str]:
 
 
 def _count_images(ctx: Context, row: dict, detail: dict) -> None:
-    """Dry run: say which images would be missing, write nothing."""
-    if ctx.uploads is None:
-        return
-    wanted = [_home_image_path(row)] if _home_image_path(row) else []
-    for match in UPLOADS_SRC.finditer(str(detail.get("bodyhtml") or "")):
+    """Dry run: say which images of an article would be missing, write nothing."""
+    relative = _home_image_path(row)
+    if relative:
+        _count_upload(ctx, relative, f"bài #{row['id']}")
+    count_body_images(ctx, str(detail.get("bodyhtml") or ""), f"bài #{row['id']}")
+
+
+def count_body_images(ctx: Context, body: str, where: str) -> None:
+    """Dry run: the body's images under /uploads/ that would come over (or are missing)."""
+    for match in UPLOADS_SRC.finditer(body):
         relative = _own_upload(ctx, match)
         if relative is not None:
-            wanted.append(relative)
-    seen = ctx.cache.setdefault("dry_images", set())
-    for relative in wanted:
-        if relative in seen:
-            continue
-        seen.add(relative)
-        if _upload_path(ctx, relative) is None:
-            ctx.skipped("image", relative, f"không thấy tệp (bài #{row['id']})")
+            _count_upload(ctx, relative, where)
+
+
+def _count_upload(ctx: Context, relative: str, where: str, kind: str = "image") -> bool:
+    """Dry run: whether uploads/<relative> is there (said once per file), nothing written."""
+    if ctx.uploads is None:
+        return False
+    seen = ctx.cache.setdefault("dry_images", {})
+    if relative not in seen:
+        seen[relative] = _upload_path(ctx, relative) is not None
+        if not seen[relative]:
+            ctx.skipped(kind, relative, f"không thấy tệp ({where})")
         else:
             ctx.added("image")
+    return seen[relative]
 
 
 # --- Comments ---------------------------------------------------------------------------------
