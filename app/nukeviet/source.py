@@ -166,7 +166,7 @@ _CREATE_RE = re.compile(rb"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`((?:[^`]|`
 _COLUMN_RE = re.compile(rb"\s*`((?:[^`]|``)+)`\s+(\w+)")
 _FLOAT_TYPES = {b"float", b"double", b"real", b"decimal", b"numeric", b"dec", b"fixed"}
 _BACKSLASH_PAIR_RE = re.compile(rb"\\.", re.S)
-_MAX_PENDING = 256 * 1024 * 1024  # one value or statement larger than this is not a dump
+_MAX_PENDING = 256 * 1024 * 1024  # one line longer than this is not a dump
 
 
 _COMMON_ESCAPES = [
@@ -222,7 +222,11 @@ class _Table:
     # Columns whose whole numbers a dump writes bare ("12") but a server gives as numbers
     # with a fraction: read as float so both sources agree.
     floats: set[str] = field(default_factory=set)
-    inserts: list[tuple[int, int]] = field(default_factory=list)  # (byte offset, line number)
+    # Each run of INSERTs into the table, one right after the other: where it starts (byte
+    # offset, line number) and the offset just past its last statement's `;` line. A reader
+    # never reads past that end, so a value it cannot read fails within its own statements
+    # instead of buffering the rest of the file.
+    inserts: list[list[int]] = field(default_factory=list)  # [start, line number, end]
 
 
 class DumpSource(Source):
@@ -282,6 +286,7 @@ class DumpSource(Source):
         in_string = 0
         ended_table, ended_line = "", 0  # the INSERT that ended last, and its last line
         table_name = ""
+        table = _Table()  # the table of the INSERT being read
         insert_line = 0
         try:
             while line := _read_line(f, line_no + 1):
@@ -293,6 +298,7 @@ class DumpSource(Source):
                     if not in_string and line.rstrip().endswith(b";"):
                         in_insert = False
                         ended_table, ended_line = table_name, line_no
+                        table.inserts[-1][2] = offset
                     continue
                 if creating is not None:
                     if line.startswith(b")"):
@@ -317,12 +323,13 @@ class DumpSource(Source):
                     # The rows reader goes on into an INSERT on the very next line for the
                     # same table: only the first of such a run needs its place noted.
                     if (ended_table, ended_line) != (table_name, line_no - 1):
-                        table.inserts.append((start, line_no))
+                        table.inserts.append([start, line_no, offset])
                     insert_line = line_no
                     in_string = _quote_parity(line)
                     in_insert = not (not in_string and line.rstrip().endswith(b";"))
                     if not in_insert:
                         ended_table, ended_line = table_name, line_no
+                        table.inserts[-1][2] = offset
                 elif head.startswith(b"CREATE TABLE"):
                     m = _CREATE_RE.match(line.lstrip())
                     if not m:
@@ -365,9 +372,9 @@ class DumpSource(Source):
 
     def _rows(self, handle: IO[bytes], table: _Table) -> Iterator[dict[str, Any]]:
         try:
-            for offset, line_no in table.inserts:
+            for offset, line_no, end in table.inserts:
                 handle.seek(offset)
-                rows = _StatementReader(handle, line_no, table.columns).rows()
+                rows = _StatementReader(handle, line_no, table.columns, end - offset).rows()
                 if not table.floats:
                     yield from rows
                     continue
@@ -380,10 +387,11 @@ class DumpSource(Source):
             handle.close()
 
 
-def _read_line(f: IO[bytes], line_no: int) -> bytes:
+def _read_line(f: IO[bytes], line_no: int, limit: int | None = None) -> bytes:
     """One line, never more than _MAX_PENDING bytes of it in memory: a dump that is one
-    huge line (or a small .gz that inflates to one) is refused, not loaded."""
-    line = f.readline(_MAX_PENDING + 1)
+    huge line (or a small .gz that inflates to one) is refused, not loaded. With `limit`,
+    at most that many bytes (the end of a run of statements is always a line's end)."""
+    line = f.readline(_MAX_PENDING + 1 if limit is None else min(limit, _MAX_PENDING + 1))
     if len(line) > _MAX_PENDING and not line.endswith(b"\n"):
         raise SourceError(f"Dòng {line_no}: dòng dài quá {_MAX_PENDING} byte trong tệp sao lưu.")
     return line
@@ -392,10 +400,11 @@ def _read_line(f: IO[bytes], line_no: int) -> bytes:
 class _StatementReader:
     """Parses one INSERT statement's tuples from a file positioned at its start."""
 
-    def __init__(self, handle: IO[bytes], line_no: int, columns: list[str]):
+    def __init__(self, handle: IO[bytes], line_no: int, columns: list[str], size: int):
         self.handle = handle
         self.line_no = line_no  # the line of buf[0]
         self.columns = columns
+        self.left = size  # bytes of this run of statements not read yet
         self.buf = b""
         self.eof = False
         self.reads = 0  # how many times the buffer grew (tests check it stays small)
@@ -408,12 +417,13 @@ class _StatementReader:
         parts = [self.buf]
         got = 0
         while got < want:
-            line = _read_line(self.handle, self.line_no)
+            line = _read_line(self.handle, self.line_no, self.left) if self.left > 0 else b""
             if not line:
-                self.eof = True
+                self.eof = True  # the run's end: nothing after it belongs to its statements
                 break
             parts.append(line)
             got += len(line)
+            self.left -= len(line)
         if got:
             self.buf = b"".join(parts)
         return bool(got)

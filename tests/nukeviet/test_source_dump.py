@@ -340,3 +340,31 @@ def test_an_integer_too_long_for_python_is_a_source_error(tmp_path):
     path = write(tmp_path, HEADER + ITEMS + row)
     with open_source(path) as source, pytest.raises(SourceError, match="Dòng 25: giá trị không"):
         list(source.rows("en_items"))
+
+
+def test_an_unreadable_value_is_refused_within_its_own_statements(tmp_path):
+    """Reading never goes past the end of the table's INSERTs: a value it cannot read costs
+    at most its statements in memory, not the rest of the dump (up to 256 MB before)."""
+    import tracemalloc
+
+    other = ITEMS.replace("xy_en_items", "xy_en_other")
+    filler = ",".join(sql_tuple([i, "x" * 1000, None, 0, None]) for i in range(1000))
+    text = (
+        HEADER
+        + ITEMS
+        + other
+        + "INSERT INTO `xy_en_items` VALUES (1,'a',NULL,0,NULL),(2,foo,NULL,0,NULL);\n"
+        + f"INSERT INTO `xy_en_other` VALUES {filler};\n" * 8  # 8 MB after the bad value
+    )
+    with open_source(write(tmp_path, text)) as source:
+        assert sum(1 for _ in source.rows("en_other")) == 8000
+        rows = source.rows("en_items")
+        assert next(rows)["title"] == "a"
+        tracemalloc.start()
+        try:
+            with pytest.raises(SourceError, match=r"Dòng 33: giá trị không đọc được"):
+                next(rows)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 1_000_000  # before: the 8 MB after it, read and joined
