@@ -58,6 +58,15 @@ COUNTED = ("articles", "categories", "tags", "comments", "documents", "document_
            "signers", "media_items", "nukeviet_map")  # fmt: skip
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -92,7 +101,7 @@ def run_import(env: dict, dump: Path, uploads: Path, profile: Path | None) -> di
         [PYTHON, "-c", CHILD, "import-nukeviet", str(dump), "--uploads", str(uploads)],
         cwd=ROOT, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    marks: list[tuple[float, str]] = []
+    marks: list[tuple[float, float, str]] = []  # (wall, CPU, kind) when a kind's bar starts
     rss_kb, cpu = 0, 0.0
     errors: list[str] = []
 
@@ -104,7 +113,8 @@ def run_import(env: dict, dump: Path, uploads: Path, profile: Path | None) -> di
             if line.startswith("BENCH-RSS-KB"):
                 rss_kb, cpu = int(line.split()[1]), float(line.split()[2])
             elif line.strip() in LABEL_KIND:  # click's bar prints its label once off a tty
-                marks.append((time.monotonic() - started, LABEL_KIND[line.strip()]))
+                at = time.monotonic() - started
+                marks.append((at, cpu_seconds(process.pid), LABEL_KIND[line.strip()]))
             elif line.strip():
                 errors.append(line)
 
@@ -122,9 +132,10 @@ def run_import(env: dict, dump: Path, uploads: Path, profile: Path | None) -> di
         m = REPORT_LINE.match(line)
         if m:
             counts[LABEL_KIND.get(m[1], m[1])] = tuple(int(m[i]) for i in (2, 3, 4))
-    spans = {}
-    for (at, kind), after in zip(marks, [*marks[1:], (wall, "")], strict=True):
-        spans[kind] = spans.get(kind, 0.0) + after[0] - at
+    spans: dict[str, tuple[float, float]] = {}  # kind -> (wall, CPU) until the next bar
+    for (at, used, kind), after in zip(marks, [*marks[1:], (wall, cpu, "")], strict=True):
+        before = spans.get(kind, (0.0, 0.0))
+        spans[kind] = (before[0] + after[0] - at, before[1] + after[1] - used)
     return {"wall": wall, "cpu": cpu, "spans": spans, "rss_mb": rss_kb / 1024, "counts": counts,
             "report": stdout, "stderr": errors}  # fmt: skip
 
@@ -204,14 +215,26 @@ def print_results(args, plan, dump, database_url, first, held, second) -> None:
           f"{first['cpu']:.0f} s CPU in the import process, "
           f"peak RSS {first['rss_mb']:.0f} MB")  # fmt: skip
     print()
-    print("| kind | added | already there | skipped | seconds | rows/s |")
-    print("|---|---|---|---|---|---|")
+    print("Seconds: from the kind's progress bar to the next one (kinds without a bar are in")
+    print("the time of the one before). Rows/s: rows read (added + there + skipped) per second.")
+    print()
+    print("| kind | added | already there | skipped | wall s | CPU s | rows/s wall | rows/s CPU |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, (added, existing, skipped) in first["counts"].items():
-        seconds = first["spans"].get(name)
-        rate = f"{(added + existing + skipped) / seconds:,.0f}" if seconds else "—"
-        shown = f"{seconds:.1f}" if seconds is not None else "—"
-        print(f"| {KIND_LABELS.get(name, name)} | {added:,} | {existing:,} | {skipped:,} "
-              f"| {shown} | {rate} |")  # fmt: skip
+        rows = added + existing + skipped
+        wall, used = first["spans"].get(name, (0.0, 0.0))
+        cells = (
+            [
+                f"{wall:.1f}",
+                f"{used:.1f}",
+                f"{rows / wall:,.0f}" if wall else "—",
+                f"{rows / used:,.0f}" if used else "—",
+            ]
+            if name in first["spans"]
+            else ["—"] * 4
+        )
+        print(f"| {KIND_LABELS.get(name, name)} | {added:,} | {existing:,} | {skipped:,} | "
+              + " | ".join(cells) + " |")  # fmt: skip
     print()
     print("Database after it: " + ", ".join(f"{t} {n:,}" for t, n in held.items()))
     if second is not None:
