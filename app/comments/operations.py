@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from app.anti_spam import is_email, one_line, paragraphs
 from app.audit.operations import record as audit
 from app.comments import options
-from app.comments.models import Comment, CommentStatus
+from app.comments.models import EMAIL_MAX, NAME_MAX, Comment, CommentStatus
 from app.comments.queries import shown_count
 from app.extensions import db
 from app.news.models import Article
@@ -69,6 +71,31 @@ def post_comment(article: Article, submission: Submission, *, parent: Comment | 
     return comment
 
 
+GUEST_NAME = "Khách"
+
+
+def import_comment(article: Article, *, parent: Comment | None, name: str, email: str,
+                   content: str, created_at: datetime) -> Comment:  # fmt: skip
+    """An approved comment brought over from another site (the NukeViet import): its texts
+    cleaned as a reader's are (one-line name, the text's line breaks kept, an address that
+    is no e-mail dropped), counted on its article; flushed, not committed (the caller commits
+    it with its own record). Shown escaped like every comment; old ones are kept whole."""
+    name = one_line(name)[:NAME_MAX] or GUEST_NAME
+    email = email.strip()
+    comment = Comment(
+        article_id=article.id,
+        parent=parent,
+        name=name,
+        email=email if is_email(email, EMAIL_MAX) else "",
+        content=paragraphs(content),
+        status=CommentStatus.APPROVED,
+        created_at=created_at,
+    )
+    db.session.add(comment)
+    recount([article.id])
+    return comment
+
+
 def _detail(comment: Comment) -> str:
     return f"{comment.article.title} — {comment.name}: {comment.content[:200]}"
 
@@ -118,5 +145,5 @@ def recount(article_ids: Iterable[int]) -> None:
             article.comment_count = count
 
 
-__all__ = ["delete_comments", "initial_status", "post_comment", "recount", "reply_target",
-           "set_status"]  # fmt: skip
+__all__ = ["delete_comments", "import_comment", "initial_status", "post_comment", "recount",
+           "reply_target", "set_status"]  # fmt: skip

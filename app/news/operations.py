@@ -450,10 +450,13 @@ def create_category(
     description: str = "",
     position: int | None = None,
     by: User | None,
+    commit: bool = True,
 ) -> Category:
     """A new category, last among its siblings unless `position` is given. A slug typed must
     be free (CategoryError otherwise); none typed, one is proposed from the name. Audited when
-    a person made it; `by=None` is the system (demo seed, fixtures) and leaves no audit row."""
+    a person made it; `by=None` is the system (demo seed, fixtures) and leaves no audit row.
+    `commit=False` only flushes: the caller commits it with its own rows (an import's map
+    row); a slug taken meanwhile still rolls back and raises CategoryError."""
     name = " ".join(name.split())
     slug = _resolve_slug(slug, name, None)
     category = Category(
@@ -468,7 +471,8 @@ def create_category(
         db.session.flush()
         if by is not None:
             audit("category.create", category, f"{name} ({slug})", by=by, commit=False)
-        db.session.commit()
+        if commit:
+            db.session.commit()
     log.info("category created: %s", slug)
     return category
 

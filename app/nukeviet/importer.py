@@ -43,6 +43,7 @@ KIND_LABELS = {
     "category": "Chuyên mục tin",
     "article": "Bài viết",
     "image": "Ảnh (thư viện ảnh)",
+    "article_file": "Tệp đính kèm bài viết",
     "comment": "Bình luận",
     "document_type": "Loại văn bản",
     "document_issuer": "Cơ quan ban hành",

@@ -9,13 +9,14 @@ import html
 import re
 from collections import defaultdict
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlsplit
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
 
-from app.comments.models import Comment, CommentStatus
-from app.comments.operations import recount
+from app.blocks.operations import target_url_error
+from app.comments.models import Comment
+from app.comments.operations import import_comment
 from app.dates import utcnow
 from app.extensions import db
 from app.media import ImageRejected
@@ -38,6 +39,10 @@ DRAFT_STATES = {0, 4}
 WAITING_STATES = {5, 7, 8, 10}
 # 6 "Từ chối duyệt bài", 9 "Từ chối đăng bài" (admin_vi.php): declined, sent back, not queued.
 DECLINED_STATES = {6, 9}
+# A suspended category adds CAT_LOCKED_STATUS + 1 to its subcategories' states and
+# ROW_LOCKED_STATUS + 1 to its articles' (NukeViet 4.5 $global_code_defined).
+CAT_LOCKED_STATUS = 10
+ROW_LOCKED_STATUS = 20
 
 
 def text(value: object) -> str:
@@ -76,11 +81,25 @@ def import_categories(ctx: Context) -> None:
     rows = sorted(_rows(ctx, "news_cat"), key=lambda r: (int(r.get("lev") or 0),
                   int(r.get("weight") or 0), int(r["catid"])))  # fmt: skip
     would_add = ctx.cache.setdefault("dry_categories", set())
+    suspended = ctx.cache.setdefault("suspended_categories", set())
+    for row in rows:
+        if _suspended(row):
+            suspended.add(str(row["catid"]))
     with ctx.progress("category", len(rows)) as bar:
         for row in rows:
             with ctx.row("category", row.get("catid")):
                 _import_category(ctx, row, would_add)
             bar.update(1)
+
+
+def _suspended(row: dict) -> bool:
+    """NukeViet 4.5 category states: 1 and 2 are shown; 0 is suspended ("Đình chỉ") and a
+    suspended category's subcategories get 11 + their state (locked by the parent)."""
+    state = int(row.get("status") if row.get("status") is not None else 1)
+    return state == 0 or state > CAT_LOCKED_STATUS
+
+
+SUSPENDED_NOTE = "tạm ngưng trên web cũ"
 
 
 def _import_category(ctx: Context, row: dict, would_add: set[str]) -> None:
@@ -99,35 +118,44 @@ def _import_category(ctx: Context, row: dict, would_add: set[str]) -> None:
             return
     name = text(row.get("title")) or f"Chuyên mục {old_id}"
     alias = str(row.get("alias") or "")
+    suspended = _suspended(row)
+    if suspended:
+        # Our categories have no hidden state: it comes over (its old URLs keep a target, its
+        # articles their category) with its articles as drafts, and the report says so.
+        ctx.report.notes.append(
+            f"Chuyên mục «{name}» (#{old_id}) {SUSPENDED_NOTE} — xem lại: chuyên mục vẫn được "
+            "tạo, các bài đang hiện của nó được nhập thành bản nháp; xuất bản lại hoặc xóa."
+        )
     if ctx.dry_run:
         would_add.add(old_id)
         ctx.added("category")
         return
+    note = SUSPENDED_NOTE if suspended else ""
     earlier = _unmapped_twin(name, alias, parent)
-    if earlier is not None:  # created by a run stopped before its map row: adopt it
-        ctx.remember("category", old_id, earlier.id, alias)
+    if earlier is not None:  # a run of the first version stopped before its map row
+        ctx.remember("category", old_id, earlier.id, alias, note=note)
         ctx.commit()
         ctx.existing("category")
         return
+    description = text(row.get("description"))
     try:
         category = news_ops.create_category(name, slug=alias, parent=parent,
-                                            description=text(row.get("description")),
-                                            by=ctx.by)  # fmt: skip
+                                            description=description, by=ctx.by,
+                                            commit=False)  # fmt: skip
     except news_ops.CategoryError:  # the alias is taken here already: a slug from the name
-        category = news_ops.create_category(name, parent=parent,
-                                            description=text(row.get("description")),
-                                            by=ctx.by)  # fmt: skip
-    # create_category commits; the map row follows at once (a rerun finds it).
-    ctx.remember("category", old_id, category.id, alias)
-    ctx.commit()
+        category = news_ops.create_category(name, parent=parent, description=description,
+                                            by=ctx.by, commit=False)  # fmt: skip
+    ctx.remember("category", old_id, category.id, alias, note=note)
+    ctx.commit()  # the category and its map row together
     ctx.added("category")
 
 
 def _unmapped_twin(name: str, alias: str, parent: Category | None) -> Category | None:
-    """The category this import made of the row and committed, when the run stopped before
-    its map row was written (create_category commits on its own): same slug, name and
-    parent, and no map row points at it. (A category the new site already had with the
-    same slug, name and parent is used the same way: the old articles go into it.)"""
+    """The category the first version of this import made of the row and committed, when
+    the run stopped before its map row was written (it let create_category commit on its
+    own): same slug, name and parent, and no map row points at it. (A category the new
+    site already had with the same slug, name and parent is used the same way: the old
+    articles go into it.)"""
     parent_id = parent.id if parent else None
     mapped = select(ImportedRow.new_id).where(
         ImportedRow.kind == "category", ImportedRow.new_id.is_not(None)
@@ -169,8 +197,26 @@ def _sources(ctx: Context) -> dict[str, str]:
     return {str(r["sourceid"]): text(r.get("title")) for r in _rows(ctx, "news_sources")}
 
 
-def status_of(row: dict, now: datetime) -> ArticleStatus:
+def status_of(row: dict, now: datetime, *, suspended: bool = False) -> ArticleStatus:
+    """Our state of a NukeViet article. One locked by a suspended category (NukeViet adds 21
+    to its state; or `suspended`: its category is) that readers would see becomes a draft:
+    hidden here as it was there, published again in one click once reviewed."""
+    state, locked = _base_state(row)
+    ours = _state(state, row, now)
+    if (suspended or locked) and ours in (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED):
+        return ArticleStatus.DRAFT
+    return ours
+
+
+def _base_state(row: dict) -> tuple[int, bool]:
+    """(NukeViet's state without the lock, whether a suspended category locks it)."""
     state = int(row.get("status") or 0)
+    if state > ROW_LOCKED_STATUS:
+        return state - (ROW_LOCKED_STATUS + 1), True
+    return state, False
+
+
+def _state(state: int, row: dict, now: datetime) -> ArticleStatus:
     published, expires = when(row.get("publtime")), when(row.get("exptime"))
     if state == 1:
         if published is not None and published > now:
@@ -216,6 +262,12 @@ def import_articles(ctx: Context) -> None:
                 with ctx.row("article", old_id):
                     _import_article(ctx, row, {}, tags.get(old_id, []), sources, now)
                 bar.update(1)
+    held_back = ctx.cache.pop("held_back", 0)
+    if held_back:
+        ctx.report.notes.append(
+            f"{held_back} bài viết đang hiện của chuyên mục {SUSPENDED_NOTE} được nhập thành "
+            "bản nháp (Quản trị → Bài viết)."
+        )
 
 
 def _category(ctx: Context, old_id: str) -> Category | None:
@@ -237,13 +289,18 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
     if category is None and not (ctx.dry_run and cat_old in dry_categories):
         ctx.skipped("article", old_id, f"chuyên mục #{cat_old} không có")
         return
+    status = status_of(row, now, suspended=cat_old in ctx.cache.get("suspended_categories", ()))
+    if status != _state(_base_state(row)[0], row, now):  # held back by its category
+        ctx.cache["held_back"] = ctx.cache.get("held_back", 0) + 1
     if ctx.dry_run:
         _count_images(ctx, row, detail)
+        _count_attachments(ctx, detail, old_id)
         ctx.cache.setdefault("dry_articles", set()).add(old_id)
         ctx.added("article")
         return
     image, caption = _home_image(ctx, row)
     body = rewrite_body(ctx, str(detail.get("bodyhtml") or ""), f"ảnh trong bài #{old_id}")
+    body += attachment_list(_attachments(ctx, detail, old_id))
     extras = []
     for extra_old in str(row.get("listcatid") or "").split(","):
         extra = _category(ctx, extra_old.strip()) if extra_old.strip() != cat_old else None
@@ -275,7 +332,7 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
         image_position=position,
         author=text(row.get("author"))[:200],
         source=source[:200],
-        status=status_of(row, now),
+        status=status,
         published_at=when(row.get("publtime")) or when(row.get("addtime")),
         expires_at=when(row.get("exptime")),
         rating_enabled=bool(int(row.get("allowed_rating") or 0)),
@@ -349,6 +406,111 @@ def _home_image(ctx: Context, row: dict) -> tuple[str | None, str]:
     return _media_name(ctx, relative, f"ảnh minh họa bài #{row['id']}"), caption
 
 
+# --- Attachments --------------------------------------------------------------------------------
+
+ATTACHMENTS_HEADING = "Tệp đính kèm"
+NOT_AN_IMAGE = (
+    "không phải ảnh: thư viện của cổng chỉ nhận ảnh, hãy tải tệp lên lại (ví dụ thành văn bản)"
+)
+URL_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)  # http:, https:, javascript:…
+
+
+def attachment_entries(detail: dict) -> list[str]:
+    """An article's attachments as NukeViet 4.5 keeps them (`files` of the detail row): paths
+    under uploads/news/ or http(s) addresses, comma-separated (one a line on older sites)."""
+    found: list[str] = []
+    for part in re.split(r"[,\r\n]+", html.unescape(str(detail.get("files") or ""))):
+        part = part.strip()
+        if part and part not in found:
+            found.append(part)
+    return found
+
+
+def _attachment_source(ctx: Context, entry: str) -> tuple[str | None, str | None]:
+    """(the path under uploads/, None) for a file of the old site, (None, the address) for
+    another site's."""
+    if URL_SCHEME.match(entry):  # an address (only http(s) ones are kept, later)
+        parts = urlsplit(entry)
+        host = (parts.hostname or "").lower()
+        if host in _own_hosts(ctx) and "/uploads/" in parts.path:
+            return unquote(parts.path.split("/uploads/", 1)[1]), None
+        return None, entry
+    path = entry.lstrip("/")
+    if path.startswith("uploads/"):
+        return path.removeprefix("uploads/"), None
+    return (path if path.startswith("news/") else f"news/{path}"), None
+
+
+def _link_label(url: str) -> str:
+    parts = urlsplit(url)
+    return unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or parts.hostname or url
+
+
+def _attachments(ctx: Context, detail: dict, old_id: str) -> list[tuple[str, str]]:
+    """(address, name) of each attachment: the old site's files brought into the media
+    library, other sites' addresses as they are; each file it cannot bring is reported."""
+    links = []
+    where = f"bài #{old_id}"
+    for entry in attachment_entries(detail):
+        relative, url = _attachment_source(ctx, entry)
+        if url is not None:
+            problem = target_url_error(url)
+            if problem:
+                ctx.skipped("article_file", url[:100], f"{problem} ({where})")
+            else:
+                links.append((url, _link_label(url)))
+                ctx.added("article_file")
+            continue
+        if not _attachment_may_come(ctx, relative, where):
+            continue
+        if ctx.cache.get("media", {}).get(relative, "") is None:  # refused before (see Ảnh)
+            ctx.skipped("article_file", relative, f"không nhập được tệp ({where})")
+            continue
+        name = _media_name(ctx, relative, where, kind="article_file")
+        if name is not None:
+            links.append((f"/media/{name}", PurePosixPath(relative).name))
+            ctx.added("article_file")
+    return links
+
+
+def _attachment_may_come(ctx: Context, relative: str, where: str) -> bool:
+    """An image, with the uploads folder given; else reported."""
+    if PurePosixPath(relative).suffix.lower() not in IMAGE_EXTENSIONS:
+        ctx.skipped("article_file", relative, f"{NOT_AN_IMAGE} ({where})")
+        return False
+    if ctx.uploads is None:
+        ctx.skipped("article_file", relative, f"chưa chỉ thư mục uploads của web cũ ({where})")
+        return False
+    return True
+
+
+def _count_attachments(ctx: Context, detail: dict, old_id: str) -> None:
+    """Dry run: the attachments that would come over, and those that would not."""
+    where = f"bài #{old_id}"
+    for entry in attachment_entries(detail):
+        relative, url = _attachment_source(ctx, entry)
+        if url is not None:
+            problem = target_url_error(url)
+            if problem:
+                ctx.skipped("article_file", url[:100], f"{problem} ({where})")
+            else:
+                ctx.added("article_file")
+        elif _attachment_may_come(ctx, relative, where) and _count_upload(
+            ctx, relative, where, kind="article_file"
+        ):
+            ctx.added("article_file")
+
+
+def attachment_list(links: list[tuple[str, str]]) -> str:
+    """The attachments as the end of an article's body (sanitised with it)."""
+    if not links:
+        return ""
+    items = "".join(
+        f'<li><a href="{html.escape(href)}">{html.escape(label)}</a></li>' for href, label in links
+    )
+    return f"<h2>{ATTACHMENTS_HEADING}</h2><ul>{items}</ul>"
+
+
 def rewrite_body(ctx: Context, body: str, where: str) -> str:
     """Image sources under the old site's /uploads/ pointed at the media library's copies
     (imported once); `where` names the body in the report ("ảnh trong bài #3")."""
@@ -420,25 +582,19 @@ def _count_upload(ctx: Context, relative: str, where: str, kind: str = "image") 
 
 # --- Comments ---------------------------------------------------------------------------------
 
-NAME_MAX, EMAIL_MAX = 100, 100
-
 
 def import_comments(ctx: Context) -> None:
     """Approved comments of news articles; replies attach to their thread's first comment."""
     rows = [r for r in _rows(ctx, "comment") if str(r.get("module") or "") == "news"]
     rows.sort(key=lambda r: int(r["cid"]))  # a parent before its replies
-    touched: set[int] = set()
     with ctx.progress("comment", len(rows)) as bar:
         for row in rows:
             with ctx.row("comment", row.get("cid")):
-                _import_comment(ctx, row, touched)
+                _import_comment(ctx, row)
             bar.update(1)
-    if touched and not ctx.dry_run:
-        recount(touched)
-        db.session.commit()
 
 
-def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
+def _import_comment(ctx: Context, row: dict) -> None:
     old_id = str(row["cid"])
     if ctx.mapped("comment", old_id) is not None:
         ctx.existing("comment")
@@ -446,8 +602,9 @@ def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
     if int(row.get("status") or 0) != 1:
         ctx.skipped("comment", old_id, "chưa được duyệt")
         return
-    article_map = ctx.mapped("article", str(row.get("id")))
-    if article_map is None or article_map.new_id is None:
+    article_id = ctx.new_id("article", str(row.get("id")))
+    article = db.session.get(Article, article_id) if article_id is not None else None
+    if article is None:  # not imported, or deleted here since
         if ctx.dry_run and str(row.get("id")) in ctx.cache.get("dry_articles", set()):
             ctx.added("comment")
         else:
@@ -468,21 +625,12 @@ def _import_comment(ctx: Context, row: dict, touched: set[int]) -> None:
     if ctx.dry_run:
         ctx.added("comment")
         return
-    comment = Comment(
-        article_id=article_map.new_id,
-        parent=parent,
-        name=(text(row.get("post_name")) or "Khách")[:NAME_MAX],
-        email=text(row.get("post_email"))[:EMAIL_MAX],
-        content=content,
-        status=CommentStatus.APPROVED,
-        created_at=when(row.get("post_time")) or utcnow(),
-    )
-    db.session.add(comment)
+    comment = import_comment(article, parent=parent, name=text(row.get("post_name")),
+                             email=text(row.get("post_email")), content=content,
+                             created_at=when(row.get("post_time")) or utcnow())  # fmt: skip
     db.session.flush()
     ctx.remember("comment", old_id, comment.id)
-    recount([article_map.new_id])
     ctx.commit_row()
-    touched.add(article_map.new_id)
     ctx.added("comment")
 
 

@@ -363,3 +363,138 @@ def test_the_article_page_shows_the_old_title_date_and_image(app, uploads, clien
     local = datetime.fromtimestamp(1322685920, site_zone())
     assert f"{local:%d/%m/%Y %H:%M}" in html_text
     assert f"/media/{article.image}" in html_text
+
+
+# --- Attachments, suspended categories, one transaction per category ------------------------
+
+FILES = ("2024_06/so-do.png,2024_06/ke-hoach.pdf\n2024_06/mat.jpg,"
+         "https://example.vn/tai-lieu/quy-che.docx,javascript:alert(1)")  # fmt: skip
+
+
+@pytest.fixture
+def attachments(uploads):
+    folder = uploads / "news" / "2024_06"
+    folder.mkdir()
+    Image.new("RGB", (20, 10), (10, 90, 200)).save(folder / "so-do.png", "PNG")
+    (folder / "ke-hoach.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return {"changes": {"vi_news_detail": {7: {"files": FILES}}}}
+
+
+def test_attachments_end_the_body_as_a_list_of_links(app, uploads, attachments, client):
+    report = run(uploads=uploads, extend=attachments)
+    article = imported_article(7)
+    name = db.session.scalar(select(MediaItem.file_name).where(MediaItem.original_name ==
+                                                               "so-do.png"))  # fmt: skip
+    assert name is not None
+    tail = article.body[article.body.index("<h2>Tệp đính kèm</h2>") :]
+    rel = 'rel="noopener noreferrer nofollow"'
+    assert tail == (
+        f'<h2>Tệp đính kèm</h2><ul><li><a href="/media/{name}" {rel}>so-do.png</a></li>'
+        f'<li><a href="https://example.vn/tai-lieu/quy-che.docx" {rel}>quy-che.docx</a></li></ul>'
+    )
+    assert sanitize_html(article.body) == article.body  # the editor saves it back unchanged
+    counted = report.kinds["article_file"]
+    assert counted.added == 2
+    skipped = dict(counted.skipped)
+    assert skipped["news/2024_06/ke-hoach.pdf"].startswith("không phải ảnh")
+    assert skipped["news/2024_06/mat.jpg"] == "không thấy tệp (bài #7)"
+    assert "javascript:alert(1)" not in article.body
+    assert any(line.startswith("- Tệp đính kèm bài viết: thêm mới 2") for line in report.lines())
+
+    page = client.get(f"/tin-tuc/{article.slug}").get_data(as_text=True)
+    assert "Tệp đính kèm" in page and f'href="/media/{name}"' in page
+    with client.get(f"/media/{name}") as image:
+        assert image.status_code == 200
+
+    body = article.body
+    again = run(uploads=uploads, extend=attachments)
+    assert imported_article(7).body == body and count(MediaItem) == 2
+    assert again.kinds.get("article_file") is None or again.kinds["article_file"].added == 0
+
+
+def test_a_dry_run_counts_attachments_and_writes_nothing(app, uploads, attachments):
+    report = run(uploads=uploads, extend=attachments, dry_run=True)
+    db.session.remove()
+    assert count(MediaItem) == 0 and count(Article) == 0
+    counted = report.kinds["article_file"]
+    assert counted.added == 2
+    assert {old for old, _ in counted.skipped} == {
+        "news/2024_06/ke-hoach.pdf", "news/2024_06/mat.jpg", "javascript:alert(1)"}  # fmt: skip
+
+
+def test_without_uploads_attachments_are_reported_not_linked(app, attachments):
+    report = run(extend=attachments)
+    assert "Tệp đính kèm" in imported_article(7).body  # the outside address is still listed
+    reasons = dict(report.kinds["article_file"].skipped)
+    assert reasons["news/2024_06/so-do.png"].startswith("chưa chỉ thư mục uploads")
+
+
+SUSPENDED = {
+    "vi_news_cat": {4: {"status": 0}},  # Tuyển dụng, suspended on the old site
+    # NukeViet adds 21 to the state of each article of a suspended category...
+    "vi_news_rows": {i: {"status": 22} for i in (3, 4, 5, 8, 9, 10)} | {22: {"status": 21}},
+}
+
+
+def test_a_suspended_category_comes_with_its_shown_articles_as_drafts(app, client):
+    changes = {**SUSPENDED, "vi_news_rows": {**SUSPENDED["vi_news_rows"], 10: {"status": 1}}}
+    report = run(extend={"changes": changes})
+    category = db.session.get(Category, db.session.get(ImportedRow, ("category", "4")).new_id)
+    assert category.name == "Tuyển dụng"
+    assert db.session.get(ImportedRow, ("category", "4")).note == "tạm ngưng trên web cũ"
+    for old_id in (3, 4, 5, 8, 9, 10, 22):  # 10: still 1 in this dump, its category decides
+        article = imported_article(old_id)
+        assert article.status == ArticleStatus.DRAFT, old_id
+        assert client.get(f"/tin-tuc/{article.slug}").status_code == 404
+    assert imported_article(9).published_at is not None  # kept for when it is published again
+    assert imported_article(1).status == ArticleStatus.PUBLISHED
+    notes = "\n".join(report.lines())
+    assert "Chuyên mục «Tuyển dụng» (#4) tạm ngưng trên web cũ — xem lại" in notes
+    assert "7 bài viết đang hiện của chuyên mục tạm ngưng trên web cũ" not in notes
+    assert "6 bài viết đang hiện của chuyên mục tạm ngưng trên web cũ" in notes  # 22 was a draft
+    again = run(extend={"changes": changes})
+    assert "tạm ngưng" not in "\n".join(again.lines())
+
+
+@pytest.mark.parametrize(
+    ("status", "suspended", "expected"),
+    [
+        (22, False, ArticleStatus.DRAFT),  # 1 + 21: shown, locked by its category
+        (21, False, ArticleStatus.DRAFT),
+        (26, False, ArticleStatus.SUBMITTED),  # 5 + 21: waiting stays waiting
+        (1, True, ArticleStatus.DRAFT),
+        (1, False, ArticleStatus.PUBLISHED),
+    ],
+)
+def test_articles_locked_by_a_suspended_category(status, suspended, expected):
+    row = {"status": status, "publtime": 1_600_000_000, "exptime": 0}
+    assert status_of(row, datetime(2026, 11, 30), suspended=suspended) == expected
+
+
+def test_a_category_and_its_map_row_are_one_transaction(app, monkeypatch):
+    real, calls = importer.Context.commit, []
+
+    def failing(self):
+        calls.append(1)
+        if len(calls) == 2:  # the second category's commit
+            raise RuntimeError("power cut")
+        real(self)
+
+    monkeypatch.setattr(importer.Context, "commit", failing)
+    with pytest.raises(RuntimeError):
+        run()
+    db.session.rollback()
+    assert count(Category) == 1 == count(ImportedRow)
+    monkeypatch.setattr(importer.Context, "commit", real)
+    report = run()
+    assert (report.kinds["category"].existing, report.kinds["category"].added) == (1, 6)
+    assert count(Category) == 7
+
+
+def test_an_imported_comment_is_cleaned_as_a_readers_is(app):
+    odd = comment(7, 1, name="  Lan \t Anh ", content="  Hay quá  \r\n")
+    odd["post_email"] = "không phải thư"
+    run(extend={"extra": {"vi_comment": [odd]}})
+    [made] = db.session.scalars(select(Comment)).all()
+    assert (made.name, made.email, made.content) == ("Lan Anh", "", "Hay quá")
+    assert imported_article(1).comment_count == 1
