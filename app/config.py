@@ -89,6 +89,8 @@ class Defaults:
     # Page views and forms store a session's idle clock at most this often (seconds; at most
     # a quarter of IDLE_TIMEOUT_SECONDS): reading pages writes almost nothing.
     SESSION_TOUCH_SECONDS = 30
+    # Hours a password-setting link stays valid (app/auth/password_links.py).
+    PASSWORD_LINK_HOURS = 72
     # --- Nothing blocks a gevent worker (app/db_sqlite.py, app/media.py, documents/files.py) ---
     # Seconds a SQLite write waits (cooperatively) for another connection's lock before
     # the request answers 503; readers never wait (WAL).

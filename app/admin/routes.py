@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +20,8 @@ from app.admin.forms import UserForm, account_form_class
 from app.admin.operations import create_account, update_user
 from app.admin_menu import dashboard_counts
 from app.audit.models import AuditEntry
+from app.auth import password_links
+from app.auth.forms import EmptyForm
 from app.auth.models import Role, User
 from app.auth.operations import AccountError
 from app.auth.policies import admin_required, staff_required
@@ -43,8 +54,13 @@ def _added_values(form: UserForm) -> dict:
 @bp.get("/users")
 @admin_required
 def users():
-    rows = db.session.scalars(select(User).order_by(User.role, User.username))
-    return render_template("admin/users.html", users=list(rows), added=account_fields())
+    rows = list(db.session.scalars(select(User).order_by(User.role, User.username)))
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        added=account_fields(),
+        without_password=password_links.users_without_password(rows),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -99,6 +115,27 @@ def user_edit(user_id: int):
             flash(f"Đã cập nhật tài khoản {user.username}.", "info")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, added=account_fields())
+
+
+@bp.post("/users/<int:user_id>/password-link")
+@admin_required
+def user_password_link(user_id: int):
+    """Issue a one-time password-setting link and show it, once (never stored in clear, so
+    neither a redirect nor a flash message may carry it)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    issued = password_links.issue(user, by=current_user)
+    page = render_template(
+        "auth/password_link_issued.html",
+        user=user,
+        issued=issued,
+        hours=password_links.link_hours(),
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/audit")

@@ -33,17 +33,19 @@ def unauthorized():
 
 
 def init_app(app: Flask) -> None:
-    from app.auth import activity
-    from app.auth.cli import create_admin, set_password
+    from app.auth import activity, password_link_routes
+    from app.auth.cli import create_admin, password_link, set_password
     from app.auth.routes import bp
 
     login_manager.init_app(app)
     login_manager.session_protection = None  # sessions are checked server-side instead
     app.session_interface = SessionInterface()
     app.register_blueprint(bp)
+    app.register_blueprint(password_link_routes.bp)
     activity.init_app(app)
     app.cli.add_command(create_admin)
     app.cli.add_command(set_password)
+    app.cli.add_command(password_link)
 
 
 __all__ = ["init_app"]

@@ -1,4 +1,4 @@
-"""`flask create-admin` and `flask set-password`."""
+"""`flask create-admin`, `flask set-password` and `flask password-link`."""
 
 from __future__ import annotations
 
@@ -57,3 +57,25 @@ def set_password(username: str, password: str) -> None:
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Password of '{user.username}' changed; their sessions were ended.")
+
+
+@click.command("password-link")
+@click.argument("username")
+@with_appcontext
+def password_link(username: str) -> None:
+    """Print a one-time link with which USERNAME sets their own password (voids older ones)."""
+    from app.auth import password_links
+    from app.auth.operations import find_user
+
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user named '{username}'.")
+    issued = password_links.issue(user, by=None)
+    click.echo(issued.url)
+    click.echo(
+        f"Valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC, once; send it to "
+        f"'{user.username}' through a trusted channel.",
+        err=True,
+    )
+    if not issued.absolute:
+        click.echo("SITE_URL is not set: put the site's address in front of this path.", err=True)

@@ -1,0 +1,409 @@
+"""One-time password-setting links (issue 15): an administrator issues one from the users
+admin or `flask password-link`, its owner opens it without logging in, sets a password that
+the site's policy accepts, and logs in with it. Through the real forms and the real database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from audit_log import audit_rows
+from auth_cases import TUPLE_CHOICES, is_logged_in
+from auth_helpers import (
+    GENERIC_FAILURE,
+    OTHER_PASSWORD,
+    PASSWORD,
+    location_path,
+    logged_in_client,
+    login,
+    page_token,
+)
+from pages import field_errors, flashes, parse, value_of
+from sqlalchemy import event, select, update
+
+from app.auth import password_links
+from app.auth.models import PasswordLink, User
+from app.dates import utcnow
+from app.extensions import db
+
+pytestmark = [pytest.mark.contextless, pytest.mark.filterwarnings(TUPLE_CHOICES)]
+
+SITE = "https://congthongtin.example.gov.vn"
+NEW_PASSWORD = "Sông Hồng chảy qua 36 phố phường"
+WEAK_MESSAGE = "Mật khẩu quá phổ biến hoặc dễ đoán (hoặc chứa tên đăng nhập)."
+
+
+@pytest.fixture
+def app_config(clock) -> dict:
+    return {"AUTH_CLOCK": clock, "SITE_URL": SITE}
+
+
+def issue_from_admin(admin_client, user_id: int, **kwargs):
+    """Press "Tạo liên kết đặt mật khẩu" on the user's page; the response (not followed)."""
+    page = admin_client.get(f"/admin/users/{user_id}")
+    assert "Tạo liên kết đặt mật khẩu" in page.text
+    action = f"/admin/users/{user_id}/password-link"
+    assert parse(page.text).find("form", action=action), "no form posts to the link's address"
+    return admin_client.post(
+        action, data={"csrf_token": page_token(admin_client, f"/admin/users/{user_id}")}, **kwargs
+    )
+
+
+def link_from(response) -> str:
+    """The link the administrator's page shows to copy."""
+    assert response.status_code == 200, response.text
+    shown = parse(response.text).find("input", id="password-link")
+    assert shown is not None, "the page shows no link"
+    return shown.get("value")
+
+
+def issue(app, username: str) -> str:
+    """A link issued through the service (no administrator), as its URL."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        return password_links.issue(user, by=None).url
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def set_password_through(client, url: str, new: str, confirm: str | None = None, **kwargs):
+    path = path_of(url)
+    token = page_token(client, path, **kwargs)
+    data = {"csrf_token": token, "new": new, "confirm": new if confirm is None else confirm}
+    return client.post(path, data=data, **kwargs)
+
+
+def links_of(app, user_id: int) -> list[PasswordLink]:
+    with app.app_context():
+        rows = list(
+            db.session.scalars(
+                select(PasswordLink)
+                .where(PasswordLink.user_id == user_id)
+                .order_by(PasswordLink.id)
+            )
+        )
+        db.session.expunge_all()
+        return rows
+
+
+# --- the whole path -----------------------------------------------------------------------------
+
+
+def test_an_issued_link_sets_the_password_and_its_owner_logs_in(app, admin_client, make_user):
+    owner = make_user("tranvan", display_name="Trần Văn Bình")
+    issued = issue_from_admin(admin_client, owner.id)
+    url = link_from(issued)
+    assert issued.headers["Cache-Control"] == "no-store"
+    # Absolute, on SITE_URL (never the request's Host), shown with its validity.
+    assert url.startswith(f"{SITE}{password_links.PATH}"), url
+    assert "72 giờ" in issued.text
+
+    reader = app.test_client()
+    form = reader.get(path_of(url))
+    assert form.status_code == 200
+    assert "Đặt mật khẩu" in form.text and "Trần Văn Bình" in form.text
+    assert value_of(form.text, "username") == "tranvan"
+
+    done = set_password_through(reader, url, NEW_PASSWORD)
+    assert done.status_code == 302 and location_path(done) == "/auth/login"
+    assert flashes(reader.get("/auth/login").text) == [
+        "Đã đặt mật khẩu cho tài khoản tranvan. Vui lòng đăng nhập bằng mật khẩu mới."
+    ]
+    assert login(reader, "tranvan", NEW_PASSWORD).status_code == 302
+    assert is_logged_in(reader)
+    refused = login(app.test_client(), "tranvan", PASSWORD)
+    assert GENERIC_FAILURE in refused.text
+
+    [link] = links_of(app, owner.id)
+    assert link.used_at is not None and link.voided_at is None
+    assert link.expires_at - link.created_at == timedelta(hours=72)
+    assert link.created_by_id is not None
+    actions = [(r.action, r.username) for r in audit_rows(app) if r.object_id == str(owner.id)]
+    assert ("user.password_link", "quantri") in actions
+    assert ("user.password_link_used", "tranvan") in actions
+    assert ("user.password", "tranvan") in actions
+
+
+def test_a_link_works_only_once(app, make_user):
+    owner = make_user("mot-lan")
+    url = issue(app, "mot-lan")
+    first = app.test_client()
+    assert set_password_through(first, url, NEW_PASSWORD).status_code == 302
+
+    again = app.test_client()
+    page = again.get(path_of(url))
+    assert page.status_code == 410
+    assert "Liên kết đã được sử dụng" in page.text
+    # A second submission (a form left open in another tab) changes nothing either.
+    token = page_token(again, "/auth/login")
+    second = again.post(path_of(url), data={"csrf_token": token, "new": OTHER_PASSWORD,
+                                            "confirm": OTHER_PASSWORD})  # fmt: skip
+    assert second.status_code == 410
+    assert login(app.test_client(), owner.username, NEW_PASSWORD).status_code == 302
+
+
+def test_an_expired_link_is_refused(app, make_user):
+    owner = make_user("het-han")
+    url = issue(app, "het-han")
+    with app.app_context():  # the link's own row says when it ends; no sleeping
+        now = utcnow()
+        db.session.execute(
+            update(PasswordLink)
+            .where(PasswordLink.user_id == owner.id)
+            .values(created_at=now - timedelta(hours=73), expires_at=now - timedelta(seconds=1))
+        )
+        db.session.commit()
+    client = app.test_client()
+    page = client.get(path_of(url))
+    assert page.status_code == 410
+    assert "Liên kết đã hết hạn" in page.text and "72 giờ" in page.text
+    with app.app_context():  # still valid a minute before its end
+        db.session.execute(
+            update(PasswordLink)
+            .where(PasswordLink.user_id == owner.id)
+            .values(expires_at=utcnow() + timedelta(minutes=1))
+        )
+        db.session.commit()
+    assert client.get(path_of(url)).status_code == 200
+
+
+def test_a_new_link_voids_the_older_ones(app, admin_client, make_user):
+    owner = make_user("hai-lan")
+    old = link_from(issue_from_admin(admin_client, owner.id))
+    new = link_from(issue_from_admin(admin_client, owner.id))
+    assert old != new
+
+    reader = app.test_client()
+    page = reader.get(path_of(old))
+    assert page.status_code == 410 and "Liên kết đã được thay thế" in page.text
+    assert reader.get(path_of(new)).status_code == 200
+    first, second = links_of(app, owner.id)
+    assert first.voided_at is not None and second.voided_at is None
+
+
+# --- who may issue one --------------------------------------------------------------------------
+
+
+def test_only_an_administrator_issues_a_link(app, client, editor_client, make_user):
+    owner = make_user("ai-cap")
+    token = page_token(editor_client, "/admin/")
+    refused = editor_client.post(f"/admin/users/{owner.id}/password-link",
+                                 data={"csrf_token": token})  # fmt: skip
+    assert refused.status_code == 403
+
+    anonymous = client.post(f"/admin/users/{owner.id}/password-link",
+                            data={"csrf_token": page_token(client)})  # fmt: skip
+    assert anonymous.status_code == 302 and location_path(anonymous).startswith("/auth/login")
+    assert links_of(app, owner.id) == []
+
+
+def test_issuing_a_link_needs_the_forms_csrf_token(app, admin_client, make_user):
+    owner = make_user("khong-token")
+    refused = admin_client.post(f"/admin/users/{owner.id}/password-link")
+    assert refused.status_code == 400
+    assert links_of(app, owner.id) == []
+    forged = admin_client.post(f"/admin/users/{owner.id}/password-link",
+                               data={"csrf_token": "forged"})  # fmt: skip
+    assert forged.status_code == 400
+    assert links_of(app, owner.id) == []
+    token = page_token(admin_client, "/admin/users")
+    missing = admin_client.post("/admin/users/9999/password-link", data={"csrf_token": token})
+    assert missing.status_code == 404
+
+
+def test_setting_the_password_needs_the_forms_csrf_token(app, make_user):
+    make_user("form-token")
+    url = issue(app, "form-token")
+    client = app.test_client()
+    client.get(path_of(url))
+    refused = client.post(path_of(url), data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert refused.status_code == 400
+    assert client.get(path_of(url)).status_code == 200  # the link is still unused
+
+
+# --- what the form refuses ----------------------------------------------------------------------
+
+
+def test_a_weak_or_mistyped_password_is_refused_and_the_link_stays_usable(app, make_user):
+    owner = make_user("yeu")
+    url = issue(app, "yeu")
+    client = app.test_client()
+    weak = set_password_through(client, url, "12345678")
+    assert weak.status_code == 200
+    assert [e for e in field_errors(weak.text) if e.startswith(WEAK_MESSAGE)], field_errors(
+        weak.text
+    )
+    short = set_password_through(client, url, "ngắn")
+    assert "Mật khẩu phải có ít nhất 8 ký tự." in field_errors(short.text)
+    mistyped = set_password_through(client, url, NEW_PASSWORD, NEW_PASSWORD + "!")
+    assert "Hai mật khẩu mới không khớp." in field_errors(mistyped.text)
+    [link] = links_of(app, owner.id)
+    assert link.used_at is None
+
+    assert set_password_through(client, url, NEW_PASSWORD).status_code == 302
+
+
+def test_the_users_other_sessions_end_when_the_link_is_used(app, make_user):
+    owner = make_user("nhieu-phien", role="admin")
+    elsewhere = logged_in_client(app, owner)
+    assert is_logged_in(elsewhere)
+    url = issue(app, "nhieu-phien")
+    assert set_password_through(app.test_client(), url, NEW_PASSWORD).status_code == 302
+    assert not is_logged_in(elsewhere)
+
+
+# --- the page's privacy -------------------------------------------------------------------------
+
+
+def test_the_page_and_its_refusals_are_private_and_never_cached(app, make_user):
+    make_user("rieng-tu")
+    url = issue(app, "rieng-tu")
+    client = app.test_client()
+    unknown = password_links.PATH + "A" * 43
+    answers = [client.get(path_of(url)), client.get(unknown), client.get(unknown + "x" * 500)]
+    assert [a.status_code for a in answers] == [200, 404, 404]
+    for answer in answers:
+        assert answer.headers["Cache-Control"] == "no-store"
+        assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert "Liên kết không đúng" in answers[1].text
+    cached = app.extensions["page_cache"]
+    assert not any(password_links.PATH in key for key in cached._entries), "page cached"
+
+    assert set_password_through(client, url, NEW_PASSWORD).status_code == 302
+    # The same address now answers what is true now, not a kept copy.
+    spent = client.get(path_of(url))
+    assert spent.status_code == 410
+    assert spent.headers["Cache-Control"] == "no-store"
+
+
+def test_a_token_of_absurd_length_is_a_404_without_a_query(app, make_user):
+    make_user("dai-qua")
+    queries: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        queries.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client = app.test_client()
+        absurd = client.get(password_links.PATH + "x" * 10_000)
+        assert absurd.status_code == 404
+        assert "Liên kết không đúng" in absurd.text
+        assert queries == []
+        # The counter sees queries: a well-formed unknown token is looked up.
+        assert client.get(password_links.PATH + "B" * 43).status_code == 404
+        assert any("password_links" in q for q in queries), queries
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_link_page_is_rate_limited_per_address(app, make_user):
+    make_user("gioi-han")
+    url = issue(app, "gioi-han")
+    client = app.test_client()
+    guesser = {"REMOTE_ADDR": "203.0.113.9"}
+    for _ in range(30):
+        assert client.get(password_links.PATH + "C" * 43, environ_base=guesser).status_code == 404
+    refused = client.get(path_of(url), environ_base=guesser)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Quá nhiều yêu cầu" in refused.text
+    assert client.get(path_of(url), environ_base={"REMOTE_ADDR": "203.0.113.10"}).status_code == 200
+
+
+def test_the_token_never_reaches_a_log_line_the_audit_log_or_the_database(
+    app, admin_client, make_user, caplog
+):
+    owner = make_user("bi-mat")
+    caplog.set_level(logging.DEBUG)
+    url = link_from(issue_from_admin(admin_client, owner.id))
+    token = url.rsplit("/", 1)[1]
+    reader = app.test_client()
+    assert set_password_through(reader, url, "12345678").status_code == 200
+    assert set_password_through(reader, url, NEW_PASSWORD).status_code == 302
+    assert reader.get(path_of(url)).status_code == 410
+
+    assert "password link" in caplog.text  # the issue and the use were logged…
+    assert token not in caplog.text  # …without the token
+    rows = audit_rows(app)
+    assert any(r.action == "user.password_link" for r in rows)
+    for row in rows:
+        assert token not in row.detail
+    [link] = links_of(app, owner.id)
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    admin_page = admin_client.get("/admin/audit")
+    assert token not in admin_page.text
+
+
+# --- accounts without a password -----------------------------------------------------------------
+
+
+def test_an_account_without_a_password_shows_the_badge_until_its_owner_sets_one(
+    app, admin_client, make_user
+):
+    owner = make_user("chua-co", display_name="Lê Thị Cúc")
+    make_user("da-co")
+    with app.app_context():
+        user = db.session.get(User, owner.id)
+        password_links.without_password(user)
+        stored = user.password_hash
+        db.session.commit()
+    # Nobody logs in with it, not even with the stored text itself.
+    for attempt in (PASSWORD, stored):
+        assert GENERIC_FAILURE in login(app.test_client(), "chua-co", attempt).text
+
+    listing = admin_client.get("/admin/users")
+    rows = {r.find("a").text(): r for r in parse(listing.text).find_all("tr") if r.find("a")}
+    assert "Chưa đặt mật khẩu" in rows["chua-co"].text()
+    assert "Chưa đặt mật khẩu" not in rows["da-co"].text()
+    assert "Chưa đặt mật khẩu" not in rows["quantri"].text()
+    # The button next to the badge issues the link.
+    token = page_token(admin_client, "/admin/users")
+    url = link_from(admin_client.post(f"/admin/users/{owner.id}/password-link",
+                                      data={"csrf_token": token}))  # fmt: skip
+    assert set_password_through(app.test_client(), url, NEW_PASSWORD).status_code == 302
+
+    listing = admin_client.get("/admin/users")
+    assert "Chưa đặt mật khẩu" not in listing.text
+    assert login(app.test_client(), "chua-co", NEW_PASSWORD).status_code == 302
+
+
+# --- without SITE_URL, and the command line ------------------------------------------------------
+
+
+@pytest.mark.parametrize("app", [{"SITE_URL": ""}], indirect=True)
+def test_without_site_url_the_link_is_a_path_never_the_request_host(app, client, admin_user,
+                                                                    make_user):  # fmt: skip
+    owner = make_user("khong-site")
+    forged = {"base_url": "http://ke-gia-mao.example"}  # without SITE_URL any Host is served
+    logged_in_client(app, admin_user, client, **forged)
+    token = page_token(client, f"/admin/users/{owner.id}", **forged)
+    issued = client.post(f"/admin/users/{owner.id}/password-link", data={"csrf_token": token},
+                         **forged)  # fmt: skip
+    url = link_from(issued)
+    assert url.startswith(password_links.PATH), url
+    assert "ke-gia-mao" not in issued.text
+    assert "Chưa cấu hình địa chỉ trang (SITE_URL)" in issued.text
+
+
+def test_the_command_prints_a_link_that_works(app, runner, make_user):
+    make_user("dong-lenh")
+    result = runner.invoke(args=["password-link", "Dong-Lenh"])
+    assert result.exit_code == 0, result.output
+    url = result.stdout.strip()
+    assert url.startswith(f"{SITE}{password_links.PATH}"), result.stdout
+    assert "Valid until" in result.stderr
+    assert set_password_through(app.test_client(), url, NEW_PASSWORD).status_code == 302
+    assert login(app.test_client(), "dong-lenh", NEW_PASSWORD).status_code == 302
+
+    unknown = runner.invoke(args=["password-link", "khong-ai"])
+    assert unknown.exit_code != 0
+    assert "No user named 'khong-ai'" in unknown.output
