@@ -219,8 +219,9 @@ def test_seeded_documents_are_the_data_files_with_dates_from_the_local_day(app):
             DocumentType.position))] == data.document_types  # fmt: skip
         for item in data.documents:
             document = seeded[item.code]
+            # The data file's body is text: stored as rich text, one paragraph.
             assert (document.title, document.summary, document.body) == (
-                item.title, item.summary, item.body
+                item.title, item.summary, f"<p>{item.body}</p>" if item.body else ""
             ), item.code  # fmt: skip
             assert (document.type.name, document.issuer.name) == (item.type, item.issuer)
             assert (document.signer.name, document.signer.position) == (

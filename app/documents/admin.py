@@ -44,6 +44,7 @@ from app.documents.admin_forms import (
 from app.documents.models import Document, DocumentFile, DocumentType, Field, Issuer, Signer
 from app.extensions import db
 from app.form_base import PortalForm
+from app.html_sanitizer import sanitize_html
 from app.slugs import fold
 from app.trees import walk_tree
 
@@ -218,6 +219,10 @@ def _editor(document: Document | None):
             else:
                 flash(f"Đã lưu văn bản {saved.code}.", "info")
                 return redirect(url_for(".edit", document_id=saved.id))
+    if request.method == "POST":
+        # What was typed goes back to the editor sanitised: the editor script turns it into
+        # live DOM, and a refused save must not run what it refused to store (self-XSS).
+        form.body.data = sanitize_html(form.body.data or "")
     return render_template(
         "documents/admin/document_form.html",
         form=form,

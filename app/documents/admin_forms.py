@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from app.date_fields import VnDateField
+from app.documents.operations import BODY_MAX, BODY_TOO_LONG
 from app.form_base import PortalForm
 
 INVALID_CHOICE = "Lựa chọn không hợp lệ; hãy tải lại trang và chọn lại."
@@ -67,7 +68,10 @@ class DocumentForm(PortalForm):
     )
     title = StringField("Tiêu đề", validators=[DataRequired("Nhập tiêu đề."), too_long(400)])
     summary = TextAreaField("Trích yếu", validators=[too_long(2000)])
-    body = TextAreaField("Nội dung / ghi chú", validators=[too_long(100_000)])
+    # Rich text (HTML) in the same editor as articles; sanitised by the operations.
+    body = TextAreaField(
+        "Nội dung / toàn văn", validators=[Length(max=BODY_MAX, message=BODY_TOO_LONG)]
+    )
     type = ChoiceField("Thể loại")
     issuer = ChoiceField("Cơ quan ban hành")
     signer = ChoiceField("Người ký")

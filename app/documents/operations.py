@@ -27,6 +27,7 @@ from app.documents.models import (
 )
 from app.documents.queries import code_owner, usage_counts
 from app.extensions import db
+from app.html_sanitizer import sanitize_html
 from app.slugs import fold, slugify
 
 if TYPE_CHECKING:
@@ -50,6 +51,38 @@ DOCUMENT_FIELDS = {
 
 def search_text(document: Document) -> str:
     return fold(f"{document.code} {document.title} {document.summary}")
+
+
+# The most a document's body may hold, as stored (sanitised HTML): the form refuses longer
+# input, and a longer imported body is left out and reported.
+BODY_MAX = 100_000
+BODY_MAX_SHOWN = f"{BODY_MAX:,}".replace(",", ".")  # 100.000, as Vietnamese write it
+BODY_TOO_LONG = (
+    f"Nội dung tối đa {BODY_MAX_SHOWN} ký tự (tính cả mã HTML); hãy rút gọn, hoặc đưa toàn "
+    "văn vào tệp đính kèm."
+)
+
+
+class _Clean(str):
+    """A body sanitised by this module already: not sanitised a second time on its way from
+    save_document to create_document / update_document (a long body takes milliseconds)."""
+
+
+def _clean_body(values: dict) -> dict:
+    """`values` with its body (when there is one) sanitised: a document's body is rich text
+    kept to the editor's allow-list, like an article's, whoever writes it (the admin form,
+    the NukeViet import, the demo seed)."""
+    if "body" not in values or isinstance(values["body"], _Clean):
+        return values
+    return {**values, "body": _Clean(sanitize_html(values["body"] or ""))}
+
+
+def _stored(values: dict) -> dict:
+    """The values as the model stores them: a plain str body."""
+    values = _clean_body(values)
+    if "body" in values:
+        values["body"] = str(values["body"])
+    return values
 
 
 def get_or_create_type(name: str, position: int = 0) -> DocumentType:
@@ -105,6 +138,7 @@ def create_document(
     unknown = set(values) - DOCUMENT_FIELDS
     if unknown:
         raise TypeError(f"unknown document fields: {sorted(unknown)}")
+    values = _stored(values)
     code = " ".join(code.split())
     document = Document(
         code=code,
@@ -138,6 +172,7 @@ def update_document(document: Document, **values) -> Document:
     unknown = set(values) - DOCUMENT_FIELDS
     if unknown:
         raise TypeError(f"unknown document fields: {sorted(unknown)}")
+    values = _stored(values)
     for name, value in values.items():
         setattr(document, name, value)
     document.search_text = search_text(document)
@@ -300,8 +335,11 @@ def save_document(
     uploads: Sequence[FileStorage] = (),
 ) -> Document:
     """Create (document None) or update a document with its lists and new files, all or
-    nothing. Raises Refused for a taken code, a replacement loop or a refused file."""
-    values = {**values, "code": _squeeze(values["code"])}
+    nothing. Raises Refused for a taken code, a replacement loop or a refused file. The body
+    is sanitised (app/html_sanitizer.py) before it is compared, audited or stored."""
+    values = _clean_body({**values, "code": _squeeze(values["code"])})
+    if len(values.get("body", "")) > BODY_MAX:
+        raise Refused("body", BODY_TOO_LONG)
     owner = code_owner(values["code"], document)
     if owner is not None:
         raise Refused(

@@ -12,7 +12,6 @@ import html
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 from sqlalchemy import event, select
@@ -33,6 +32,11 @@ TYPE, ISSUER, FIELD, SIGNER, DOCUMENT = (
     "document",
 )
 LOOP = "document_loop"  # a replacement left out because it would make a loop
+BODY = "document_body"  # a body left out (the document itself is imported)
+BODY_LEFT_OUT = (
+    f"Nội dung dài quá {operations.BODY_MAX_SHOWN} ký tự: chưa chép (văn bản vẫn được nhập; "
+    "toàn văn xem ở tệp đính kèm hoặc trang cũ)"
+)
 CODE_MAX = 60
 TITLE_MAX = 400
 
@@ -83,42 +87,28 @@ def id_list(value: object) -> list[str]:
     return [part.strip() for part in str(value or "").split(",") if part.strip().isdigit()]
 
 
-class _Text(HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self.skipping += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def plain_text(markup: object) -> str:
-    """A document's body is plain text here (shown escaped): NukeViet's HTML as its text,
-    one line per paragraph."""
+def body_html(markup: object) -> str:
+    """A document's `bodytext` as the HTML it is (the operations sanitise it): NukeViet keeps
+    CKEditor's HTML as it is, or, on some sites, escaped as a whole."""
     markup = str(markup or "").strip()
     if markup.startswith("&lt;"):  # stored escaped as a whole: the HTML is one level down
         markup = html.unescape(markup)
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return markup
+
+
+def _images_moved(ctx, body: str, old_id: str) -> str:
+    """The body's images under the old site's /uploads/ brought into the media library and
+    pointed at there, as the news import does for articles (its helpers, not a copy)."""
+    from app.nukeviet import news  # its models need the app's: imported when a run starts
+
+    return news.rewrite_body(ctx, body, f"ảnh trong văn bản #{old_id}")
+
+
+def _count_images(ctx, body: str, old_id: str) -> None:
+    """Dry run: the body's images that would come over or are missing, nothing written."""
+    from app.nukeviet import news
+
+    news.count_body_images(ctx, body, f"ảnh trong văn bản #{old_id}")
 
 
 # --- Committing a row that its operation commits itself ------------------------------------------
@@ -320,7 +310,7 @@ def _document_values(row: dict, types: dict, issuers: dict, signers: dict):
         "code": code,
         "title": title,
         "summary": unescape(row.get("introtext")),
-        "body": plain_text(row.get("bodytext")),
+        "body": body_html(row.get("bodytext")),
         "type": db.session.get(DocumentType, type_id),
         "issuer": db.session.get(Issuer, issuer_id),
         "signer": db.session.get(Signer, signer_id) if signer_id else None,
@@ -393,32 +383,43 @@ def _import_document(ctx, row, old_id, types, issuers, signers, row_fields, fiel
     chosen |= {fields[a] for a in id_list(row.get("area_ids")) if a in fields}
     field_rows = [db.session.get(Field, i) for i in sorted(chosen)]
     if ctx.dry_run:
+        _count_images(ctx, values["body"], old_id)
         ctx.added(DOCUMENT)
         return
     views = int(row.get("view_hits") or 0)  # read before any file is opened
     downloads = int(row.get("download_hits") or 0)
+    values["body"] = _images_moved(ctx, values["body"], old_id)
     notes: list[str] = list(notes_first)
+    body_notes: list[str] = []
     uploads = _files(ctx, row, notes)
 
     def save(with_files):
         def finish(document):
             document.views = views
             document.downloads = downloads
-            ctx.remember(DOCUMENT, old_id, document.id, alias=alias, note="; ".join(notes)[:255])
+            note = "; ".join([*notes, *body_notes])[:255]
+            ctx.remember(DOCUMENT, old_id, document.id, alias=alias, note=note)
 
         with OnCommit(Document, finish):
             operations.save_document(
                 None, by=ctx.by, values=dict(values), fields=field_rows, uploads=with_files
             )
 
+    attached = uploads
     try:
-        try:
-            save(uploads)
-        except operations.Refused as refused:
-            if refused.field != "files":
-                raise
-            notes.append(f"Tệp bị từ chối: {refused}")
-            save([])
+        while True:  # a refused file or body is left out once, then the rest is saved
+            try:
+                save(attached)
+                break
+            except operations.Refused as refused:
+                if refused.field == "files" and attached:
+                    notes.append(f"Tệp bị từ chối: {refused}")
+                    attached = []
+                elif refused.field == "body" and values["body"]:
+                    body_notes.append(BODY_LEFT_OUT)
+                    values["body"] = ""
+                else:
+                    raise
     except operations.Refused as refused:
         db.session.rollback()
         ctx.skipped(DOCUMENT, old_id, str(refused))
@@ -433,6 +434,8 @@ def _import_document(ctx, row, old_id, types, issuers, signers, row_fields, fiel
     ctx.added(DOCUMENT)
     for note in notes[len(notes_first) :]:
         ctx.skipped("document_file", old_id, note)
+    for note in body_notes:
+        ctx.skipped(BODY, old_id, note)
     if notes_first:
         ctx.cache["documents_held"] = ctx.cache.get("documents_held", 0) + 1
 

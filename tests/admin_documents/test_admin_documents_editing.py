@@ -58,7 +58,7 @@ def test_a_document_is_created_with_every_field_and_shown_to_readers(
     assert (document.title, document.summary, document.body) == (
         "Hướng dẫn tuyên truyền kỷ niệm các ngày lễ lớn",
         "Hướng dẫn nội dung, hình thức tuyên truyền trong quý.",
-        "Các cơ quan, đơn vị triển khai thực hiện.",
+        "<p>Các cơ quan, đơn vị triển khai thực hiện.</p>",  # rich text: text is a paragraph
     )
     assert (document.type.name, document.issuer.name, document.signer.name) == (
         "Hướng dẫn",
@@ -108,7 +108,7 @@ def test_the_edit_form_opens_with_every_stored_value(app, lists, make_document, 
     assert value_of(page, "code") == "118-HD/BTGTU"
     assert value_of(page, "title") == "Hướng dẫn tuyên truyền kỷ niệm các ngày lễ lớn"
     assert text_of(page, "summary") == "Hướng dẫn nội dung, hình thức tuyên truyền trong quý."
-    assert text_of(page, "body") == "Các cơ quan, đơn vị triển khai thực hiện."
+    assert text_of(page, "body") == "<p>Các cơ quan, đơn vị triển khai thực hiện.</p>"
     assert chosen(page, "type") == [str(lists.guide)]
     assert chosen(page, "issuer") == [str(lists.btg)]
     assert chosen(page, "signer") == [str(lists.hanh)]
@@ -157,7 +157,7 @@ def test_editing_changes_every_field(app, lists, make_document, admin_client):
     assert (document.title, document.summary, document.body) == (
         "Tiêu đề mới",
         "Trích yếu mới",
-        "Ghi chú mới",
+        "<p>Ghi chú mới</p>",
     )
     assert (document.type.name, document.issuer.name, document.signer) == ("Công văn", UBND, None)
     assert [f.name for f in document.fields] == ["Thông tin và Truyền thông"]
@@ -238,7 +238,7 @@ def test_a_duplicate_code_is_refused_next_to_the_field_keeping_what_was_typed(
     assert value_of(page, "title") == "Tiêu đề <em>đã gõ</em>"
     assert "<em>đã gõ" not in page  # shown as text
     assert text_of(page, "summary") == typed["summary"]
-    assert text_of(page, "body") == typed["body"]
+    assert text_of(page, "body") == f"<p>{typed['body']}</p>"  # as the editor writes it
     assert chosen(page, "type") == [str(lists.guide)]
     assert chosen(page, "issuer") == [str(lists.btg)]
     assert chosen(page, "signer") == [str(lists.hanh)]

@@ -1,18 +1,24 @@
 """The laws module of a real NukeViet 4.5 dump imported: 3 documents with their codes
 (unescaped), types, issuers, fields, signers (one person once), dates in the site zone and
-counters; attached files from uploads/laws; a second run changes nothing, a dry run writes
-nothing, an interrupted run goes on."""
+counters; bodies as sanitised rich text (tables kept, scripts gone, images from uploads/ in
+the media library) that the admin form saves back unchanged; attached files from
+uploads/laws; a second run changes nothing, a dry run writes nothing, an interrupted run goes
+on."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from app.documents import operations as document_ops
 from app.documents.models import Document, DocumentType, Field, Issuer, Signer
 from app.extensions import db
+from app.html_sanitizer import sanitize_html
+from app.media_library.models import MediaItem
 from app.nukeviet import importer, laws
 from app.nukeviet.models import ImportedRow
 from app.nukeviet.source import open_source
@@ -52,9 +58,10 @@ def test_unescape_decodes_nukeviet_entities():
     assert laws.unescape("72&#x002F;2013&#x002F;NĐ-CP") == "72/2013/NĐ-CP"
     assert laws.unescape("A &amp;amp; B") == "A & B"  # escaped twice
     assert laws.unescape(None) == ""
-    assert laws.plain_text("<p>Một</p><p>Hai <b>ba</b></p><script>x()</script>") == "Một\nHai ba"
-    assert laws.plain_text("<p>a &lt; b</p>") == "a < b"
-    assert laws.plain_text("&lt;p&gt;Một&lt;/p&gt;&lt;p&gt;Hai&lt;/p&gt;") == "Một\nHai"
+    assert laws.body_html(" <p>a &lt; b</p>\n") == "<p>a &lt; b</p>"  # HTML as it is
+    # stored escaped as a whole on some sites: the HTML one level down
+    assert laws.body_html("&lt;p&gt;Một&lt;/p&gt;&lt;p&gt;Hai&lt;/p&gt;") == "<p>Một</p><p>Hai</p>"
+    assert laws.body_html(None) == ""
 
 
 def test_three_documents_with_codes_lists_dates_and_counters(app, client):
@@ -68,7 +75,10 @@ def test_three_documents_with_codes_lists_dates_and_counters(app, client):
     assert first.code == "72/2013/NĐ-CP"
     assert first.title.startswith("Nghị định về quản lý, cung cấp, sử dụng dịch vụ Internet")
     assert first.summary.startswith("Trích yếu: Nghị định")  # &#x3A; unescaped
-    assert first.body.startswith("Toàn văn 72/2013/NĐ-CP") and "<" not in first.body
+    assert first.body == (
+        "<p>Toàn văn 72/2013/NĐ-CP: Nghị định về quản lý, cung cấp, sử dụng dịch vụ Internet "
+        "và thông tin trên mạng.</p>"
+    )
     assert first.type.name == "Nghị định"
     assert first.issuer.name == "Công nghệ thông tin"  # _subject: "Cơ quan ban hành"
     assert [f.name for f in first.fields] == ["Chính phủ"]  # _area: "Lĩnh vực"
@@ -97,6 +107,81 @@ def test_three_documents_with_codes_lists_dates_and_counters(app, client):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "26/2009/TT-BTTTT" in text and "31/07/2009" in text and "Lê Doãn Hợp" in text
+
+
+TABLE_BODY = (
+    '<p style="text-align: center;"><strong>CHÍNH PHỦ</strong></p>\r\n'
+    '<table border="1" style="width: 100%;"><thead><tr><th>Điều</th><th>Nội dung</th></tr>'
+    "</thead><tbody><tr><td>1</td><td>Phạm vi <em>điều chỉnh</em></td></tr>"
+    '<tr><td colspan="2">Hiệu lực thi hành</td></tr></tbody></table>\r\n'
+    '<p><img src="/uploads/laws/2013_07/so-do.jpg" alt="Sơ đồ" onerror="alert(1)" /></p>'
+    '<script>alert("x")</script><p><a href="javascript:alert(1)">Xem</a></p>'
+)
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 90, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    root = tmp_path / "uploads"
+    (root / "laws" / "2013_07").mkdir(parents=True)
+    (root / "laws" / "2013_07" / "so-do.jpg").write_bytes(jpeg())
+    return root
+
+
+def test_bodies_are_sanitised_rich_text_with_tables_and_images_in_the_media_library(
+    app, client, uploads
+):
+    report = run(uploads=uploads, changed={("vi_laws_row", 1): {"bodytext": TABLE_BODY}})
+
+    [item] = db.session.scalars(select(MediaItem)).all()
+    body = imported(1).body
+    assert body == (
+        '<p class="align-center"><strong>CHÍNH PHỦ</strong></p>'
+        "<table><thead><tr><th>Điều</th><th>Nội dung</th></tr></thead><tbody>"
+        "<tr><td>1</td><td>Phạm vi <em>điều chỉnh</em></td></tr>"
+        '<tr><td colspan="2">Hiệu lực thi hành</td></tr></tbody></table>'
+        f'<p><img src="/media/{item.file_name}" alt="Sơ đồ"></p><p>Xem</p>'
+    )
+    assert body == sanitize_html(body)  # what the editor would save again
+    assert report.kinds["image"].added == 1
+    page = client.get(f"/van-ban/{imported(1).slug}").get_data(as_text=True)
+    assert '<td colspan="2">Hiệu lực thi hành</td>' in page and "alert(" not in page
+
+
+def test_a_body_stored_escaped_and_a_missing_image_are_handled(app, tmp_path):
+    escaped = (
+        "&lt;p&gt;Một &lt;b&gt;hai&lt;/b&gt;&lt;/p&gt;"
+        "&lt;img src=&quot;/uploads/laws/x.png&quot;&gt;"
+    )
+    report = run(uploads=tmp_path, changed={("vi_laws_row", 1): {"bodytext": escaped}})
+
+    assert imported(1).body == '<p>Một <b>hai</b></p><p><img src="/uploads/laws/x.png"></p>'
+    assert report.kinds["image"].skipped == [
+        ("laws/x.png", "không thấy tệp (ảnh trong văn bản #1)")
+    ]
+
+
+def test_a_body_over_the_limit_is_left_out_and_reported_not_the_document(app):
+    long_body = "<p>" + "Điều khoản. " * 9_000 + "</p>"  # 108,000 characters
+    report = run(changed={("vi_laws_row", 1): {"bodytext": long_body}})
+
+    assert report.kinds["document"].added == 3
+    assert imported(1).body == "" and imported(1).code == "72/2013/NĐ-CP"
+    assert report.kinds["document_body"].skipped == [("1", laws.BODY_LEFT_OUT)]
+    assert laws.BODY_LEFT_OUT in db.session.get(ImportedRow, ("document", "1")).note
+
+
+def test_a_dry_run_counts_the_body_images_and_writes_none(app, uploads):
+    changed = {("vi_laws_row", 1): {"bodytext": TABLE_BODY}}
+    report = run(uploads=uploads, dry_run=True, changed=changed)
+
+    assert report.kinds["image"].added == 1 and report.kinds["document"].added == 3
+    assert count(MediaItem) == 0 and count(Document) == 0
 
 
 def test_second_run_changes_nothing_and_dry_run_writes_nothing(app):
@@ -231,7 +316,7 @@ def test_the_whole_run_brings_documents_banners_and_users_and_a_dry_run_nothing(
     with open_source(str(fixture_path())) as source:
         report = importer.run(source, uploads=None, dry_run=False)
     assert (count(Document), count(Banner), count(User)) == (3, 2, 1)
-    assert any("STATS_TOTAL_OFFSET = 12919" in line for line in report.lines())
+    assert any("Tổng lượt truy cập trên trang cũ: 12919" in line for line in report.lines())
 
 
 def test_a_document_for_members_only_comes_over_unpublished(app):
