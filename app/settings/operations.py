@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def save_settings(values: dict[str, object], *, by: User) -> list[str]:
-    """Store `values` (already valid for their declarations); return the keys that changed."""
+    """Store `values` (already valid for their declarations); return the keys that changed.
+    A changed setting's `on_change` runs after the commit."""
     settings = declared()
     before = store.load()
     changed = []
@@ -37,6 +38,9 @@ def save_settings(values: dict[str, object], *, by: User) -> list[str]:
     if changed:
         db.session.commit()
         store.forget()
+        for key in changed:
+            if settings[key].on_change is not None:
+                settings[key].on_change(settings[key].coerce(values[key]))
     return changed
 
 

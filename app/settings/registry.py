@@ -42,6 +42,9 @@ class Setting:
     position: int = 50
     # A further check of a well-typed value: the administrator's message, or None if fine.
     check: Callable[[object], str | None] | None = None
+    # Called with the new value once a change is saved and committed, in the saving process
+    # (a feature that keeps the value elsewhere too, e.g. the statistics' live total).
+    on_change: Callable[[object], None] | None = None
 
     def __post_init__(self) -> None:
         if not _KEY.match(self.key) or self.kind not in KINDS:

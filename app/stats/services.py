@@ -16,11 +16,12 @@ import secrets
 import threading
 import time
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import redis
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -30,6 +31,7 @@ from app.live_counters import Counter
 from app.page_view import PageView
 from app.redis_keys import names
 from app.stats import geoip
+from app.stats import settings as stats_settings
 from app.stats.models import CounterFlush, DailyStat, HourlyStat
 from app.stats.spool import Spool, register_replayer
 from app.stats.store import HitResult, NeedsRestore, Snapshot, StatsStore
@@ -40,6 +42,10 @@ log = logging.getLogger(__name__)
 BREAKER_SECONDS = 2.0
 # Spooled records replayed per background tick and process: about a second of Redis calls.
 REPLAY_PER_TICK = 2000
+# Outside page views (the API, the background publishes) the total's offset setting is read
+# again at most this often, so a process that serves no page view publishes a change made
+# in another process within about this long (app/stats/settings.py).
+OFFSET_REFRESH_SECONDS = 1.0
 
 
 class StatsService:
@@ -63,6 +69,12 @@ class StatsService:
         self.watch_providers = live_counters.watch_providers(app)
         self._watch: tuple[list, str] | None = None
         self._hit_ids: tuple | None = None
+        # The setting stats_total_offset as this process last read it (None: not yet), the
+        # content version of that read, and when (self.clock) the next read outside page
+        # views is due.
+        self._offset_setting: int | None = None
+        self._offset_version = ""
+        self._offset_due = 0.0
 
     # Redis access
     @property
@@ -70,17 +82,110 @@ class StatsService:
         client = redis_store.client
         key = (id(client), os.getpid())
         if self._store is None or self._store_key != key:
-            self._store = StatsStore(
-                client,
-                zone=self.config["SITE_TIMEZONE"],
-                visit_timeout=int(self.config["VISIT_TIMEOUT_SECONDS"]),
-                online_window=int(self.config["ONLINE_WINDOW_SECONDS"]),
-                offset=int(self.config["STATS_TOTAL_OFFSET"]),
-                clock=self.clock,
-                keys=names(self.app),
-            )
-            self._store_key = key
+            offset = self.total_offset()  # a new process's first read of the setting: SQL
+            with self._lock:  # one store per process, however many requests come at once
+                if self._store is None or self._store_key != key:
+                    self._store = StatsStore(
+                        client,
+                        zone=self.config["SITE_TIMEZONE"],
+                        visit_timeout=int(self.config["VISIT_TIMEOUT_SECONDS"]),
+                        online_window=int(self.config["ONLINE_WINDOW_SECONDS"]),
+                        offset=offset,
+                        clock=self.clock,
+                        keys=names(self.app),
+                    )
+                    self._store_key = key
         return self._store
+
+    # The total's offset: STATS_TOTAL_OFFSET plus the setting stats_total_offset
+    def total_offset(self) -> int:
+        """What "Tổng lượt truy cập" adds to the visits counted here, without I/O once this
+        process has read the setting (a page view passes it to its one Redis call)."""
+        setting = self._offset_setting
+        if setting is None:
+            setting = self._first_offset_read()
+        return int(self.config["STATS_TOTAL_OFFSET"]) + setting
+
+    def _first_offset_read(self) -> int:
+        # From SQL only (it may be a page view's first hit in this process: no Redis call).
+        # SQL failing: 0 for now, asked again after the breaker's time, not on every view.
+        now = self.clock()
+        if now < self._offset_due:
+            return 0
+        try:
+            with self.sql_context():
+                value = stats_settings.stored_total_offset()
+        except SQLAlchemyError as exc:
+            with self.sql_context():
+                db.session.rollback()
+            log.warning("statistics total offset setting unread: %s", exc)
+            self._offset_due = now + BREAKER_SECONDS
+            return 0
+        self._offset_setting = value
+        if self._store is not None:  # made while SQL failed
+            self._store.offset = int(self.config["STATS_TOTAL_OFFSET"]) + value
+        return value
+
+    def _use_offset_setting(self, value: int) -> int:
+        """Count and read with `value` as the setting from now on; the change of the
+        total's offset it makes."""
+        before = int(self.config["STATS_TOTAL_OFFSET"]) + (self._offset_setting or 0)
+        self._offset_setting = value
+        after = self.total_offset()
+        if self._store is not None:
+            self._store.offset = after
+        return after - before
+
+    def _follow_offset(self, view: PageView) -> None:
+        """In Flask's path of a page view whose hit came back with a content version this
+        process has not read the setting under (a settings commit anywhere bumps it): read
+        it again through the settings cache, under the hit's version (no Redis call; the
+        page's render reads the settings under that version anyway), and show this page's
+        total with it. The page cache's fast path never does: a new version sends the
+        request on to Flask's path."""
+        hit = view.hit
+        if hit is None or hit.version == self._offset_version or not has_request_context():
+            return
+        try:
+            value = stats_settings.total_offset_setting()
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            log.warning("statistics total offset setting unread: %s", exc)
+            return
+        self._offset_version = hit.version
+        self._offset_due = self.clock() + OFFSET_REFRESH_SECONDS
+        delta = self._use_offset_setting(value)
+        if delta and view.snapshot is not None:
+            view.snapshot = replace(view.snapshot, total=view.snapshot.total + delta)
+            self.last = view.snapshot
+
+    def _refresh_offset(self) -> None:
+        """Outside page views: the setting read again through the settings cache at most
+        every OFFSET_REFRESH_SECONDS (one Redis GET of the content version at most)."""
+        now = self.clock()
+        # (a clock set back is no reason to wait longer)
+        if now < self._offset_due <= now + OFFSET_REFRESH_SECONDS or not has_app_context():
+            return
+        self._offset_due = now + OFFSET_REFRESH_SECONDS
+        try:
+            value = stats_settings.total_offset_setting()
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            log.warning("statistics total offset setting unread: %s", exc)
+            return
+        self._use_offset_setting(value)
+
+    def offset_saved(self, value: int) -> None:
+        """The setting was changed and committed by this process: count with it at once
+        and publish the new total to every open page."""
+        self._offset_due = self.clock() + OFFSET_REFRESH_SECONDS
+        self._use_offset_setting(value)
+        if not self.redis_available():
+            return
+        try:
+            self.read("refresh")
+        except (redis.RedisError, OSError) as exc:
+            self._trip(exc)
 
     def redis_available(self) -> bool:
         return time.monotonic() >= self._down_until
@@ -167,6 +272,7 @@ class StatsService:
         `watch` names more live counters ("kind:id") the page shows; `base` is the item's
         SQL count, which starts its live counter if Redis has none."""
         if view.counted:
+            self._follow_offset(view)  # counted by the page cache's fast path
             return view.hit
         view.counted, view.item, view.watch = True, item, watch
         request = view.request
@@ -208,6 +314,7 @@ class StatsService:
             self.spool_hit(hit)
             return None
         view.hit, view.snapshot = result, result.snapshot
+        self._follow_offset(view)
         if item and item not in result.snapshot.items:
             with self.sql_context():
                 view.pending = buffered_views(result)  # the page falls back on SQL's count
@@ -302,6 +409,7 @@ class StatsService:
         return self.last or self.from_sql()
 
     def read(self, mode: str = "read") -> Snapshot:
+        self._refresh_offset()
         watch = self.watch()
         try:
             snapshot, published, missing = self.store.snapshot(mode, watch=watch)
@@ -324,15 +432,14 @@ class StatsService:
         today = db.session.get(DailyStat, local.date())
         if today is not None and today.imported:
             today = None  # a migrated site's figures, not counted here
-        return Snapshot(0, today.visits if today else 0,
-                        int(total) + int(self.config["STATS_TOTAL_OFFSET"]), 0,
+        return Snapshot(0, today.visits if today else 0, int(total) + self.total_offset(), 0,
                         self.store.iso(now))  # fmt: skip
 
 
 def visits_ever() -> int:
     """Every visit counted here that SQL's daily history holds (without the configured
-    offset): days imported from a migrated site's history are left out (their total is
-    STATS_TOTAL_OFFSET's business)."""
+    offset): days imported from a migrated site's history are left out (their total is the
+    offset's business: STATS_TOTAL_OFFSET and the setting stats_total_offset)."""
     total = select(func.coalesce(func.sum(DailyStat.visits), 0)).where(
         DailyStat.imported.is_(False)
     )
