@@ -136,8 +136,9 @@ def _commit() -> None:
     store.forget()
 
 
-def create_item(*, by: User | None, **values) -> MenuItem:
-    """A new item at the end of its parent's list; `values` are ITEM_FIELDS."""
+def create_item(*, by: User | None, commit: bool = True, **values) -> MenuItem:
+    """A new item at the end of its parent's list; `values` are ITEM_FIELDS. `commit=False`:
+    flushed only; the caller commits (with its own rows) and then calls store.forget()."""
     unknown = set(values) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown menu item fields: {sorted(unknown)}")
@@ -146,7 +147,8 @@ def create_item(*, by: User | None, **values) -> MenuItem:
     db.session.add(item)
     db.session.flush()
     audit("menu.create", item, _describe(item), by=by, commit=False)
-    _commit()
+    if commit:
+        _commit()
     return item
 
 

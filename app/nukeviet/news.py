@@ -68,7 +68,8 @@ def when(value: object) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
-def _rows(ctx: Context, name: str):
+def source_rows(ctx: Context, name: str):
+    """The rows of the language table `<lang>_<name>` (none when the site has no such table)."""
     table = ctx.source.lang(name)
     return ctx.source.rows(table) if ctx.source.has(table) else iter(())
 
@@ -78,7 +79,7 @@ def _rows(ctx: Context, name: str):
 
 def import_categories(ctx: Context) -> None:
     """The tree: parents before children, siblings in NukeViet's weight order."""
-    rows = sorted(_rows(ctx, "news_cat"), key=lambda r: (int(r.get("lev") or 0),
+    rows = sorted(source_rows(ctx, "news_cat"), key=lambda r: (int(r.get("lev") or 0),
                   int(r.get("weight") or 0), int(r["catid"])))  # fmt: skip
     would_add = ctx.cache.setdefault("dry_categories", set())
     suspended = ctx.cache.setdefault("suspended_categories", set())
@@ -181,7 +182,7 @@ def _unmapped_twin(name: str, alias: str, parent: Category | None) -> Category |
 
 def _tags_by_article(ctx: Context) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = defaultdict(list)
-    for row in _rows(ctx, "news_tags_id"):
+    for row in source_rows(ctx, "news_tags_id"):
         keyword = text(row.get("keyword"))
         if keyword and keyword not in tags[str(row["id"])]:
             tags[str(row["id"])].append(keyword)
@@ -194,7 +195,7 @@ def _keywords(detail: dict) -> list[str]:
 
 
 def _sources(ctx: Context) -> dict[str, str]:
-    return {str(r["sourceid"]): text(r.get("title")) for r in _rows(ctx, "news_sources")}
+    return {str(r["sourceid"]): text(r.get("title")) for r in source_rows(ctx, "news_sources")}
 
 
 def status_of(row: dict, now: datetime, *, suspended: bool = False) -> ArticleStatus:
@@ -241,13 +242,13 @@ IMAGE_POSITIONS = {0: ImagePosition.HIDDEN, 1: ImagePosition.BESIDE, 2: ImagePos
 def import_articles(ctx: Context) -> None:
     """Each article with its body (detail row), tags, image, counters; in the detail table's
     order so the bodies stream."""
-    rows = {str(r["id"]): r for r in _rows(ctx, "news_rows")}
+    rows = {str(r["id"]): r for r in source_rows(ctx, "news_rows")}
     tags = _tags_by_article(ctx)
     sources = _sources(ctx)
     now = utcnow()
     seen: set[str] = set()
     with ctx.progress("article", len(rows)) as bar:
-        for detail in _rows(ctx, "news_detail"):
+        for detail in source_rows(ctx, "news_detail"):
             old_id = str(detail["id"])
             row = rows.get(old_id)
             if row is None or old_id in seen:
@@ -366,7 +367,7 @@ def _home_image_path(row: dict) -> str:
     return name if name.startswith("news/") else f"news/{name}"
 
 
-def _media_name(ctx: Context, relative: str, where: str, kind: str = "image") -> str | None:
+def media_name(ctx: Context, relative: str, where: str, kind: str = "image") -> str | None:
     """The media library's file name for uploads/<relative>, imported once per run (and once
     ever: the library finds the same bytes by their hash). None, with a note under `kind`
     (the report's line for what wanted it), when missing or no image."""
@@ -403,7 +404,7 @@ def _home_image(ctx: Context, row: dict) -> tuple[str | None, str]:
     caption = text(row.get("homeimgalt"))
     if not relative:
         return None, caption
-    return _media_name(ctx, relative, f"ảnh minh họa bài #{row['id']}"), caption
+    return media_name(ctx, relative, f"ảnh minh họa bài #{row['id']}"), caption
 
 
 # --- Attachments --------------------------------------------------------------------------------
@@ -432,7 +433,7 @@ def _attachment_source(ctx: Context, entry: str) -> tuple[str | None, str | None
     if URL_SCHEME.match(entry):  # an address (only http(s) ones are kept, later)
         parts = urlsplit(entry)
         host = (parts.hostname or "").lower()
-        if host in _own_hosts(ctx) and "/uploads/" in parts.path:
+        if host in own_hosts(ctx) and "/uploads/" in parts.path:
             return unquote(parts.path.split("/uploads/", 1)[1]), None
         return None, entry
     path = entry.lstrip("/")
@@ -466,7 +467,7 @@ def _attachments(ctx: Context, detail: dict, old_id: str) -> list[tuple[str, str
         if ctx.cache.get("media", {}).get(relative, "") is None:  # refused before (see Ảnh)
             ctx.skipped("article_file", relative, f"không nhập được tệp ({where})")
             continue
-        name = _media_name(ctx, relative, where, kind="article_file")
+        name = media_name(ctx, relative, where, kind="article_file")
         if name is not None:
             links.append((f"/media/{name}", PurePosixPath(relative).name))
             ctx.added("article_file")
@@ -495,7 +496,7 @@ def _count_attachments(ctx: Context, detail: dict, old_id: str) -> None:
                 ctx.skipped("article_file", url[:100], f"{problem} ({where})")
             else:
                 ctx.added("article_file")
-        elif _attachment_may_come(ctx, relative, where) and _count_upload(
+        elif _attachment_may_come(ctx, relative, where) and count_upload(
             ctx, relative, where, kind="article_file"
         ):
             ctx.added("article_file")
@@ -519,7 +520,7 @@ def rewrite_body(ctx: Context, body: str, where: str) -> str:
         relative = _own_upload(ctx, match)
         if relative is None:
             return match[0]
-        name = _media_name(ctx, relative, where)
+        name = media_name(ctx, relative, where)
         if name is None:
             return match[0]
         return f"{match['attr']}{match['q']}/media/{name}{match['q']}"
@@ -530,12 +531,12 @@ def rewrite_body(ctx: Context, body: str, where: str) -> str:
 def _own_upload(ctx: Context, match: re.Match) -> str | None:
     """The path under uploads/ an image source names; None for another site's /uploads/."""
     host = urlsplit(html.unescape(match["url"])).hostname
-    if host is not None and host.lower() not in _own_hosts(ctx):
+    if host is not None and host.lower() not in own_hosts(ctx):
         return None
     return html.unescape(match["path"])
 
 
-def _own_hosts(ctx: Context) -> set[str]:
+def own_hosts(ctx: Context) -> set[str]:
     """The old site's host names (its `my_domains` and `site_domain` settings)."""
     if "own_hosts" not in ctx.cache:
         hosts: set[str] = set()
@@ -554,7 +555,7 @@ def _count_images(ctx: Context, row: dict, detail: dict) -> None:
     """Dry run: say which images of an article would be missing, write nothing."""
     relative = _home_image_path(row)
     if relative:
-        _count_upload(ctx, relative, f"bài #{row['id']}")
+        count_upload(ctx, relative, f"bài #{row['id']}")
     count_body_images(ctx, str(detail.get("bodyhtml") or ""), f"bài #{row['id']}")
 
 
@@ -563,10 +564,10 @@ def count_body_images(ctx: Context, body: str, where: str) -> None:
     for match in UPLOADS_SRC.finditer(body):
         relative = _own_upload(ctx, match)
         if relative is not None:
-            _count_upload(ctx, relative, where)
+            count_upload(ctx, relative, where)
 
 
-def _count_upload(ctx: Context, relative: str, where: str, kind: str = "image") -> bool:
+def count_upload(ctx: Context, relative: str, where: str, kind: str = "image") -> bool:
     """Dry run: whether uploads/<relative> is there (said once per file), nothing written."""
     if ctx.uploads is None:
         return False
@@ -585,7 +586,7 @@ def _count_upload(ctx: Context, relative: str, where: str, kind: str = "image") 
 
 def import_comments(ctx: Context) -> None:
     """Approved comments of news articles; replies attach to their thread's first comment."""
-    rows = [r for r in _rows(ctx, "comment") if str(r.get("module") or "") == "news"]
+    rows = [r for r in source_rows(ctx, "comment") if str(r.get("module") or "") == "news"]
     rows.sort(key=lambda r: int(r["cid"]))  # a parent before its replies
     with ctx.progress("comment", len(rows)) as bar:
         for row in rows:

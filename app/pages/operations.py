@@ -63,28 +63,31 @@ def _clean(values: dict) -> dict:
     }
 
 
-def _save(page: Page, action: str, detail: str, by: User | None) -> Page:
-    """Write the page and its audit row (`by=None`: none) in one commit; its slug taken by a
-    concurrent save after it was checked is a field error."""
+def _save(page: Page, action: str, detail: str, by: User | None, *, commit: bool = True) -> Page:
+    """Write the page and its audit row (`by=None`: none) in one commit (`commit=False`: only
+    flushed, the caller commits); its slug taken by a concurrent save after it was checked is
+    a field error."""
     slug = page.slug
     try:
         db.session.add(page)
         db.session.flush()
         if by is not None and detail:
             audit(action, page, detail, by=by, commit=False)
-        db.session.commit()
+        if commit:
+            db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
         raise PageError(SLUG_TAKEN.format(slug), "slug") from exc
     return page
 
 
-def create_page(values: dict, *, by: User | None) -> Page:
+def create_page(values: dict, *, by: User | None, commit: bool = True) -> Page:
     """A new page from the form's values (title, slug, body, published, position); the body
-    is sanitised. Audited when a person made it (`by=None`: the demo seed)."""
+    is sanitised. Audited when a person made it (`by=None`: the demo seed). `commit=False`:
+    flushed only, committed by the caller with its own rows (an import's map row)."""
     clean = _clean(values)
     page = Page(slug=_resolve_slug(values.get("slug") or "", clean["title"], None), **clean)
-    return _save(page, "page.create", f"{page.title} ({page.slug})", by)
+    return _save(page, "page.create", f"{page.title} ({page.slug})", by, commit=commit)
 
 
 def update_page(page: Page, values: dict, *, by: User | None) -> Page:
