@@ -76,9 +76,10 @@ def refusal(reason: str) -> LinkRefused:
         return LinkRefused(410, "Liên kết đã hết hạn",
                            f"Liên kết đặt mật khẩu chỉ có hiệu lực trong {link_hours()} giờ. "
                            f"{ASK_AGAIN}")  # fmt: skip
-    return LinkRefused(404, "Liên kết không đúng",
-                       "Không tìm thấy liên kết đặt mật khẩu này. Hãy kiểm tra bạn đã sao chép "
-                       f"đủ cả địa chỉ. Nếu vẫn không được: {ASK_AGAIN}")  # fmt: skip
+    # The site's usual 404 title; the message says which page was not found.
+    return LinkRefused(404, "Không tìm thấy trang",
+                       "Liên kết đặt mật khẩu này không đúng. Hãy kiểm tra bạn đã sao chép đủ "
+                       f"cả địa chỉ. Nếu vẫn không được: {ASK_AGAIN}")  # fmt: skip
 
 
 def link_hours() -> int:

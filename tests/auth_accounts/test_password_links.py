@@ -271,7 +271,7 @@ def test_the_page_and_its_refusals_are_private_and_never_cached(app, make_user):
     for answer in answers:
         assert answer.headers["Cache-Control"] == "no-store"
         assert answer.headers["Referrer-Policy"] == "no-referrer"
-    assert "Liên kết không đúng" in answers[1].text
+    assert "Liên kết đặt mật khẩu này không đúng." in answers[1].text
     cached = app.extensions["page_cache"]
     assert not any(password_links.PATH in key for key in cached._entries), "page cached"
 
@@ -296,7 +296,7 @@ def test_a_token_of_absurd_length_is_a_404_without_a_query(app, make_user):
         client = app.test_client()
         absurd = client.get(password_links.PATH + "x" * 10_000)
         assert absurd.status_code == 404
-        assert "Liên kết không đúng" in absurd.text
+        assert "Liên kết đặt mật khẩu này không đúng." in absurd.text
         assert queries == []
         # The counter sees queries: a well-formed unknown token is looked up.
         assert client.get(password_links.PATH + "B" * 43).status_code == 404
