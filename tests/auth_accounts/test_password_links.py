@@ -100,6 +100,8 @@ def test_an_issued_link_sets_the_password_and_its_owner_logs_in(app, admin_clien
     issued = issue_from_admin(admin_client, owner.id)
     url = link_from(issued)
     assert issued.headers["Cache-Control"] == "no-store"
+    assert issued.headers["Referrer-Policy"] == "no-referrer"
+    assert "Tài khoản này đang bị khóa" not in issued.text
     # Absolute, on SITE_URL (never the request's Host), shown with its validity.
     assert url.startswith(f"{SITE}{password_links.PATH}"), url
     assert "72 giờ" in issued.text
@@ -407,3 +409,21 @@ def test_the_command_prints_a_link_that_works(app, runner, make_user):
     unknown = runner.invoke(args=["password-link", "khong-ai"])
     assert unknown.exit_code != 0
     assert "No user named 'khong-ai'" in unknown.output
+
+
+def test_a_locked_account_gets_its_link_with_a_note_and_logs_in_once_unlocked(
+    app, admin_client, make_user
+):
+    owner = make_user("bi-khoa")
+    with app.app_context():
+        db.session.get(User, owner.id).active = False
+        db.session.commit()
+    issued = issue_from_admin(admin_client, owner.id)
+    assert "Tài khoản này đang bị khóa" in issued.text
+    url = link_from(issued)
+    assert set_password_through(app.test_client(), url, NEW_PASSWORD).status_code == 302
+    assert GENERIC_FAILURE in login(app.test_client(), "bi-khoa", NEW_PASSWORD).text
+    with app.app_context():
+        db.session.get(User, owner.id).active = True
+        db.session.commit()
+    assert login(app.test_client(), "bi-khoa", NEW_PASSWORD).status_code == 302
