@@ -1,7 +1,8 @@
 """A document's body is rich text, like an article's: sanitised on every save by the same
 allow-list (scripts, event handlers and `javascript:` links go; tables, lists and bold stay),
 shown as HTML on the document's page, written in the same editor, saved back unchanged byte
-for byte (a NukeViet body imported too), searched by its words and never by its tags; bodies
+for byte through the form and through the real editor in Chromium (a NukeViet body imported
+too), searched by its words and never by its tags; bodies
 stored as plain text before migration 0020 become escaped paragraphs, and back on downgrade.
 """
 
@@ -12,9 +13,10 @@ import os
 import pytest
 import sqlalchemy as sa
 from audit_log import audit_rows
+from browser import ADMIN_PASSWORD, ADMIN_USERNAME, login, requires_chromium
 from flask_migrate import downgrade, upgrade
 from pages import errors_next_to, forms_on, parse, value_of
-from run_database import scratch_database
+from run_database import engine_for, scratch_database
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
@@ -310,3 +312,37 @@ def test_the_body_migration_runs_on_postgresql(tmp_path, redis_url):
     assert upgraded == HTML
     assert found == ["1/QĐ-UBND: Văn bản"]
     assert back == TEXT_AGAIN
+
+
+# --- the real editor, in a real browser ----------------------------------------------------------
+
+
+@requires_chromium
+@pytest.mark.once  # the browser and its live server: the same work in either run
+def test_the_document_editor_saves_a_table_body_unchanged_in_a_browser(server, context):
+    # Stored as the import and the form store it: sanitised.
+    stored_body = sanitize_html(NUKEVIET_BODY + HOSTILE)
+    engine = engine_for(server.database_url)
+    try:
+        with engine.begin() as conn:
+            document_id = conn.scalar(sa.text("SELECT min(id) FROM documents"))
+            conn.execute(sa.text("UPDATE documents SET body = :body WHERE id = :id"),
+                         {"body": stored_body, "id": document_id})  # fmt: skip
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        path = f"/admin/documents/{document_id}"
+        login(page, server.base_url, ADMIN_USERNAME, ADMIN_PASSWORD, path)
+        page.wait_for_function("() => window.articleEditor && window.articleEditor.initialized")
+        frame = page.frame_locator("iframe.tox-edit-area__iframe")
+        assert frame.locator("table td[colspan='2']").inner_text() == "Hiệu lực thi hành"
+        with page.expect_navigation():
+            page.click("form.document-form button[type=submit]")
+        assert "Đã lưu văn bản" in page.locator("main").inner_text()
+        with engine.connect() as conn:
+            body = conn.scalar(sa.text("SELECT body FROM documents WHERE id = :id"),
+                               {"id": document_id})  # fmt: skip
+    finally:
+        engine.dispose()
+    assert body == stored_body
+    assert errors == []
