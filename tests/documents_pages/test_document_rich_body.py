@@ -19,7 +19,6 @@ from pages import errors_next_to, forms_on, parse, value_of
 from run_database import engine_for, scratch_database
 from werkzeug.datastructures import MultiDict
 
-from app import create_app
 from app.documents.models import Document
 from app.documents.operations import BODY_TOO_LONG
 from app.extensions import db
@@ -252,11 +251,7 @@ TEXT_AGAIN = {
 }
 
 
-def _migrate_plain_bodies(url: str, instance, redis_url) -> tuple[dict, dict, list]:
-    app = create_app(
-        {"INSTANCE_PATH": str(instance), "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis_url,
-         "SECRET_KEY": "test", "TESTING": True, "STATS_BACKGROUND": False}
-    )  # fmt: skip
+def _migrate_plain_bodies(app) -> tuple[dict, dict, list]:
     with app.app_context():
         upgrade(revision=BEFORE)
         with db.engine.begin() as conn:
@@ -291,10 +286,9 @@ def _migrate_plain_bodies(url: str, instance, redis_url) -> tuple[dict, dict, li
     return upgraded, back, found
 
 
-def test_plain_bodies_become_escaped_paragraphs_and_come_back_on_downgrade(tmp_path, redis_url):
-    upgraded, back, found = _migrate_plain_bodies(
-        f"sqlite:///{tmp_path / 'portal.db'}", tmp_path, redis_url
-    )
+def test_plain_bodies_become_escaped_paragraphs_and_come_back_on_downgrade(tmp_path, make_app):
+    database = f"sqlite:///{tmp_path / 'before.db'}"
+    upgraded, back, found = _migrate_plain_bodies(make_app(SQLALCHEMY_DATABASE_URI=database))
     assert upgraded == HTML
     assert all(sanitize_html(body) == body for body in upgraded.values())  # editor-ready
     assert found == ["1/QĐ-UBND: Văn bản"]  # the index holds the words, not &lt; or &amp;
@@ -306,9 +300,10 @@ def test_plain_bodies_become_escaped_paragraphs_and_come_back_on_downgrade(tmp_p
     reason="TEST_DATABASE_URL names no PostgreSQL database",
 )
 @pytest.mark.once  # on a database of its own: the same work in either run
-def test_the_body_migration_runs_on_postgresql(tmp_path, redis_url):
+def test_the_body_migration_runs_on_postgresql(make_app):
     with scratch_database(os.environ["TEST_DATABASE_URL"]) as url:
-        upgraded, back, found = _migrate_plain_bodies(url, tmp_path, redis_url)
+        app = make_app(DATABASE_URL=url, SQLALCHEMY_DATABASE_URI=None)
+        upgraded, back, found = _migrate_plain_bodies(app)
     assert upgraded == HTML
     assert found == ["1/QĐ-UBND: Văn bản"]
     assert back == TEXT_AGAIN

@@ -7,11 +7,10 @@ on."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
-from PIL import Image
+from image_helpers import noise_png
 from sqlalchemy import func, select
 
 from app.documents import operations as document_ops
@@ -114,22 +113,16 @@ TABLE_BODY = (
     '<table border="1" style="width: 100%;"><thead><tr><th>Điều</th><th>Nội dung</th></tr>'
     "</thead><tbody><tr><td>1</td><td>Phạm vi <em>điều chỉnh</em></td></tr>"
     '<tr><td colspan="2">Hiệu lực thi hành</td></tr></tbody></table>\r\n'
-    '<p><img src="/uploads/laws/2013_07/so-do.jpg" alt="Sơ đồ" onerror="alert(1)" /></p>'
+    '<p><img src="/uploads/laws/2013_07/so-do.png" alt="Sơ đồ" onerror="alert(1)" /></p>'
     '<script>alert("x")</script><p><a href="javascript:alert(1)">Xem</a></p>'
 )
-
-
-def jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (30, 90, 200)).save(out, "JPEG")
-    return out.getvalue()
 
 
 @pytest.fixture
 def uploads(tmp_path):
     root = tmp_path / "uploads"
     (root / "laws" / "2013_07").mkdir(parents=True)
-    (root / "laws" / "2013_07" / "so-do.jpg").write_bytes(jpeg())
+    (root / "laws" / "2013_07" / "so-do.png").write_bytes(noise_png((40, 30)))
     return root
 
 
