@@ -1,6 +1,8 @@
 """Site-wide parts of a NukeViet site: banners (`<prefix>_banners_rows`, their plan giving the
-position) and the visit total (`<prefix>_counter`, the "total" row) that becomes the
-statistics' starting offset."""
+position), the site's identity (`<prefix>_config`: name, slogan, e-mail, phone, logo, header
+image) as our settings where ours still hold their defaults, the visit total
+(`<prefix>_counter`, the "total" row) that becomes the setting `stats_total_offset`, and the
+administrators' accounts (without their passwords)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from app.blocks import operations
 from app.blocks.models import Banner, BannerBlock
 from app.extensions import db
 from app.media import save_uploaded_image
+from app.nukeviet.importer import KIND_LABELS
 from app.nukeviet.laws import OnCommit, unescape
 
 log = logging.getLogger(__name__)
@@ -42,11 +45,18 @@ def block_of(plan_title: str) -> BannerBlock:
 
 
 def _image(ctx, row: dict, notes: list[str]) -> str | None:
-    name = str(row.get("file_name") or "").strip()
+    return _uploaded_image(ctx, str(row.get("file_name") or "").strip(), "banners", notes)
+
+
+def _uploaded_image(ctx, name: str, folder: str, notes: list[str]) -> str | None:
+    """An image of the old site's uploads/ (`name` in `folder`, or a path from the site's
+    root such as "uploads/logo.png") stored through app.media; None, with a note, when it
+    is not there or refused."""
+    name = name.removeprefix("/").removeprefix("uploads/")
     if not name or ctx.uploads is None:
         return None
     root = Path(ctx.uploads).resolve()
-    for path in (root / "banners" / name, root / name):
+    for path in (root / folder / name, root / name):
         path = path.resolve()
         if path.is_relative_to(root) and path.is_file():
             try:
@@ -140,27 +150,179 @@ def statistics_total(source) -> int | None:
     return None
 
 
-def offset_lines(total: int) -> list[str]:
-    """What the administrator adds so the statistics go on from NukeViet's total: the line
-    for instance/config.py, and the environment's form (portal.env)."""
-    return [f"STATS_TOTAL_OFFSET = {total}", f"STATS_TOTAL_OFFSET={total}"]
+STATISTICS = "statistics"
+OFFSET_PLACE = "Cài đặt › Thống kê › «Tổng lượt truy cập của website cũ (cộng vào tổng)»"
 
 
 def import_statistics(ctx) -> None:
-    """Report NukeViet's visit total and the exact setting that starts our total from it;
-    nothing is written (the offset is configuration, the administrator's to set)."""
+    """NukeViet's visit total becomes the setting `stats_total_offset` (added to "Tổng lượt
+    truy cập"), once: not over a value an administrator set, nor on top of a configured
+    STATS_TOTAL_OFFSET (it would count the old visits twice); a later run leaves the
+    setting alone, whatever an administrator made of it since."""
+    from flask import current_app
+
+    from app.settings import store
+    from app.stats.settings import TOTAL_OFFSET
+
     total = statistics_total(ctx.source)
     if total is None:
-        ctx.skipped("statistics", "total", "Không có bảng counter hoặc dòng tổng")
+        ctx.skipped(STATISTICS, "total", "Không có bảng counter hoặc dòng tổng")
         return
     ctx.cache["statistics_total"] = total
-    config_line, env_line = offset_lines(total)
+    head = f"Tổng lượt truy cập trên trang cũ: {total}"
+    if ctx.mapped(STATISTICS, "total") is not None:
+        ctx.existing(STATISTICS)
+        ctx.report.notes.append(f"{head} (đã chuyển ở lần nhập trước; cài đặt giữ nguyên).")
+        return
+    ours = int(store.load()[TOTAL_OFFSET.key])
+    configured = int(current_app.config["STATS_TOTAL_OFFSET"])
+    reason = ""
+    if ours:
+        reason = f"Giữ giá trị {ours} quản trị viên đã đặt ở {OFFSET_PLACE}"
+    elif configured:
+        reason = (f"Cấu hình STATS_TOTAL_OFFSET = {configured} đã cộng vào tổng: không đặt "
+                  f"thêm để khỏi cộng hai lần")  # fmt: skip
+    if reason:
+        ctx.skipped(STATISTICS, "total", f"{head}. {reason}")
+        ctx.remember(STATISTICS, "total", None, note=reason)
+        ctx.commit()
+        return
+    ctx.added(STATISTICS)
+    if ctx.dry_run:
+        ctx.report.notes.append(f"{head}: sẽ đặt vào {OFFSET_PLACE}.")
+        return
+    ctx.remember(STATISTICS, "total", None, note=f"stats_total_offset = {total}")
+    _save_settings(ctx, {TOTAL_OFFSET.key: total})  # commits the map row with it
     ctx.report.notes.append(
-        f"Tổng lượt truy cập trên trang cũ: {total}. Để thống kê tiếp tục từ con số này, "
-        f"thêm dòng sau vào instance/config.py rồi khởi động lại: {config_line}"
+        f"{head}: đã đặt vào {OFFSET_PLACE}, nên tổng lượt truy cập của trang mới tiếp tục "
+        f"từ con số này (đổi được ở đó)."
     )
-    ctx.report.notes.append(f"(hoặc trong biến môi trường, portal.env: {env_line})")
-    log.info("NukeViet visit total %s: set STATS_TOTAL_OFFSET = %s", total, total)
+    log.info("NukeViet visit total %s set as the setting stats_total_offset", total)
+
+
+def _save_settings(ctx, values: dict[str, object]) -> None:
+    """Settings saved through the settings' operation (audited, caches told, its on_change
+    run), committing the map rows remembered before it in the same transaction."""
+    from app.settings.operations import save_settings
+
+    if not save_settings(values, by=ctx.by):
+        ctx.commit()  # nothing changed: the map rows alone
+
+
+# --- Site identity ------------------------------------------------------------------------------
+
+SETTING = "setting"
+# (NukeViet config: language ("" = the site's), module, name) -> our setting; "image" when
+# the value names a file of uploads/.
+IDENTITY = (
+    (("", "global", "site_name"), "site_name", ""),
+    (("", "global", "site_description"), "site_slogan", ""),
+    (("sys", "site", "site_email"), "footer_email", ""),
+    (("sys", "site", "site_phone"), "footer_phone", ""),
+    (("", "global", "site_logo"), "site_logo", "image"),
+    (("", "global", "site_banner"), "site_header_image", "image"),
+)
+
+
+def site_config(source) -> dict[tuple[str, str, str], str]:
+    """`<prefix>_config` as {(lang, module, name): value}, the site's language as "lang"."""
+    if not source.has("config"):
+        return {}
+    found = {}
+    for row in source.rows("config"):
+        lang = str(row.get("lang") or "")
+        found[(lang, str(row.get("module") or ""), str(row.get("config_name") or ""))] = unescape(
+            row.get("config_value")
+        )
+    return found
+
+
+def import_identity(ctx) -> None:
+    """The site's name, slogan (NukeViet's description), e-mail, phone, logo and header
+    image become our settings where ours still hold their defaults: a value an
+    administrator set is kept (and reported). Each once (kind "setting"). Also remembered
+    for the old URLs (app/nukeviet/redirects.py): the news module's place in them
+    (rewrite_op_mod), the language imported and each module's kind by its URL name."""
+    from app.settings import store
+    from app.settings.registry import InvalidValue, declared
+
+    config = site_config(ctx.source)
+    _remember_url_settings(ctx, config)
+    if not config:
+        return
+    settings, ours = declared(), store.load()
+    values: dict[str, object] = {}
+    for (lang, module, name), key, kind in IDENTITY:
+        theirs = config.get((lang or ctx.source.language, module, name), "").strip()
+        if not theirs or key not in settings:
+            continue
+        if ctx.mapped(SETTING, name) is not None:
+            ctx.existing(SETTING)
+            continue
+        setting, label = settings[key], settings[key].label
+        if ours.get(key, setting.default) != setting.default:
+            reason = f"{label}: giữ «{ours[key]}» đã đặt ở Cài đặt (trang cũ: «{theirs}»)"
+            _kept(ctx, name, reason[:255])
+            continue
+        if kind == "image":
+            notes: list[str] = []
+            stored = None if ctx.dry_run else _uploaded_image(ctx, theirs, "", notes)
+            if not ctx.dry_run and stored is None:
+                _kept(ctx, name, f"{label}: {'; '.join(notes) or 'không có thư mục uploads'}")
+                continue
+            value: object = stored or theirs
+        else:
+            try:
+                value = setting.coerce(theirs[:500])
+            except InvalidValue as refused:
+                _kept(ctx, name, f"{label} «{theirs[:80]}»: {refused}")
+                continue
+        ctx.added(SETTING)
+        values[key] = value
+        if not ctx.dry_run:
+            ctx.remember(SETTING, name, None, note=f"{key} ← {str(value)[:200]}")
+    if values and not ctx.dry_run:
+        _save_settings(ctx, values)
+        shown = ", ".join(settings[key].label for key in values)
+        ctx.report.notes.append(f"{KIND_LABELS[SETTING]} lấy từ trang cũ: {shown}.")
+    zone = config.get(("sys", "site", "statistics_timezone"), "")
+    if zone and zone != _site_timezone():
+        ctx.report.notes.append(
+            f"Trang cũ tính thống kê theo múi giờ {zone}; trang mới theo SITE_TIMEZONE = "
+            f"{_site_timezone()} (đặt trong instance/config.py nếu cần)."
+        )
+
+
+def _kept(ctx, name: str, reason: str) -> None:
+    ctx.skipped(SETTING, name, reason)
+    if not ctx.dry_run:
+        ctx.remember(SETTING, name, None, note=reason[:255])
+        ctx.commit()
+
+
+def _site_timezone() -> str:
+    from flask import current_app
+
+    return str(current_app.config["SITE_TIMEZONE"])
+
+
+def _remember_url_settings(ctx, config: dict) -> None:
+    """What the old URLs need to be read without the source (redirects.py): the news
+    module's place (rewrite_op_mod: its URLs carry no module name), the language imported,
+    and each module's kind by its URL name ("van-ban" -> laws). Once each; not counted."""
+    source = ctx.source
+    rows = [("rewrite_op_mod", config.get(("sys", "global", "rewrite_op_mod"), ""), "URL cũ"),
+            ("site_lang", source.language, "URL cũ")]  # fmt: skip
+    modules = source.lang("modules")
+    if source.has(modules):
+        for row in source.rows(modules):
+            title = str(row.get("title") or "")
+            if title:
+                rows.append((f"module:{title}"[:64], str(row.get("module_file") or ""), "URL cũ"))
+    for old_id, alias, note in rows:
+        if ctx.mapped(SETTING, old_id) is None:
+            ctx.remember(SETTING, old_id, None, alias=alias, note=note)
+    ctx.commit()
 
 
 # --- Users --------------------------------------------------------------------------------------
@@ -169,14 +331,20 @@ USER = "user"
 # NukeViet's levels: 1 "Quản trị tối cao", 2 "Điều hành chung" manage the whole site; 3 manages
 # some modules only.
 ADMIN_LEVELS = (1, 2)
+MEMBER_REASON = "Thành viên (không phải quản trị): trang mới chỉ có tài khoản quản trị, biên tập"
 
 
 def import_users(ctx) -> None:
-    """NukeViet's administrators (`users` rows named in `authors`) become accounts without
-    their passwords: each gets a random one nobody knows, so an administrator issues the real
-    one (`flask set-password <username>` today). Members who were only readers are left out:
-    the new site has staff accounts only."""
+    """NukeViet's administrators (`users` rows named in `authors`) become accounts without a
+    usable password (app.auth.password_links.without_password): an administrator issues each
+    a one-time link to set one (Tài khoản › «Tạo liên kết đặt mật khẩu», or `flask
+    password-link <username>`). Members who were only readers (NukeViet's group 4 and the
+    like) are left out: the new site has staff accounts only (administrators and editors;
+    readers comment without an account), and copying readers' e-mail addresses, birthdays
+    and the like into a site that has no use for them would only keep personal data
+    nobody needs."""
     from app.auth import operations as accounts
+    from app.auth import password_links
     from app.auth.models import Role
 
     source = ctx.source
@@ -185,6 +353,7 @@ def import_users(ctx) -> None:
     authors = {}
     if source.has("authors"):
         authors = {str(a["admin_id"]): a for a in source.rows("authors")}
+    members = 0
     for row in source.rows("users"):
         old_id = str(row["userid"])
         if ctx.mapped(USER, old_id) is not None:
@@ -193,7 +362,8 @@ def import_users(ctx) -> None:
         author = authors.get(old_id)
         username = unescape(row.get("username")).lower()
         if author is None:
-            reason = "Thành viên (không phải quản trị): trang mới chỉ có tài khoản quản trị"
+            reason = MEMBER_REASON
+            members += 1
             ctx.skipped(USER, old_id, reason)
             ctx.remember(USER, old_id, None, alias=username or None, note=reason)
             ctx.commit()
@@ -217,6 +387,7 @@ def import_users(ctx) -> None:
             ctx.remember(USER, old_id, None, alias=username or None, note=reason[:255])
             ctx.commit()
             continue
+        password_links.without_password(user)
         if int(author.get("is_suspend") or 0) or not int(row.get("active") or 0):
             user.active = False
         ctx.remember(USER, old_id, user.id, alias=username, note="Chưa có mật khẩu")
@@ -224,6 +395,13 @@ def import_users(ctx) -> None:
         ctx.added(USER)
     if ctx.report.kind(USER).added:
         ctx.report.notes.append(
-            "Tài khoản quản trị được chuyển sang không kèm mật khẩu: đặt mật khẩu cho từng "
-            "người bằng lệnh `flask set-password <tên đăng nhập>` rồi gửi cho họ."
+            "Tài khoản quản trị được chuyển sang không kèm mật khẩu: ở Quản trị › Tài khoản, "
+            "bấm «Tạo liên kết đặt mật khẩu» cạnh từng tài khoản có nhãn «Chưa đặt mật khẩu» "
+            "(hoặc chạy `flask password-link <tên đăng nhập>`) rồi gửi liên kết cho người đó; "
+            f"liên kết dùng một lần, hiệu lực {password_links.link_hours()} giờ."
+        )
+    if members:
+        ctx.report.notes.append(
+            f"{members} thành viên (bạn đọc đã đăng ký) không được chuyển: trang mới chỉ có "
+            "tài khoản quản trị và biên tập; bạn đọc gửi ý kiến không cần tài khoản."
         )

@@ -1,20 +1,29 @@
-"""Banners of a real NukeViet 4.5 dump imported into the position their plan names, with
-their link, schedule, clicks and (from uploads/banners) picture; the visit total reported as
-the statistics' starting offset, with the exact setting to add."""
+"""Site-wide parts of a real NukeViet 4.5 dump: banners in the position their plan names, with
+their link, schedule, clicks and (from uploads/banners) picture; the visit total as the setting
+the statistics' total adds (once, never over an administrator's value); the site's identity
+where our settings hold their defaults; administrators without a usable password."""
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
 
+import pytest
+from audit_log import audit_rows
+from auth_helpers import logged_in_client
+from pages import parse
 from PIL import Image
 from sqlalchemy import func, select
+from stats_helpers import sidebar, stats, visitor
 
+from app.auth.password_links import has_usable_password
 from app.blocks.models import Banner, BannerBlock
 from app.extensions import db
 from app.nukeviet import importer, sitewide
 from app.nukeviet.models import ImportedRow
 from app.nukeviet.source import open_source
+from app.settings import get
+from app.settings.operations import save_settings
 from tests.nukeviet.source_helpers import Extended, fixture_path
 
 
@@ -41,6 +50,12 @@ def count(model) -> int:
 
 def imported(old_id: int) -> Banner:
     return db.session.get(Banner, db.session.get(ImportedRow, ("banner", str(old_id))).new_id)
+
+
+def logged_in_admin(app, make_user):
+    from app.auth.models import Role
+
+    return logged_in_client(app, make_user("quantri", role=Role.ADMIN))
 
 
 def jpeg() -> bytes:
@@ -101,12 +116,153 @@ def test_banner_pictures_from_uploads_and_unusable_rows_skipped(app, tmp_path):
     assert db.session.get(ImportedRow, ("banner", "8")).new_id is None
 
 
-def test_statistics_total_is_reported_with_the_setting_to_add(app):
-    report = run(sitewide.import_statistics)
+# --- The visit total -----------------------------------------------------------------------------
+
+
+def offset() -> int:
+    return get("stats_total_offset")
+
+
+def test_the_visit_total_becomes_the_offset_setting_the_total_shows(app):
     with open_source(str(fixture_path())) as source:
         assert sitewide.statistics_total(source) == 12919
-    assert any("STATS_TOTAL_OFFSET = 12919" in note for note in report.notes)
-    assert any("STATS_TOTAL_OFFSET=12919" in note for note in report.notes)
+
+    report = run(sitewide.import_statistics)
+
+    assert offset() == 12919 and report.kinds["statistics"].added == 1
+    assert any(note.startswith("Tổng lượt truy cập trên trang cũ: 12919: đã đặt vào Cài đặt")
+               for note in report.notes)  # fmt: skip
+    html = visitor(app, ip="198.51.100.1").get("/").text
+    assert sidebar(html)["total"] == 12920
+    assert stats(app)["total"] == 12920
+    assert [e.detail for e in audit_rows(app, "settings.change")] == [
+        "stats_total_offset: 0 → 12919"
+    ]
+
+
+def test_a_second_run_leaves_the_offset_an_administrator_changed_since(app):
+    run(sitewide.import_statistics)
+    save_settings({"stats_total_offset": 500}, by=None)
+
+    again = run(sitewide.import_statistics)
+
+    assert offset() == 500 and again.kinds["statistics"].existing == 1
+    assert stats(app)["total"] == 500
+
+
+def test_an_offset_set_before_the_import_is_kept_and_reported(app):
+    save_settings({"stats_total_offset": 777}, by=None)
+
+    report = run(sitewide.import_statistics)
+
+    assert offset() == 777
+    [(old_id, reason)] = report.kinds["statistics"].skipped
+    assert old_id == "total" and "Giữ giá trị 777" in reason and "12919" in reason
+    assert db.session.get(ImportedRow, ("statistics", "total")) is not None
+    save_settings({"stats_total_offset": 0}, by=None)
+    assert run(sitewide.import_statistics).kinds["statistics"].existing == 1 and offset() == 0
+
+
+@pytest.mark.parametrize("app", [{"STATS_TOTAL_OFFSET": 12919}], indirect=True)
+def test_a_configured_offset_is_not_counted_twice(app):
+    report = run(sitewide.import_statistics)
+
+    assert offset() == 0 and stats(app)["total"] == 12919
+    [(_, reason)] = report.kinds["statistics"].skipped
+    assert "STATS_TOTAL_OFFSET = 12919" in reason
+
+
+def test_a_dry_run_sets_no_offset(app):
+    report = run(sitewide.import_statistics, dry_run=True)
+
+    assert report.kinds["statistics"].added == 1 and offset() == 0
+    assert count(ImportedRow) == 0
+    assert any("sẽ đặt" in note for note in report.notes)
+
+
+# --- Site identity -------------------------------------------------------------------------------
+
+
+def config_rows(**values) -> dict:
+    """Rows appended to the dump's config (the last row of a name wins, as in NukeViet)."""
+    where = {"site_email": ("sys", "site"), "site_phone": ("sys", "site")}
+    return {"config": [{"lang": where.get(name, ("vi", "global"))[0],
+                        "module": where.get(name, ("vi", "global"))[1],
+                        "config_name": name, "config_value": value}
+                       for name, value in values.items()]}  # fmt: skip
+
+
+def test_the_site_identity_comes_over_where_ours_hold_defaults(app):
+    report = run(sitewide.import_identity)
+
+    assert get("site_name") == "NukeViet Peer"
+    assert get("site_slogan") == "Chia sẻ thành công, kết nối đam mê"
+    assert get("footer_email") == "admin@example.com"
+    assert get("footer_phone") == "" and get("site_logo") == ""  # empty on the old site
+    assert report.kinds["setting"].added == 3 and not report.kinds["setting"].skipped
+    page = visitor(app).get("/").text
+    assert "NukeViet Peer" in parse(page).find("title").text()
+    assert "Chia sẻ thành công, kết nối đam mê" in page and "admin@example.com" in page
+
+    again = run(sitewide.import_identity)
+    assert again.kinds["setting"].existing == 3 and again.kinds["setting"].added == 0
+
+
+def test_what_an_administrator_set_is_kept_and_reported(app):
+    save_settings({"site_name": "Sở Giáo dục Hà Tĩnh"}, by=None)
+
+    report = run(sitewide.import_identity)
+
+    assert get("site_name") == "Sở Giáo dục Hà Tĩnh"
+    assert get("site_slogan") == "Chia sẻ thành công, kết nối đam mê"
+    reason = dict(report.kinds["setting"].skipped)["site_name"]
+    assert "giữ «Sở Giáo dục Hà Tĩnh»" in reason and "NukeViet Peer" in reason
+
+
+def test_a_value_our_setting_refuses_is_skipped_with_its_reason(app):
+    extra = config_rows(site_email="hộp thư cũ", site_phone="0239.3855.123")
+    report = run(sitewide.import_identity, extra=extra)
+
+    assert get("footer_email") == "" and get("footer_phone") == "0239.3855.123"
+    assert "không hợp lệ" in dict(report.kinds["setting"].skipped)["site_email"]
+
+
+def test_the_logo_and_header_image_come_from_uploads(app, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "logo.jpg").write_bytes(jpeg())
+    extra = config_rows(site_logo="uploads/logo.jpg", site_banner="uploads/khong-co.jpg")
+
+    report = run(sitewide.import_identity, uploads=uploads, extra=extra)
+
+    assert get("site_logo").endswith(".jpg") and get("site_header_image") == ""
+    assert "khong-co.jpg" in dict(report.kinds["setting"].skipped)["site_banner"]
+    logo = parse(visitor(app).get("/").text).find("img", src=f"/media/{get('site_logo')}")
+    assert logo is not None
+
+
+def test_the_old_url_settings_are_remembered_once(app):
+    run(sitewide.import_identity)
+
+    def alias(old_id):
+        return db.session.get(ImportedRow, ("setting", old_id)).old_alias
+
+    assert alias("rewrite_op_mod") == "news" and alias("site_lang") == "vi"
+    assert alias("module:laws") == "laws" and alias("module:about") == "page"
+    assert alias("module:siteterms") == "page"
+    rows = count(ImportedRow)
+    run(sitewide.import_identity)
+    assert count(ImportedRow) == rows
+
+
+def test_a_dry_run_changes_no_setting(app):
+    report = run(sitewide.import_identity, dry_run=True)
+
+    assert report.kinds["setting"].added == 3
+    assert get("site_name") == app.config["SITE_NAME"] and count(ImportedRow) == 0
+
+
+# --- Accounts ------------------------------------------------------------------------------------
 
 
 def test_administrators_come_without_passwords_readers_stay_out(app, make_user):
@@ -128,11 +284,16 @@ def test_administrators_come_without_passwords_readers_stay_out(app, make_user):
     assert editor.role == Role.EDITOR and editor.display_name == "Trần Thị Lan"
     assert find_user("bandoc") is None
     assert dict(report.kinds["user"].skipped)["5"].startswith("Thành viên")
-    # No NukeViet password hash came over, and no password anybody knows works.
+    # No NukeViet password hash came over, and none works: each waits for its link.
     assert "SSHA512" not in admin.password_hash
-    assert any("flask set-password" in note for note in report.notes)
+    assert not has_usable_password(admin) and not has_usable_password(editor)
+    assert any("«Tạo liên kết đặt mật khẩu»" in note and "flask password-link" in note
+               for note in report.notes)  # fmt: skip
+    assert any(note.startswith("1 thành viên") for note in report.notes)
     again = run(sitewide.import_users, extra=extra)
     assert again.kinds["user"].existing == 3 and count(User) == 2
+    users = logged_in_admin(app, make_user).get("/admin/users").text
+    assert users.count("Chưa đặt mật khẩu") == 2
 
 
 def test_a_username_already_taken_is_skipped(app, make_user):
