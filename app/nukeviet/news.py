@@ -295,7 +295,7 @@ def _import_article(ctx: Context, row: dict, detail: dict, tags: list[str],
         ctx.cache["held_back"] = ctx.cache.get("held_back", 0) + 1
     if ctx.dry_run:
         _count_images(ctx, row, detail)
-        _count_attachments(ctx, detail, old_id)
+        _attachments(ctx, detail, old_id)
         ctx.cache.setdefault("dry_articles", set()).add(old_id)
         ctx.added("article")
         return
@@ -449,7 +449,8 @@ def _link_label(url: str) -> str:
 
 def _attachments(ctx: Context, detail: dict, old_id: str) -> list[tuple[str, str]]:
     """(address, name) of each attachment: the old site's files brought into the media
-    library, other sites' addresses as they are; each file it cannot bring is reported."""
+    library, other sites' addresses as they are; each one it cannot bring is reported. A dry
+    run only counts them (nothing written, no links)."""
     links = []
     where = f"bài #{old_id}"
     for entry in attachment_entries(detail):
@@ -458,19 +459,24 @@ def _attachments(ctx: Context, detail: dict, old_id: str) -> list[tuple[str, str
             problem = target_url_error(url)
             if problem:
                 ctx.skipped("article_file", url[:100], f"{problem} ({where})")
-            else:
-                links.append((url, _link_label(url)))
-                ctx.added("article_file")
+                continue
+            link = (url, _link_label(url))
+        elif not _attachment_may_come(ctx, relative, where):
             continue
-        if not _attachment_may_come(ctx, relative, where):
-            continue
-        if ctx.cache.get("media", {}).get(relative, "") is None:  # refused before (see Ảnh)
-            ctx.skipped("article_file", relative, f"không nhập được tệp ({where})")
-            continue
-        name = media_name(ctx, relative, where, kind="article_file")
-        if name is not None:
-            links.append((f"/media/{name}", PurePosixPath(relative).name))
-            ctx.added("article_file")
+        elif ctx.dry_run:
+            if not count_upload(ctx, relative, where, kind="article_file"):
+                continue
+            link = (relative, relative)
+        else:
+            if ctx.cache.get("media", {}).get(relative, "") is None:  # refused before (Ảnh)
+                ctx.skipped("article_file", relative, f"không nhập được tệp ({where})")
+                continue
+            name = media_name(ctx, relative, where, kind="article_file")
+            if name is None:
+                continue
+            link = (f"/media/{name}", PurePosixPath(relative).name)
+        links.append(link)
+        ctx.added("article_file")
     return links
 
 
@@ -483,23 +489,6 @@ def _attachment_may_come(ctx: Context, relative: str, where: str) -> bool:
         ctx.skipped("article_file", relative, f"chưa chỉ thư mục uploads của web cũ ({where})")
         return False
     return True
-
-
-def _count_attachments(ctx: Context, detail: dict, old_id: str) -> None:
-    """Dry run: the attachments that would come over, and those that would not."""
-    where = f"bài #{old_id}"
-    for entry in attachment_entries(detail):
-        relative, url = _attachment_source(ctx, entry)
-        if url is not None:
-            problem = target_url_error(url)
-            if problem:
-                ctx.skipped("article_file", url[:100], f"{problem} ({where})")
-            else:
-                ctx.added("article_file")
-        elif _attachment_may_come(ctx, relative, where) and count_upload(
-            ctx, relative, where, kind="article_file"
-        ):
-            ctx.added("article_file")
 
 
 def attachment_list(links: list[tuple[str, str]]) -> str:
