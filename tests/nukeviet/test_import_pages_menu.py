@@ -274,3 +274,31 @@ def test_a_page_and_its_map_row_are_one_transaction(app, monkeypatch):
     report = run()
     assert (report.kinds["page"].existing, report.kinds["page"].added) == (1, 7)
     assert count(Page) == 8 == len({p.slug for p in db.session.scalars(select(Page))})
+
+
+def test_page_images_come_into_the_media_library(app, tmp_path, client):
+    from PIL import Image
+
+    from app.media_library.models import MediaItem
+
+    about = tmp_path / "uploads" / "about"
+    about.mkdir(parents=True)
+    Image.new("RGB", (30, 12), (200, 0, 0)).save(about / "w.png", "PNG")
+    Image.new("RGB", (30, 12), (0, 120, 0)).save(about / "anh-bia.png", "PNG")
+    changed = {("vi_about", 4): {"image": "anh-bia.png", "imagealt": "Ảnh bìa giấy phép"}}
+    with open_source(str(fixture_path())) as source:
+        report = importer.run(Extended(source, None, changed), uploads=tmp_path / "uploads",
+                              dry_run=False)  # fmt: skip
+    logo = db.session.get(Page, db.session.get(ImportedRow, ("page", "3")).new_id)
+    w = db.session.scalar(select(MediaItem.file_name).where(MediaItem.original_name == "w.png"))
+    assert f'src="/media/{w}"' in logo.body and "/uploads/about/w.png" not in logo.body
+    skipped = dict(report.kinds["image"].skipped)
+    assert skipped["about/nukevietvn_180x84.png"] == (
+        "không thấy tệp (ảnh trong trang giới thiệu #3)"
+    )
+    licence = db.session.get(Page, db.session.get(ImportedRow, ("page", "4")).new_id)
+    cover = db.session.scalar(
+        select(MediaItem.file_name).where(MediaItem.original_name == "anh-bia.png")
+    )
+    assert licence.body.startswith(f'<p><img src="/media/{cover}" alt="Ảnh bìa giấy phép">')
+    assert client.get(f"/trang/{licence.slug}").status_code == 200
