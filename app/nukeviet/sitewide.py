@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.blocks import operations
 from app.blocks.models import Banner, BannerBlock
@@ -169,6 +170,7 @@ def import_statistics(ctx) -> None:
         ctx.skipped(STATISTICS, "total", "Không có bảng counter hoặc dòng tổng")
         return
     ctx.cache["statistics_total"] = total
+    _import_counter_days(ctx)
     head = f"Tổng lượt truy cập trên trang cũ: {total}"
     if ctx.mapped(STATISTICS, "total") is not None:
         ctx.existing(STATISTICS)
@@ -198,6 +200,70 @@ def import_statistics(ctx) -> None:
         f"từ con số này (đổi được ở đó)."
     )
     log.info("NukeViet visit total %s set as the setting stats_total_offset", total)
+
+
+def counter_days(source, zone: ZoneInfo) -> list[tuple[date, int]]:
+    """NukeViet's visits per day of its current month: its `counter` rows ("day", "01".."31")
+    hold a count and the time of their last hit, and are emptied when a month begins. A row
+    is the local day of its last hit (in NukeViet's statistics time zone), if that is its
+    day of the month and in the month of the newest row."""
+    found = []
+    for row in source.rows("counter"):
+        if row.get("c_type") != "day":
+            continue
+        try:
+            count, stamp = int(row.get("c_count") or 0), int(row.get("last_update") or 0)
+            day_of_month = int(row.get("c_val") or 0)
+        except (TypeError, ValueError):
+            continue
+        if count > 0 and stamp > 0:
+            day = datetime.fromtimestamp(stamp, zone).date()
+            if day.day == day_of_month:
+                found.append((day, count))
+    if not found:
+        return []
+    month = max(day for day, _ in found).replace(day=1)
+    return sorted((day, n) for day, n in found if day.replace(day=1) == month)
+
+
+def _import_counter_days(ctx) -> None:
+    """The days of NukeViet's current month become imported days of the statistics' history
+    (drawn in the reports' charts, never added to the total: the offset holds them), through
+    the history import's own operation; a day this portal counted itself is never replaced.
+    NukeViet keeps nothing else that fits: its months and years are totals without their
+    days, its browsers, systems and countries totals since the start without a date."""
+    from app.stats.history import MAX_VALUE, HistoryRow, import_history
+
+    config = site_config(ctx.source)
+    name = config.get(("sys", "site", "statistics_timezone"), "") or _site_timezone()
+    try:
+        zone = ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        zone = ZoneInfo(_site_timezone())
+    rows = []
+    for day, visits in counter_days(ctx.source, zone):
+        old_id = f"day:{day:%Y-%m-%d}"
+        if ctx.mapped(STATISTICS, old_id) is not None:
+            ctx.existing(STATISTICS)
+        elif visits > MAX_VALUE:
+            ctx.skipped(STATISTICS, old_id, f"{visits} lượt: lớn hơn giới hạn {MAX_VALUE}")
+        else:
+            rows.append(HistoryRow(day, visits))
+            if not ctx.dry_run:
+                ctx.remember(STATISTICS, old_id, None, note=f"{visits} lượt truy cập")
+    if not rows:
+        return
+    result = import_history(rows, by=ctx.by, dry_run=ctx.dry_run)  # commits the map rows
+    for _ in range(result.added + result.replaced):
+        ctx.added(STATISTICS)
+    for day in result.skipped:
+        ctx.skipped(STATISTICS, f"day:{day:%Y-%m-%d}", "Ngày này trang mới đã tự đếm")
+    shown = ", ".join(f"{row.day:%d/%m/%Y} ({row.visits})" for row in rows[:31])
+    ctx.report.notes.append(
+        f"Lượt truy cập theo ngày của tháng cuối trên trang cũ: {shown} — "
+        f"{'sẽ hiện' if ctx.dry_run else 'hiện'} trong biểu đồ Thống kê (không cộng thêm "
+        "vào tổng)."
+    )
 
 
 def _save_settings(ctx, values: dict[str, object]) -> None:

@@ -146,11 +146,8 @@ class StatsService:
         hit = view.hit
         if hit is None or hit.version == self._offset_version or not has_request_context():
             return
-        try:
-            value = stats_settings.total_offset_setting()
-        except SQLAlchemyError as exc:
-            db.session.rollback()
-            log.warning("statistics total offset setting unread: %s", exc)
+        value = self._read_offset_setting()
+        if value is None:
             return
         self._offset_version = hit.version
         self._offset_due = self.clock() + OFFSET_REFRESH_SECONDS
@@ -167,13 +164,20 @@ class StatsService:
         if now < self._offset_due <= now + OFFSET_REFRESH_SECONDS or not has_app_context():
             return
         self._offset_due = now + OFFSET_REFRESH_SECONDS
+        value = self._read_offset_setting()
+        if value is not None:
+            self._use_offset_setting(value)
+
+    @staticmethod
+    def _read_offset_setting() -> int | None:
+        """The setting through the settings cache; None when SQL failed (the last value
+        read stays in use)."""
         try:
-            value = stats_settings.total_offset_setting()
+            return stats_settings.total_offset_setting()
         except SQLAlchemyError as exc:
             db.session.rollback()
             log.warning("statistics total offset setting unread: %s", exc)
-            return
-        self._use_offset_setting(value)
+            return None
 
     def offset_saved(self, value: int) -> None:
         """The setting was changed and committed by this process: count with it at once

@@ -6,7 +6,7 @@ where our settings hold their defaults; administrators without a usable password
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from audit_log import audit_rows
@@ -24,6 +24,7 @@ from app.nukeviet.models import ImportedRow
 from app.nukeviet.source import open_source
 from app.settings import get
 from app.settings.operations import save_settings
+from app.stats.models import DailyStat
 from tests.nukeviet.source_helpers import Extended, fixture_path
 
 
@@ -129,7 +130,7 @@ def test_the_visit_total_becomes_the_offset_setting_the_total_shows(app):
 
     report = run(sitewide.import_statistics)
 
-    assert offset() == 12919 and report.kinds["statistics"].added == 1
+    assert offset() == 12919 and report.kinds["statistics"].added == 2  # the total, a day
     assert any(note.startswith("Tổng lượt truy cập trên trang cũ: 12919: đã đặt vào Cài đặt")
                for note in report.notes)  # fmt: skip
     html = visitor(app, ip="198.51.100.1").get("/").text
@@ -146,7 +147,7 @@ def test_a_second_run_leaves_the_offset_an_administrator_changed_since(app):
 
     again = run(sitewide.import_statistics)
 
-    assert offset() == 500 and again.kinds["statistics"].existing == 1
+    assert offset() == 500 and again.kinds["statistics"].existing == 2
     assert stats(app)["total"] == 500
 
 
@@ -160,7 +161,7 @@ def test_an_offset_set_before_the_import_is_kept_and_reported(app):
     assert old_id == "total" and "Giữ giá trị 777" in reason and "12919" in reason
     assert db.session.get(ImportedRow, ("statistics", "total")) is not None
     save_settings({"stats_total_offset": 0}, by=None)
-    assert run(sitewide.import_statistics).kinds["statistics"].existing == 1 and offset() == 0
+    assert run(sitewide.import_statistics).kinds["statistics"].existing == 2 and offset() == 0
 
 
 @pytest.mark.parametrize("app", [{"STATS_TOTAL_OFFSET": 12919}], indirect=True)
@@ -172,11 +173,40 @@ def test_a_configured_offset_is_not_counted_twice(app):
     assert "STATS_TOTAL_OFFSET = 12919" in reason
 
 
+def test_the_days_of_the_last_month_become_imported_days_of_the_history(app):
+    report = run(sitewide.import_statistics)
+
+    # The fixture's only day: 26/11/2026 (its last hit at 02:25 in Asia/Ho_Chi_Minh).
+    days = db.session.scalars(select(DailyStat)).all()
+    assert [(d.day, d.visits, d.imported) for d in days] == [(date(2026, 11, 26), 12919, True)]
+    assert any("26/11/2026 (12919)" in note for note in report.notes)
+    assert stats(app)["total"] == 12919  # the offset holds those visits, once
+    again = run(sitewide.import_statistics)
+    assert again.kinds["statistics"].existing == 2 and again.kinds["statistics"].added == 0
+
+
+def test_a_day_of_an_earlier_month_or_counted_here_is_not_imported(app):
+    db.session.add(DailyStat(day=date(2026, 11, 26), visits=3, imported=False))
+    db.session.commit()
+    earlier = datetime(2026, 10, 5, 3, tzinfo=UTC).timestamp()  # 05/10, not reset (odd)
+    extra = {"counter": [{"c_type": "day", "c_val": "05", "last_update": int(earlier),
+                          "c_count": 40, "vi_count": 40}]}  # fmt: skip
+
+    report = run(sitewide.import_statistics, extra=extra)
+
+    assert [(d.day, d.visits) for d in db.session.scalars(select(DailyStat))] == [
+        (date(2026, 11, 26), 3)
+    ]
+    assert dict(report.kinds["statistics"].skipped) == {
+        "day:2026-11-26": "Ngày này trang mới đã tự đếm"
+    }
+
+
 def test_a_dry_run_sets_no_offset(app):
     report = run(sitewide.import_statistics, dry_run=True)
 
-    assert report.kinds["statistics"].added == 1 and offset() == 0
-    assert count(ImportedRow) == 0
+    assert report.kinds["statistics"].added == 2 and offset() == 0  # the total and one day
+    assert count(ImportedRow) == count(DailyStat) == 0
     assert any("sẽ đặt" in note for note in report.notes)
 
 
