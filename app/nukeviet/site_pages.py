@@ -10,7 +10,8 @@ showed them, published = status 1, position = weight, the old dates.
 Menu: the first menu of the old site (NukeViet can have several; the portal has one main
 menu), in its tree and weight order, only the items every visitor saw (status 1, groups
 "all" or "guests"). A link to a NukeViet module becomes our target: a news category, an
-about page, the documents (one document), the home page, an outside address; a page of the
+about page, the documents (one document), the home page, the contact page (shown once it is
+published), an outside address; a page of the
 portal with no menu kind of its own (search, statistics, RSS, a tag) becomes its address on
 SITE_URL. Anything else, and anything deeper than the portal's three levels, is skipped with
 the reason. The portal's own menu items are never changed: the imported ones are added after
@@ -31,7 +32,7 @@ from app.extensions import db
 from app.menu import store as menu_store
 from app.menu.links import url_error
 from app.menu.models import MAX_DEPTH, MenuItem, MenuKind
-from app.menu.operations import MAX_LABEL, create_item
+from app.menu.operations import MAX_LABEL, PAGE_SLUG, create_item
 from app.nukeviet.importer import Context
 from app.nukeviet.models import ImportedRow
 from app.nukeviet.news import (
@@ -337,10 +338,7 @@ def _target(ctx: Context, row: dict) -> tuple[MenuKind, str]:
     if kind == "laws":
         return _laws_target(ctx, op)
     if kind == "contact":
-        slug = contact_slug()
-        if _published_page(slug):
-            return MenuKind.PAGE, slug
-        raise Skip("cổng chưa có trang liên hệ (Cài đặt → trang liên hệ)")
+        return _contact_target(ctx, text(row.get("title")))
     if (kind, op) in PORTAL_PAGES:
         return _portal_page(*PORTAL_PAGES[(kind, op)])
     if kind in NO_FEATURE:
@@ -463,6 +461,20 @@ def _laws_target(ctx: Context, op: str) -> tuple[MenuKind, str]:
         if document_id is not None:
             return MenuKind.DOCUMENT, str(document_id)
     return MenuKind.DOCUMENTS, ""
+
+
+def _contact_target(ctx: Context, label: str) -> tuple[MenuKind, str]:
+    """The portal's contact page (the one with the form). Not there yet, the item is added
+    all the same: readers do not see it until a page with that slug is published."""
+    slug = contact_slug()
+    if not slug or not PAGE_SLUG.fullmatch(slug):
+        raise Skip("cổng chưa đặt đường dẫn trang liên hệ (Cài đặt → Trang tĩnh)")
+    if not _published_page(slug):
+        ctx.report.notes.append(
+            f"Mục menu «{label}» trỏ tới trang liên hệ /trang/{slug}, trang này chưa có: tạo "
+            "trang tĩnh với đường dẫn đó (biểu mẫu liên hệ hiện ở đó) thì mục hiện ra."
+        )
+    return MenuKind.PAGE, slug
 
 
 def _published_page(slug: str) -> bool:
