@@ -11,12 +11,13 @@ Menu: the first menu of the old site (NukeViet can have several; the portal has 
 menu), in its tree and weight order, only the items every visitor saw (status 1, groups
 "all" or "guests"). A link to a NukeViet module becomes our target: a news category, an
 about page, the documents (one document), the home page, the contact page (shown once it is
-published), an outside address; a page of the
-portal with no menu kind of its own (search, statistics, RSS, a tag) becomes its address on
-SITE_URL. Anything else, and anything deeper than the portal's three levels, is skipped with
-the reason. The portal's own menu items are never changed: the imported ones are added after
-them (the report says how many were there), so a site seeded with the demo menu keeps it
-until an administrator deletes what it no longer wants.
+published), an outside address; a page of the portal with no menu kind of its own (search,
+statistics, RSS, a tag, an article) becomes its address on SITE_URL. Anything else, and
+anything deeper than the portal's three levels, is skipped with the reason. The portal's
+own menu items are never changed: the imported ones are added after them (the report says
+how many were there), so a site seeded with the demo menu keeps it until an administrator
+deletes what it no longer wants. On an empty menu, "Trang chủ" comes first, as NukeViet's
+themes show a home link before the menu.
 """
 
 from __future__ import annotations
