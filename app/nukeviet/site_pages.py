@@ -16,8 +16,8 @@ statistics, RSS, a tag, an article) becomes its address on SITE_URL. Anything el
 anything deeper than the portal's three levels, is skipped with the reason. The portal's
 own menu items are never changed: the imported ones are added after them (the report says
 how many were there), so a site seeded with the demo menu keeps it until an administrator
-deletes what it no longer wants. On an empty menu, "Trang chủ" comes first, as NukeViet's
-themes show a home link before the menu.
+deletes what it no longer wants. "Trang chủ" comes first (NukeViet's themes show a home
+link before the menu) unless the portal's menu has a top item for the home page already.
 """
 
 from __future__ import annotations
