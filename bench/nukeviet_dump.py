@@ -42,38 +42,48 @@ SPAN = 11 * 365 * 86_400  # articles spread over eleven years
 
 # --- Vietnamese text ----------------------------------------------------------------------------
 
-WORDS = (
-    "cán bộ", "công chức", "viên chức", "người dân", "doanh nghiệp", "ủy ban nhân dân", "tỉnh",
-    "huyện", "xã", "phường", "thị trấn", "sở", "ban", "ngành", "đoàn thể", "mặt trận tổ quốc",
-    "chuyển đổi số", "cải cách hành chính", "dịch vụ công trực tuyến", "thủ tục", "hồ sơ",
-    "giải quyết", "tiếp nhận", "trả kết quả", "một cửa", "liên thông", "kế hoạch", "triển khai",
-    "thực hiện", "nhiệm vụ", "giải pháp", "trọng tâm", "năm", "quý", "tháng", "tuần", "hội nghị",
-    "tổng kết", "sơ kết", "đánh giá", "kết quả", "đạt được", "hạn chế", "tồn tại", "nguyên nhân",
-    "phương hướng", "chỉ đạo", "điều hành", "tăng cường", "nâng cao", "hiệu quả", "chất lượng",
-    "công tác", "tuyên truyền", "phổ biến", "giáo dục", "pháp luật", "an ninh", "trật tự",
-    "an toàn giao thông", "phòng chống", "thiên tai", "dịch bệnh", "y tế", "giáo dục đào tạo",
-    "văn hóa", "thể thao", "du lịch", "nông nghiệp", "nông thôn mới", "xây dựng", "đô thị",
-    "tài nguyên", "môi trường", "đất đai", "quy hoạch", "đầu tư", "ngân sách", "thu chi",
-    "kinh tế", "xã hội", "an sinh", "việc làm", "người có công", "hộ nghèo", "hỗ trợ", "chính sách",
-    "đồng chí", "chủ tịch", "phó chủ tịch", "giám đốc", "bí thư", "phát biểu", "nhấn mạnh",
-    "yêu cầu", "đề nghị", "các đơn vị", "địa phương", "phối hợp", "chặt chẽ", "kịp thời",
-    "đầy đủ", "nghiêm túc", "khẩn trương", "đúng quy định", "thời gian tới", "trong năm",
-    "vừa qua", "hiện nay", "bên cạnh đó", "đồng thời", "tiếp tục", "đẩy mạnh", "quan tâm",
-    "khó khăn", "vướng mắc", "tháo gỡ", "kiến nghị", "cử tri", "đại biểu", "hội đồng nhân dân",
-    "kỳ họp", "nghị quyết", "quyết định", "thông báo", "hướng dẫn", "công văn", "báo cáo",
-    "số liệu", "thống kê", "tỷ lệ", "phần trăm", "so với", "cùng kỳ", "tăng", "giảm", "ổn định",
-    "phát triển", "bền vững", "hạ tầng", "công nghệ thông tin", "cổng thông tin điện tử",
-    "dữ liệu", "chữ ký số", "văn bản điện tử", "trường học", "học sinh", "giáo viên", "bệnh viện",
-    "trạm y tế", "thanh niên", "phụ nữ", "nông dân", "cựu chiến binh", "khuyến học",
-)  # fmt: skip
-TITLE_HEADS = (
-    "Hội nghị", "Kế hoạch", "Triển khai", "Tăng cường", "Đẩy mạnh", "Thông báo về", "Hướng dẫn",
-    "Tổ chức", "Kết quả", "Sơ kết", "Tổng kết", "Phát động", "Kiểm tra", "Tập huấn", "Lễ ra mắt",
-)  # fmt: skip
-PLACES = (
-    "Phú Thọ", "Lào Cai", "Quảng Ninh", "Thái Bình", "Nghệ An", "Hà Tĩnh", "Quảng Nam",
-    "Bình Định", "Đắk Lắk", "Lâm Đồng", "Đồng Nai", "Cần Thơ", "An Giang", "Cà Mau", "Sóc Trăng",
-)  # fmt: skip
+
+def words(listed: str) -> tuple[str, ...]:
+    """A comma-separated list of words and phrases as a tuple."""
+    return tuple(part.strip() for part in listed.split(",") if part.strip())
+
+
+WORDS = words(
+    """
+    cán bộ, công chức, viên chức, người dân, doanh nghiệp, ủy ban nhân dân, tỉnh, huyện, xã,
+    phường, thị trấn, sở, ban, ngành, đoàn thể, mặt trận tổ quốc, chuyển đổi số,
+    cải cách hành chính, dịch vụ công trực tuyến, thủ tục, hồ sơ, giải quyết, tiếp nhận,
+    trả kết quả, một cửa, liên thông, kế hoạch, triển khai, thực hiện, nhiệm vụ, giải pháp,
+    trọng tâm, năm, quý, tháng, tuần, hội nghị, tổng kết, sơ kết, đánh giá, kết quả, đạt được,
+    hạn chế, tồn tại, nguyên nhân, phương hướng, chỉ đạo, điều hành, tăng cường, nâng cao,
+    hiệu quả, chất lượng, công tác, tuyên truyền, phổ biến, giáo dục, pháp luật, an ninh,
+    trật tự, an toàn giao thông, phòng chống, thiên tai, dịch bệnh, y tế, giáo dục đào tạo,
+    văn hóa, thể thao, du lịch, nông nghiệp, nông thôn mới, xây dựng, đô thị, tài nguyên,
+    môi trường, đất đai, quy hoạch, đầu tư, ngân sách, thu chi, kinh tế, xã hội, an sinh,
+    việc làm, người có công, hộ nghèo, hỗ trợ, chính sách, đồng chí, chủ tịch, phó chủ tịch,
+    giám đốc, bí thư, phát biểu, nhấn mạnh, yêu cầu, đề nghị, các đơn vị, địa phương, phối hợp,
+    chặt chẽ, kịp thời, đầy đủ, nghiêm túc, khẩn trương, đúng quy định, thời gian tới,
+    trong năm, vừa qua, hiện nay, bên cạnh đó, đồng thời, tiếp tục, đẩy mạnh, quan tâm,
+    khó khăn, vướng mắc, tháo gỡ, kiến nghị, cử tri, đại biểu, hội đồng nhân dân, kỳ họp,
+    nghị quyết, quyết định, thông báo, hướng dẫn, công văn, báo cáo, số liệu, thống kê, tỷ lệ,
+    phần trăm, so với, cùng kỳ, tăng, giảm, ổn định, phát triển, bền vững, hạ tầng,
+    công nghệ thông tin, cổng thông tin điện tử, dữ liệu, chữ ký số, văn bản điện tử,
+    trường học, học sinh, giáo viên, bệnh viện, trạm y tế, thanh niên, phụ nữ, nông dân,
+    cựu chiến binh, khuyến học
+    """
+)
+TITLE_HEADS = words(
+    """
+    Hội nghị, Kế hoạch, Triển khai, Tăng cường, Đẩy mạnh, Thông báo về, Hướng dẫn, Tổ chức,
+    Kết quả, Sơ kết, Tổng kết, Phát động, Kiểm tra, Tập huấn, Lễ ra mắt
+    """
+)
+PLACES = words(
+    """
+    Phú Thọ, Lào Cai, Quảng Ninh, Thái Bình, Nghệ An, Hà Tĩnh, Quảng Nam, Bình Định, Đắk Lắk,
+    Lâm Đồng, Đồng Nai, Cần Thơ, An Giang, Cà Mau, Sóc Trăng
+    """
+)
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
             "Đỗ", "Hồ", "Ngô", "Dương", "Lý")  # fmt: skip
 MIDDLE = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Thu", "Xuân", "Hoài")
@@ -90,12 +100,14 @@ CATEGORY_NAMES = (
     ("Đoàn thể", ("Mặt trận", "Thanh niên", "Phụ nữ", "Nông dân")),
     ("Thông tin cần biết", ("Thông báo", "Tuyển dụng", "Đấu thầu", "Hỏi đáp")),
 )
-TAG_WORDS = (
-    "chuyển đổi số", "cải cách hành chính", "nông thôn mới", "an toàn giao thông", "y tế",
-    "giáo dục", "du lịch", "đầu tư", "môi trường", "phòng chống thiên tai", "dịch vụ công",
-    "thanh niên", "phụ nữ", "hội nghị", "tuyển dụng", "đấu thầu", "bầu cử", "biển đảo",
-    "khuyến nông", "hộ nghèo", "việc làm", "văn hóa", "thể thao", "an ninh", "quốc phòng",
-)  # fmt: skip
+TAG_WORDS = words(
+    """
+    chuyển đổi số, cải cách hành chính, nông thôn mới, an toàn giao thông, y tế, giáo dục,
+    du lịch, đầu tư, môi trường, phòng chống thiên tai, dịch vụ công, thanh niên, phụ nữ,
+    hội nghị, tuyển dụng, đấu thầu, bầu cử, biển đảo, khuyến nông, hộ nghèo, việc làm, văn hóa,
+    thể thao, an ninh, quốc phòng
+    """
+)
 SOURCES = ("Báo Nhân Dân", "Cổng TTĐT Chính phủ", "Báo địa phương", "Đài Phát thanh - Truyền hình",
            "Thông tấn xã Việt Nam")  # fmt: skip
 DOC_TYPES = (  # (type name, code pattern); {n} the number, {y} the year
