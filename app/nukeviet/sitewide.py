@@ -278,8 +278,9 @@ def _save_settings(ctx, values: dict[str, object]) -> None:
 # --- Site identity ------------------------------------------------------------------------------
 
 SETTING = "setting"
-# (NukeViet config: language ("" = the site's), module, name) -> our setting; "image" when
-# the value names a file of uploads/.
+# (NukeViet config: language ("" = the site's), module, name) -> our setting, and how the
+# value is read: "" text, "image" a file of uploads/, "int" a number, "order" the comments'
+# order (NukeViet: 0 newest first, 1 oldest first, 2 most liked, which we do not have).
 IDENTITY = (
     (("", "global", "site_name"), "site_name", ""),
     (("", "global", "site_description"), "site_slogan", ""),
@@ -287,7 +288,10 @@ IDENTITY = (
     (("sys", "site", "site_phone"), "footer_phone", ""),
     (("", "global", "site_logo"), "site_logo", "image"),
     (("", "global", "site_banner"), "site_header_image", "image"),
+    (("", "news", "perpagecomm"), "comments_per_page", "int"),
+    (("", "news", "sortcomm"), "comments_order", "order"),
 )
+COMMENT_ORDERS = {"0": "newest", "1": "oldest"}
 
 
 def site_config(source) -> dict[tuple[str, str, str], str]:
@@ -305,12 +309,14 @@ def site_config(source) -> dict[tuple[str, str, str], str]:
 
 def import_identity(ctx) -> None:
     """The site's name, slogan (NukeViet's description), e-mail, phone, logo and header
-    image become our settings where ours still hold their defaults: a value an
-    administrator set is kept (and reported). Each once (kind "setting"). Also remembered
-    for the old URLs (app/nukeviet/redirects.py): the news module's place in them
-    (rewrite_op_mod), the language imported and each module's kind by its URL name."""
+    image, and the news comments' page size and order, become our settings where ours still
+    hold their defaults: a value an administrator set is kept (and reported). Each once
+    (kind "setting"; a module's own as "<module>:<name>"). Comment moderation is never
+    loosened by an import: a laxer old site is only reported. Also remembered for the old
+    URLs (app/nukeviet/redirects.py): the news module's place in them (rewrite_op_mod), the
+    language imported and each module's kind by its URL name."""
     from app.settings import store
-    from app.settings.registry import InvalidValue, declared
+    from app.settings.registry import declared
 
     config = site_config(ctx.source)
     _remember_url_settings(ctx, config)
@@ -320,37 +326,68 @@ def import_identity(ctx) -> None:
     values: dict[str, object] = {}
     for (lang, module, name), key, kind in IDENTITY:
         theirs = config.get((lang or ctx.source.language, module, name), "").strip()
+        old_id = name if module in ("global", "site") else f"{module}:{name}"
         if not theirs or key not in settings:
             continue
-        if ctx.mapped(SETTING, name) is not None:
+        if ctx.mapped(SETTING, old_id) is not None:
             ctx.existing(SETTING)
             continue
-        setting, label = settings[key], settings[key].label
+        setting = settings[key]
         if ours.get(key, setting.default) != setting.default:
-            reason = f"{label}: giữ «{ours[key]}» đã đặt ở Cài đặt (trang cũ: «{theirs}»)"
-            _kept(ctx, name, reason[:255])
+            reason = f"{setting.label}: giữ «{ours[key]}» đã đặt ở Cài đặt (trang cũ: «{theirs}»)"
+            _kept(ctx, old_id, reason[:255])
             continue
-        if kind == "image":
-            notes: list[str] = []
-            stored = None if ctx.dry_run else _uploaded_image(ctx, theirs, "", notes)
-            if not ctx.dry_run and stored is None:
-                _kept(ctx, name, f"{label}: {'; '.join(notes) or 'không có thư mục uploads'}")
-                continue
-            value: object = stored or theirs
-        else:
-            try:
-                value = setting.coerce(theirs[:500])
-            except InvalidValue as refused:
-                _kept(ctx, name, f"{label} «{theirs[:80]}»: {refused}")
-                continue
+        value, reason = _setting_value(ctx, setting, kind, theirs)
+        if reason:
+            _kept(ctx, old_id, f"{setting.label}: {reason}")
+            continue
+        if not ctx.dry_run:
+            ctx.remember(SETTING, old_id, None, note=f"{key} ← {str(value)[:200]}")
+        if value == ours.get(key, setting.default):
+            ctx.existing(SETTING)  # the same as ours already
+            continue
         ctx.added(SETTING)
         values[key] = value
-        if not ctx.dry_run:
-            ctx.remember(SETTING, name, None, note=f"{key} ← {str(value)[:200]}")
-    if values and not ctx.dry_run:
-        _save_settings(ctx, values)
-        shown = ", ".join(settings[key].label for key in values)
-        ctx.report.notes.append(f"{KIND_LABELS[SETTING]} lấy từ trang cũ: {shown}.")
+    if not ctx.dry_run:
+        if values:
+            _save_settings(ctx, values)
+            shown = ", ".join(settings[key].label for key in values)
+            ctx.report.notes.append(f"{KIND_LABELS[SETTING]} lấy từ trang cũ: {shown}.")
+        else:
+            ctx.commit()
+    _report_differences(ctx, config, ours)
+
+
+def _setting_value(ctx, setting, kind: str, theirs: str) -> tuple[object, str]:
+    """(our value of NukeViet's `theirs`, "") or (None, why it cannot be used)."""
+    from app.settings.registry import InvalidValue
+
+    if kind == "image":
+        if ctx.dry_run:
+            return theirs, ""
+        notes: list[str] = []
+        stored = _uploaded_image(ctx, theirs, "", notes)
+        return stored, "" if stored else ("; ".join(notes) or "không có thư mục uploads")
+    if kind == "order":
+        order = COMMENT_ORDERS.get(theirs)
+        return order, "" if order else "trang mới không có thứ tự theo lượt thích"
+    try:
+        return setting.coerce(int(theirs) if kind == "int" else theirs[:500]), ""
+    except (InvalidValue, ValueError) as refused:
+        return None, f"«{theirs[:80]}»: {refused}"
+
+
+def _report_differences(ctx, config: dict, ours: dict) -> None:
+    """What the old site did differently that an import does not change for the
+    administrator: comments published without moderation, another statistics time zone."""
+    lax = {"1": "mọi ý kiến", "2": "ý kiến của thành viên"}.get(
+        config.get((ctx.source.language, "news", "auto_postcomm"), "")
+    )
+    if lax and ours.get("comments_moderation") == "all":
+        ctx.report.notes.append(
+            f"Trang cũ đăng ngay {lax} không chờ duyệt; trang mới vẫn để mọi ý kiến chờ duyệt "
+            "(đổi ở Cài đặt › Ý kiến bạn đọc nếu muốn)."
+        )
     zone = config.get(("sys", "site", "statistics_timezone"), "")
     if zone and zone != _site_timezone():
         ctx.report.notes.append(

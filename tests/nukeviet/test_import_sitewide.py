@@ -229,13 +229,19 @@ def test_the_site_identity_comes_over_where_ours_hold_defaults(app):
     assert get("site_slogan") == "Chia sẻ thành công, kết nối đam mê"
     assert get("footer_email") == "admin@example.com"
     assert get("footer_phone") == "" and get("site_logo") == ""  # empty on the old site
-    assert report.kinds["setting"].added == 3 and not report.kinds["setting"].skipped
+    # The news comments: 5 a page, newest first (ours already); moderation stays ours.
+    assert get("comments_per_page") == 5 and get("comments_order") == "newest"
+    assert get("comments_moderation") == "all"
+    assert any(note.startswith("Trang cũ đăng ngay mọi ý kiến không chờ duyệt")
+               for note in report.notes)  # fmt: skip
+    assert (report.kinds["setting"].added, report.kinds["setting"].existing) == (4, 1)
+    assert not report.kinds["setting"].skipped
     page = visitor(app).get("/").text
     assert "NukeViet Peer" in parse(page).find("title").text()
     assert "Chia sẻ thành công, kết nối đam mê" in page and "admin@example.com" in page
 
     again = run(sitewide.import_identity)
-    assert again.kinds["setting"].existing == 3 and again.kinds["setting"].added == 0
+    assert again.kinds["setting"].existing == 5 and again.kinds["setting"].added == 0
 
 
 def test_what_an_administrator_set_is_kept_and_reported(app):
@@ -255,6 +261,18 @@ def test_a_value_our_setting_refuses_is_skipped_with_its_reason(app):
 
     assert get("footer_email") == "" and get("footer_phone") == "0239.3855.123"
     assert "không hợp lệ" in dict(report.kinds["setting"].skipped)["site_email"]
+
+
+def test_a_comment_order_we_do_not_have_is_skipped_and_ours_kept(app):
+    save_settings({"comments_per_page": 10}, by=None)
+    extra = {"config": [{"lang": "vi", "module": "news", "config_name": "sortcomm",
+                         "config_value": "2"}]}  # fmt: skip
+
+    report = run(sitewide.import_identity, extra=extra)
+
+    skipped = dict(report.kinds["setting"].skipped)
+    assert "lượt thích" in skipped["news:sortcomm"] and "giữ «10»" in skipped["news:perpagecomm"]
+    assert get("comments_order") == "newest" and get("comments_per_page") == 10
 
 
 def test_the_logo_and_header_image_come_from_uploads(app, tmp_path):
@@ -288,8 +306,9 @@ def test_the_old_url_settings_are_remembered_once(app):
 def test_a_dry_run_changes_no_setting(app):
     report = run(sitewide.import_identity, dry_run=True)
 
-    assert report.kinds["setting"].added == 3
+    assert report.kinds["setting"].added == 4
     assert get("site_name") == app.config["SITE_NAME"] and count(ImportedRow) == 0
+    assert get("comments_per_page") == 20
 
 
 # --- Accounts ------------------------------------------------------------------------------------
