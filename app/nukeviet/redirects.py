@@ -35,7 +35,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Flask, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import func
 from werkzeug.routing import BaseConverter, ValidationError
 
@@ -326,7 +335,9 @@ class OldFirstSegment(BaseConverter):
     (the ordinary 404, or 405 when another rule has the path), and only GET answers."""
 
     def to_python(self, value: str) -> str:
-        if request.method not in ("GET", "HEAD") or not looks_old(value):
+        if not has_request_context() or request.method not in ("GET", "HEAD"):
+            raise ValidationError
+        if not looks_old(value):
             raise ValidationError
         return value
 
