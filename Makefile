@@ -42,9 +42,10 @@ node_modules/.installed: package.json package-lock.json
 	  && touch $@; else echo "npm not found: the page checks will be skipped"; fi
 
 # The suite runs in one process per core (at most 4: pytest-xdist), each with its own Redis,
-# SQLite copies and PostgreSQL database; tests that share an expensive fixture across a module
-# (two app servers) name one xdist_group and run on one worker. PYTEST_ARGS= runs it in one process.
-PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadgroup
+# SQLite copies and PostgreSQL database. Each test module runs whole on one worker (its
+# module-scoped servers and browser start once), the slowest modules handed out first
+# (tests/conftest.py, pytest_collection_modifyitems). PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadfile --no-loadscope-reorder
 test: $(VENV)/.installed-dev chromium node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 

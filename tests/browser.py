@@ -2,8 +2,8 @@
 browser context, the administrator of a live server and logging in through its form.
 
 Not a test module: the test_browser_*.py files import it. Their fixtures `server` (a live
-server with the administrator), `browser` (one Chromium per module) and `context` (a desktop
-context per test) are in conftest.py.
+server with the administrator), `browser` (one Chromium per test process) and `context` (a
+desktop context per test) are in conftest.py.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ DEFAULT_TIMEOUT = 10_000  # ms, for every Playwright wait of a desktop context
 # The administrator live_server_with_admin() creates.
 ADMIN_USERNAME, ADMIN_PASSWORD = "quantri", "mây-trắng bay 27 lần"
 
+CREATE_ADMIN = ("create-admin", "--username", ADMIN_USERNAME, "--display-name", "Quản trị viên",
+                "--password", ADMIN_PASSWORD)  # fmt: skip
+
 requires_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed")
 
 
@@ -40,15 +43,36 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+# One Playwright driver per test process, started on first use and stopped when the run ends
+# (conftest.py's pytest_sessionfinish): the sync API allows only one at a time in a thread,
+# and starting it (a Node.js process) costs about a second each time.
+_playwright: list = []  # [its context manager, the Playwright it entered]
+
+
+def playwright() -> Playwright:
+    """The test process's Playwright driver."""
+    if not _playwright:
+        manager = sync_playwright()
+        _playwright[:] = [manager, manager.__enter__()]
+    return _playwright[1]
+
+
+def stop_playwright() -> None:
+    """Stop the driver playwright() started, with every browser it still has."""
+    if _playwright:
+        manager, _ = _playwright
+        _playwright.clear()
+        manager.__exit__(None, None, None)
+
+
 @contextlib.contextmanager
 def chromium() -> Iterator[Browser]:
     """A Chromium of its own, closed at exit."""
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = launch(playwright())
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def desktop_context(
@@ -73,10 +97,9 @@ def desktop_session() -> Iterator[BrowserContext]:
 
 @contextlib.contextmanager
 def live_server_with_admin(workers: int, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
-    """live_server(workers, env) with the administrator ADMIN_USERNAME (flask create-admin)."""
-    with live_server(workers, env) as running:
-        running.flask("create-admin", "--username", ADMIN_USERNAME, "--display-name",
-                      "Quản trị viên", "--password", ADMIN_PASSWORD)  # fmt: skip
+    """live_server(workers, env) with the administrator ADMIN_USERNAME (flask create-admin,
+    made once with the prepared instance the server copies)."""
+    with live_server(workers, env, commands=(CREATE_ADMIN,)) as running:
         yield running
 
 

@@ -4,9 +4,11 @@ emptied."""
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 import shutil
+import sys
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -193,6 +195,53 @@ def pytest_configure(config):
         "contextless: the `app` fixture keeps no app context pushed during the test (requests "
         "push their own; database work goes in `with app.app_context():`)",
     )
+
+
+# --- Scheduling ----------------------------------------------------------------------------------
+# `make test` hands out whole modules (pytest-xdist `--dist loadfile --no-loadscope-reorder`):
+# a module's servers and browser start once, on one worker, not on each worker that got one of
+# its tests. The modules then go out in the order below, so that no worker is left alone on a
+# long module at the end: the slowest measured first (SLOWEST, slowest first), then the others
+# that start processes (servers, browsers, tools), then the rest, biggest first.
+SLOWEST = (
+    "tests/test_browser_quality.py",
+    "tests/test_browser_responsive.py",
+    "tests/editor/test_roundtrip.py",
+    "tests/test_event_loop.py",
+    "tests/test_browser_csp.py",
+    "tests/test_browser_idle.py",
+)
+_PROCESS_HELPERS = {"live_server", "browser", "cluster", "redis_servers", "nginx_server",
+                    "subprocess"}  # fmt: skip
+
+
+def _starts_processes(module) -> bool:
+    """Whether a test module uses the helpers that start servers, browsers or programs."""
+    for value in vars(module).values():
+        name = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
+        if name in _PROCESS_HELPERS:
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Modules in the order above; each module's tests keep theirs (the sort is stable)."""
+    root = Path(str(config.rootpath))
+    modules: dict[Path, list] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+
+    def rank(path: Path) -> tuple:
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        if name in SLOWEST:
+            return (0, SLOWEST.index(name), 0)
+        module = modules[path][0].module if hasattr(modules[path][0], "module") else None
+        if module is not None and _starts_processes(module):
+            return (1, 0, 0)
+        return (2, -len(modules[path]), 0)
+
+    order = {path: (rank(path), n) for n, path in enumerate(modules)}
+    items.sort(key=lambda item: order[item.path])
 
 
 def pytest_report_header(config):
@@ -472,13 +521,20 @@ def server():
         yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, one for the test module."""
+    """Debian's Chromium, one for the test process (each test makes its own contexts: they
+    share no cookie, storage or cache)."""
     from browser import chromium
 
     with chromium() as running:
         yield running
+
+
+def pytest_sessionfinish(session):
+    """Stop the Playwright driver (tests/browser.py) if a browser test started it."""
+    if (browser_helpers := sys.modules.get("browser")) is not None:
+        browser_helpers.stop_playwright()
 
 
 @pytest.fixture

@@ -479,29 +479,40 @@ def _run_cli(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stderr[-4000:]}"
 
 
-# Migrated and seeded instance folders, by what the CLI saw (SQLite only): a server whose
-# variables match one copies it instead of running `flask db upgrade` and `flask seed-demo`
-# again (two interpreter starts and the whole demo, 4-5 s a server on these cores).
-_PREPARED: dict[frozenset, Path] = {}
-_VOLATILE = {"PORT", "HOST", "INSTANCE_PATH", "WEB_CONCURRENCY"}
+# Migrated and seeded instance folders, by what the CLI saw and the commands run after the
+# seed (SQLite only): a server whose variables and commands match one copies it instead of
+# running `flask db upgrade`, `flask seed-demo` and its commands again (an interpreter start
+# each and the whole demo, 4-5 s a server on these cores, 2-3 s more per command).
+Commands = tuple[tuple[str, ...], ...]
+_PREPARED: dict[tuple[frozenset, Commands], Path] = {}
+# PYTEST_CURRENT_TEST names the test and its phase: a key with it would never match twice.
+_VOLATILE = {"PORT", "HOST", "INSTANCE_PATH", "WEB_CONCURRENCY", "PYTEST_CURRENT_TEST"}
+# Settings a running server reads as it serves, which neither the migrations, the demo seed
+# nor create-admin look at: servers that differ only in these copy one prepared instance,
+# prepared without them.
+_SERVING_ONLY = ("FLASK_STATS_STREAM_", "FLASK_IDLE_TIMEOUT_SECONDS", "FLASK_IDLE_WARNING_SECONDS",
+                 "FLASK_RATING_VOTES_PER_ADDRESS", "FLASK_SQLITE_LOCK_WAIT_SECONDS",
+                 "FLASK_PAGE_CACHE_SECONDS")  # fmt: skip
 
 
-def _prepare(env: dict[str, str], instance: Path) -> None:
-    """Migrate and seed `instance` (the folder `env` names), from a copy when one was made
-    with the same variables in this test process."""
-    key = frozenset((k, v) for k, v in env.items() if k not in _VOLATILE)
+def _prepare(env: dict[str, str], instance: Path, commands: Commands = ()) -> None:
+    """Migrate and seed `instance` (the folder `env` names) and run `commands` on it, from a
+    copy when one was made with the same variables and commands in this test process."""
+    steps = (("db", "upgrade"), ("seed-demo", "--if-empty"), *commands)
+    base = {k: v for k, v in env.items() if not k.startswith(_SERVING_ONLY)}
+    key = (frozenset((k, v) for k, v in base.items() if k not in _VOLATILE), steps)
     if "DATABASE_URL" in env:  # a database of its own outside the folder: prepare it there
-        _run_cli(env, "db", "upgrade")
-        _run_cli(env, "seed-demo", "--if-empty")
+        for step in steps:
+            _run_cli(env, *step)
         return
     template = _PREPARED.get(key)
     if template is None or not template.exists():
         folder = tempfile.mkdtemp(prefix="portal-prepared-")
         atexit.register(shutil.rmtree, folder, True)
         template = Path(folder) / "instance"
-        made = dict(env, INSTANCE_PATH=str(template))
-        _run_cli(made, "db", "upgrade")
-        _run_cli(made, "seed-demo", "--if-empty")
+        made = dict(base, INSTANCE_PATH=str(template))
+        for step in steps:
+            _run_cli(made, *step)
         _PREPARED[key] = template
     # Regular files only: the embedded Redis' socket and lock stay behind.
     shutil.copytree(template, instance, ignore=lambda folder, names: [
@@ -516,12 +527,14 @@ def _clean_env() -> dict[str, str]:
 
 @contextlib.contextmanager
 def live_server(workers: int = 2, env: dict[str, str] | None = None, *,
-                prepare: bool = True) -> Iterator[LiveServer]:  # fmt: skip
+                prepare: bool = True, commands: Commands = ()) -> Iterator[LiveServer]:  # fmt: skip
     """Migrate and seed a fresh instance, serve it with gunicorn (gevent), stop it at exit.
 
     `env` adds variables, e.g. {"FLASK_STATS_STREAM_HEARTBEAT": "2"}: Flask reads FLASK_*
-    into its config, as JSON when the value parses. `prepare=False`: the database `env`
-    names is migrated and seeded already (tests/cluster.py).
+    into its config, as JSON when the value parses. `commands`: `flask` commands (argument
+    tuples) run on the seeded instance before the server starts, part of the prepared copy.
+    `prepare=False`: the database `env` names is migrated and seeded already
+    (tests/cluster.py); `commands` then run on it as they are.
     """
     # A short path: the Redis unix socket path must stay under 108 bytes. In PostgreSQL mode
     # (tests/run_database.py) the server gets a new database of its own unless `env` names one.
@@ -543,7 +556,10 @@ def live_server(workers: int = 2, env: dict[str, str] | None = None, *,
             full_env["DATABASE_URL"] = database_url
         full_env.update(env or {})
         if prepare:
-            _prepare(full_env, instance)
+            _prepare(full_env, instance, commands)
+        else:
+            for command in commands:
+                _run_cli(full_env, *command)
 
         log_path = Path(folder) / "gunicorn.log"
         with open(log_path, "wb") as log:
