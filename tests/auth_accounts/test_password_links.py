@@ -29,6 +29,9 @@ from app.auth import password_links
 from app.auth.models import PasswordLink, User
 from app.dates import utcnow
 from app.extensions import db
+from app.nukeviet import importer, sitewide
+from app.nukeviet.source import open_source
+from tests.nukeviet.source_helpers import fixture_path
 
 pytestmark = [pytest.mark.contextless, pytest.mark.filterwarnings(TUPLE_CHOICES)]
 
@@ -427,3 +430,28 @@ def test_a_locked_account_gets_its_link_with_a_note_and_logs_in_once_unlocked(
         db.session.get(User, owner.id).active = True
         db.session.commit()
     assert login(app.test_client(), "bi-khoa", NEW_PASSWORD).status_code == 302
+
+
+# --- issue 15 end to end: accounts imported from NukeViet -----------------------------------------
+
+
+def test_an_imported_administrator_sets_a_password_through_a_link(app, admin_client):
+    """NukeViet's administrators come over from the real 4.5 dump without their passwords;
+    each sets one through the link an administrator issues from the users list."""
+    with app.app_context(), open_source(str(fixture_path())) as source:
+        report = importer.Report(dry_run=False)
+        sitewide.import_users(importer.Context(source=source, uploads=None, dry_run=False,
+                                               report=report))  # fmt: skip
+        assert report.kinds["user"].added >= 1
+    assert GENERIC_FAILURE in login(app.test_client(), "admin", "admin").text
+    listing = admin_client.get("/admin/users")
+    rows = {r.find("a").text(): r for r in parse(listing.text).find_all("tr") if r.find("a")}
+    assert "Chưa đặt mật khẩu" in rows["admin"].text()
+    action = rows["admin"].find("form").get("action")
+    assert action.endswith("/password-link")
+
+    token = page_token(admin_client, "/admin/users")
+    url = link_from(admin_client.post(action, data={"csrf_token": token}))
+    assert set_password_through(app.test_client(), url, NEW_PASSWORD).status_code == 302
+    assert login(app.test_client(), "admin", NEW_PASSWORD).status_code == 302
+    assert "Chưa đặt mật khẩu" not in admin_client.get("/admin/users").text
