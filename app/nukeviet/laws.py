@@ -4,7 +4,10 @@ de-duplicated by name ignoring case and spaces), the documents (`_row`, with `_r
 their attached files, then replacements (`_set_replace`, `replacement`) and related documents.
 
 Every write goes through app.documents.operations; each new row and its `nukeviet_map` entry
-are committed together. A dry run counts what would be added and writes no document."""
+are committed together. A document's `bodytext` stays HTML and is sanitised there like any
+body written in the editor (so it saves back unchanged), its images under /uploads/ moved into
+the media library by the news import's helpers; `introtext` is the plain-text summary. A dry
+run counts what would be added and writes no document."""
 
 from __future__ import annotations
 
