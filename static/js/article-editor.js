@@ -43,6 +43,9 @@
     var schema = JSON.parse(holder.getAttribute("data-schema"));
     var base = holder.getAttribute("data-tinymce");
     var hasPicker = function () { return !!(window.MediaPicker && window.MediaPicker.open); };
+    // The editing frame is named by the field's own label (article, page or document body).
+    var label = holder.querySelector("label");
+    var fieldName = ((label && label.textContent) || "Nội dung").trim();
 
     window.tinymce.init({
       target: source,
@@ -59,8 +62,8 @@
       resize: true,
       min_height: 420,
       // Chromium gets no title on the editing frame from TinyMCE (only Firefox does).
-      iframe_attrs: { title: "Nội dung bài viết (vùng soạn thảo)" },
-      iframe_aria_text: "Nội dung bài viết. Nhấn Alt+0 để xem trợ giúp.",
+      iframe_attrs: { title: fieldName + " (vùng soạn thảo)" },
+      iframe_aria_text: fieldName + ". Nhấn Alt+0 để xem trợ giúp.",
       plugins: "lists advlist link autolink table image media",
       toolbar: "undo redo | blocks | bold italic underline strikethrough | " +
         "alignleft aligncenter alignright alignjustify | bullist numlist outdent indent | " +
