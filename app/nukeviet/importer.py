@@ -51,6 +51,7 @@ KIND_LABELS = {
     "document_signer": "Người ký",
     "document": "Văn bản",
     "document_file": "Tệp đính kèm văn bản",
+    "document_body": "Nội dung văn bản",
     "document_loop": "Thay thế vòng tròn giữa văn bản",
     "page": "Trang giới thiệu",
     "banner": "Quảng cáo, liên kết",

@@ -214,6 +214,9 @@ def test_approved_comments_are_imported_and_counted(app):
     assert first.content == "Chúc mừng\nVINADES!" and first.parent is None
     assert second.parent == first and third.parent == first
     assert to_local(first.created_at) == datetime.fromtimestamp(1700000001, site_zone())
+    with open_source(DUMP) as source:
+        edited = next(r["edittime"] for r in source.rows("vi_news_rows") if r["id"] == 1)
+    assert to_local(article.updated_at) == datetime.fromtimestamp(edited, site_zone())
 
 
 def test_comment_line_breaks_are_kept():
