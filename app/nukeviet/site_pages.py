@@ -34,6 +34,7 @@ from app.menu import store as menu_store
 from app.menu.links import url_error
 from app.menu.models import MAX_DEPTH, MenuItem, MenuKind
 from app.menu.operations import MAX_LABEL, PAGE_SLUG, create_item
+from app.news.models import Article
 from app.nukeviet.importer import Context
 from app.nukeviet.models import ImportedRow
 from app.nukeviet.news import (
@@ -332,7 +333,7 @@ def _target(ctx: Context, row: dict) -> tuple[MenuKind, str]:
     kind = _module_files(ctx).get(module, module)
     if kind == "news":
         return _news_target(ctx, op)
-    if kind == "page" and module == "about":
+    if kind == "page" and _module_data(ctx, module) == "about":  # the pages imported above
         return _page_target(ctx, op)
     if kind == "page":
         raise Skip(f"các trang của module «{module}» không được nhập (chỉ trang giới thiệu)")
@@ -383,6 +384,16 @@ def _module_files(ctx: Context) -> dict[str, str]:
     return ctx.cache["module_files"]
 
 
+def _module_data(ctx: Context, module: str) -> str:
+    """The tables' name of a module (an about module renamed "gioi-thieu" keeps "about")."""
+    if "module_data" not in ctx.cache:
+        ctx.cache["module_data"] = {
+            str(r["title"]): str(r.get("module_data") or r["title"])
+            for r in source_rows(ctx, "modules")
+        }
+    return ctx.cache["module_data"].get(module, module)
+
+
 def _op_module(ctx: Context) -> str:
     """The module whose URLs have no module name (NukeViet's rewrite_op_mod), else news."""
     if "op_module" not in ctx.cache:
@@ -419,11 +430,10 @@ def _news_target(ctx: Context, op: str) -> tuple[MenuKind, str]:
     if "/" in op:  # an article: no menu kind of its own
         article_old = op.rsplit("-", 1)[-1]
         article_id = ctx.new_id("article", article_old) if article_old.isdigit() else None
-        if article_id is None:
+        article = db.session.get(Article, article_id) if article_id is not None else None
+        if article is None:
             raise Skip(f"bài viết «{op}» không được nhập")
-        from app.news.models import Article
-
-        return _portal_page(f"/tin-tuc/{db.session.get(Article, article_id).slug}", "bài viết")
+        return _portal_page(f"/tin-tuc/{article.slug}", "bài viết")
     mapped = ctx.mapped("category", cat_old)
     if mapped is not None and mapped.note == SUSPENDED_NOTE:
         raise Skip(f"chuyên mục «{first}» {SUSPENDED_NOTE}")

@@ -16,7 +16,7 @@ from app.html_sanitizer import sanitize_html
 from app.menu import store
 from app.menu.models import MenuItem, MenuKind
 from app.menu.operations import create_item
-from app.news.models import Category
+from app.news.models import Article, Category
 from app.nukeviet import importer
 from app.nukeviet.models import ImportedRow
 from app.nukeviet.source import open_source
@@ -197,6 +197,7 @@ EXTRA_ROWS = [
     menu_row(35, 0, "Văn bản", "/index.php?language=vi&amp;nv=laws"),
     menu_row(36, 2, "Chuyên mục Tin tức", "/Tin-tuc/"),  # a rewritten link (no module name)
     menu_row(37, 0, "Trang giới thiệu", "/about/logo-va-ten-goi-nukeviet.html"),
+    menu_row(38, 0, "Bài tuyển dụng", "/Tuyen-dung/Tuyen-dung-lap-trinh-vien-PHP-3.html"),
 ]
 
 
@@ -211,7 +212,9 @@ def test_deeper_items_other_menus_hidden_and_unsafe_links_are_skipped(app):
     assert (outside.kind, outside.target, outside.new_tab) == (
         MenuKind.URL, "https://chinhphu.vn/", True)  # fmt: skip
     top = [(label, kind, target) for label, kind, target, _ in tree()]
-    assert top[-2:] == [
+    article = db.session.scalar(select(Article).where(Article.title.startswith("Tuyển dụng lập")))
+    assert top[-1] == ("Bài tuyển dụng", MenuKind.URL, f"{SITE}/tin-tuc/{article.slug}")
+    assert top[-3:-1] == [
         ("Văn bản", MenuKind.DOCUMENTS, ""),
         ("Trang giới thiệu", MenuKind.PAGE, "logo-va-ten-goi-nukeviet"),
     ]
