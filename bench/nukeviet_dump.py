@@ -532,18 +532,21 @@ class Site:
 
     # Files
 
-    def write_uploads(self) -> int:
+    def write_uploads(self, copied: list[str] = ()) -> int:
+        """The images and PDFs the generated rows name, and a stand-in image for each file
+        the fixture's copied tables name (`copied`: paths under uploads/)."""
         from PIL import Image
 
         count = 0
-        for k, relative in enumerate(self.image_paths, 1):
+        for k, relative in enumerate([*self.image_paths, *copied], 1):
             path = self.uploads / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             rng = self._rng("image", k)
             image = Image.new("RGB", (48, 32), (rng.randrange(256), rng.randrange(256), k % 256))
             for _ in range(6):  # a few pixels of its own: no two images are the same bytes
                 image.putpixel((rng.randrange(48), rng.randrange(32)), (k % 256, k // 256, 7))
-            image.save(path, "JPEG", quality=80)
+            kind = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}.get(path.suffix.lower(), "JPEG")
+            image.save(path, kind)
             count += 1
         for i in range(1, self.plan.documents + 1):
             if self._has_file(i):
@@ -598,6 +601,16 @@ GENERATED = {
 }
 APPENDED = {"users": "users"}  # the fixture's rows, then generated ones
 PER_CATEGORY = re.compile(rf"^{PREFIX}_vi_news_(\d+)$")
+# Files the fixture's copied tables name: /uploads/<path> in a body, a banner's file name.
+_UPLOADED = re.compile(r"/uploads/([\w./-]+?\.(?:png|jpe?g|gif|webp))\b", re.I)
+_BANNER_FILE = re.compile(r"'([\w.-]+\.(?:png|jpe?g|gif|webp))'", re.I)
+
+
+def _copied_files(section: Section) -> list[str]:
+    found = _UPLOADED.findall(section.text)
+    if section.table == f"{PREFIX}_banners_rows" and section.kind == "data":
+        found += [f"banners/{name}" for name in _BANNER_FILE.findall(section.text)]
+    return found
 
 
 def _auto_increment(text: str, rows: int) -> str:
@@ -622,6 +635,7 @@ def generate(out_dir: Path, plan: Plan | None = None, *, fixture: Path = FIXTURE
         per_cat = _per_category_rows(site, Path(scratch))
         out.write(head)
         skip_data: set[str] = set()
+        copied: list[str] = []
         for section in sections:
             short = section.table.removeprefix(f"{PREFIX}_")
             if section.kind == "data" and section.table in skip_data:
@@ -652,8 +666,9 @@ def generate(out_dir: Path, plan: Plan | None = None, *, fixture: Path = FIXTURE
                 out.write(section.text.replace(marker, insert + marker, 1))
                 continue
             out.write(section.text)
+            copied += [name for name in _copied_files(section) if name not in copied]
     partial.replace(dump)
-    files = site.write_uploads()
+    files = site.write_uploads(copied)
     if log:
         log(f"{dump} ({dump.stat().st_size / 1e6:.0f} MB) and {files} files under "
             f"{site.uploads} in {time.monotonic() - started:.0f} s")  # fmt: skip

@@ -243,6 +243,12 @@ def print_results(args, plan, dump, database_url, first, held, second) -> None:
         print(f"Second run: {second['wall']:.0f} s wall, {second['cpu']:.0f} s CPU, "
               f"peak RSS {second['rss_mb']:.0f} MB, "
               f"added {added} ({'idempotent' if added == 0 else 'NOT IDEMPOTENT'})")  # fmt: skip
+        for name, (count, _, _) in second["counts"].items():
+            if count:
+                print(f"    added again: {KIND_LABELS.get(name, name)} {count}")
+        for line in second["report"].splitlines():
+            if line.startswith("    •"):
+                print(f"    second run {line.strip()}")
     if first["stderr"]:
         print()
         print("stderr of the first run (last 10 lines):")
