@@ -66,6 +66,9 @@ class Defaults:
     # host for them: a tracking pixel). Off: only this site's own images are kept.
     ARTICLE_EXTERNAL_IMAGES = False
     # MAX_CONTENT_LENGTH (the 413 limit) follows the two above unless set explicitly.
+    # A form's text fields together (Werkzeug's default is 500 kB): a 500,000-character body
+    # of Vietnamese, URL-encoded, is up to 4.5 MB. Readers' forms have their own small limits.
+    MAX_FORM_MEMORY_SIZE = 6 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_REFRESH_EACH_REQUEST = False

@@ -55,8 +55,8 @@ def search_text(document: Document) -> str:
 
 # The most a document's body may hold, as stored (sanitised HTML): the form refuses longer
 # input, and a longer imported body is left out and reported.
-BODY_MAX = 100_000
-BODY_MAX_SHOWN = f"{BODY_MAX:,}".replace(",", ".")  # 100.000, as Vietnamese write it
+BODY_MAX = 500_000  # as an article's: full legal texts are long
+BODY_MAX_SHOWN = f"{BODY_MAX:,}".replace(",", ".")  # 500.000, as Vietnamese write it
 BODY_TOO_LONG = (
     f"Nội dung tối đa {BODY_MAX_SHOWN} ký tự (tính cả mã HTML); hãy rút gọn, hoặc đưa toàn "
     "văn vào tệp đính kèm."

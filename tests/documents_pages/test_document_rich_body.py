@@ -20,7 +20,7 @@ from run_database import engine_for, scratch_database
 from werkzeug.datastructures import MultiDict
 
 from app.documents.models import Document
-from app.documents.operations import BODY_TOO_LONG
+from app.documents.operations import BODY_MAX, BODY_TOO_LONG
 from app.extensions import db
 from app.html_sanitizer import sanitize_html
 from app.nukeviet import importer, laws
@@ -166,9 +166,9 @@ def test_a_body_over_the_limit_is_a_readable_400(app, make_document, admin_clien
     made = make_document("7-CV/TEST", body="<p>Giữ nguyên</p>")
     fields = edit_form(admin_client, made.id)
 
-    typed = post_form(admin_client, made.id, fields, body="<p>" + "a" * 100_000 + "</p>")
+    typed = post_form(admin_client, made.id, fields, body="<p>" + "a" * BODY_MAX + "</p>")
     # Under the limit as typed, over it once written as the editor writes it (& is &amp;).
-    grown = post_form(admin_client, made.id, fields, body="&" * 99_000)
+    grown = post_form(admin_client, made.id, fields, body="&" * (BODY_MAX - 1_000))
 
     for response in (typed, grown):
         assert response.status_code == 400
