@@ -31,7 +31,7 @@ from sqlalchemy import select, update
 from app.audit.operations import record as audit
 from app.auth.models import PasswordLink, User
 from app.auth.operations import AccountError, set_password
-from app.auth.passwords import policy_errors
+from app.auth.passwords import UNUSABLE_PREFIX, policy_errors
 from app.dates import utcnow
 from app.extensions import db
 from app.site_url import site_origin
@@ -45,8 +45,6 @@ PATH = "/dat-mat-khau/"
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 MAX_TOKEN_LENGTH = 64
-# The stored hash of an account that has no password yet (Django's convention).
-UNUSABLE_PREFIX = "!"
 
 
 class LinkRefused(Exception):

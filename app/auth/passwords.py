@@ -22,6 +22,8 @@ MIN_LENGTH = 8
 MAX_LENGTH = 128
 # argon2id, RFC 9106's second recommended profile (64 MiB, 3 passes): above OWASP ASVS L2.
 hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+# The stored hash of an account that has no password yet (app/auth/password_links.py).
+UNUSABLE_PREFIX = "!"
 # Niceness of the threads that hash under gevent (0 = normal priority, 19 = lowest).
 HASH_NICENESS = 10
 
@@ -62,9 +64,12 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """True when `password` matches; with no hash (unknown user) the same work, then False."""
-    ok = offload(_verify, stored_hash or _dummy_hash(), password, heavy=True)
-    return ok and stored_hash is not None
+    """True when `password` matches; with no hash (unknown user) or no usable one (an account
+    still waiting for its password link) the same work, then False: the time taken tells
+    nothing about the account."""
+    usable = stored_hash is not None and not stored_hash.startswith(UNUSABLE_PREFIX)
+    ok = offload(_verify, stored_hash if usable else _dummy_hash(), password, heavy=True)
+    return ok and usable
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -27,6 +27,8 @@ from sqlalchemy import event, select, update
 
 from app.auth import password_links
 from app.auth.models import PasswordLink, User
+from app.auth.passwords import _dummy_hash, verify_password
+from app.auth.passwords import hasher as PASSWORD_HASHES
 from app.dates import utcnow
 from app.extensions import db
 from app.nukeviet import importer, sitewide
@@ -379,6 +381,21 @@ def test_an_account_without_a_password_shows_the_badge_until_its_owner_sets_one(
     listing = admin_client.get("/admin/users")
     assert "Chưa đặt mật khẩu" not in listing.text
     assert login(app.test_client(), "chua-co", NEW_PASSWORD).status_code == 302
+
+
+def test_a_login_on_an_account_without_a_password_does_the_same_work_as_any_other(app):
+    """The dummy hash is verified, as for an unknown name: how long the answer takes does not
+    tell that the account exists and waits for its link (counted, not timed)."""
+    with app.app_context():
+        stored = PASSWORD_HASHES.hash(PASSWORD)
+        before = _dummy_hash.cache_info()
+        assert verify_password(stored, "sai mật khẩu rồi") is False
+        after_real = _dummy_hash.cache_info()
+        assert after_real.hits + after_real.misses == before.hits + before.misses
+        for waiting in (password_links.UNUSABLE_PREFIX + "abc", None):
+            assert verify_password(waiting, "!abc") is False
+        after = _dummy_hash.cache_info()
+        assert after.hits + after.misses == before.hits + before.misses + 2
 
 
 # --- without SITE_URL, and the command line ------------------------------------------------------
