@@ -260,10 +260,13 @@ def _page_url(page: Page | None) -> str | None:
 
 
 def pages_target(module: str, parts: list[str]) -> str | None:
-    """The about module: `/about/<alias>.html`; its main page showed the first page."""
-    if module != PAGES_MODULE:
-        return None  # another page module (site terms…): its rows were not imported
+    """A page module: `/about/<alias>.html`; the about module's main page showed its first
+    page. Any page-module name finds an imported alias (the about module may have been
+    renamed; the other page modules' rows were not imported, so their aliases find nothing),
+    but only the about module's main page is ours."""
     if not parts or parts == ["main"]:
+        if module != PAGES_MODULE:
+            return None
         imported = db.select(ImportedRow.new_id).where(ImportedRow.kind == "page")
         first = db.session.scalar(
             db.select(Page)

@@ -258,6 +258,11 @@ def test_recorded_settings_name_the_modules_and_the_op_mod(imported, client):
     )  # fmt: skip
     _add_map_row("setting", "module:van-ban-phap-luat", None, "laws")
     _add_map_row("setting", "module:news", None, "news")
+    _add_map_row("setting", "module:gioi-thieu", None, "page")  # the about module, renamed
+    _add_map_row("setting", "module:siteterms", None, "page")
+    page = _page_for(1, "gioi-thieu-ve-nukeviet", "Giới thiệu về NukeViet")
+    assert location(client, "/gioi-thieu/gioi-thieu-ve-nukeviet.html") == (301, page)
+    assert _helpful_404(client, "/siteterms/")  # its rows were not imported
     _add_map_row("setting", "rewrite_op_mod", None, "")
     _add_map_row("setting", "site_lang", None, "vi")
     document = imported["document"]
