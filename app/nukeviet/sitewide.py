@@ -214,12 +214,11 @@ def counter_days(source, zone: ZoneInfo) -> list[tuple[date, int]]:
         try:
             count, stamp = int(row.get("c_count") or 0), int(row.get("last_update") or 0)
             day_of_month = int(row.get("c_val") or 0)
-        except (TypeError, ValueError):
-            continue
-        if count > 0 and stamp > 0:
-            day = datetime.fromtimestamp(stamp, zone).date()
-            if day.day == day_of_month:
-                found.append((day, count))
+            day = datetime.fromtimestamp(stamp, zone).date() if stamp > 0 else None
+        except (TypeError, ValueError, OverflowError, OSError):
+            continue  # an odd row: not a day of NukeViet's
+        if count > 0 and day is not None and day.day == day_of_month:
+            found.append((day, count))
     if not found:
         return []
     month = max(day for day, _ in found).replace(day=1)
@@ -238,7 +237,7 @@ def _import_counter_days(ctx) -> None:
     name = config.get(("sys", "site", "statistics_timezone"), "") or _site_timezone()
     try:
         zone = ZoneInfo(name)
-    except (ValueError, ZoneInfoNotFoundError):
+    except (ValueError, OSError, ZoneInfoNotFoundError):  # "byCountry", a bad name
         zone = ZoneInfo(_site_timezone())
     rows = []
     for day, visits in counter_days(ctx.source, zone):

@@ -189,8 +189,16 @@ def test_a_day_of_an_earlier_month_or_counted_here_is_not_imported(app):
     db.session.add(DailyStat(day=date(2026, 11, 26), visits=3, imported=False))
     db.session.commit()
     earlier = datetime(2026, 10, 5, 3, tzinfo=UTC).timestamp()  # 05/10, not reset (odd)
-    extra = {"counter": [{"c_type": "day", "c_val": "05", "last_update": int(earlier),
-                          "c_count": 40, "vi_count": 40}]}  # fmt: skip
+    extra = {
+        "counter": [
+            {"c_type": "day", "c_val": "05", "last_update": int(earlier), "c_count": 40},
+            {"c_type": "day", "c_val": "xx", "last_update": 1795634704, "c_count": 9},
+            {"c_type": "day", "c_val": "07", "last_update": 10**20, "c_count": 9},
+        ],
+        # NukeViet's "by country" is no zone: ours (Asia/Ho_Chi_Minh here) places the days.
+        "config": [{"lang": "sys", "module": "site", "config_name": "statistics_timezone",
+                    "config_value": "byCountry"}],
+    }  # fmt: skip
 
     report = run(sitewide.import_statistics, extra=extra)
 
