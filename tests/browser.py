@@ -16,7 +16,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from live_server import LiveServer, live_server
+from live_server import ADMIN_PASSWORD as ADMIN_PASSWORD  # the browser tests import it here
+from live_server import ADMIN_USERNAME as ADMIN_USERNAME
+from live_server import CREATE_ADMIN, LiveServer, live_server
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,12 +30,6 @@ DESKTOP_UA = (
     "Chrome/156.0.0.0 Safari/537.36"
 )
 DEFAULT_TIMEOUT = 10_000  # ms, for every Playwright wait of a desktop context
-
-# The administrator live_server_with_admin() creates.
-ADMIN_USERNAME, ADMIN_PASSWORD = "quantri", "mây-trắng bay 27 lần"
-
-CREATE_ADMIN = ("create-admin", "--username", ADMIN_USERNAME, "--display-name", "Quản trị viên",
-                "--password", ADMIN_PASSWORD)  # fmt: skip
 
 requires_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed")
 
@@ -97,8 +93,8 @@ def desktop_session() -> Iterator[BrowserContext]:
 
 @contextlib.contextmanager
 def live_server_with_admin(workers: int, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
-    """live_server(workers, env) with the administrator ADMIN_USERNAME (flask create-admin,
-    made once with the prepared instance the server copies)."""
+    """live_server(workers, env) with the administrator ADMIN_USERNAME (live_server.py's
+    CREATE_ADMIN, run once on the prepared instance the server copies)."""
     with live_server(workers, env, commands=(CREATE_ADMIN,)) as running:
         yield running
 

@@ -40,6 +40,12 @@ START_TIMEOUT = 40.0
 STOP_TIMEOUT = 20.0
 CLI_TIMEOUT = 120.0
 
+# The administrator of the browser tests' servers (tests/browser.py): a server started with
+# `commands=(CREATE_ADMIN,)` has it, made once with the prepared instance it copies.
+ADMIN_USERNAME, ADMIN_PASSWORD = "quantri", "mây-trắng bay 27 lần"
+CREATE_ADMIN = ("create-admin", "--username", ADMIN_USERNAME, "--display-name", "Quản trị viên",
+                "--password", ADMIN_PASSWORD)  # fmt: skip
+
 # A desktop Chrome: the server counts it as a person, not a crawler.
 BROWSER_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

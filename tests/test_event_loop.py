@@ -28,8 +28,14 @@ import zlib
 from pathlib import Path
 
 import pytest
-from auth_helpers import PASSWORD, logged_in_client, new_account
-from live_server import live_server, unique_browser_ua
+from auth_helpers import logged_in_client, new_account
+from live_server import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    CREATE_ADMIN,
+    live_server,
+    unique_browser_ua,
+)
 from pages import csrf_token_from
 from PIL import Image, ImageFile
 from sqlalchemy import select, text
@@ -511,9 +517,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.mark.sqlite_only("SQLite's own lock waits")
 def test_pages_answer_while_an_outside_process_holds_the_lock_and_writes_get_a_503():
     lock_wait = 8  # a write waits this long; pages must answer within 5 s meanwhile
-    env = {"FLASK_SQLITE_LOCK_WAIT_SECONDS": str(lock_wait), "ADMIN_PASSWORD": PASSWORD}
-    with live_server(workers=1, env=env) as server:
-        server.flask("create-admin", "--username", "quantri")
+    env = {"FLASK_SQLITE_LOCK_WAIT_SECONDS": str(lock_wait)}
+    # The browser tests' prepared instance, administrator included (a copy, not a new seed).
+    with live_server(workers=1, env=env, commands=(CREATE_ADMIN,)) as server:
         database = server.instance / "portal.db"
         modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in server.instance.glob("portal.db*")}
         with contextlib.closing(sqlite3.connect(database)) as reader:
@@ -524,8 +530,9 @@ def test_pages_answer_while_an_outside_process_holds_the_lock_and_writes_get_a_5
         document = re.search(r'href="(/van-ban/(?!tep/)[^"#?/]+)"', documents).group(1)
         editor = Browser(server.base_url)
         token = editor.token("/auth/login")
-        status, _, _ = editor.request("/auth/login", {"csrf_token": token, "username": "quantri",
-                                                      "password": PASSWORD})  # fmt: skip
+        status, _, _ = editor.request("/auth/login", {"csrf_token": token,
+                                                      "username": ADMIN_USERNAME,
+                                                      "password": ADMIN_PASSWORD})  # fmt: skip
         assert status == 302, "login failed"
         form_token = editor.token("/admin/news/categories/new")
 
