@@ -24,7 +24,9 @@ errorlog = "-"
 proxy_protocol = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Logs (app/observability/): LOG_FORMAT=json makes gunicorn's error and access lines JSON
-# objects like the app's; plain access lines end with the request's id.
+# objects like the app's; plain access lines end with the request's id. Either way a
+# password link's token never reaches the access log.
+logger_class = "app.observability.gunicorn_log.PlainLogger"
 if os.environ.get("LOG_FORMAT") == "json":
     logger_class = "app.observability.gunicorn_log.JsonLogger"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app.db_sqlite import DatabaseBusy, busy_cause
 from app.extensions import db
 from app.health import storage_problem
+from app.observability.logs import loggable_path
 from app.settings.identity import last_known_name
 
 bp = Blueprint("errors", __name__)
@@ -89,7 +90,7 @@ def database_busy(error: Exception):
     if busy_cause(error) is None and not isinstance(error, sqlalchemy.exc.TimeoutError):
         return server_error(error)
     db.session.rollback()
-    log.warning("database busy on %s %s: %s", request.method, request.path, error)
+    log.warning("database busy on %s %s: %s", request.method, loggable_path(request.path), error)
     response = error_response(503, "Hệ thống đang bận ghi dữ liệu nên thao tác của bạn chưa "
                                    "được lưu. Vui lòng thử lại sau ít giây.")  # fmt: skip
     response.headers["Retry-After"] = str(current_app.config["DATABASE_BUSY_RETRY_AFTER"])
@@ -105,7 +106,7 @@ def server_error(error: Exception):
     problem = storage_problem(error)
     if problem is not None:
         return storage_error(error, problem)
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, loggable_path(request.path))
     return error_response(500)
 
 
@@ -118,7 +119,7 @@ STORAGE_MESSAGES = {
 def storage_error(error: Exception, problem: str):
     """The disk or the database cannot be written (app/health.py tells which): a 503 that
     says so, instead of a 500 that says nothing; the operator gets the traceback."""
-    log.error("cannot write (%s) on %s %s", problem, request.method, request.path,
+    log.error("cannot write (%s) on %s %s", problem, request.method, loggable_path(request.path),
               exc_info=error)  # fmt: skip
     response = error_response(503, f"Hệ thống tạm thời không lưu được dữ liệu "
                                    f"({STORAGE_MESSAGES[problem]}), nên thao tác của bạn chưa "

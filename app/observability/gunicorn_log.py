@@ -1,5 +1,7 @@
-"""gunicorn's error and access logs as JSON lines (gunicorn.conf.py uses it with
-LOG_FORMAT=json): the same fields as the app's lines (app/observability/logs.py).
+"""gunicorn's access lines without secrets (`PlainLogger`, always) and its error and access
+logs as JSON lines (`JsonLogger`, with LOG_FORMAT=json): the same fields as the app's lines
+(app/observability/logs.py). A path that carries a secret (a password link) shows only its
+prefix (`loggable_path`).
 
 An access line is one request: method, path (never the query string: it may carry
 secrets), status, duration_ms, bytes, remote_addr as the app sees it (after ProxyFix, which
@@ -13,11 +15,27 @@ import logging
 
 from gunicorn.glogging import Logger
 
-from app.observability.logs import JsonFormatter, install_record_factory
+from app.observability.logs import HIDDEN, JsonFormatter, install_record_factory, loggable_path
 from app.observability.request_id import HEADER, of_environ
 
 
-class JsonLogger(Logger):
+class PlainLogger(Logger):
+    """gunicorn's own access line, a secret path's token hidden wherever it shows (the
+    request line, the path, the environ's RAW_URI…)."""
+
+    def atoms(self, resp, req, environ, request_time) -> dict:
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = environ.get("PATH_INFO", "")
+        shown = loggable_path(path)
+        if shown != path:
+            secret = path[len(shown) - len(HIDDEN) :]
+            for key, value in atoms.items():
+                if isinstance(value, str) and secret in value:
+                    atoms[key] = value.replace(secret, HIDDEN)
+        return atoms
+
+
+class JsonLogger(PlainLogger):
     def setup(self, cfg) -> None:
         super().setup(cfg)
         install_record_factory()
@@ -34,7 +52,8 @@ class JsonLogger(Logger):
         rid = of_environ(environ) or dict(
             (name.lower(), value) for name, value in resp.headers
         ).get(HEADER.lower(), "")  # fmt: skip
-        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "")
+        path = loggable_path(environ.get("PATH_INFO", ""))
         fields = {
             "method": method,
             "path": path,

@@ -7,7 +7,9 @@ fields a request line carries (`HTTP_FIELDS`, see app/observability/gunicorn_log
 the traceback. Plain text stays the default; its lines name the request when there is one.
 
 Nothing a visitor sends is logged but the path (no query string, no cookies, no headers),
-and JSON escapes every control character, so a line can never be split or forged.
+and JSON escapes every control character, so a line can never be split or forged. A path
+that carries a secret (a one-time password link: `SECRET_PATH_PREFIXES`) is logged without
+it (`loggable_path`), by the app's lines and by gunicorn's access lines alike.
 """
 
 from __future__ import annotations
@@ -22,6 +24,17 @@ from app.observability.request_id import current
 HTTP_FIELDS = ("method", "path", "status", "duration_ms", "bytes", "remote_addr")
 PLAIN_FORMAT = "%(levelname)s:%(name)s:%(message)s"
 FORMATS = ("plain", "json")
+# Paths whose rest is a secret (app/auth/password_links.PATH): logs show the prefix only.
+SECRET_PATH_PREFIXES = ("/dat-mat-khau/",)
+HIDDEN = "…"
+
+
+def loggable_path(path: str) -> str:
+    """`path` as a log line may show it: a secret path's token replaced by "…"."""
+    for prefix in SECRET_PATH_PREFIXES:
+        if path.startswith(prefix) and len(path) > len(prefix):
+            return prefix + HIDDEN
+    return path
 
 
 def utc_iso(created: float) -> str:
