@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import sqlalchemy.exc
-from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -72,6 +82,10 @@ def csrf_error(error: CSRFError):
 def http_error(error: HTTPException):
     if isinstance(error, InternalServerError):
         return server_error(error)
+    if error.code == 404 and request.method in ("GET", "HEAD"):
+        moved = moved_to(request.path)
+        if moved is not None:
+            return redirect(moved, 301)
     description = error.description if error.description != type(error).description else None
     response = error_response(error.code or 500, description)
     if error.code == 405 and error.valid_methods:
@@ -79,6 +93,28 @@ def http_error(error: HTTPException):
     if getattr(error, "retry_after", None):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
+
+
+FALLBACKS = "errors.not_found_fallbacks"
+
+
+def add_not_found_fallback(app: Flask, resolve: Callable[[str], str | None]) -> None:
+    """`resolve(path)` is asked, before a GET's 404 page, whether the path moved (an old
+    site's address that one of our routes took): our path to answer 301 with, or None."""
+    app.extensions.setdefault(FALLBACKS, []).append(resolve)
+
+
+def moved_to(path: str) -> str | None:
+    for resolve in current_app.extensions.get(FALLBACKS, ()):
+        try:
+            found = resolve(path)
+        except Exception:  # noqa: BLE001 - a lookup that fails leaves the ordinary 404
+            db.session.rollback()
+            log.warning("not-found fallback failed on %s", loggable_path(path), exc_info=True)
+            continue
+        if found is not None and found.startswith("/") and not found.startswith("//"):
+            return found  # our own path only: never a redirect off the site
+    return None
 
 
 @bp.app_errorhandler(DatabaseBusy)

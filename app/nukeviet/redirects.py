@@ -49,6 +49,7 @@ from sqlalchemy import func
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.documents.models import Document, DocumentType, Field, Issuer, Signer
+from app.errors.handlers import add_not_found_fallback
 from app.extensions import db
 from app.news.models import Article, Category, Tag
 from app.nukeviet.models import ImportedRow
@@ -418,7 +419,17 @@ bp.add_url_rule("/<nukeviet_old:first>/", "old_path", old_path, methods=METHODS,
 bp.add_url_rule("/<nukeviet_old:first>/<path:rest>", "old_path_rest", old_path, methods=METHODS)
 
 
+def shadowed(path: str) -> str | None:
+    """An old article or page address that one of our routes took and answered 404 (a news
+    category aliased like one of our paths: `/tin-tuc/<alias>-<id>.html`): its new page."""
+    if not path.endswith(".html"):
+        return None
+    return target(_parts(path))
+
+
 def init_app(app: Flask) -> None:
-    """Register the old URLs' routes (the converter first: the rules use it)."""
+    """Register the old URLs' routes (the converter first: the rules use it), and the
+    fallback of our routes' 404s for the old addresses they shadow."""
     app.url_map.converters["nukeviet_old"] = OldFirstSegment
     app.register_blueprint(bp)
+    add_not_found_fallback(app, shadowed)
