@@ -206,10 +206,11 @@ def pytest_configure(config):
 SLOWEST = (
     "tests/test_browser_quality.py",
     "tests/test_browser_responsive.py",
-    "tests/editor/test_roundtrip.py",
-    "tests/test_event_loop.py",
-    "tests/test_browser_csp.py",
     "tests/test_browser_idle.py",
+    "tests/test_event_loop.py",
+    "tests/editor/test_roundtrip.py",
+    "tests/test_browser_csp.py",
+    "tests/site_identity/test_browser_site_identity.py",
 )
 _PROCESS_HELPERS = {"live_server", "browser", "cluster", "redis_servers", "nginx_server",
                     "subprocess"}  # fmt: skip
