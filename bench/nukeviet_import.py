@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         generate(folder, plan, log=log)
     uploads = folder / "uploads"
 
+    code = code_version()  # others commit while it runs: the code it started with
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     instance = Path(tempfile.mkdtemp(prefix="nukeviet-import-"))
     database_url = args.database_url or f"sqlite:///{instance}/portal.db"
     env = env_for(instance, args.database_url)
@@ -190,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_second_run:
             log("import 2 (must add nothing) …")
             second = run_import(env, dump, uploads, None)
-        print_results(args, plan, dump, database_url, first, held, second)
+        print_results(f"code {code}; started {started}", plan, dump, database_url, first, held,
+                      second)  # fmt: skip
         if args.profile:
             print_profile(args.profile)
         failed = second is not None and any(c[0] for c in second["counts"].values())
@@ -204,12 +207,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(instance, ignore_errors=True)
 
 
-def print_results(args, plan, dump, database_url, first, held, second) -> None:
+def print_results(when, plan, dump, database_url, first, held, second) -> None:
     kind = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     print(f"NukeViet import, {plan.articles:,} articles, {plan.documents:,} documents, "
           f"{plan.comments:,} comments; dump {dump.stat().st_size / 1e6:.0f} MB; {kind}; "
-          f"code {code_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
-          )  # fmt: skip
+          f"{when}")  # fmt: skip
     print()
     print(f"First run: {first['wall']:.0f} s wall ({first['wall'] / 60:.1f} min), "
           f"{first['cpu']:.0f} s CPU in the import process, "
