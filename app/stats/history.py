@@ -8,8 +8,9 @@ names, with or without diacritics, any case): `day`/`ngày` (YYYY-MM-DD or DD/MM
 Vietnamese locale) or a tab; UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1258.
 
 Rows become `DailyStat(imported=True)`: drawn in the charts, never added to the total (the
-old site's total is STATS_TOTAL_OFFSET). A day this portal counted is never replaced (it is
-reported as skipped); a day imported before is replaced (a corrected file). All or nothing:
+old site's total is the offset: the setting stats_total_offset plus STATS_TOTAL_OFFSET). A
+day this portal counted is never replaced (it is reported as skipped); a day imported before
+is replaced (a corrected file). All or nothing:
 one bad line and nothing is written; the first errors are listed by line.
 """
 
