@@ -147,6 +147,8 @@ def public_pages(server, context) -> list[tuple[str, int]]:
     page.goto(server.url("/tim-kiem?q=chỉ số cải cách hành chính"))
     with_table = first_link(page, "/tin-tuc/")  # a body with a table (caption, header row)
     page.close()
+    # A password-setting link, as `flask password-link` prints it (opening it spends nothing).
+    password_link = urlsplit(server.flask("password-link", ADMIN_USERNAME).split()[-1]).path
     return [
         ("/", 200),
         (category, 200),
@@ -165,6 +167,9 @@ def public_pages(server, context) -> list[tuple[str, int]]:
         ("/trang/lien-he", 200),  # the static page with the contact form
         ("/trang-khong-co", 404),
         ("/auth/login", 200),
+        (password_link, 200),  # the page that sets a password
+        ("/dat-mat-khau/" + "A" * 43, 404),  # a link that is not (or no longer) one
+        ("/news/Tin-tuc/Bai-viet-khong-con-nua-999.html", 404),  # an old NukeViet address
     ]
 
 

@@ -385,9 +385,10 @@ class LiveServer:
     def stream(self, **kwargs) -> SSEClient:
         return SSEClient(self.host, self.port, **kwargs)
 
-    def flask(self, *args: str) -> None:
-        """Run `flask <args>` on this server's instance and database; it must succeed."""
-        _run_cli(self.env, *args)
+    def flask(self, *args: str) -> str:
+        """Run `flask <args>` on this server's instance and database; it must succeed. Its
+        standard output."""
+        return _run_cli(self.env, *args)
 
     # Processes
     def worker_pids(self) -> list[int]:
@@ -477,12 +478,13 @@ def _cmdline(proc: Path) -> str:
         return ""
 
 
-def _run_cli(env: dict[str, str], *args: str) -> None:
+def _run_cli(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own venv's flask
         [str(BIN / "flask"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=CLI_TIMEOUT,
     )  # fmt: skip
     assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stderr[-4000:]}"
+    return result.stdout
 
 
 # Migrated and seeded instance folders, by what the CLI saw and the commands run after the
