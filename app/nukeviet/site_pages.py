@@ -48,6 +48,7 @@ from app.nukeviet.news import (
     text,
     when,
 )
+from app.nukeviet.sitewide import op_module
 from app.pages.contact import contact_slug
 from app.pages.models import TITLE_MAX, Page
 from app.pages.operations import PageError, create_page
@@ -367,7 +368,7 @@ def _module_of_link(ctx: Context, link: str) -> tuple[str, str] | None:
         return "", ""
     if segments[0] in _module_files(ctx):
         return segments[0], "/".join(segments[1:])
-    return _op_module(ctx), "/".join(segments)  # rewrite_op_mod: that module's URLs bare
+    return op_module(ctx) or "news", "/".join(segments)  # rewrite_op_mod: bare URLs
 
 
 def _strip_ext(op: str) -> str:
@@ -392,18 +393,6 @@ def _module_data(ctx: Context, module: str) -> str:
             for r in source_rows(ctx, "modules")
         }
     return ctx.cache["module_data"].get(module, module)
-
-
-def _op_module(ctx: Context) -> str:
-    """The module whose URLs have no module name (NukeViet's rewrite_op_mod), else news."""
-    if "op_module" not in ctx.cache:
-        value = ""
-        if ctx.source.has("config"):
-            for row in ctx.source.rows("config"):
-                if row.get("config_name") == "rewrite_op_mod":
-                    value = str(row.get("config_value") or "")
-        ctx.cache["op_module"] = value or "news"
-    return ctx.cache["op_module"]
 
 
 def _old_ids(ctx: Context, table: str, key: str) -> dict[str, str]:

@@ -233,7 +233,7 @@ def _import_counter_days(ctx) -> None:
     days, its browsers, systems and countries totals since the start without a date."""
     from app.stats.history import MAX_VALUE, HistoryRow, import_history
 
-    config = site_config(ctx.source)
+    config = site_config(ctx)
     name = config.get(("sys", "site", "statistics_timezone"), "") or _site_timezone()
     try:
         zone = ZoneInfo(name)
@@ -293,17 +293,25 @@ IDENTITY = (
 COMMENT_ORDERS = {"0": "newest", "1": "oldest"}
 
 
-def site_config(source) -> dict[tuple[str, str, str], str]:
-    """`<prefix>_config` as {(lang, module, name): value}, the site's language as "lang"."""
-    if not source.has("config"):
-        return {}
-    found = {}
-    for row in source.rows("config"):
-        lang = str(row.get("lang") or "")
-        found[(lang, str(row.get("module") or ""), str(row.get("config_name") or ""))] = unescape(
-            row.get("config_value")
-        )
+def site_config(ctx) -> dict[tuple[str, str, str], str]:
+    """`<prefix>_config` as {(lang, module, name): value}, the site's language as "lang";
+    read once a run (the menu, the statistics and the identity all ask it)."""
+    if "site_config" in ctx.cache:
+        return ctx.cache["site_config"]
+    source, found = ctx.source, {}
+    if source.has("config"):
+        for row in source.rows("config"):
+            lang = str(row.get("lang") or "")
+            name = (lang, str(row.get("module") or ""), str(row.get("config_name") or ""))
+            found[name] = unescape(row.get("config_value"))
+    ctx.cache["site_config"] = found
     return found
+
+
+def op_module(ctx) -> str:
+    """The module whose URLs carry no module name on the old site (rewrite_op_mod), as
+    recorded for the old URLs; "" when the site wrote every module's name."""
+    return site_config(ctx).get(("sys", "global", "rewrite_op_mod"), "")
 
 
 def import_identity(ctx) -> None:
@@ -317,8 +325,8 @@ def import_identity(ctx) -> None:
     from app.settings import store
     from app.settings.registry import declared
 
-    config = site_config(ctx.source)
-    _remember_url_settings(ctx, config)
+    config = site_config(ctx)
+    _remember_url_settings(ctx)
     if not config:
         return
     settings, ours = declared(), store.load()
@@ -408,12 +416,12 @@ def _site_timezone() -> str:
     return str(current_app.config["SITE_TIMEZONE"])
 
 
-def _remember_url_settings(ctx, config: dict) -> None:
+def _remember_url_settings(ctx) -> None:
     """What the old URLs need to be read without the source (redirects.py): the news
     module's place (rewrite_op_mod: its URLs carry no module name), the language imported,
     and each module's kind by its URL name ("van-ban" -> laws). Once each; not counted."""
     source = ctx.source
-    rows = [("rewrite_op_mod", config.get(("sys", "global", "rewrite_op_mod"), ""), "URL cũ"),
+    rows = [("rewrite_op_mod", op_module(ctx), "URL cũ"),
             ("site_lang", source.language, "URL cũ")]  # fmt: skip
     modules = source.lang("modules")
     if source.has(modules):
