@@ -82,15 +82,16 @@ class StatsService:
         client = redis_store.client
         key = (id(client), os.getpid())
         if self._store is None or self._store_key != key:
-            offset = self.total_offset()  # a new process's first read of the setting: SQL
             with self._lock:  # one store per process, however many requests come at once
                 if self._store is None or self._store_key != key:
+                    # A new process's first read of the setting (SQL): one thread reads it,
+                    # not every thread that arrives before the store exists.
                     self._store = StatsStore(
                         client,
                         zone=self.config["SITE_TIMEZONE"],
                         visit_timeout=int(self.config["VISIT_TIMEOUT_SECONDS"]),
                         online_window=int(self.config["ONLINE_WINDOW_SECONDS"]),
-                        offset=offset,
+                        offset=self.total_offset(),
                         clock=self.clock,
                         keys=names(self.app),
                     )
