@@ -58,9 +58,14 @@ def sign(visitor_id: str, secret: str) -> str:
     return f"{visitor_id}.{_signature(secret, visitor_id)}"
 
 
+def new_id() -> str:
+    """A fresh random visitor id (24 URL-safe characters)."""
+    return secrets.token_urlsafe(ID_BYTES)
+
+
 def new_cookie(secret: str) -> tuple[str, str]:
     """A fresh visitor id and its signed cookie value."""
-    visitor_id = secrets.token_urlsafe(ID_BYTES)
+    visitor_id = new_id()
     return visitor_id, sign(visitor_id, secret)
 
 
