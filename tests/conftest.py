@@ -14,6 +14,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
+import argon2
 import pytest
 from auth_helpers import (
     OTHER_PASSWORD,
@@ -30,6 +31,7 @@ from flask import has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from run_database import (
     DATABASE_KIND,
     POSTGRESQL_MODE,
@@ -43,6 +45,7 @@ from run_database import (
 from sqlalchemy import event, make_url, text
 
 from app import create_app, visitor
+from app.auth import passwords
 from app.auth.models import Role
 from app.embedded_redis import EmbeddedRedis
 from app.extensions import db, redis_store
@@ -135,6 +138,35 @@ def database_config(request, tmp_path):
     return {"DATABASE_URL": None, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
 
 
+class SharedTemplateCache(BytecodeCache):
+    """Compiled templates kept for every app this test process builds: each test's app has a
+    new Jinja environment, and compiling the same templates again for each one took about a
+    tenth of the suite's Python time. Jinja checks each entry against its template's source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedTemplateCache()
+# argon2id at its production cost (64 MiB, 3 passes) is ~0.1 s of CPU a hash: a fifth of the
+# time of the tests that log in. Tests hash at the lowest cost unless marked
+# `real_password_hashing` (the tests of the stored parameters and of their upgrade).
+CHEAP_HASHER = argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request, monkeypatch):
+    if not request.node.get_closest_marker("real_password_hashing"):
+        monkeypatch.setattr(passwords, "hasher", CHEAP_HASHER)
+
+
 @pytest.fixture
 def make_app(tmp_path, database_config, redis_url):
     """Build an app on the test's database (database_config) and an empty Redis DB. An
@@ -157,6 +189,7 @@ def make_app(tmp_path, database_config, redis_url):
             config["DATABASE_URL"] = None
         config.update(overrides)
         app = create_app(config)
+        app.jinja_env.bytecode_cache = TEMPLATE_CACHE
         app.test_client_class = IsolatedClient
         created.append(app)
         if POSTGRESQL_MODE:
@@ -192,6 +225,10 @@ class IsolatedClient(FlaskClient):
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "real_password_hashing: hash passwords at the production cost (conftest: CHEAP_HASHER)",
+    )
     config.addinivalue_line(
         "markers",
         "contextless: the `app` fixture keeps no app context pushed during the test (requests "

@@ -603,7 +603,11 @@ def live_server(workers: int = 2, env: dict[str, str] | None = None, *,
             with contextlib.suppress(OSError, ValueError):
                 redis_pids.add(server.redis_pid())
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                # Quick shutdown: the test is over, so nothing waits for open requests. A gevent
+                # worker notices SIGTERM only at its next one-second tick and then drains; with
+                # SIGQUIT it exits at once (worker_exit and on_exit still run), saving ~1.5 s
+                # a server. Tests of a graceful stop send SIGTERM themselves.
+                process.send_signal(signal.SIGQUIT)
                 try:
                     process.wait(timeout=STOP_TIMEOUT)
                 except subprocess.TimeoutExpired:

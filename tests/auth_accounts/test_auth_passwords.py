@@ -28,6 +28,7 @@ pytestmark = pytest.mark.contextless  # conftest's `app` keeps no app context pu
 # --- Password hashing and policy -----------------------------------------------------------------
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_stored_as_argon2id_with_owasp_parameters(app, make_user):
     first = make_user("mot")
     second = make_user("hai")
@@ -45,6 +46,7 @@ def test_passwords_are_stored_as_argon2id_with_owasp_parameters(app, make_user):
     assert hashes[0] != hashes[1], "same password, same hash: no salt"
 
 
+@pytest.mark.real_password_hashing
 def test_a_weak_old_hash_is_replaced_at_the_next_login(app, auth, editor_user):
     weak = argon2.PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     with app.app_context():
