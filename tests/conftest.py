@@ -14,7 +14,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-import argon2
+import process_speed
 import pytest
 from auth_helpers import (
     OTHER_PASSWORD,
@@ -31,7 +31,6 @@ from flask import has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from jinja2 import BytecodeCache
 from run_database import (
     DATABASE_KIND,
     POSTGRESQL_MODE,
@@ -138,33 +137,14 @@ def database_config(request, tmp_path):
     return {"DATABASE_URL": None, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
 
 
-class SharedTemplateCache(BytecodeCache):
-    """Compiled templates kept for every app this test process builds: each test's app has a
-    new Jinja environment, and compiling the same templates again for each one took about a
-    tenth of the suite's Python time. Jinja checks each entry against its template's source."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if (code := self.compiled.get(bucket.key)) is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATE_CACHE = SharedTemplateCache()
-# argon2id at its production cost (64 MiB, 3 passes) is ~0.1 s of CPU a hash: a fifth of the
-# time of the tests that log in. Tests hash at the lowest cost unless marked
-# `real_password_hashing` (the tests of the stored parameters and of their upgrade).
-CHEAP_HASHER = argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+process_speed.install()
 
 
 @pytest.fixture(autouse=True)
-def cheap_password_hashing(request, monkeypatch):
-    if not request.node.get_closest_marker("real_password_hashing"):
-        monkeypatch.setattr(passwords, "hasher", CHEAP_HASHER)
+def password_hashing(request, monkeypatch):
+    """argon2id at the production cost for the tests marked `real_password_hashing`."""
+    if request.node.get_closest_marker("real_password_hashing"):
+        monkeypatch.setattr(passwords, "hasher", process_speed.REAL_HASHER)
 
 
 @pytest.fixture
@@ -189,7 +169,6 @@ def make_app(tmp_path, database_config, redis_url):
             config["DATABASE_URL"] = None
         config.update(overrides)
         app = create_app(config)
-        app.jinja_env.bytecode_cache = TEMPLATE_CACHE
         app.test_client_class = IsolatedClient
         created.append(app)
         if POSTGRESQL_MODE:
@@ -227,7 +206,7 @@ class IsolatedClient(FlaskClient):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "real_password_hashing: hash passwords at the production cost (conftest: CHEAP_HASHER)",
+        "real_password_hashing: hash passwords at the production cost (tests/process_speed.py)",
     )
     config.addinivalue_line(
         "markers",
