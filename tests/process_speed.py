@@ -4,7 +4,7 @@ templates and the URL builders of an app, and (cheaply) hashing passwords.
 Every test builds a new app, so without this each one compiled the same templates again
 (a new Jinja environment), the same ~230 URL builders again (Werkzeug turns each rule into
 Python code when it is added to a map) and hashed its accounts' passwords with argon2id at
-the production cost (~0.1 s of CPU each): together about two fifths of the suite's time.
+the production cost (~0.1 s of CPU each): together about a quarter of the suite's time.
 `install()` is called by tests/conftest.py when it is imported.
 """
 
