@@ -59,7 +59,16 @@ def nu_errors(pages: dict[str, str], folder: Path) -> list[str]:
     ]
 
 
+# The body editor (TinyMCE) builds its frame after "load": its resize handle, a focusable
+# separator, gets its aria-value* attributes a moment after it appears. axe runs once the
+# page's editor, if it has one, is whole.
+EDITOR_READY = """() => !document.querySelector("#body-editor textarea.body-source")
+  || (window.tinymce && tinymce.get().length > 0 && tinymce.get().every(e => e.initialized)
+      && !document.querySelector(".tox-statusbar__resize-handle:not([aria-valuenow])"))"""
+
+
 def axe_violations(page) -> list[str]:
+    page.wait_for_function(EDITOR_READY)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
