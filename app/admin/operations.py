@@ -16,7 +16,7 @@ from app.extensions import db
 
 def create_account(
     username: str,
-    password: str,
+    password: str | None,
     *,
     by: User,
     display_name: str,
@@ -25,7 +25,8 @@ def create_account(
     can_publish: bool,
     added: dict[str, Any],
 ) -> User:
-    """A new account with the values of the fields features added (`added`, by field name)."""
+    """A new account with the values of the fields features added (`added`, by field name);
+    with `password=None` it has none until its user sets one through a link."""
     user = create_user(
         username,
         password,

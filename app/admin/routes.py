@@ -66,27 +66,28 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
 def user_new():
+    """A new account with the password typed here, or (password left empty) with none yet:
+    the next page then shows the one-time link its user sets it with."""
     form = _user_form()
     if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append("Nhập mật khẩu cho tài khoản mới.")
+        try:
+            user = create_account(
+                form.username.data,
+                form.password.data or None,
+                display_name=form.display_name.data,
+                email=form.email.data or "",
+                role=Role(form.role.data),
+                can_publish=form.can_publish.data,
+                added=_added_values(form),
+                by=current_user,
+            )
+        except AccountError as exc:
+            form.username.errors.append(str(exc))
         else:
-            try:
-                user = create_account(
-                    form.username.data,
-                    form.password.data,
-                    display_name=form.display_name.data,
-                    email=form.email.data or "",
-                    role=Role(form.role.data),
-                    can_publish=form.can_publish.data,
-                    added=_added_values(form),
-                    by=current_user,
-                )
-            except AccountError as exc:
-                form.username.errors.append(str(exc))
-            else:
-                flash(f"Đã tạo tài khoản {user.username}.", "info")
+            flash(f"Đã tạo tài khoản {user.username}.", "info")
+            if form.password.data:
                 return redirect(url_for("admin.users"))
+            return _password_link_page(user)
     return render_template("admin/user_form.html", form=form, user=None, added=account_fields())
 
 
@@ -125,6 +126,11 @@ def user_password_link(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    return _password_link_page(user)
+
+
+def _password_link_page(user: User):
+    """A new link for `user`, shown once: neither stored in clear nor put in a redirect."""
     issued = password_links.issue(user, by=current_user)
     page = render_template(
         "auth/password_link_issued.html",

@@ -18,7 +18,13 @@ from app import rate_limit
 from app.audit.operations import record as audit
 from app.auth import devices
 from app.auth.models import Role, User, UserSession
-from app.auth.passwords import hash_password, needs_rehash, policy_errors, verify_password
+from app.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    policy_errors,
+    unusable_hash,
+    verify_password,
+)
 from app.auth.throttle import LoginThrottle
 from app.dates import utcnow
 from app.extensions import db, redis_store
@@ -44,7 +50,7 @@ def find_user(username: str) -> User | None:
 
 def create_user(
     username: str,
-    password: str,
+    password: str | None,
     *,
     display_name: str = "",
     email: str = "",
@@ -53,20 +59,23 @@ def create_user(
     by: User | None = None,
     commit: bool = True,
 ) -> User:
-    """A new account; `commit=False` lets the caller add to it in the same transaction."""
+    """A new account; `commit=False` lets the caller add to it in the same transaction.
+    `password=None`: the account has no password until its user sets one through a link
+    (app/auth/password_links.py)."""
     username = username.strip().lower()
     if not username or len(username) > 60 or not all(c.isalnum() or c in "._-" for c in username):
         raise AccountError("Tên đăng nhập chỉ gồm chữ, số và các dấu . _ - (tối đa 60 ký tự).")
     if find_user(username) is not None:
         raise AccountError("Tên đăng nhập đã được dùng.")
-    errors = policy_errors(password, [username, display_name, email])
-    if errors:
-        raise AccountError(errors[0])
+    if password is not None:
+        errors = policy_errors(password, [username, display_name, email])
+        if errors:
+            raise AccountError(errors[0])
     user = User(
         username=username,
         display_name=display_name or username,
         email=email,
-        password_hash=hash_password(password),
+        password_hash=unusable_hash() if password is None else hash_password(password),
         role=role,
         can_publish=can_publish or role == Role.ADMIN,
     )

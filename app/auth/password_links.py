@@ -31,7 +31,7 @@ from sqlalchemy import select, update
 from app.audit.operations import record as audit
 from app.auth.models import PasswordLink, User
 from app.auth.operations import AccountError, set_password
-from app.auth.passwords import UNUSABLE_PREFIX, policy_errors
+from app.auth.passwords import UNUSABLE_PREFIX, policy_errors, unusable_hash
 from app.dates import utcnow
 from app.extensions import db
 from app.site_url import site_origin
@@ -103,7 +103,7 @@ def has_usable_password(user: User) -> bool:
 def without_password(user: User) -> None:
     """Leave `user` with no usable password (not committed): nobody can log in as them until
     they set one through a link. Cheaper than hashing a random password, and visible."""
-    user.password_hash = UNUSABLE_PREFIX + secrets.token_urlsafe(24)
+    user.password_hash = unusable_hash()
 
 
 def users_without_password(users: list[User]) -> set[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -26,6 +27,12 @@ hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
 UNUSABLE_PREFIX = "!"
 # Niceness of the threads that hash under gevent (0 = normal priority, 19 = lowest).
 HASH_NICENESS = 10
+
+
+def unusable_hash() -> str:
+    """A stored hash no password matches (an account waiting for its password link):
+    cheaper than hashing a random password, and recognisable by its prefix."""
+    return UNUSABLE_PREFIX + secrets.token_urlsafe(24)
 
 
 @cache

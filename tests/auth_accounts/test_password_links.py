@@ -137,6 +137,68 @@ def test_an_issued_link_sets_the_password_and_its_owner_logs_in(app, admin_clien
     assert ("user.password", "tranvan") in actions
 
 
+def new_account_form(admin_client, **fields) -> dict:
+    data = {"csrf_token": page_token(admin_client, "/admin/users/new"), "username": "bientapmoi",
+            "display_name": "Nguyễn Thị Mai", "email": "", "role": "editor", "active": "y",
+            "password": ""}  # fmt: skip
+    return {**data, **fields}
+
+
+def test_an_account_created_without_a_password_gets_its_link_at_once(app, admin_client):
+    form = admin_client.get("/admin/users/new").text
+    field = parse(form).find("input", id="password")
+    assert field.get("aria-describedby") == "password-hint"
+    assert "Để trống nếu muốn người dùng tự đặt mật khẩu" in form
+
+    created = admin_client.post("/admin/users/new", data=new_account_form(admin_client))
+    url = link_from(created)  # the link page itself, not a redirect that could carry it
+    assert created.headers["Cache-Control"] == "no-store"
+    assert created.headers["Referrer-Policy"] == "no-referrer"
+    assert "Đã tạo tài khoản bientapmoi." in flashes(created.text)
+    assert url.startswith(f"{SITE}{password_links.PATH}"), url
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bientapmoi"))
+        assert not password_links.has_usable_password(user)
+        owner_id = user.id
+    assert "Chưa đặt mật khẩu" in admin_client.get("/admin/users").text
+    # Nobody logs in before the link is used: not with an empty password, nor any other.
+    for attempt in ("", PASSWORD):
+        stranger = app.test_client()
+        assert login(stranger, "bientapmoi", attempt).status_code in (200, 401)
+        assert not is_logged_in(stranger)
+    assert GENERIC_FAILURE in login(app.test_client(), "bientapmoi", PASSWORD).text
+
+    reader = app.test_client()
+    assert set_password_through(reader, url, NEW_PASSWORD).status_code == 302
+    assert login(reader, "bientapmoi", NEW_PASSWORD).status_code == 302
+    assert is_logged_in(reader)
+    actions = [r.action for r in audit_rows(app) if r.object_id == str(owner_id)]
+    assert actions[:2] == ["user.create", "user.password_link"], actions
+
+
+def test_an_account_created_with_a_password_gets_no_link(app, admin_client):
+    created = admin_client.post(
+        "/admin/users/new", data=new_account_form(admin_client, password=NEW_PASSWORD)
+    )
+    assert created.status_code == 302 and location_path(created) == "/admin/users"
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bientapmoi"))
+        assert password_links.has_usable_password(user)
+        assert links_of(app, user.id) == []
+    assert login(app.test_client(), "bientapmoi", NEW_PASSWORD).status_code == 302
+
+
+def test_a_refused_new_account_issues_no_link(app, admin_client):
+    taken = admin_client.post(
+        "/admin/users/new", data=new_account_form(admin_client, username="quantri")
+    )
+    assert taken.status_code == 200
+    assert "Tên đăng nhập đã được dùng." in field_errors(taken.text)
+    assert parse(taken.text).find("input", id="password-link") is None
+    with app.app_context():
+        assert db.session.scalar(select(PasswordLink)) is None
+
+
 def test_a_link_works_only_once(app, make_user):
     owner = make_user("mot-lan")
     url = issue(app, "mot-lan")
